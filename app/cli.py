@@ -1,0 +1,80 @@
+"""The ``digitlab`` command: the window by default, or a verb for scripts.
+
+Qt is imported only for the verbs that need it (the window, ``selftest``, ``screenshots``),
+so ``classify``, ``evaluate`` and ``train`` start without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+PROCESS_START = time.perf_counter()
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a wrong argument in one line with exit code 2 (no usage dump)."""
+
+    def error(self, message: str):  # noqa: D401 - argparse API
+        print(f"{self.prog}: {message} (see --help)", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="digitlab", description="Draw a digit and watch two neural networks read it.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    sub.add_parser("gui", help="open the window (the default)")
+
+    classify = sub.add_parser("classify", help="classify images or stroke drawings, one JSON line each")
+    classify.add_argument("images", nargs="*", help="image files (PNG, JPEG, ...)")
+    classify.add_argument("--strokes", metavar="FILE.jsonl",
+                          help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; - for stdin')
+    classify.add_argument("--model", default=None, help="cnn, dense, or a .keras file (default: both bundled)")
+
+    evaluate = sub.add_parser("evaluate", help="accuracy and confusion matrix on a test set")
+    evaluate.add_argument("--model", default=None, help="cnn, dense, or a .keras file (default: both)")
+    evaluate.add_argument("--data", default="mnist-test", help="mnist-test, FILE.npz (MNIST layout) or labelled FILE.jsonl")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+
+    train = sub.add_parser("train", help="train a seed model on MNIST and save it")
+    train.add_argument("--model", choices=["cnn", "dense"], required=True)
+    train.add_argument("--epochs", type=int, default=None, help="default: cnn 15, dense 30")
+    train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--learning-rate", type=float, default=None, help="peak Adam rate (cosine decay); default 2e-3")
+    train.add_argument("--batch-size", type=int, default=128)
+    train.add_argument("--train-size", type=int, default=None, help="use only the first N training images")
+    train.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
+    train.add_argument("--data", default=None, help="an MNIST-layout .npz (default: the bundled MNIST)")
+    train.add_argument("--out", default=None, help="where to write the .keras file (default: ./MODEL.keras)")
+    train.add_argument("--metrics", default=None, help="metrics JSON to update (default: metrics.json beside --out)")
+
+    selftest = sub.add_parser("selftest", help="open the window offscreen, draw, check the answers")
+    selftest.add_argument("--timings", action="store_true", help="also report start-up times")
+
+    shots = sub.add_parser("screenshots", help="save a PNG of each tab with a digit drawn")
+    shots.add_argument("folder")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    args.argv = argv
+    command = args.command or "gui"
+    if command in ("classify", "evaluate", "train"):
+        from model.commands import run
+
+        return run(args)
+    from app.main_window import run_gui, run_screenshots, run_selftest
+
+    if command == "selftest":
+        return run_selftest(timings=args.timings, process_start=PROCESS_START)
+    if command == "screenshots":
+        return run_screenshots(args.folder)
+    return run_gui(process_start=PROCESS_START)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,293 @@
+"""The Qt-free command-line verbs: ``train``, ``classify`` and ``evaluate``.
+
+Each takes parsed arguments, writes results to the given streams and returns an exit code:
+0 success, 2 for bad input (one line on stderr naming the file and the reason).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from model import __version__
+from model.data import DatasetError, load_dataset, to_model_input
+from model.images import ImageFileError, load_image
+from model.model_files import ModelFileError
+from model.preprocess import PreprocessError, image_to_input, strokes_to_input
+from model.resources import MNIST_PATH
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(ValueError):
+    """A bad argument or file: printed as one line, exit code 2."""
+
+
+def quiet_tensorflow() -> None:
+    """Keep TensorFlow's C++ start-up chatter off the console."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _core(model_arg: str | None):
+    from model.inference import InferenceCore
+
+    if model_arg in (None, "both"):
+        return InferenceCore()
+    if model_arg in ("cnn", "dense"):
+        from model.resources import bundled_model_path
+
+        return InferenceCore({model_arg: bundled_model_path(model_arg)})
+    return InferenceCore({Path(model_arg).stem: Path(model_arg)})
+
+
+# --------------------------------------------------------------------------- classify
+
+
+def _stroke_lines(path: str, stdin: TextIO) -> Iterator[tuple[int, object]]:
+    """(line number, parsed JSON or the exception) for each non-blank line."""
+    if path == "-":
+        stream = stdin
+        close = False
+    else:
+        try:
+            stream = open(path, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{path}: {exc.strerror or exc}") from exc
+        close = True
+    try:
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                yield n, PreprocessError(f"not JSON ({exc})")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not a UTF-8 text file") from exc
+    finally:
+        if close:
+            stream.close()
+
+
+def preprocess_stroke_record(record) -> np.ndarray | None:
+    """A ``--strokes`` JSON object -> ``(28, 28)`` input, or None when nothing is drawn."""
+    if isinstance(record, Exception):
+        raise record
+    if not isinstance(record, dict) or "strokes" not in record:
+        raise PreprocessError("a line must be an object with \"strokes\" (and \"canvas\")")
+    canvas = record.get("canvas", [280, 280])
+    result = strokes_to_input(record["strokes"], canvas)
+    return None if result.empty else result.image
+
+
+def _answer(core, probs: dict[str, np.ndarray], i: int) -> dict:
+    return {
+        name: {"label": int(np.argmax(p[i])), "probabilities": [round(float(v), 6) for v in p[i]]}
+        for name, p in probs.items()
+    }
+
+
+def classify(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr, stdin: TextIO = sys.stdin) -> int:
+    """``digitlab classify IMAGE... | --strokes FILE.jsonl``: one JSON line per input."""
+    if not args.images and not args.strokes:
+        raise UsageError("classify: give image files or --strokes FILE.jsonl")
+    entries: list[tuple[str, object]] = []  # (kind, payload): ("input", array) / ("empty", None) / ("error", dict)
+    failed = False
+    if args.strokes:
+        for n, record in _stroke_lines(args.strokes, stdin):
+            try:
+                image = preprocess_stroke_record(record)
+                entries.append(("empty", None) if image is None else ("input", image))
+            except PreprocessError as exc:
+                entries.append(("error", {"error": str(exc), "line": n}))
+                failed = True
+    for path in args.images or []:
+        try:
+            result = image_to_input(load_image(path))
+            entries.append(("empty", {"file": path}) if result.empty else ("input", result.image))
+        except (ImageFileError, PreprocessError) as exc:
+            text = str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
+            print(text, file=stderr)
+            entries.append(("skip", None))
+            failed = True
+    inputs = [payload for kind, payload in entries if kind == "input"]
+    probs = {}
+    if inputs:
+        core = _core(args.model)
+        probs = core.probabilities(np.stack(inputs))
+    k = 0
+    for kind, payload in entries:
+        if kind == "input":
+            line = _answer(None, probs, k)
+            k += 1
+        elif kind == "empty":
+            line = {"nothing_drawn": True, **(payload or {})}
+        elif kind == "error":
+            line = payload
+        else:
+            continue
+        stdout.write(json.dumps(line) + "\n")
+    stdout.flush()
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+# --------------------------------------------------------------------------- evaluate
+
+
+def _evaluation_data(spec: str) -> tuple[np.ndarray, np.ndarray, str]:
+    if spec in ("mnist-test", "mnist"):
+        data = load_dataset(MNIST_PATH)
+        return to_model_input(data.x_test), data.y_test.astype(np.int64), "MNIST test (10,000)"
+    path = Path(spec)
+    if path.suffix.lower() == ".npz":
+        data = load_dataset(path)
+        return to_model_input(data.x_test), data.y_test.astype(np.int64), f"{path} (x_test)"
+    if path.suffix.lower() == ".jsonl":
+        xs, ys = [], []
+        for n, record in _stroke_lines(str(path), sys.stdin):
+            if isinstance(record, Exception) or not isinstance(record, dict) or "label" not in record:
+                raise UsageError(f"{path}: line {n} is not a labelled strokes object")
+            image = preprocess_stroke_record(record)
+            xs.append(np.zeros((28, 28), np.float32) if image is None else image)
+            ys.append(int(record["label"]))
+        if not xs:
+            raise UsageError(f"{path}: no rows")
+        return np.stack(xs)[..., None], np.asarray(ys, np.int64), f"{path} ({len(xs)} drawings)"
+    raise UsageError(f"{spec}: --data takes mnist-test, an .npz or a labelled .jsonl file")
+
+
+def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    """``digitlab evaluate``: accuracy and confusion matrix per model."""
+    from model.training import evaluate as evaluate_model
+
+    x, y, label = _evaluation_data(args.data)
+    core = _core(args.model)
+    report = {"data": label, "models": {}}
+    for name in core.names:
+        result = evaluate_model(core.model(name), x, y, num_classes=core.num_classes(name))
+        report["models"][name] = {"accuracy": result["accuracy"], "confusion": result["confusion"]}
+    if args.json:
+        stdout.write(json.dumps(report) + "\n")
+        return EXIT_OK
+    stdout.write(f"Data: {label}\n")
+    for name, result in report["models"].items():
+        stdout.write(f"\n{name}: accuracy {result['accuracy'] * 100:.2f}%\n")
+        stdout.write("true\\pred " + " ".join(f"{c:>5}" for c in range(len(result["confusion"]))) + "\n")
+        for t, row in enumerate(result["confusion"]):
+            stdout.write(f"{t:>9} " + " ".join(f"{v:>5}" for v in row) + "\n")
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- train
+
+
+def _progress_bar(stream: TextIO):
+    state = {"last": 0.0}
+
+    def on_progress(event: dict) -> None:
+        now = time.perf_counter()
+        kind = event["kind"]
+        if kind == "prepare":
+            if event["done"] == event["total"] or now - state["last"] > 0.5:
+                state["last"] = now
+                stream.write(f"\rpreparing augmented digits {event['done']}/{event['total']}   ")
+                if event["done"] == event["total"]:
+                    stream.write("\n")
+        elif kind == "batch":
+            if now - state["last"] > 0.25 or event["batch"] == event["batches"]:
+                state["last"] = now
+                done = event["batch"] / event["batches"]
+                bar = "#" * int(done * 30)
+                logs = event["logs"]
+                stream.write(
+                    f"\repoch {event['epoch'] + 1}/{event['epochs']} [{bar:<30}] "
+                    f"{event['batch']}/{event['batches']} loss {logs.get('loss', float('nan')):.4f} "
+                    f"acc {logs.get('accuracy', float('nan')):.4f}   "
+                )
+        elif kind == "epoch":
+            logs = event["logs"]
+            stream.write(
+                f"\repoch {event['epoch']}/{event['epochs']} done: loss {logs.get('loss', 0):.4f} "
+                f"acc {logs.get('accuracy', 0):.4f} val_acc {logs.get('val_accuracy', float('nan')):.4f} "
+                f"({event['elapsed_s']:.0f} s)" + " " * 20 + "\n"
+            )
+        stream.flush()
+
+    return on_progress
+
+
+def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    """``digitlab train --model cnn|dense``: train, save atomically, write metrics JSON."""
+    from model.architectures import build
+    from model.model_files import save_model, write_json_atomic
+    from model.training import Recipe, evaluate as evaluate_model, train as train_model
+
+    defaults = {"cnn": (15, 2e-3), "dense": (30, 2e-3)}
+    epochs_default, lr_default = defaults[args.model]
+    out = Path(args.out) if args.out else Path(f"{args.model}.keras")
+    if out.suffix.lower() != ".keras":
+        raise UsageError(f"{out}: --out must end in .keras")
+    data = load_dataset(args.data) if args.data else load_dataset(MNIST_PATH)
+    recipe = Recipe(
+        epochs=args.epochs or epochs_default,
+        learning_rate=args.learning_rate or lr_default,
+        seed=args.seed,
+        augment=not args.no_augment,
+        train_size=args.train_size,
+        batch_size=args.batch_size,
+    )
+    model = build(args.model, num_classes=data.num_classes)
+    stream = stderr if stderr is not None else open(os.devnull, "w")
+    result = train_model(model, data, recipe, on_progress=_progress_bar(stream))
+    if result["nan"]:
+        print(f"training stopped: the loss became NaN (learning rate {recipe.learning_rate:g} too high?)", file=stderr)
+        return 1
+    test = evaluate_model(model, to_model_input(data.x_test), data.y_test.astype(np.int64), data.num_classes)
+    save_model(model, out)
+    metrics_path = Path(args.metrics) if args.metrics else out.with_name("metrics.json")
+    metrics = {}
+    if metrics_path.exists():
+        try:
+            metrics = json.loads(metrics_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            metrics = {}
+    metrics[args.model] = {
+        "file": out.name,
+        "test_accuracy": round(test["accuracy"], 6),
+        "test_images": int(len(data.x_test)),
+        "parameters": int(model.count_params()),
+        "epochs": result["epochs_run"],
+        "seed": recipe.seed,
+        "seconds": round(result["seconds"], 1),
+        "recipe": recipe.as_dict(),
+        "history": result["history"],
+        "digitlab_version": __version__,
+        "command": "digitlab " + " ".join(args.argv),
+    }
+    write_json_atomic(metrics_path, metrics)
+    stdout.write(
+        f"{args.model}: test accuracy {test['accuracy'] * 100:.2f}% after {result['epochs_run']} epochs "
+        f"in {result['seconds']:.0f} s; saved {out} and {metrics_path}\n"
+    )
+    return EXIT_OK
+
+
+def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Dispatch a parsed Qt-free command, turning known errors into one line and exit 2."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    quiet_tensorflow()
+    handlers = {"classify": classify, "evaluate": evaluate, "train": train}
+    try:
+        return handlers[args.command](args, stdout=stdout, stderr=stderr)
+    except (UsageError, DatasetError, ModelFileError, ImageFileError, PreprocessError) as exc:
+        print(f"digitlab {args.command}: {exc}", file=stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,242 @@
+"""Train the seed models on MNIST-layout data, Qt-free, with progress and cooperative stop.
+
+``train(model, data, recipe, on_progress=..., should_stop=...)`` is what both the command
+line and the window's training worker call: the worker passes its signal's ``emit`` and a
+flag reader, the tests pass ``list.append`` and a lambda.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+import keras
+import numpy as np
+
+from model.augment import AugmentConfig, distort
+from model.data import Dataset, to_model_input
+
+Progress = Callable[[dict], None]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Everything that decides a training run (recorded in ``metrics.json``).
+
+    epochs : passes over the training set.
+    batch_size : images per step.
+    learning_rate : Adam's peak rate; it decays to ~0 along a cosine over the run.
+    augment : distort a share of the digits every epoch (see :mod:`model.augment`).
+    augmented_copies : how many distorted versions of each digit are prepared up front;
+        every epoch draws from them at random.
+    train_size : use only the first N training images (None: all).
+    seed : seeds NumPy, Python and TensorFlow, so a run is reproducible.
+    """
+
+    epochs: int = 12
+    batch_size: int = 128
+    learning_rate: float = 2e-3
+    augment: bool = True
+    augmented_copies: int = 3
+    train_size: int | None = None
+    seed: int = 0
+    augment_config: AugmentConfig = field(default_factory=AugmentConfig)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class TrainingStopped(Exception):
+    """Raised inside the loop when ``should_stop`` answered True."""
+
+
+class _ProgressCallback(keras.callbacks.Callback):
+    """Forwards Keras logs to ``on_progress`` and stops after the batch when asked."""
+
+    def __init__(self, on_progress: Progress | None, should_stop: Callable[[], bool] | None,
+                 epochs: int, steps: int):
+        super().__init__()
+        self._on_progress = on_progress
+        self._should_stop = should_stop
+        self._epochs = epochs
+        self._steps = steps
+        self._epoch = 0
+        self._start = time.perf_counter()
+        self.stopped = False
+        self.nan = False
+
+    def _emit(self, event: dict) -> None:
+        if self._on_progress is not None:
+            event.setdefault("elapsed_s", time.perf_counter() - self._start)
+            self._on_progress(event)
+
+    def _check_stop(self) -> None:
+        if self._should_stop is not None and self._should_stop():
+            self.stopped = True
+            self.model.stop_training = True
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+        self._check_stop()
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = {k: float(v) for k, v in (logs or {}).items()}
+        if not all(math.isfinite(v) for v in logs.values()):
+            self.nan = True
+            self.model.stop_training = True
+        self._emit({"kind": "batch", "epoch": self._epoch, "epochs": self._epochs,
+                    "batch": batch + 1, "batches": self._steps, "logs": logs})
+        self._check_stop()
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = {k: float(v) for k, v in (logs or {}).items()}
+        self._emit({"kind": "epoch", "epoch": epoch + 1, "epochs": self._epochs,
+                    "batch": self._steps, "batches": self._steps, "logs": logs})
+
+
+def prepare_augmented(x: np.ndarray, recipe: Recipe, should_stop: Callable[[], bool] | None = None,
+                      on_progress: Progress | None = None) -> np.ndarray:
+    """``recipe.augmented_copies`` distorted versions of ``x``.
+
+    Parameters
+    ----------
+    x : float32 ``(n, 28, 28)`` in 0..1.
+
+    Returns
+    -------
+    uint8 ``(copies, n, 28, 28)``, 0..255 (uint8 keeps four copies of MNIST in ~190 MB).
+    """
+    copies = recipe.augmented_copies
+    out = np.empty((copies,) + x.shape, np.uint8)
+    chunk = 2048
+    jobs = [(c, s) for c in range(copies) for s in range(0, len(x), chunk)]
+
+    def work(job):
+        c, s = job
+        if should_stop is not None and should_stop():
+            return
+        rng = np.random.default_rng([recipe.seed, c, s])
+        part = distort(x[s : s + chunk], rng, recipe.augment_config)
+        out[c, s : s + chunk] = np.round(part * 255).astype(np.uint8)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for i, _ in enumerate(pool.map(work, jobs)):
+            if on_progress is not None:
+                on_progress({"kind": "prepare", "done": i + 1, "total": len(jobs)})
+    if should_stop is not None and should_stop():
+        raise TrainingStopped()
+    return out
+
+
+def _epoch_arrays(x: np.ndarray, y: np.ndarray, augmented: np.ndarray | None, recipe: Recipe,
+                  epoch: int) -> tuple[np.ndarray, np.ndarray]:
+    """One epoch's shuffled float32 model inputs: each digit clean or one of its distortions.
+
+    Plain arrays (not a generator) keep ``fit`` at full speed: a Keras ``PyDataset`` here
+    halved the CNN's throughput on two cores.
+    """
+    rng = np.random.default_rng([recipe.seed, 1000 + epoch])
+    order = rng.permutation(len(x))
+    batch = x[order]
+    if augmented is not None:
+        p = recipe.augment_config.probability
+        pick = rng.integers(0, len(augmented), len(x))
+        use = rng.random(len(x)) < p
+        rows = np.flatnonzero(use)
+        batch[rows] = augmented[pick[rows], order[rows]]
+    return to_model_input(batch), y[order]
+
+
+def train(
+    model: keras.Model,
+    data: Dataset,
+    recipe: Recipe,
+    *,
+    on_progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    validate: bool = True,
+) -> dict:
+    """Train ``model`` in place (it is recompiled with the recipe's cosine-decayed Adam).
+
+    Parameters
+    ----------
+    on_progress : called from this thread with dicts: ``{"kind": "prepare"|"batch"|"epoch",
+        ...}``; batch and epoch events carry ``epoch``, ``batch``, ``batches`` and Keras
+        ``logs`` (loss, accuracy; val_loss and val_accuracy at epoch end).
+    should_stop : polled before every batch; True stops after the current batch.
+
+    Returns
+    -------
+    dict with ``history`` (per-epoch logs), ``stopped`` (bool), ``nan`` (loss became NaN),
+    ``seconds`` and ``epochs_run``.
+    """
+    keras.utils.set_random_seed(recipe.seed)
+    n = len(data.x_train) if recipe.train_size is None else min(recipe.train_size, len(data.x_train))
+    x = data.x_train[:n]
+    y = data.y_train[:n].astype(np.int64)
+    start = time.perf_counter()
+    augmented = None
+    if recipe.augment and recipe.augmented_copies > 0:
+        augmented = prepare_augmented(x.astype(np.float32) / 255.0, recipe, should_stop, on_progress)
+    steps = math.ceil(n / recipe.batch_size)
+    schedule = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, recipe.epochs * steps)
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
+    callback = _ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
+    validation = (to_model_input(data.x_test), data.y_test.astype(np.int64)) if validate else None
+    history: dict[str, list[float]] = {}
+    nan_guard = keras.callbacks.TerminateOnNaN()
+    for epoch in range(recipe.epochs):
+        if callback.stopped or callback.nan:
+            break
+        xe, ye = _epoch_arrays(x, y, augmented, recipe, epoch)
+        result = model.fit(
+            xe, ye,
+            batch_size=recipe.batch_size,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            shuffle=False,
+            validation_data=validation,
+            callbacks=[callback, nan_guard],
+            verbose=0,
+        )
+        for k, vals in result.history.items():
+            history.setdefault(k, []).extend(float(v) for v in vals)
+        if model.stop_training:
+            break
+    return {
+        "history": history,
+        "stopped": callback.stopped,
+        "nan": callback.nan,
+        "seconds": time.perf_counter() - start,
+        "epochs_run": len(history.get("loss", [])),
+    }
+
+
+def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray, num_classes: int = 10,
+             batch_size: int = 1000) -> dict:
+    """Accuracy and confusion matrix of ``model`` on model inputs ``x`` ``(n, 28, 28, 1)``.
+
+    Returns
+    -------
+    dict with ``accuracy`` (0..1), ``confusion`` (``num_classes`` x ``num_classes`` list,
+    rows = true label), ``predictions`` (int ``(n,)``) and ``confidence`` (float ``(n,)``).
+    """
+    probs = np.concatenate(
+        [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
+    ) if len(x) else np.zeros((0, num_classes), np.float32)
+    pred = probs.argmax(1)
+    confusion = np.zeros((num_classes, num_classes), np.int64)
+    np.add.at(confusion, (np.asarray(y, np.int64), pred), 1)
+    return {
+        "accuracy": float((pred == y).mean()) if len(y) else float("nan"),
+        "confusion": confusion.tolist(),
+        "predictions": pred,
+        "confidence": probs.max(1) if len(probs) else np.zeros(0),
+    }
