@@ -1,0 +1,379 @@
+"""Live inference off the GUI thread: the latest drawing wins, stale work is dropped.
+
+One long-lived inference thread owns the :class:`model.inference.InferenceCore` (TensorFlow
+objects stay on the thread that uses them). The GUI thread posts the drawing into a one-slot
+mailbox; the thread wakes, takes the newest drawing, preprocesses it with the one path
+(:func:`model.preprocess.strokes_to_input`), runs both models once and posts the result
+back, with each layer's activation mosaic already built, so the views only show pictures.
+Model swaps (the training tab) go through an ordered queue that is never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+import threading
+import time
+import traceback
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from app.mosaic import FieldStep, MosaicLayout, build_mosaic, calibrate_level, layout_for
+from model.preprocess import Preprocessed, Stroke, strokes_to_input
+
+CALIBRATION_IMAGES = 256
+"""MNIST test digits used to fix each layer's colour scale when a model is loaded."""
+SHOWN_LAYERS = {"cnn": ("conv1", "pool1", "conv2", "pool2", "dense", "output"),
+                "dense": ("hidden", "output")}
+"""The layers whose activations are shown (``flatten`` repeats its input, so it is left out)."""
+
+
+@dataclass(frozen=True)
+class LayerView:
+    """What a view needs to show one layer: its name, kind, shape, parameters, mosaic layout,
+    fixed colour-scale top and receptive-field steps."""
+
+    model: str
+    name: str
+    kind: str
+    shape: tuple[int, ...]
+    params: int
+    layout: MosaicLayout | None
+    level: float
+    steps: tuple[FieldStep, ...] = ()
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """One loaded model as the views describe it."""
+
+    name: str
+    layers: tuple[LayerView, ...]  # every real layer, in order
+    total_params: int
+
+    @property
+    def shown(self) -> tuple[LayerView, ...]:
+        keep = SHOWN_LAYERS.get(self.name)
+        return tuple(v for v in self.layers if v.layout is not None and
+                     (keep is None or v.name in keep))
+
+
+@dataclass(frozen=True)
+class LiveResult:
+    """The answer for one drawing.
+
+    revision : the canvas revision this answers (the views record it when they paint).
+    preprocessed : the 28x28 input and notes.
+    probabilities : model name -> float32 ``(classes,)``; empty when the drawing is empty.
+    activations : model name -> layer name -> float32 activation for this input (no batch axis).
+    mosaics : model name -> layer name -> uint8 mosaic (see :func:`app.mosaic.build_mosaic`).
+    seconds : time spent in preprocessing and in the models.
+    """
+
+    revision: int
+    preprocessed: Preprocessed
+    probabilities: dict[str, np.ndarray] = field(default_factory=dict)
+    activations: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    mosaics: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.preprocessed.empty
+
+
+def _field_steps(keras_model) -> tuple[FieldStep, ...]:
+    steps = []
+    for layer in keras_model.layers:
+        kernel = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
+        strides = getattr(layer, "strides", None)
+        if kernel is None or strides is None:
+            continue
+        steps.append(FieldStep(layer.name, int(kernel[0]), int(strides[0])))
+    return tuple(steps)
+
+
+def _calibration_batch() -> np.ndarray:
+    """A fixed handful of MNIST test digits (for colour scales); zeros if MNIST is missing."""
+    try:
+        from model.resources import MNIST_PATH
+
+        with np.load(MNIST_PATH) as data:
+            x = data["x_test"][:CALIBRATION_IMAGES]
+        return (x.astype(np.float32) / 255.0)[..., None]
+    except Exception:  # noqa: BLE001 - the scale falls back to 1.0; nothing else depends on it
+        return np.zeros((1, 28, 28, 1), np.float32)
+
+
+def describe_model(core, name: str, calibration: np.ndarray) -> ModelInfo:
+    """Layer views of ``name`` in ``core``, with colour scales from ``calibration`` inputs."""
+    infos = core.layers(name)
+    out = core.run(calibration, names=(name,))[name]
+    steps = _field_steps(core.model(name))
+    views = []
+    for info in infos:
+        shape = tuple(info.output_shape)
+        try:
+            layout = layout_for(shape)
+        except ValueError:
+            layout = None
+        if info.name == infos[-1].name:
+            level = 1.0  # probabilities: always 0..1
+        else:
+            level = calibrate_level(out.activations[info.name])
+        views.append(LayerView(name, info.name, info.kind, shape, info.params, layout, level,
+                               steps))
+    return ModelInfo(name, tuple(views), sum(i.params for i in infos))
+
+
+class InferenceWorker(QObject):
+    """Runs in the inference thread: loads the models, then answers the newest drawing.
+
+    The GUI thread calls :meth:`submit`, :meth:`set_model` and :meth:`stop` (thread-safe);
+    everything else happens in :meth:`run`, which loops until stopped.
+    """
+
+    # Loading began / a status message for the user (e.g. "loading models").
+    status = Signal(str)
+    # Models are loaded: dict name -> ModelInfo.
+    models_ready = Signal(object)
+    # One model was replaced: ModelInfo.
+    model_changed = Signal(object)
+    # The answer for a drawing: LiveResult.
+    result = Signal(object)
+    # Something went wrong: a message (the thread keeps serving).
+    errored = Signal(str)
+    # run() returned.
+    finished = Signal()
+
+    def __init__(self, core_factory: Callable[[], object] | None = None):
+        super().__init__()
+        self._core_factory = core_factory
+        self.core = None
+        self.infos: dict[str, object] = {}
+        self._cond = threading.Condition()
+        self._pending: tuple[int, list[Stroke], tuple[float, float]] | None = None
+        self._swaps: list[tuple[str, object, Callable[[str | None], None] | None]] = []
+        self._stop = False
+        self.runs = 0  # how many drawings went to the models (tests check it stays 0)
+
+    # ---------------------------------------------------------------- called from any thread
+
+    def submit(self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]) -> None:
+        """Replace whatever drawing is waiting with this one (never queued)."""
+        with self._cond:
+            self._pending = (revision, list(strokes), canvas)
+            self._cond.notify()
+
+    def set_model(self, name: str, model, done: Callable[[str | None], None] | None = None) -> None:
+        with self._cond:
+            self._swaps.append((name, model, done))
+            self._cond.notify()
+
+    def drop_pending(self) -> None:
+        """Forget the drawing waiting to be answered (the canvas was cleared)."""
+        with self._cond:
+            self._pending = None
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stop = True
+            self._cond.notify()
+
+    # ---------------------------------------------------------------- the inference thread
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._load()
+            while True:
+                with self._cond:
+                    while not (self._stop or self._pending or self._swaps):
+                        self._cond.wait()
+                    if self._stop:
+                        break
+                    swaps, self._swaps = self._swaps, []
+                    job, self._pending = self._pending, None
+                for name, model, done in swaps:
+                    self._swap(name, model, done)
+                if job is not None:
+                    self._answer(*job)
+        except Exception as exc:  # noqa: BLE001 - report, never kill the app
+            self.errored.emit(f"inference stopped: {exc}\n{traceback.format_exc()}")
+        finally:
+            self.finished.emit()
+
+    def _load(self) -> None:
+        if self.core is None:
+            self.status.emit("loading models")
+            if self._core_factory is None:
+                from model.inference import InferenceCore  # imports TensorFlow: seconds
+
+                self.core = InferenceCore()
+            else:
+                self.core = self._core_factory()
+        calibration = _calibration_batch()
+        self._calibration = calibration
+        self.infos = {name: describe_model(self.core, name, calibration)
+                      for name in self.core.names}
+        self.models_ready.emit(dict(self.infos))
+
+    def _swap(self, name: str, model, done) -> None:
+        try:
+            self.core.set_model(name, model)
+            info = describe_model(self.core, name, self._calibration)
+            self.infos[name] = info
+            self.model_changed.emit(info)
+            error = None
+        except Exception as exc:  # noqa: BLE001 - a bad model must not stop live inference
+            error = f"could not load the {name} model: {exc}"
+            self.errored.emit(error)
+        if done is not None:
+            done(error)
+
+    def answer(self, revision: int, strokes: Sequence[Stroke],
+               canvas: tuple[float, float]) -> LiveResult:
+        """Preprocess and run one drawing (no signals; tests call it directly)."""
+        t0 = time.perf_counter()
+        pre = strokes_to_input(strokes, canvas)
+        t1 = time.perf_counter()
+        if pre.empty:
+            return LiveResult(revision, pre, seconds={"preprocess": t1 - t0})
+        self.runs += 1
+        outputs = self.core.run(pre.image)
+        t2 = time.perf_counter()
+        probabilities, activations, mosaics = {}, {}, {}
+        for name, out in outputs.items():
+            probabilities[name] = out.probabilities[0]
+            acts = {k: v[0] for k, v in out.activations.items()}
+            activations[name] = acts
+            info = self.infos.get(name)
+            if info is not None:
+                mosaics[name] = {v.name: build_mosaic(acts[v.name], v.layout, v.level)
+                                 for v in info.shown}
+        t3 = time.perf_counter()
+        return LiveResult(revision, pre, probabilities, activations, mosaics,
+                          {"preprocess": t1 - t0, "models": t2 - t1, "mosaics": t3 - t2})
+
+    def _answer(self, revision, strokes, canvas) -> None:
+        try:
+            self.result.emit(self.answer(revision, strokes, canvas))
+        except Exception as exc:  # noqa: BLE001 - e.g. a PreprocessError on a crazy drawing
+            self.errored.emit(f"could not read the drawing: {exc}")
+
+
+class LiveModels(QObject):
+    """The app's live models: owns the inference thread and its worker.
+
+    Call :meth:`request` with the canvas's drawing whenever it changes; :attr:`result` follows
+    for the newest drawing (an empty drawing answers at once, asking no model). The training
+    tab calls :meth:`set_model` to show a newly trained model live.
+
+    Parameters
+    ----------
+    core_factory : builds the :class:`~model.inference.InferenceCore` in the inference thread
+        (default: the bundled models). Tests pass one that returns a shared core.
+    """
+
+    # Models are loaded: dict name -> ModelInfo (layers, params, colour scales).
+    models_ready = Signal(object)
+    # A model was replaced with set_model: ModelInfo.
+    model_changed = Signal(object)
+    # The answer for the newest drawing: LiveResult.
+    result = Signal(object)
+    # A status line for the user ("loading models", errors).
+    status = Signal(str)
+    # A model swap finished: (name, error message or "").
+    model_set = Signal(str, str)
+    # Something went wrong in the inference thread: a message.
+    errored = Signal(str)
+    # Internal: a swap finished in the inference thread, (name, error or "").
+    _swapped = Signal(str, str)
+
+    def __init__(self, core_factory: Callable[[], object] | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.ready = False
+        self.infos: dict[str, ModelInfo] = {}
+        self.latest: LiveResult | None = None
+        self._shown_revision = -1
+        self._requested_revision = -1
+        self._thread = QThread()
+        self._thread.setObjectName("digitlab-inference")
+        self.worker = InferenceWorker(core_factory)
+        self.worker.moveToThread(self._thread)
+        self._thread.started.connect(self.worker.run)
+        self.worker.finished.connect(self._thread.quit)
+        self.worker.models_ready.connect(self._on_models_ready)
+        self.worker.model_changed.connect(self._on_model_changed)
+        self.worker.result.connect(self._on_result)
+        self.worker.status.connect(self.status)
+        self.worker.errored.connect(self.errored)
+        self._swapped.connect(self.model_set)
+        self._stopped = False
+
+    def start(self) -> None:
+        """Start the inference thread (it loads the models first)."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop and join the inference thread (safe to call twice)."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.worker.stop()
+        self._thread.quit()
+        if not self._thread.wait(30_000):  # a model load in progress cannot be interrupted
+            self._thread.terminate()
+            self._thread.wait()
+
+    @property
+    def model_names(self) -> tuple[str, ...]:
+        return tuple(self.infos)
+
+    def request(self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]) -> None:
+        """Answer this drawing (replacing any drawing not yet answered)."""
+        self._requested_revision = revision
+        if not any(not s.erase for s in strokes):
+            # Nothing drawn: answer at once, ask no model, and drop any pending drawing.
+            self._drop_pending()
+            self._show(LiveResult(revision, _EMPTY))
+            return
+        self.worker.submit(revision, strokes, canvas)
+
+    def set_model(self, name: str, model) -> None:
+        """Show ``model`` (a Keras model or a ``.keras`` path) live under ``name``.
+
+        The inference thread copies it; :attr:`model_set` reports when done (or why not).
+        """
+        self.worker.set_model(name, model,
+                              lambda error, n=name: self._swapped.emit(n, error or ""))
+
+    def _drop_pending(self) -> None:
+        self.worker.drop_pending()
+
+    def _show(self, result: LiveResult) -> None:
+        if result.revision < self._shown_revision:
+            return  # an older drawing finished after a newer one was shown
+        self._shown_revision = result.revision
+        self.latest = result
+        self.result.emit(result)
+
+    @Slot(object)
+    def _on_result(self, result: LiveResult) -> None:
+        self._show(result)
+
+    @Slot(object)
+    def _on_models_ready(self, infos) -> None:
+        self.infos = dict(infos)
+        self.ready = True
+        self.models_ready.emit(dict(infos))
+
+    @Slot(object)
+    def _on_model_changed(self, info) -> None:
+        self.infos[info.name] = info
+        self.model_changed.emit(info)
+
+
+_EMPTY = Preprocessed(np.zeros((28, 28), np.float32), True)

@@ -1,0 +1,245 @@
+"""The main window: builds the tabs, wires the canvas to the live models, nothing more.
+
+TensorFlow is not imported here: the window is shown first and the inference thread loads the
+models behind a "loading models" state (see :mod:`app.live_models`).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import time
+import traceback
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QTabWidget,
+    QWidget,
+)
+
+from app.draw_tab import DrawTab
+from app.live_models import LiveModels, LiveResult
+from app.model_tab import ABOUT_HTML, ModelTab
+from app.views import model_title
+
+WINDOW_TITLE = "Digit Lab"
+
+
+class MainWindow(QMainWindow):
+    """Digit Lab's window: a "Draw" tab, a "Model" tab and any tab added with :meth:`add_tab`.
+
+    Parameters
+    ----------
+    live_models : the models to ask (default: a new :class:`LiveModels` on the bundled models).
+        The window starts it when first shown and stops it when closed.
+    with_training : add the "Train" tab when :mod:`app.training_tab` is available.
+    """
+
+    def __init__(self, live_models: LiveModels | None = None, with_training: bool = True,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(WINDOW_TITLE)
+        self.live = live_models or LiveModels(parent=self)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+        self.draw_tab = DrawTab()
+        self.model_tab = ModelTab()
+        self.add_tab(self.draw_tab, "Draw")
+        self.training_tab: QWidget | None = None
+        if with_training:
+            self._add_training_tab()
+        self.add_tab(self.model_tab, "Model")
+        self._build_menus()
+        self._build_status_bar()
+
+        canvas = self.draw_tab.canvas
+        canvas.strokes_changed.connect(self._on_strokes_changed)
+        self.live.result.connect(self._on_result)
+        self.live.models_ready.connect(self._on_models_ready)
+        self.live.model_changed.connect(self._on_model_changed)
+        self.live.errored.connect(self._on_error)
+        self.live.model_set.connect(self._on_model_set)
+        self._started = False
+        self.resize(1280, 800)
+
+    # ---------------------------------------------------------------- construction
+
+    def add_tab(self, widget: QWidget, title: str) -> int:
+        """Add a tab (features such as training plug in here); returns its index."""
+        return self.tabs.addTab(widget, title)
+
+    def _add_training_tab(self) -> QWidget | None:
+        """A "Train" tab when :mod:`app.training_tab` exists.
+
+        Training imports Keras, which takes seconds; so the tab starts as a placeholder and the
+        real one is built once the inference thread has imported TensorFlow (then it is cheap).
+        """
+        if importlib.util.find_spec("app.training_tab") is None:
+            return None
+        placeholder = QLabel("The training tools appear as soon as TensorFlow has loaded…")
+        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        placeholder.setStyleSheet("color: #55606e;")
+        self._train_index = self.add_tab(placeholder, "Train")
+        return None
+
+    def _build_training_tab(self) -> None:
+        index = getattr(self, "_train_index", None)
+        if index is None or self.training_tab is not None:
+            return
+        try:
+            from app.training_tab import TrainingTab
+
+            tab = TrainingTab(self.live)
+        except Exception:  # noqa: BLE001 - a broken feature tab must not take the window down
+            traceback.print_exc()
+            self.tabs.widget(index).setText("The training tools could not be loaded "
+                                            "(see the terminal for why).")
+            return
+        current = self.tabs.currentIndex()
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        old.deleteLater()
+        self.tabs.insertTab(index, tab, "Train")
+        self.tabs.setCurrentIndex(current)
+        self.training_tab = tab
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        edit = menu.addMenu("&Edit")
+        tab = self.draw_tab
+        for action in (tab.undo_action, tab.redo_action, tab.clear_action):
+            edit.addAction(action)
+        edit.addSeparator()
+        edit.addAction(tab.pen_action)
+        edit.addAction(tab.eraser_action)
+        help_menu = menu.addMenu("&Help")
+        about = QAction("&About Digit Lab", self)
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.status_label = QLabel("Loading the models (TensorFlow)… drawing works already.")
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.busy)
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Digit Lab", ABOUT_HTML)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._started:
+            self._started = True
+            # Let the window paint before the inference thread starts importing TensorFlow.
+            QTimer.singleShot(0, self.live.start)
+
+    def closeEvent(self, event) -> None:
+        for tab in (self.training_tab,):
+            stop = getattr(tab, "shutdown", None)
+            if callable(stop):
+                stop()
+        self.live.stop()
+        super().closeEvent(event)
+
+    # ---------------------------------------------------------------- slots
+
+    def _on_strokes_changed(self, revision: int) -> None:
+        canvas = self.draw_tab.canvas
+        self.live.request(revision, canvas.model_strokes(), canvas.canvas_size())
+
+    def _on_result(self, result: LiveResult) -> None:
+        self.draw_tab.update_result(result)
+
+    def _on_models_ready(self, infos) -> None:
+        self._build_training_tab()
+        self.draw_tab.set_ready(True)
+        self.draw_tab.activations.set_models(infos)
+        self.model_tab.set_models(infos)
+        self.busy.hide()
+        acc = self.model_tab.metrics
+        parts = []
+        for name in infos:
+            a = acc.get(name, {}).get("test_accuracy")
+            parts.append(f"{model_title(name)} {a:.1%}" if isinstance(a, float)
+                         else model_title(name))
+        self.status_label.setText("Models ready · MNIST test accuracy: " + ", ".join(parts))
+        latest = self.live.latest
+        if latest is None or latest.empty:
+            self.draw_tab.update_result(latest or LiveResult(-1, _empty()))
+
+    def _on_model_changed(self, info) -> None:
+        self.draw_tab.activations.update_model(info)
+        self.model_tab.update_model(info)
+        # Re-read the current drawing with the new model.
+        self._on_strokes_changed(self.draw_tab.canvas.revision)
+
+    def _on_model_set(self, name: str, error: str) -> None:
+        if not error:
+            self.status_label.setText(f"Now showing the new {model_title(name)} live.")
+
+    def _on_error(self, message: str) -> None:
+        self.status_label.setText(message.splitlines()[0])
+        print(message, file=sys.stderr)
+
+
+def _empty():
+    from app.live_models import _EMPTY
+
+    return _EMPTY
+
+
+def _application(offscreen: bool = False) -> QApplication:
+    if offscreen and QApplication.instance() is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Digit Lab")
+    app.setApplicationDisplayName("Digit Lab")
+    return app
+
+
+def run_gui(process_start: float) -> int:
+    """Open the window (``digitlab``); returns the exit code."""
+    app = _application()
+    window = MainWindow()
+    app.aboutToQuit.connect(window.live.stop)
+    window.show()
+    if os.environ.get("DIGITLAB_REPORT_START"):
+        print(f"window shown after {time.perf_counter() - process_start:.2f} s", file=sys.stderr)
+    return app.exec()
+
+
+def run_selftest(timings: bool, process_start: float) -> int:
+    """``digitlab selftest``: see :mod:`app.selftest`."""
+    _application(offscreen=True)
+    from app.selftest import run
+
+    return run(timings=timings, process_start=process_start)
+
+
+def run_screenshots(folder: str) -> int:
+    """``digitlab screenshots DIR``: see :mod:`app.selftest`."""
+    _application(offscreen=True)
+    from app.selftest import screenshots
+
+    return screenshots(folder)

@@ -1,0 +1,182 @@
+"""Lay a layer's activations out as one mosaic image, and map mosaic pixels back to units.
+
+NumPy only (no Qt): the inference thread builds the mosaics, the views only show them, and
+tests import these functions directly. One image per layer is what keeps repainting cheap
+(pyqtgraph repaints one mosaic in about the time of a few separate small images).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+import math
+
+import numpy as np
+
+GAP = 1
+"""Pixels between the maps of a mosaic."""
+GAP_INDEX = 255
+"""Lookup-table index of the gaps between maps; 0..254 are the colour map."""
+LEVELS = 255
+"""Colour-map indices used for values (0..254)."""
+
+
+@dataclass(frozen=True)
+class MosaicLayout:
+    """Where each unit of a layer sits in its mosaic.
+
+    Maps (``h x w`` each, ``channels`` of them) are placed row by row in a ``rows x cols`` grid
+    with :data:`GAP` px between them. A vector layer (``(n,)``) is ``n`` maps of ``1 x 1`` with
+    no gaps, so 128 units make a compact 8 x 16 block.
+    """
+
+    h: int
+    w: int
+    channels: int
+    rows: int
+    cols: int
+    gap: int
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(height, width)`` of the mosaic, px."""
+        return (self.rows * (self.h + self.gap) - self.gap,
+                self.cols * (self.w + self.gap) - self.gap)
+
+    def cell_origin(self, channel: int) -> tuple[int, int]:
+        r, c = divmod(channel, self.cols)
+        return r * (self.h + self.gap), c * (self.w + self.gap)
+
+    def locate(self, y: float, x: float) -> tuple[int, int, int] | None:
+        """The unit under mosaic pixel ``(y, x)``: ``(channel, row, col)``, or None on a gap."""
+        if y < 0 or x < 0:
+            return None
+        yi, xi = int(y), int(x)
+        gr, ry = divmod(yi, self.h + self.gap)
+        gc, rx = divmod(xi, self.w + self.gap)
+        if ry >= self.h or rx >= self.w or gr >= self.rows or gc >= self.cols:
+            return None
+        channel = gr * self.cols + gc
+        if channel >= self.channels:
+            return None
+        return channel, ry, rx
+
+
+def grid_for(channels: int, h: int, w: int) -> tuple[int, int]:
+    """A ``(rows, cols)`` grid for ``channels`` maps, about twice as wide as tall overall."""
+    if channels <= 16:
+        return 1 if channels <= 10 else 2, math.ceil(channels / (1 if channels <= 10 else 2))
+    best = None
+    for rows in range(1, channels + 1):
+        cols = math.ceil(channels / rows)
+        if rows * cols != channels and rows * cols - channels >= cols:
+            continue
+        aspect = (cols * (w + GAP)) / (rows * (h + GAP))
+        score = abs(math.log(aspect / 2.0))
+        if best is None or score < best[0]:
+            best = (score, rows, cols)
+    return best[1], best[2]
+
+
+def layout_for(shape: Sequence[int]) -> MosaicLayout:
+    """The mosaic layout of a layer with output ``shape`` (no batch axis).
+
+    ``(h, w, c)`` maps go in a grid of ``c`` cells; ``(n,)`` vectors become one block of
+    ``1 x 1`` cells (10 outputs in one row, 128 units as 8 x 16).
+    """
+    shape = tuple(int(s) for s in shape)
+    if len(shape) == 3:
+        h, w, c = shape
+        rows, cols = grid_for(c, h, w)
+        return MosaicLayout(h, w, c, rows, cols, GAP)
+    if len(shape) == 1:
+        n = shape[0]
+        if n <= 16:
+            return MosaicLayout(1, 1, n, 1, n, 0)
+        rows = 2 ** int(round(math.log2(math.sqrt(n / 2)))) if n >= 8 else 1
+        rows = max(1, rows)
+        return MosaicLayout(1, 1, n, rows, math.ceil(n / rows), 0)
+    raise ValueError(f"cannot lay out a layer of shape {shape}")
+
+
+def build_mosaic(activation: np.ndarray, layout: MosaicLayout, level: float) -> np.ndarray:
+    """One layer's activations for one input as a uint8 mosaic of colour-map indices.
+
+    Parameters
+    ----------
+    activation : float ``(h, w, c)`` or ``(n,)``: the layer output for one input.
+    layout : from :func:`layout_for` for this layer's shape.
+    level : the value shown as the top of the colour map (fixed per layer; values are clipped
+        to ``0 .. level``).
+
+    Returns
+    -------
+    uint8 ``layout.shape``, C-contiguous: ``0 .. 254`` for values (0 .. ``level``), and
+    :data:`GAP_INDEX` between maps.
+    """
+    a = np.asarray(activation, dtype=np.float32)
+    if a.ndim == 1:
+        a = a.reshape(1, 1, -1)
+    h, w, c = a.shape
+    if (h, w, c) != (layout.h, layout.w, layout.channels):
+        raise ValueError(f"activation of shape {a.shape} does not fit layout {layout}")
+    scale = (LEVELS - 1) / level if level > 0 else 0.0
+    q = np.clip(a * scale, 0, LEVELS - 1).astype(np.uint8)
+    padded = layout.rows * layout.cols
+    cells = np.full((padded, h, w), GAP_INDEX, np.uint8)
+    cells[:c] = np.moveaxis(q, 2, 0)
+    if layout.gap:
+        g = layout.gap
+        full = np.full((layout.rows, h + g, layout.cols, w + g), GAP_INDEX, np.uint8)
+        full[:, :h, :, :w] = cells.reshape(layout.rows, layout.cols, h, w).transpose(0, 2, 1, 3)
+        out = full.reshape(layout.rows * (h + g), layout.cols * (w + g))[:-g, :-g]
+    else:
+        out = cells.reshape(layout.rows, layout.cols, h, w).transpose(0, 2, 1, 3)
+        out = out.reshape(layout.rows * h, layout.cols * w)
+    return np.ascontiguousarray(out)
+
+
+@dataclass(frozen=True)
+class FieldStep:
+    """One spatial layer as the receptive-field arithmetic sees it: kernel and stride."""
+
+    name: str
+    kernel: int
+    stride: int
+
+
+def receptive_field(steps: Sequence[FieldStep], layer: str, row: int, col: int,
+                    input_side: int = 28) -> tuple[int, int, int, int]:
+    """The input pixels a unit of ``layer`` at ``(row, col)`` sees: ``(top, left, height, width)``.
+
+    ``steps`` are the spatial layers from the input up, in order (valid padding). The field of
+    a unit at ``i`` is ``[i * jump, i * jump + size)`` where each layer multiplies the jump by
+    its stride and grows the size by ``(kernel - 1) * jump``; for the seed CNN that is 3x3 for
+    conv1, 4x4 after pool1, 8x8 for conv2 and 10x10 after pool2. A layer that is not spatial
+    (dense, output) sees the whole input.
+    """
+    size, jump = 1, 1
+    for step in steps:
+        size += (step.kernel - 1) * jump
+        jump *= step.stride
+        if step.name == layer:
+            top, left = row * jump, col * jump
+            h = min(size, input_side - top)
+            w = min(size, input_side - left)
+            return top, left, h, w
+    return 0, 0, input_side, input_side
+
+
+def calibrate_level(values: np.ndarray, percentile: float = 99.5) -> float:
+    """A fixed top of the colour scale for a layer: a high percentile of typical activations.
+
+    Parameters
+    ----------
+    values : the layer's activations over a batch of typical inputs (any shape).
+    """
+    v = np.asarray(values, dtype=np.float32).ravel()
+    v = v[v > 0]
+    if v.size == 0:
+        return 1.0
+    level = float(np.percentile(v, percentile))
+    return level if level > 0 else 1.0

@@ -1,0 +1,405 @@
+"""The live views: the model input, both models' probability bars, and the activation maps.
+
+Views render only: they are built once, take a :class:`app.live_models.LiveResult` in their
+``update_*`` slot and change their plot items in place (no item is created per stroke). Each
+graphics view records which canvas revision it last painted (:attr:`painted_revision`), which
+the latency benchmark and the self-test read.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtWidgets import (
+    QGraphicsRectItem,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.live_models import LayerView, LiveResult, ModelInfo
+from app.mosaic import GAP_INDEX, receptive_field
+
+pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="#3a3f4b",
+                    antialias=False)
+
+MODEL_TITLES = {"cnn": "CNN", "dense": "Dense network"}
+MODEL_COLOURS = {"cnn": "#3b6fd8", "dense": "#7a4fc9"}
+BAR_IDLE = "#c5cad3"
+DISAGREE = "#e07b1a"
+AGREE = "#2e9e5b"
+GAP_COLOUR = (255, 255, 255)
+
+
+def model_title(name: str) -> str:
+    return MODEL_TITLES.get(name, name)
+
+
+def confidence_words(p: float) -> str:
+    """A probability in plain words (the number follows in brackets)."""
+    if p >= 0.95:
+        return "almost certain"
+    if p >= 0.8:
+        return "fairly sure"
+    if p >= 0.6:
+        return "leaning"
+    if p >= 0.4:
+        return "unsure"
+    return "guessing"
+
+
+def viridis_lut() -> np.ndarray:
+    """255 viridis colours for values plus one background colour for the gaps (256 entries)."""
+    lut = pg.colormap.get("viridis").getLookupTable(nPts=GAP_INDEX, alpha=False)
+    return np.vstack([lut, np.array([GAP_COLOUR], np.uint8)]).astype(np.uint8)
+
+
+class _TrackedView(pg.GraphicsLayoutWidget):
+    """A graphics view that remembers the canvas revision it last painted."""
+
+    # Emitted after each paint with the revision shown.
+    painted = Signal(int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.shown_revision = -1
+        self.painted_revision = -1
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        self.painted_revision = self.shown_revision
+        self.painted.emit(self.shown_revision)
+
+
+def _fixed_viewbox() -> pg.ViewBox:
+    vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
+    vb.setDefaultPadding(0.0)
+    return vb
+
+
+# --------------------------------------------------------------------------- model input
+
+
+class InputView(QWidget):
+    """The 28x28 image the models read, its notes, and the hovered unit's receptive field."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.view = _TrackedView()
+        self.view.setMinimumSize(150, 150)
+        self.view.ci.setContentsMargins(2, 2, 2, 2)
+        self.vb = _fixed_viewbox()
+        self.view.addItem(self.vb)
+        self.image = pg.ImageItem(np.zeros((28, 28), np.float32), levels=(0.0, 1.0))
+        self.vb.addItem(self.image)
+        self.vb.setRange(QRectF(0, 0, 28, 28), padding=0)
+        self.field = QGraphicsRectItem()
+        pen = QPen(QColor("#ff4d4d"), 0)
+        pen.setCosmetic(True)
+        pen.setWidthF(2.0)
+        self.field.setPen(pen)
+        self.field.setVisible(False)
+        self.vb.addItem(self.field)
+        title = QLabel("<b>What the models see</b> · 28×28, as in MNIST")
+        title.setToolTip("Your strokes, cropped, redrawn with an MNIST-like pen, scaled so the\n"
+                         "longer side is 20 px and centred by mass in a 28×28 field.")
+        self.notes = QLabel("")
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("color: #8a5a00;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.notes)
+
+    def update_result(self, result: LiveResult) -> None:
+        self.image.setImage(result.preprocessed.image, autoLevels=False, levels=(0.0, 1.0))
+        notes = result.preprocessed.notes
+        self.notes.setText("⚠ " + "; ".join(notes) if notes else "")
+        self.view.shown_revision = result.revision
+
+    def show_field(self, rect: tuple[int, int, int, int] | None) -> None:
+        """Outline ``(top, left, height, width)`` in input pixels, or hide the outline."""
+        if rect is None:
+            self.field.setVisible(False)
+            return
+        top, left, h, w = rect
+        self.field.setRect(QRectF(left, top, w, h))
+        self.field.setVisible(True)
+
+
+# --------------------------------------------------------------------------- probabilities
+
+
+class ProbabilityPlot(_TrackedView):
+    """One model's probability for each class, as bars (items created once)."""
+
+    def __init__(self, name: str, classes: int = 10, parent=None):
+        super().__init__(parent)
+        self.name = name
+        self.setMinimumHeight(140)
+        self.plot = self.addPlot()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.setYRange(0, 1.05, padding=0)
+        self.plot.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1.0, "100%")]])
+        self.plot.showGrid(y=True, alpha=0.25)
+        self.bars = pg.BarGraphItem(x=np.arange(classes), height=np.zeros(classes), width=0.72,
+                                    brush=BAR_IDLE, pen=None)
+        self.plot.addItem(self.bars)
+        self.set_classes(classes)
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.plot.getAxis("bottom").setStyle(tickFont=font)
+
+    def set_classes(self, classes: int) -> None:
+        self.classes = classes
+        self.plot.setXRange(-0.6, classes - 0.4, padding=0)
+        self.plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(classes)]])
+
+    def show_probabilities(self, probs: np.ndarray | None, revision: int,
+                           other_top: int | None = None) -> None:
+        if probs is None:
+            self.bars.setOpts(height=np.zeros(self.classes), brushes=None, brush=BAR_IDLE,
+                              pens=None, pen=None)
+        else:
+            top = int(np.argmax(probs))
+            brushes = [BAR_IDLE] * self.classes
+            brushes[top] = MODEL_COLOURS.get(self.name, "#3b6fd8")
+            pens = [None] * self.classes
+            if other_top is not None and other_top != top:
+                pens[other_top] = pg.mkPen(DISAGREE, width=2.5)
+            self.bars.setOpts(height=np.asarray(probs, np.float64), brushes=brushes,
+                              pens=[pg.mkPen(p) if p is not None else pg.mkPen(None)
+                                    for p in pens])
+        self.shown_revision = revision
+
+
+class ProbabilityPanel(QWidget):
+    """Both models' bars side by side, their readings in words, and whether they agree."""
+
+    def __init__(self, names=("cnn", "dense"), parent=None):
+        super().__init__(parent)
+        self.banner = QLabel()
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setMinimumHeight(36)
+        font = self.banner.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.banner.setFont(font)
+        self.headers: dict[str, QLabel] = {}
+        self.plots: dict[str, ProbabilityPlot] = {}
+        row = QHBoxLayout()
+        row.setSpacing(12)
+        for name in names:
+            column = QVBoxLayout()
+            header = QLabel()
+            header.setTextFormat(Qt.TextFormat.RichText)
+            header.setMinimumHeight(26)
+            plot = ProbabilityPlot(name)
+            self.headers[name] = header
+            self.plots[name] = plot
+            column.addWidget(header)
+            column.addWidget(plot, 1)
+            row.addLayout(column, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addLayout(row, 1)
+        self.show_loading()
+
+    def _set_banner(self, text: str, colour: str, background: str) -> None:
+        self.banner.setText(text)
+        self.banner.setStyleSheet(f"color: {colour}; background: {background}; "
+                                  "border-radius: 6px; padding: 4px;")
+
+    def _header(self, name: str, text: str) -> None:
+        colour = MODEL_COLOURS.get(name, "#333")
+        self.headers[name].setText(
+            f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
+            f"&nbsp;&nbsp;{text}")
+
+    def show_loading(self) -> None:
+        self._set_banner("Loading the models… you can start drawing", "#55606e", "#eef1f5")
+        for name, plot in self.plots.items():
+            self._header(name, "<span style='color:#888'>loading…</span>")
+            plot.show_probabilities(None, plot.shown_revision)
+
+    def update_result(self, result: LiveResult, ready: bool = True) -> None:
+        if result.empty:
+            if ready:
+                self._set_banner("Draw a digit on the paper", "#55606e", "#eef1f5")
+            for name, plot in self.plots.items():
+                self._header(name, "<span style='color:#888'>waiting for a drawing</span>")
+                plot.show_probabilities(None, result.revision)
+            return
+        tops = {n: int(np.argmax(p)) for n, p in result.probabilities.items()}
+        for name, plot in self.plots.items():
+            probs = result.probabilities.get(name)
+            if probs is None:
+                continue
+            others = [t for n, t in tops.items() if n != name]
+            plot.show_probabilities(probs, result.revision, others[0] if others else None)
+            top = tops[name]
+            p = float(probs[top])
+            self._header(name, f"reads <b style='font-size:15pt'>{top}</b> · "
+                               f"{confidence_words(p)} ({p:.0%})")
+        if len(set(tops.values())) == 1:
+            digit = next(iter(tops.values()))
+            self._set_banner(f"Both models read {digit}", "#1d6b3e", "#e3f4ea")
+        else:
+            parts = " · ".join(f"{model_title(n)} reads {t}" for n, t in tops.items())
+            self._set_banner(f"The models disagree: {parts}", "#8a4300", "#fde9d3")
+
+    @property
+    def painted_revision(self) -> int:
+        return min(p.painted_revision for p in self.plots.values())
+
+
+# --------------------------------------------------------------------------- activations
+
+
+class _LayerCell:
+    """The items of one layer in the activation view (created once per model load)."""
+
+    def __init__(self, layer: LayerView, lut: np.ndarray):
+        self.layer = layer
+        shape = "×".join(str(s) for s in layer.shape)
+        if len(layer.shape) == 3:
+            h, w, c = layer.shape
+            what = f"{c} maps of {h}×{w}"
+        else:
+            what = f"{layer.shape[0]} units"
+        self.title = pg.LabelItem(f"<b>{layer.name}</b> <span style='color:#777'>"
+                                  f"{what} ({shape})</span>", size="9pt")
+        self.vb = _fixed_viewbox()
+        self.image = pg.ImageItem()
+        self.image.setLookupTable(lut)
+        blank = np.full(layer.layout.shape, GAP_INDEX, np.uint8)
+        self.image.setImage(blank, autoLevels=False, levels=(0, 255))
+        self.vb.addItem(self.image)
+        h, w = layer.layout.shape
+        self.vb.setRange(QRectF(0, 0, w, h), padding=0)
+        self.bar = pg.ColorBarItem(values=(0.0, layer.level), colorMap="viridis",
+                                   interactive=False, width=10, orientation="vertical")
+        self.bar.getAxis("right").setStyle(tickLength=3)
+        self.bar.getAxis("right").setWidth(34)
+
+    def set_level(self, layer: LayerView) -> None:
+        self.layer = layer
+        self.bar.setLevels((0.0, layer.level))
+
+
+class ActivationView(_TrackedView):
+    """Every shown layer of every model as one mosaic image, with a fixed colour scale each.
+
+    Signals
+    -------
+    hovered(str, object)
+        A description of the unit under the pointer (or "") and its receptive field on the
+        28x28 input as ``(top, left, height, width)`` (or None).
+    """
+
+    # The unit under the pointer: description, receptive field (top, left, h, w) or None.
+    hovered = Signal(str, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMinimumSize(400, 260)
+        self.ci.setSpacing(4)
+        self.cells: dict[tuple[str, str], _LayerCell] = {}
+        self._lut = viridis_lut()
+        self._latest: LiveResult | None = None
+        self._hover_key: tuple | None = None
+        self._message = self.ci.addLabel("Loading the models…", size="11pt", color="#55606e")
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def set_models(self, infos: dict[str, ModelInfo]) -> None:
+        """Lay the layers out (once per model load; strokes only change pixels)."""
+        self.ci.clear()
+        self.cells.clear()
+        for row, (name, info) in enumerate(infos.items()):
+            colour = MODEL_COLOURS.get(name, "#333")
+            header = pg.LabelItem(f"<span style='color:{colour}'><b>{model_title(name)}</b></span>",
+                                  size="10pt", justify="left")
+            self.ci.addItem(header, row=2 * row, col=0, colspan=8)
+            sub = self.ci.addLayout(row=2 * row + 1, col=0, colspan=8)
+            sub.setSpacing(2)
+            for col, layer in enumerate(info.shown):
+                cell = _LayerCell(layer, self._lut)
+                sub.addItem(cell.title, row=0, col=2 * col, colspan=2)
+                sub.addItem(cell.vb, row=1, col=2 * col)
+                sub.addItem(cell.bar, row=1, col=2 * col + 1)
+                h, w = layer.layout.shape
+                sub.layout.setColumnStretchFactor(2 * col, max(2, min(8, w // 12 + 2)))
+                self.cells[(name, layer.name)] = cell
+        if self._latest is not None:
+            self.update_result(self._latest)
+
+    def update_model(self, info: ModelInfo) -> None:
+        """A model was swapped: new colour scales (the layout is the same architecture)."""
+        for layer in info.shown:
+            cell = self.cells.get((info.name, layer.name))
+            if cell is not None:
+                cell.set_level(layer)
+
+    def update_result(self, result: LiveResult) -> None:
+        self._latest = result
+        for (name, layer), cell in self.cells.items():
+            mosaic = result.mosaics.get(name, {}).get(layer)
+            if mosaic is None:
+                mosaic = np.full(cell.layer.layout.shape, GAP_INDEX, np.uint8)
+                if result.empty:
+                    mosaic[...] = 0
+            cell.image.setImage(mosaic, autoLevels=False)
+        self.shown_revision = result.revision
+        if self._hover_key is not None:
+            self._describe(*self._hover_key)
+
+    # ---------------------------------------------------------------- hover
+
+    def _on_mouse_moved(self, pos: QPointF) -> None:
+        for key, cell in self.cells.items():
+            if cell.vb.sceneBoundingRect().contains(pos):
+                p = cell.image.mapFromScene(pos)
+                unit = cell.layer.layout.locate(p.y(), p.x())
+                if unit is not None:
+                    self._hover_key = (key, unit)
+                    self._describe(key, unit)
+                    return
+        self._hover_key = None
+        self.hovered.emit("", None)
+
+    def _describe(self, key, unit) -> None:
+        name, layer_name = key
+        cell = self.cells[key]
+        channel, row, col = unit
+        layer = cell.layer
+        value = None
+        if self._latest is not None and not self._latest.empty:
+            act = self._latest.activations.get(name, {}).get(layer_name)
+            if act is not None:
+                value = float(act[row, col, channel] if act.ndim == 3 else act[channel])
+        shown = "—" if value is None else f"{value:.3g}"
+        if len(layer.shape) == 3:
+            rect = receptive_field(layer.steps, layer_name, row, col)
+            text = (f"{model_title(name)} · {layer_name} · channel {channel} · row {row}, "
+                    f"col {col} · value {shown} (scale 0–{layer.level:.3g}) · sees the "
+                    f"{rect[2]}×{rect[3]} input patch outlined in red")
+        else:
+            rect = (0, 0, 28, 28)
+            label = f"class {channel}" if layer_name == "output" else f"unit {channel}"
+            text = (f"{model_title(name)} · {layer_name} · {label} · value {shown} "
+                    f"(scale 0–{layer.level:.3g}) · sees the whole input")
+        self.hovered.emit(text, rect)
+
+    def leaveEvent(self, event):
+        self._hover_key = None
+        self.hovered.emit("", None)
+        super().leaveEvent(event)
