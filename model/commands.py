@@ -244,6 +244,9 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         train_size=args.train_size,
         batch_size=args.batch_size,
     )
+    import keras
+
+    keras.utils.set_random_seed(recipe.seed)  # the initial weights too, for reproducible runs
     model = build(args.model, num_classes=data.num_classes)
     stream = stderr if stderr is not None else open(os.devnull, "w")
     result = train_model(model, data, recipe, on_progress=_progress_bar(stream))

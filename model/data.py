@@ -81,11 +81,17 @@ def load_dataset(path: str | Path = MNIST_PATH, num_classes: int = 10) -> Datase
     path = Path(path)
     name = str(path)
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            missing = [k for k in KEYS if k not in npz.files]
-            if missing:
-                raise DatasetError(f"{name}: missing arrays {', '.join(missing)} (has {npz.files})")
-            arrays = {k: npz[k] for k in KEYS}
+        # Open the file ourselves: np.load leaks its handle when the zip is corrupt.
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                raise DatasetError(f"{name}: not an .npz file (no zip signature)")
+            fh.seek(0)
+            npz = np.load(fh, allow_pickle=False)
+            with npz:
+                missing = [k for k in KEYS if k not in npz.files]
+                if missing:
+                    raise DatasetError(f"{name}: missing arrays {', '.join(missing)} (has {npz.files})")
+                arrays = {k: npz[k] for k in KEYS}
     except DatasetError:
         raise
     except FileNotFoundError as exc:

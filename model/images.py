@@ -10,7 +10,7 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_PIXELS = 40_000_000
 """Larger pictures are refused (decompression bombs); Pillow only warns below twice this."""
-FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP", "PPM", "PGM", "PBM")
+FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP", "PPM")
 
 
 class ImageFileError(ValueError):

@@ -16,10 +16,12 @@ from dataclasses import asdict, dataclass, field
 import keras
 import numpy as np
 
-from model.augment import AugmentConfig, distort
+from model.augment import AugmentConfig, StyleConfig, add_styles, distort
 from model.data import Dataset, to_model_input
 
 Progress = Callable[[dict], None]
+DIVERGED_LOSS = 1e6
+"""A loss above this (or NaN) stops the run: the weights have blown up (learning rate too high)."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,7 @@ class Recipe:
     train_size: int | None = None
     seed: int = 0
     augment_config: AugmentConfig = field(default_factory=AugmentConfig)
+    style_config: StyleConfig = field(default_factory=StyleConfig)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -84,7 +87,8 @@ class _ProgressCallback(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         logs = {k: float(v) for k, v in (logs or {}).items()}
-        if not all(math.isfinite(v) for v in logs.values()):
+        loss = logs.get("loss", 0.0)
+        if not math.isfinite(loss) or loss > DIVERGED_LOSS:
             self.nan = True
             self.model.stop_training = True
         self._emit({"kind": "batch", "epoch": self._epoch, "epochs": self._epochs,
@@ -97,13 +101,13 @@ class _ProgressCallback(keras.callbacks.Callback):
                     "batch": self._steps, "batches": self._steps, "logs": logs})
 
 
-def prepare_augmented(x: np.ndarray, recipe: Recipe, should_stop: Callable[[], bool] | None = None,
+def prepare_augmented(x: np.ndarray, y: np.ndarray, recipe: Recipe, should_stop: Callable[[], bool] | None = None,
                       on_progress: Progress | None = None) -> np.ndarray:
     """``recipe.augmented_copies`` distorted versions of ``x``.
 
     Parameters
     ----------
-    x : float32 ``(n, 28, 28)`` in 0..1.
+    x : float32 ``(n, 28, 28)`` in 0..1; y : their labels (for the style variants).
 
     Returns
     -------
@@ -119,7 +123,8 @@ def prepare_augmented(x: np.ndarray, recipe: Recipe, should_stop: Callable[[], b
         if should_stop is not None and should_stop():
             return
         rng = np.random.default_rng([recipe.seed, c, s])
-        part = distort(x[s : s + chunk], rng, recipe.augment_config)
+        part = add_styles(x[s : s + chunk], y[s : s + chunk], rng, recipe.style_config)
+        part = distort(part, rng, recipe.augment_config)
         out[c, s : s + chunk] = np.round(part * 255).astype(np.uint8)
 
     with ThreadPoolExecutor(max_workers=2) as pool:
@@ -170,7 +175,8 @@ def train(
 
     Returns
     -------
-    dict with ``history`` (per-epoch logs), ``stopped`` (bool), ``nan`` (loss became NaN),
+    dict with ``history`` (per-epoch logs), ``stopped`` (bool), ``nan`` (the loss became NaN
+    or blew up past :data:`DIVERGED_LOSS`: the model is ruined and must not be used),
     ``seconds`` and ``epochs_run``.
     """
     keras.utils.set_random_seed(recipe.seed)
@@ -180,7 +186,7 @@ def train(
     start = time.perf_counter()
     augmented = None
     if recipe.augment and recipe.augmented_copies > 0:
-        augmented = prepare_augmented(x.astype(np.float32) / 255.0, recipe, should_stop, on_progress)
+        augmented = prepare_augmented(x.astype(np.float32) / 255.0, y, recipe, should_stop, on_progress)
     steps = math.ceil(n / recipe.batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, recipe.epochs * steps)
     model.compile(
@@ -191,7 +197,6 @@ def train(
     callback = _ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
     validation = (to_model_input(data.x_test), data.y_test.astype(np.int64)) if validate else None
     history: dict[str, list[float]] = {}
-    nan_guard = keras.callbacks.TerminateOnNaN()
     for epoch in range(recipe.epochs):
         if callback.stopped or callback.nan:
             break
@@ -203,7 +208,7 @@ def train(
             initial_epoch=epoch,
             shuffle=False,
             validation_data=validation,
-            callbacks=[callback, nan_guard],
+            callbacks=[callback],  # our callback stops on NaN; Keras's TerminateOnNaN prints
             verbose=0,
         )
         for k, vals in result.history.items():

@@ -1,0 +1,50 @@
+"""Training runs a few steps on a small slice, reports progress, stops when asked, is reproducible."""
+
+import numpy as np
+
+from model.architectures import build
+from model.data import Dataset, load_mnist
+from model.training import Recipe, train
+
+
+def _small(n=256):
+    data = load_mnist()
+    return Dataset(data.x_train[:n], data.y_train[:n], data.x_test[:200], data.y_test[:200])
+
+
+def test_a_short_run_reports_batches_then_epochs_and_learns():
+    events = []
+    model = build("dense")
+    result = train(model, _small(), Recipe(epochs=2, batch_size=64, augment=False), on_progress=events.append)
+    kinds = [e["kind"] for e in events]
+    assert kinds == (["batch"] * 4 + ["epoch"]) * 2
+    assert events[-1]["logs"]["val_accuracy"] > 0.3
+    assert result["epochs_run"] == 2 and not result["stopped"] and not result["nan"]
+
+
+def test_stopping_takes_effect_after_the_current_batch():
+    events = []
+    result = train(build("dense"), _small(), Recipe(epochs=3, batch_size=32, augment=False),
+                   on_progress=events.append,
+                   should_stop=lambda: sum(e["kind"] == "batch" for e in events) >= 2)
+    assert result["stopped"]
+    assert sum(e["kind"] == "batch" for e in events) == 2
+
+
+def test_the_same_seed_gives_the_same_model():
+    recipe = Recipe(epochs=1, batch_size=64, augment=True, augmented_copies=1, seed=7)
+    import keras
+
+    keras.utils.set_random_seed(7)
+    a = build("dense")
+    keras.utils.set_random_seed(7)
+    b = build("dense")
+    train(a, _small(), recipe, validate=False)
+    train(b, _small(), recipe, validate=False)
+    for wa, wb in zip(a.get_weights(), b.get_weights()):
+        np.testing.assert_allclose(wa, wb, rtol=1e-5, atol=1e-6)
+
+
+def test_a_huge_learning_rate_stops_the_run_as_diverged():
+    result = train(build("dense"), _small(), Recipe(epochs=2, batch_size=32, learning_rate=1e9, augment=False))
+    assert result["nan"]
