@@ -1,0 +1,192 @@
+"""Shows an :class:`~app.training_worker.EvaluationReport`: accuracy, a clickable confusion
+matrix and a gallery of test digits (the misclassified ones, or one clicked cell's)."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+GALLERY_LIMIT = 300
+ICON_PX = 56
+
+
+def digit_pixmap(image: np.ndarray, px: int = ICON_PX) -> QPixmap:
+    """A uint8 ``(28, 28)`` digit (white on black) as a ``px``-square pixmap, pixels kept sharp."""
+    data = np.ascontiguousarray(image, np.uint8)
+    qimage = QImage(data.data, data.shape[1], data.shape[0], data.strides[0],
+                    QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(qimage).scaled(px, px, Qt.AspectRatioMode.KeepAspectRatio,
+                                            Qt.TransformationMode.FastTransformation)
+
+
+def cell_colour(count: int, row_total: int, diagonal: bool) -> QColor:
+    """Green shades on the diagonal, red off it, stronger for a larger share of the row."""
+    share = count / row_total if row_total else 0.0
+    if diagonal:
+        strength = share
+        return QColor.fromRgbF(1 - 0.55 * strength, 1 - 0.2 * strength, 1 - 0.55 * strength)
+    strength = min(1.0, share * 12) if count else 0.0
+    return QColor.fromRgbF(1.0, 1 - 0.55 * strength, 1 - 0.55 * strength)
+
+
+class EvaluationView(QWidget):
+    """Accuracy, confusion matrix (click a cell for its digits) and a digit gallery."""
+
+    # A confusion cell was chosen: true label, predicted label.
+    cell_chosen = Signal(int, int)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.report = None
+        self.summary = QLabel("Not evaluated yet. Train a model or press Evaluate.")
+        self.summary.setWordWrap(True)
+        font = self.summary.font()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.summary.setFont(font)
+
+        self.table = QTableWidget(10, 10)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setHorizontalHeaderLabels([str(i) for i in range(10)])
+        self.table.setVerticalHeaderLabels([str(i) for i in range(10)])
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setToolTip("Rows: true digit. Columns: predicted digit. Click a cell to see its digits.")
+        self.table.setMinimumSize(360, 250)
+        self.table.cellClicked.connect(self._on_cell_clicked)
+        self.table.currentCellChanged.connect(lambda r, c, *_: self._on_cell_clicked(r, c))
+        for r in range(10):
+            for c in range(10):
+                item = QTableWidgetItem("")
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.table.setItem(r, c, item)
+
+        axis_label = QLabel("rows: true digit · columns: predicted digit")
+        axis_label.setStyleSheet("color: #555")
+
+        self.gallery_title = QLabel("")
+        self.show_wrong = QPushButton("All mistakes")
+        self.show_wrong.setToolTip("Show every misclassified test digit, most confident first")
+        self.show_wrong.clicked.connect(self.show_misclassified)
+        self.show_wrong.setEnabled(False)
+        self.gallery = QListWidget()
+        self.gallery.setViewMode(QListView.ViewMode.IconMode)
+        self.gallery.setIconSize(QSize(ICON_PX, ICON_PX))
+        self.gallery.setGridSize(QSize(ICON_PX + 44, ICON_PX + 34))
+        self.gallery.setResizeMode(QListView.ResizeMode.Adjust)
+        self.gallery.setMovement(QListView.Movement.Static)
+        self.gallery.setUniformItemSizes(True)
+        self.gallery.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.gallery.setMinimumWidth(300)
+
+        left = QVBoxLayout()
+        left.addWidget(self.summary)
+        left.addWidget(self.table, 1)
+        left.addWidget(axis_label)
+        right = QVBoxLayout()
+        head = QHBoxLayout()
+        head.addWidget(self.gallery_title, 1)
+        head.addWidget(self.show_wrong)
+        right.addLayout(head)
+        right.addWidget(self.gallery, 1)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(left, 5)
+        layout.addLayout(right, 6)
+        self.clear()
+
+    def clear(self, message: str = "Not evaluated yet. Train a model or press Evaluate.") -> None:
+        self.report = None
+        self.summary.setText(message)
+        for r in range(10):
+            for c in range(10):
+                item = self.table.item(r, c)
+                item.setText("")
+                item.setBackground(QColor("white"))
+        self.gallery.clear()
+        self.gallery_title.setText("")
+        self.show_wrong.setEnabled(False)
+
+    def set_busy(self, message: str) -> None:
+        self.summary.setText(message)
+
+    def set_report(self, report, title: str = "") -> None:
+        """Show ``report`` (an EvaluationReport)."""
+        self.report = report
+        wrong = int((report.predictions != report.labels).sum())
+        name = f"{title}: " if title else ""
+        self.summary.setText(
+            f"<b>{name}{report.accuracy * 100:.2f}%</b> of {len(report.labels):,} MNIST test "
+            f"digits right ({wrong:,} wrong)")
+        confusion = np.asarray(report.confusion)
+        totals = confusion.sum(1)
+        for r in range(confusion.shape[0]):
+            for c in range(confusion.shape[1]):
+                item = self.table.item(r, c)
+                count = int(confusion[r, c])
+                item.setText(str(count) if count else "·")
+                item.setBackground(cell_colour(count, int(totals[r]), r == c))
+                item.setForeground(QColor("#111" if count else "#999"))
+                item.setToolTip(f"true {r}, predicted {c}: {count} digits")
+        self.show_misclassified()
+
+    def show_misclassified(self) -> None:
+        if self.report is None:
+            return
+        indices = self.report.misclassified
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.blockSignals(False)
+        self._fill(indices, f"Misclassified: {len(indices):,} digits"
+                   + (f" (first {GALLERY_LIMIT} shown, most confident first)" if len(indices) > GALLERY_LIMIT
+                      else ", most confident first"))
+        self.show_wrong.setEnabled(False)
+
+    def _on_cell_clicked(self, row: int, column: int) -> None:
+        if self.report is None or row < 0 or column < 0:
+            return
+        self.show_cell(row, column)
+
+    def show_cell(self, true: int, pred: int) -> None:
+        """Fill the gallery with the test digits labelled ``true`` and answered ``pred``."""
+        if self.report is None:
+            return
+        indices = self.report.cell(true, pred)
+        what = "read correctly" if true == pred else f"read as {pred}"
+        more = f" (first {GALLERY_LIMIT} shown)" if len(indices) > GALLERY_LIMIT else ""
+        self._fill(indices, f"True {true}, {what}: {len(indices):,} digits{more}")
+        self.show_wrong.setEnabled(True)
+        self.cell_chosen.emit(true, pred)
+
+    def _fill(self, indices: np.ndarray, title: str) -> None:
+        report = self.report
+        self.gallery_title.setText(title)
+        self.gallery.setUpdatesEnabled(False)
+        self.gallery.clear()
+        for i in indices[:GALLERY_LIMIT]:
+            true, pred = int(report.labels[i]), int(report.predictions[i])
+            conf = float(report.confidence[i])
+            item = QListWidgetItem(QIcon(digit_pixmap(report.images[i])), f"{true} → {pred}\n{conf * 100:.0f}%")
+            item.setToolTip(f"test image #{int(i)}: true {true}, predicted {pred} "
+                            f"with {conf * 100:.1f}% confidence")
+            item.setData(Qt.ItemDataRole.UserRole, int(i))
+            self.gallery.addItem(item)
+        self.gallery.setUpdatesEnabled(True)
+
+    def gallery_indices(self) -> list[int]:
+        return [self.gallery.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.gallery.count())]

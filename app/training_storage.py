@@ -1,0 +1,57 @@
+"""Where the training tab keeps user files: models and settings in the per-user data folder.
+
+Bundled model files (``resources/models``) are only ever read; everything the user makes
+lives under ``QStandardPaths.AppDataLocation`` (e.g. ``~/.local/share/digitlab``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+from model.model_files import write_json_atomic
+
+SETTINGS_FILE = "training_settings.json"
+
+
+def app_data_dir() -> Path:
+    """The per-user data folder (created on demand)."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    path = Path(location) if location else Path.home() / ".digitlab"
+    if not QCoreApplication.applicationName() or QCoreApplication.applicationName() == "python":
+        # Without an application name Qt would use the interpreter's name: keep ours.
+        path = path.parent / "digitlab" if location else path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_models_dir() -> Path:
+    """``<app data>/models``: the default folder for Save… and Load…."""
+    path = app_data_dir() / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def active_model_path(slot: str) -> Path:
+    """The user model last put live in ``slot`` ("cnn" or "dense"); may not exist."""
+    return user_models_dir() / f"live-{slot}.keras"
+
+
+def load_settings() -> dict:
+    """The saved run set-up, or ``{}`` when there is none or it is unreadable."""
+    path = app_data_dir() / SETTINGS_FILE
+    try:
+        value = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_settings(settings: dict) -> None:
+    """Write the run set-up atomically (errors are ignored: settings are a convenience)."""
+    try:
+        write_json_atomic(app_data_dir() / SETTINGS_FILE, settings)
+    except OSError:
+        pass
