@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+import atexit
+import functools
 import threading
 import time
 import traceback
+import weakref
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -22,7 +25,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from app.mosaic import FieldStep, MosaicLayout, build_mosaic, calibrate_level, layout_for
 from model.preprocess import Preprocessed, Stroke, strokes_to_input
 
-CALIBRATION_IMAGES = 256
+CALIBRATION_IMAGES = 128
 """MNIST test digits used to fix each layer's colour scale when a model is loaded."""
 SHOWN_LAYERS = {"cnn": ("conv1", "pool1", "conv2", "pool2", "dense", "output"),
                 "dense": ("hidden", "output")}
@@ -94,6 +97,7 @@ def _field_steps(keras_model) -> tuple[FieldStep, ...]:
     return tuple(steps)
 
 
+@functools.lru_cache(maxsize=1)
 def _calibration_batch() -> np.ndarray:
     """A fixed handful of MNIST test digits (for colour scales); zeros if MNIST is missing."""
     try:
@@ -312,6 +316,9 @@ class LiveModels(QObject):
         self.worker.errored.connect(self.errored)
         self._swapped.connect(self.model_set)
         self._stopped = False
+        # A QThread destroyed while running aborts the process: join it at exit at the latest.
+        ref = weakref.ref(self)
+        atexit.register(lambda: (lambda live: live is not None and live.stop())(ref()))
 
     def start(self) -> None:
         """Start the inference thread (it loads the models first)."""

@@ -185,7 +185,8 @@ class MainWindow(QMainWindow):
         self.status_label.setText("Models ready · MNIST test accuracy: " + ", ".join(parts))
         latest = self.live.latest
         if latest is None or latest.empty:
-            self.draw_tab.update_result(latest or LiveResult(-1, _empty()))
+            # Show the ready, empty state (and ask for the drawing if one was made meanwhile).
+            self._on_strokes_changed(self.draw_tab.canvas.revision)
 
     def _on_model_changed(self, info) -> None:
         self.draw_tab.activations.update_model(info)
@@ -200,12 +201,6 @@ class MainWindow(QMainWindow):
     def _on_error(self, message: str) -> None:
         self.status_label.setText(message.splitlines()[0])
         print(message, file=sys.stderr)
-
-
-def _empty():
-    from app.live_models import _EMPTY
-
-    return _EMPTY
 
 
 def _application(offscreen: bool = False) -> QApplication:

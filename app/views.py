@@ -265,19 +265,28 @@ class ProbabilityPanel(QWidget):
 # --------------------------------------------------------------------------- activations
 
 
+def layer_caption(layer: LayerView) -> str:
+    """``conv1 · 26×26×32`` and what that is, in words."""
+    shape = "×".join(str(s) for s in layer.shape)
+    if len(layer.shape) == 3:
+        h, w, c = layer.shape
+        what = f"{c} maps"
+    elif layer.name == "output":
+        what = "probabilities"
+    else:
+        what = "units"
+    return f"{layer.name} · {shape} {what}"
+
+
 class _LayerCell:
     """The items of one layer in the activation view (created once per model load)."""
 
     def __init__(self, layer: LayerView, lut: np.ndarray):
         self.layer = layer
-        shape = "×".join(str(s) for s in layer.shape)
-        if len(layer.shape) == 3:
-            h, w, c = layer.shape
-            what = f"{c} maps of {h}×{w}"
-        else:
-            what = f"{layer.shape[0]} units"
-        self.title = pg.LabelItem(f"<b>{layer.name}</b> <span style='color:#777'>"
-                                  f"{what} ({shape})</span>", size="9pt")
+        colour = MODEL_COLOURS.get(layer.model, "#333")
+        self.title = pg.LabelItem(
+            f"<span style='color:{colour}'>{model_title(layer.model)}</span> "
+            f"<b>{layer_caption(layer)}</b>", size="9pt")
         self.vb = _fixed_viewbox()
         self.image = pg.ImageItem()
         self.image.setLookupTable(lut)
@@ -285,7 +294,15 @@ class _LayerCell:
         self.image.setImage(blank, autoLevels=False, levels=(0, 255))
         self.vb.addItem(self.image)
         h, w = layer.layout.shape
-        self.vb.setRange(QRectF(0, 0, w, h), padding=0)
+        extra = 0.0
+        if len(layer.shape) == 1 and layer.layout.rows == 1:
+            # One row of units (the output): label each with its class, once.
+            for i in range(layer.layout.cols):
+                label = pg.TextItem(str(i), color="#3a3f4b", anchor=(0.5, 0.0))
+                label.setPos(i + 0.5, 1.05)
+                self.vb.addItem(label)
+            extra = 1.0
+        self.vb.setRange(QRectF(0, 0, w, h + extra), padding=0)
         self.bar = pg.ColorBarItem(values=(0.0, layer.level), colorMap="viridis",
                                    interactive=False, width=10, orientation="vertical")
         self.bar.getAxis("right").setStyle(tickLength=3)
@@ -299,6 +316,9 @@ class _LayerCell:
 class ActivationView(_TrackedView):
     """Every shown layer of every model as one mosaic image, with a fixed colour scale each.
 
+    The CNN's four spatial layers fill the first row; the vector layers of both models (the
+    CNN's dense and output, the dense network's hidden and output) the second.
+
     Signals
     -------
     hovered(str, object)
@@ -308,11 +328,12 @@ class ActivationView(_TrackedView):
 
     # The unit under the pointer: description, receptive field (top, left, h, w) or None.
     hovered = Signal(str, object)
+    COLUMNS = 4
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMinimumSize(400, 260)
-        self.ci.setSpacing(4)
+        self.ci.setSpacing(3)
         self.cells: dict[tuple[str, str], _LayerCell] = {}
         self._lut = viridis_lut()
         self._latest: LiveResult | None = None
@@ -324,21 +345,25 @@ class ActivationView(_TrackedView):
         """Lay the layers out (once per model load; strokes only change pixels)."""
         self.ci.clear()
         self.cells.clear()
-        for row, (name, info) in enumerate(infos.items()):
-            colour = MODEL_COLOURS.get(name, "#333")
-            header = pg.LabelItem(f"<span style='color:{colour}'><b>{model_title(name)}</b></span>",
-                                  size="10pt", justify="left")
-            self.ci.addItem(header, row=2 * row, col=0, colspan=8)
-            sub = self.ci.addLayout(row=2 * row + 1, col=0, colspan=8)
-            sub.setSpacing(2)
-            for col, layer in enumerate(info.shown):
+        layers = [layer for info in infos.values() for layer in info.shown]
+        spatial = [layer for layer in layers if len(layer.shape) == 3]
+        vectors = [layer for layer in layers if len(layer.shape) != 3]
+        rows = [spatial[i:i + self.COLUMNS] for i in range(0, len(spatial), self.COLUMNS)]
+        rows += [vectors[i:i + self.COLUMNS] for i in range(0, len(vectors), self.COLUMNS)]
+        for r, row in enumerate(rows):
+            for c, layer in enumerate(row):
                 cell = _LayerCell(layer, self._lut)
-                sub.addItem(cell.title, row=0, col=2 * col, colspan=2)
-                sub.addItem(cell.vb, row=1, col=2 * col)
-                sub.addItem(cell.bar, row=1, col=2 * col + 1)
-                h, w = layer.layout.shape
-                sub.layout.setColumnStretchFactor(2 * col, max(2, min(8, w // 12 + 2)))
-                self.cells[(name, layer.name)] = cell
+                self.ci.addItem(cell.title, row=2 * r, col=2 * c, colspan=2)
+                self.ci.addItem(cell.vb, row=2 * r + 1, col=2 * c)
+                self.ci.addItem(cell.bar, row=2 * r + 1, col=2 * c + 1)
+                self.cells[(layer.model, layer.name)] = cell
+        grid = self.ci.layout
+        for c in range(self.COLUMNS):
+            grid.setColumnStretchFactor(2 * c, 1)
+            grid.setColumnStretchFactor(2 * c + 1, 0)
+        for r in range(len(rows)):
+            grid.setRowStretchFactor(2 * r, 0)
+            grid.setRowStretchFactor(2 * r + 1, 3 if r == 0 else 2)
         if self._latest is not None:
             self.update_result(self._latest)
 
