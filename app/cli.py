@@ -40,12 +40,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a seed model on MNIST and save it")
     train.add_argument("--model", choices=["cnn", "dense"], required=True)
-    train.add_argument("--epochs", type=int, default=None, help="default: cnn 15, dense 30")
+    train.add_argument("--epochs", type=int, default=None, help="default: cnn 20, dense 40")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--learning-rate", type=float, default=None, help="peak Adam rate (cosine decay); default 2e-3")
     train.add_argument("--batch-size", type=int, default=128)
     train.add_argument("--train-size", type=int, default=None, help="use only the first N training images")
     train.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
+    train.add_argument("--augment-share", type=float, default=None,
+                       help="share of digits distorted each epoch, 0..1 (default: cnn 0.75, dense 0.5)")
     train.add_argument("--data", default=None, help="an MNIST-layout .npz (default: the bundled MNIST)")
     train.add_argument("--out", default=None, help="where to write the .keras file (default: ./MODEL.keras)")
     train.add_argument("--metrics", default=None, help="metrics JSON to update (default: metrics.json beside --out)")

@@ -130,13 +130,14 @@ class StyleConfig:
     """How often MNIST's American-style digits get a common European variant.
 
     MNIST's writers rarely cross a seven, slash a zero or give a one its long up-stroke;
-    many pen users do. The variants are drawn onto MNIST digits with the same pen as the
+    many pen users do (and curl a nine's tail). The variants are drawn onto MNIST digits with the same pen as the
     canvas, so the models learn them without ever seeing a user's drawing.
     """
 
     slashed_zero: float = 0.3
-    flagged_one: float = 0.4
+    flagged_one: float = 0.5
     crossed_seven: float = 0.3
+    hooked_nine: float = 0.3
 
 
 def _ink_box(image: np.ndarray, threshold: float = 0.3) -> tuple[int, int, int, int] | None:
@@ -149,16 +150,21 @@ def _ink_box(image: np.ndarray, threshold: float = 0.3) -> tuple[int, int, int, 
 
 def _with_line(image: np.ndarray, start, end, width: float) -> np.ndarray:
     """``image`` (28x28) with a pen line from ``start`` to ``end`` ((x, y) px), re-normalised."""
+    return _with_path(image, [start, end], width)
+
+
+def _with_path(image: np.ndarray, points, width: float) -> np.ndarray:
+    """``image`` (28x28) with a pen polyline through ``points`` ((x, y) px), re-normalised."""
     canvas = np.zeros((56, 56), np.float32)
     canvas[14:42, 14:42] = image
-    draw_segments(canvas.shape, np.array([start, end], np.float64) + 14.0, width, out=canvas)
+    draw_segments(canvas.shape, np.array(points, np.float64) + 14.0, width, out=canvas)
     result = normalise(canvas, threshold=0.05)
     return image if result.empty else result.image
 
 
 def add_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
                config: StyleConfig = StyleConfig()) -> np.ndarray:
-    """Give a share of zeros a slash, of ones a flag and of sevens a crossbar.
+    """Give a share of zeros a slash, of ones a flag, of sevens a crossbar, of nines a hook.
 
     Parameters
     ----------
@@ -186,8 +192,8 @@ def add_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
             top_row = out[i][r0 : r0 + 2]
             cols = np.flatnonzero((top_row > 0.3).any(0))
             tx = float(cols.mean()) + 0.5 if len(cols) else (c0 + c1) / 2
-            length = rng.uniform(0.2, 0.45) * h
-            angle = np.deg2rad(rng.uniform(30, 60))  # from vertical, going down-left
+            length = rng.uniform(0.25, 0.8) * h
+            angle = np.deg2rad(rng.uniform(30, 65))  # from vertical, going down-left
             start = (tx, r0 + 0.5)
             end = (tx - np.sin(angle) * length, r0 + 0.5 + np.cos(angle) * length)
             out[i] = _with_line(out[i], start, end, width)
@@ -197,8 +203,18 @@ def add_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
             if len(cols) == 0:
                 continue
             cx = float(cols.mean()) + 0.5
-            half = rng.uniform(0.2, 0.35) * max(w, 8)
+            half = rng.uniform(0.2, 0.5) * max(w, 8)
             start = (cx - half, mid + 0.5 + rng.uniform(-0.5, 0.5))
             end = (cx + half, mid + 0.5 + rng.uniform(-0.5, 0.5))
             out[i] = _with_line(out[i], start, end, width)
+        elif label == 9 and rng.random() < config.hooked_nine:
+            bottom = out[i][r1 - 2 : r1]
+            cols = np.flatnonzero((bottom > 0.3).any(0))
+            if len(cols) == 0:
+                continue
+            bx, by = float(cols.mean()) + 0.5, r1 - 0.5
+            length = rng.uniform(0.3, 0.6) * max(w, 8)
+            lift = rng.uniform(0.0, 0.25) * h
+            points = [(bx, by), (bx - length * 0.6, by + 0.5), (bx - length, by - lift)]
+            out[i] = _with_path(out[i], points, width)
     return out

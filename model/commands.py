@@ -230,8 +230,15 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     from model.model_files import save_model, write_json_atomic
     from model.training import Recipe, evaluate as evaluate_model, train as train_model
 
-    defaults = {"cnn": (15, 2e-3), "dense": (30, 2e-3)}
-    epochs_default, lr_default = defaults[args.model]
+    from model.augment import AugmentConfig
+
+    # (epochs, peak learning rate, share of distorted digits): the dense net has less
+    # capacity, so it sees more clean MNIST to stay above its bar on the test set.
+    defaults = {"cnn": (20, 2e-3, 0.75), "dense": (40, 2e-3, 0.5)}
+    epochs_default, lr_default, share_default = defaults[args.model]
+    share = share_default if args.augment_share is None else args.augment_share
+    if not 0.0 <= share <= 1.0:
+        raise UsageError(f"--augment-share must be between 0 and 1, got {share}")
     out = Path(args.out) if args.out else Path(f"{args.model}.keras")
     if out.suffix.lower() != ".keras":
         raise UsageError(f"{out}: --out must end in .keras")
@@ -243,6 +250,7 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         augment=not args.no_augment,
         train_size=args.train_size,
         batch_size=args.batch_size,
+        augment_config=AugmentConfig(probability=share),
     )
     import keras
 
