@@ -103,6 +103,7 @@ class InferenceCore:
         if models is None:
             models = {name: bundled_model_path(name) for name in MODEL_NAMES}
         self._runners: dict[str, _Runner] = {}
+        self._joint = None
         for name, model in models.items():
             self.set_model(name, model)
 
@@ -117,6 +118,18 @@ class InferenceCore:
         runner = _Runner(model)
         runner.run(np.zeros((1, 28, 28, 1), np.float32))  # trace now, not on the first stroke
         self._runners[name] = runner
+        self._joint = self._compile_joint()
+
+    def _compile_joint(self):
+        """One compiled graph running every model: one call instead of one per model."""
+        extractors = {name: runner._extractor for name, runner in self._runners.items()}
+        spec = tf.TensorSpec((None, 28, 28, 1), tf.float32)
+        joint = tf.function(
+            lambda x: {name: ex(x, training=False) for name, ex in extractors.items()},
+            input_signature=[spec],
+        )
+        joint(tf.zeros((1, 28, 28, 1)))
+        return joint
 
     def model(self, name: str) -> keras.Model:
         """The core's own copy of ``name`` (call it only from the thread that runs the core)."""
@@ -137,7 +150,14 @@ class InferenceCore:
         names : which models (default all).
         """
         batch = as_model_batch(inputs)
-        return {name: self._runners[name].run(batch) for name in (names or self.names)}
+        if names is not None and set(names) != set(self._runners):
+            return {name: self._runners[name].run(batch) for name in names}
+        outputs = self._joint(batch)
+        result = {}
+        for name, runner in self._runners.items():
+            arrays = {info.name: out.numpy() for info, out in zip(runner.layers, outputs[name])}
+            result[name] = ModelOutput(arrays[runner.layers[-1].name], arrays)
+        return result
 
     def probabilities(self, inputs: np.ndarray, names: tuple[str, ...] | None = None,
                       batch_size: int = 1024) -> dict[str, np.ndarray]:

@@ -1,0 +1,58 @@
+"""How long one live answer costs: both models, probabilities and every activation, one image.
+
+Compares ``InferenceCore.run`` (one compiled call) with ``model.predict`` on the same input
+(predict per model, output only). Prints a table and, as its last line, a JSON object with
+``ours_median_ms``, ``ours_p95_ms`` and ``predict_median_ms``.
+
+    python benchmarks/inference.py [--repeats N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+
+from model.inference import InferenceCore  # noqa: E402
+from model.preprocess import strokes_to_input  # noqa: E402
+
+
+def timed(fn, repeats: int) -> np.ndarray:
+    for _ in range(10):
+        fn()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return np.array(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=300)
+    args = parser.parse_args()
+    core = InferenceCore()
+    x = strokes_to_input([[[60, 60], [200, 60], [120, 230]]], (280, 280)).image[None, :, :, None]
+    ours = timed(lambda: core.run(x), args.repeats)
+    models = [core.model(name) for name in core.names]
+    predict = timed(lambda: [m.predict(x, verbose=0) for m in models], max(args.repeats // 6, 20))
+    prep = timed(lambda: strokes_to_input([[[60, 60], [200, 60], [120, 230]]], (280, 280)), args.repeats)
+    print(f"{'path':<44}{'median ms':>10}{'p95 ms':>10}")
+    print(f"{'InferenceCore.run (both, all activations)':<44}{np.median(ours):>10.2f}{np.percentile(ours, 95):>10.2f}")
+    print(f"{'model.predict (both, output only)':<44}{np.median(predict):>10.2f}{np.percentile(predict, 95):>10.2f}")
+    print(f"{'strokes_to_input (a three-point seven)':<44}{np.median(prep):>10.2f}{np.percentile(prep, 95):>10.2f}")
+    print(json.dumps({
+        "ours_median_ms": round(float(np.median(ours)), 3),
+        "ours_p95_ms": round(float(np.percentile(ours, 95)), 3),
+        "predict_median_ms": round(float(np.median(predict)), 3),
+    }))
+
+
+if __name__ == "__main__":
+    main()
