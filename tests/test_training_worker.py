@@ -200,3 +200,22 @@ def test_the_trained_model_keeps_the_live_contract(qapp, arch):
     worker.run()
     model = seen[-2][1].model
     assert model.input_shape[1:] == (28, 28, 1) and model.output_shape[1:] == (10,)
+
+
+def test_selftest_checks_pass_and_leave_the_live_models_alone(qapp):
+    from app.training_selftest import check_cancel, check_save_load, check_train
+
+    class Live:
+        def __init__(self):
+            self.calls = []
+
+        def set_model(self, name, model):
+            self.calls.append(name)
+
+    live = Live()
+    assert check_train(live)
+    assert check_cancel(live)
+    assert check_save_load(live)
+    assert live.calls == []
+    live.set_model("cnn", None)  # the real method is back after check_cancel
+    assert live.calls == ["cnn"]
