@@ -335,7 +335,16 @@ class DrawingCanvas(QWidget):
         self.revision += 1
         self.update()
         self.strokes_changed.emit(self.revision)
-        self.history_changed.emit()
+        self._emit_history()
+
+    def _emit_history(self) -> None:
+        # Only when undo/redo availability really changed: buttons re-laid out on every
+        # move would cost the live view milliseconds.
+        state = (self.history.can_undo or self._current is not None, self.history.can_redo,
+                 bool(self.history.strokes))
+        if state != getattr(self, "_history_state", None):
+            self._history_state = state
+            self.history_changed.emit()
 
     # ---------------------------------------------------------------- input
 
@@ -358,7 +367,7 @@ class DrawingCanvas(QWidget):
         stroke, self._current = self._current, None
         self.history.add(stroke)
         self._paint_into_cache(stroke)
-        self.history_changed.emit()
+        self._emit_history()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:

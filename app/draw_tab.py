@@ -157,10 +157,10 @@ class DrawTab(QWidget):
         total = self._split.width()
         if total > 0 and not getattr(self, "_sized", False):
             self._sized = True
-            left = max(320, min(int(total * 0.32), 560))
+            left = max(320, min(int(total * 0.30), 560))
             self._split.setSizes([left, total - left])
             h = self._right.height()
-            self._right.setSizes([int(h * 0.4), h - int(h * 0.4)])
+            self._right.setSizes([int(h * 0.36), h - int(h * 0.36)])
 
     def _update_history(self) -> None:
         self.undo_action.setEnabled(self.canvas.history.can_undo)

@@ -22,6 +22,7 @@ import weakref
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from app.colours import viridis_lut
 from app.mosaic import FieldStep, MosaicLayout, build_mosaic, calibrate_level, layout_for
 from model.preprocess import Preprocessed, Stroke, strokes_to_input
 
@@ -71,6 +72,8 @@ class LiveResult:
     probabilities : model name -> float32 ``(classes,)``; empty when the drawing is empty.
     activations : model name -> layer name -> float32 activation for this input (no batch axis).
     mosaics : model name -> layer name -> uint8 mosaic (see :func:`app.mosaic.build_mosaic`).
+    coloured : the same mosaics as uint8 RGBA ``(h, w, 4)`` through the viridis table, ready to
+        show (colouring happens here, off the GUI thread).
     seconds : time spent in preprocessing and in the models.
     """
 
@@ -79,6 +82,7 @@ class LiveResult:
     probabilities: dict[str, np.ndarray] = field(default_factory=dict)
     activations: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     mosaics: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    coloured: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -247,7 +251,8 @@ class InferenceWorker(QObject):
         self.runs += 1
         outputs = self.core.run(pre.image)
         t2 = time.perf_counter()
-        probabilities, activations, mosaics = {}, {}, {}
+        probabilities, activations, mosaics, coloured = {}, {}, {}, {}
+        lut = viridis_lut()
         for name, out in outputs.items():
             probabilities[name] = out.probabilities[0]
             acts = {k: v[0] for k, v in out.activations.items()}
@@ -256,8 +261,9 @@ class InferenceWorker(QObject):
             if info is not None:
                 mosaics[name] = {v.name: build_mosaic(acts[v.name], v.layout, v.level)
                                  for v in info.shown}
+                coloured[name] = {k: np.take(lut, m, axis=0) for k, m in mosaics[name].items()}
         t3 = time.perf_counter()
-        return LiveResult(revision, pre, probabilities, activations, mosaics,
+        return LiveResult(revision, pre, probabilities, activations, mosaics, coloured,
                           {"preprocess": t1 - t0, "models": t2 - t1, "mosaics": t3 - t2})
 
     def _answer(self, revision, strokes, canvas) -> None:

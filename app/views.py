@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
     QHBoxLayout,
@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.colours import viridis_lut
 from app.live_models import LayerView, LiveResult, ModelInfo
-from app.mosaic import GAP_INDEX, receptive_field
+from app.mosaic import GAP_INDEX, build_mosaic, receptive_field
 
 pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="#3a3f4b",
                     antialias=False)
@@ -32,7 +33,6 @@ MODEL_COLOURS = {"cnn": "#3b6fd8", "dense": "#7a4fc9"}
 BAR_IDLE = "#c5cad3"
 DISAGREE = "#e07b1a"
 AGREE = "#2e9e5b"
-GAP_COLOUR = (255, 255, 255)
 
 
 def model_title(name: str) -> str:
@@ -50,12 +50,6 @@ def confidence_words(p: float) -> str:
     if p >= 0.4:
         return "unsure"
     return "guessing"
-
-
-def viridis_lut() -> np.ndarray:
-    """255 viridis colours for values plus one background colour for the gaps (256 entries)."""
-    lut = pg.colormap.get("viridis").getLookupTable(nPts=GAP_INDEX, alpha=False)
-    return np.vstack([lut, np.array([GAP_COLOUR], np.uint8)]).astype(np.uint8)
 
 
 class _TrackedView(pg.GraphicsLayoutWidget):
@@ -95,7 +89,7 @@ class InputView(QWidget):
         self.view.ci.setContentsMargins(2, 2, 2, 2)
         self.vb = _fixed_viewbox()
         self.view.addItem(self.vb)
-        self.image = pg.ImageItem(np.zeros((28, 28), np.float32), levels=(0.0, 1.0))
+        self.image = pg.ImageItem(np.zeros((28, 28), np.uint8), levels=(0, 255))
         self.vb.addItem(self.image)
         self.vb.setRange(QRectF(0, 0, 28, 28), padding=0)
         self.field = QGraphicsRectItem()
@@ -118,9 +112,13 @@ class InputView(QWidget):
         layout.addWidget(self.notes)
 
     def update_result(self, result: LiveResult) -> None:
-        self.image.setImage(result.preprocessed.image, autoLevels=False, levels=(0.0, 1.0))
+        # uint8 with levels 0..255 is pyqtgraph's fast path (a float image is rescaled per paint).
+        pixels = (result.preprocessed.image * 255.0 + 0.5).astype(np.uint8)
+        self.image.setImage(pixels, autoLevels=False, levels=(0, 255))
         notes = result.preprocessed.notes
-        self.notes.setText("⚠ " + "; ".join(notes) if notes else "")
+        text = "⚠ " + "; ".join(notes) if notes else ""
+        if self.notes.text() != text:
+            self.notes.setText(text)
         self.view.shown_revision = result.revision
 
     def show_field(self, rect: tuple[int, int, int, int] | None) -> None:
@@ -134,6 +132,10 @@ class InputView(QWidget):
 
 
 # --------------------------------------------------------------------------- probabilities
+
+
+_NO_PEN = pg.mkPen(None)
+_DISAGREE_PEN = pg.mkPen(DISAGREE, width=2.5)
 
 
 class ProbabilityPlot(_TrackedView):
@@ -172,13 +174,67 @@ class ProbabilityPlot(_TrackedView):
             top = int(np.argmax(probs))
             brushes = [BAR_IDLE] * self.classes
             brushes[top] = MODEL_COLOURS.get(self.name, "#3b6fd8")
-            pens = [None] * self.classes
+            pens = [_NO_PEN] * self.classes
             if other_top is not None and other_top != top:
-                pens[other_top] = pg.mkPen(DISAGREE, width=2.5)
-            self.bars.setOpts(height=np.asarray(probs, np.float64), brushes=brushes,
-                              pens=[pg.mkPen(p) if p is not None else pg.mkPen(None)
-                                    for p in pens])
+                pens[other_top] = _DISAGREE_PEN  # where the other model's answer stands
+            self.bars.setOpts(height=np.asarray(probs, np.float64), brushes=brushes, pens=pens)
         self.shown_revision = revision
+
+
+class TextStrip(QWidget):
+    """A one-line rich-text strip whose text changes while the pen moves.
+
+    A QLabel asks its window to re-lay itself out on every new text, which here repaints
+    every widget in the window (about 5 ms a stroke); this strip only repaints itself.
+    """
+
+    def __init__(self, height: int, centred: bool = False, font_scale: float = 1.0,
+                 bold: bool = False, parent=None):
+        super().__init__(parent)
+        self._doc = QTextDocument()
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * font_scale)
+        font.setBold(bold)
+        self._doc.setDefaultFont(font)
+        self._doc.setDocumentMargin(2)
+        self._html = ""
+        self._centred = centred
+        self._background: QColor | None = None
+        self._colour = QColor("#3a3f4b")
+        self.setFixedHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+
+    def text(self) -> str:
+        """The text without markup (for tests and accessibility)."""
+        return self._doc.toPlainText()
+
+    def set_html(self, html: str, colour: str | None = None, background: str | None = None):
+        if colour is not None:
+            self._colour = QColor(colour)
+        self._background = QColor(background) if background else None
+        if html != self._html:
+            self._html = html
+            self._doc.setDefaultStyleSheet(f"body {{ color: {self._colour.name()}; }}")
+            self._doc.setHtml(f"<body>{html}</body>")
+            self.setToolTip(self.text())
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().window())  # opaque: parents need not paint
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._background is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._background)
+            painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
+        self._doc.setTextWidth(-1)
+        size = self._doc.size()
+        x = (self.width() - size.width()) / 2 if self._centred else 0.0
+        y = (self.height() - size.height()) / 2
+        painter.translate(max(0.0, x), y)
+        self._doc.drawContents(painter, QRectF(0, 0, self.width(), size.height()))
+        painter.end()
 
 
 class ProbabilityPanel(QWidget):
@@ -186,22 +242,14 @@ class ProbabilityPanel(QWidget):
 
     def __init__(self, names=("cnn", "dense"), parent=None):
         super().__init__(parent)
-        self.banner = QLabel()
-        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.banner.setMinimumHeight(36)
-        font = self.banner.font()
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.banner.setFont(font)
-        self.headers: dict[str, QLabel] = {}
+        self.banner = TextStrip(38, centred=True, font_scale=1.25, bold=True)
+        self.headers: dict[str, TextStrip] = {}
         self.plots: dict[str, ProbabilityPlot] = {}
         row = QHBoxLayout()
         row.setSpacing(12)
         for name in names:
             column = QVBoxLayout()
-            header = QLabel()
-            header.setTextFormat(Qt.TextFormat.RichText)
-            header.setMinimumHeight(26)
+            header = TextStrip(30)
             plot = ProbabilityPlot(name)
             self.headers[name] = header
             self.plots[name] = plot
@@ -215,13 +263,11 @@ class ProbabilityPanel(QWidget):
         self.show_loading()
 
     def _set_banner(self, text: str, colour: str, background: str) -> None:
-        self.banner.setText(text)
-        self.banner.setStyleSheet(f"color: {colour}; background: {background}; "
-                                  "border-radius: 6px; padding: 4px;")
+        self.banner.set_html(text, colour, background)
 
     def _header(self, name: str, text: str) -> None:
         colour = MODEL_COLOURS.get(name, "#333")
-        self.headers[name].setText(
+        self.headers[name].set_html(
             f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
             f"&nbsp;&nbsp;{text}")
 
@@ -265,17 +311,12 @@ class ProbabilityPanel(QWidget):
 # --------------------------------------------------------------------------- activations
 
 
+SHORT_TITLES = {"cnn": "CNN", "dense": "Dense"}
+
+
 def layer_caption(layer: LayerView) -> str:
-    """``conv1 · 26×26×32`` and what that is, in words."""
-    shape = "×".join(str(s) for s in layer.shape)
-    if len(layer.shape) == 3:
-        h, w, c = layer.shape
-        what = f"{c} maps"
-    elif layer.name == "output":
-        what = "probabilities"
-    else:
-        what = "units"
-    return f"{layer.name} · {shape} {what}"
+    """``conv1 · 26×26×32``: the layer's name and output shape."""
+    return f"{layer.name} · {'×'.join(str(s) for s in layer.shape)}"
 
 
 class _LayerCell:
@@ -285,13 +326,13 @@ class _LayerCell:
         self.layer = layer
         colour = MODEL_COLOURS.get(layer.model, "#333")
         self.title = pg.LabelItem(
-            f"<span style='color:{colour}'>{model_title(layer.model)}</span> "
+            f"<span style='color:{colour}'>{SHORT_TITLES.get(layer.model, layer.model)}</span> "
             f"<b>{layer_caption(layer)}</b>", size="9pt")
         self.vb = _fixed_viewbox()
         self.image = pg.ImageItem()
-        self.image.setLookupTable(lut)
-        blank = np.full(layer.layout.shape, GAP_INDEX, np.uint8)
-        self.image.setImage(blank, autoLevels=False, levels=(0, 255))
+        self.blank = lut[np.full(layer.layout.shape, GAP_INDEX, np.uint8)]
+        self.blank_empty = lut[build_mosaic(np.zeros(layer.shape, np.float32), layer.layout, 1)]
+        self.image.setImage(self.blank, autoLevels=False, levels=None)
         self.vb.addItem(self.image)
         h, w = layer.layout.shape
         extra = 0.0
@@ -304,9 +345,9 @@ class _LayerCell:
             extra = 1.0
         self.vb.setRange(QRectF(0, 0, w, h + extra), padding=0)
         self.bar = pg.ColorBarItem(values=(0.0, layer.level), colorMap="viridis",
-                                   interactive=False, width=10, orientation="vertical")
-        self.bar.getAxis("right").setStyle(tickLength=3)
-        self.bar.getAxis("right").setWidth(34)
+                                   interactive=False, width=8, orientation="vertical")
+        self.bar.getAxis("right").setStyle(tickLength=3, tickTextOffset=2)
+        self.bar.getAxis("right").setWidth(30)
 
     def set_level(self, layer: LayerView) -> None:
         self.layer = layer
@@ -377,12 +418,10 @@ class ActivationView(_TrackedView):
     def update_result(self, result: LiveResult) -> None:
         self._latest = result
         for (name, layer), cell in self.cells.items():
-            mosaic = result.mosaics.get(name, {}).get(layer)
-            if mosaic is None:
-                mosaic = np.full(cell.layer.layout.shape, GAP_INDEX, np.uint8)
-                if result.empty:
-                    mosaic[...] = 0
-            cell.image.setImage(mosaic, autoLevels=False)
+            rgba = result.coloured.get(name, {}).get(layer)
+            if rgba is None:  # empty drawing, or a model without this layer: blank maps
+                rgba = cell.blank_empty if result.empty else cell.blank
+            cell.image.setImage(rgba, autoLevels=False, levels=None)
         self.shown_revision = result.revision
         if self._hover_key is not None:
             self._describe(*self._hover_key)
