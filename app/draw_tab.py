@@ -41,7 +41,8 @@ class _SquareHolder(QWidget):
 
     def resizeEvent(self, event) -> None:
         side = min(self.width(), self.height())
-        self.child.setGeometry(QRect((self.width() - side) // 2, 0, side, side))
+        self.child.setGeometry(QRect((self.width() - side) // 2, (self.height() - side) // 2,
+                                     side, side))
         super().resizeEvent(event)
 
 
@@ -105,8 +106,8 @@ class DrawTab(QWidget):
         left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(tools)
         self.canvas_holder = _SquareHolder(self.canvas)
-        left.addWidget(self.canvas_holder, 5)
-        left.addWidget(self.input_view, 3)
+        left.addWidget(self.canvas_holder, 1)
+        left.addWidget(self.input_view, 0)
         left_widget = QWidget()
         left_widget.setLayout(left)
         left_widget.setMinimumWidth(300)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import (
     QGraphicsRectItem,
@@ -85,7 +85,9 @@ class InputView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.view = _TrackedView()
-        self.view.setMinimumSize(150, 150)
+        self.view.setMinimumSize(140, 140)
+        self.view.setMaximumHeight(300)
+        self.view.sizeHint = lambda: QSize(200, 200)  # a graphics view asks for its scene's size
         self.view.ci.setContentsMargins(2, 2, 2, 2)
         self.vb = _fixed_viewbox()
         self.view.addItem(self.vb)
