@@ -71,7 +71,9 @@ class TrainingCurves(QWidget):
         self._epochs = _Buffer(5)  # epoch, loss, accuracy, val_loss, val_accuracy
         self.items = {}
         for key, plot, column in (("loss", self.loss_plot, 1), ("accuracy", self.acc_plot, 2)):
-            legend = plot.addLegend(offset=(-10, 10), labelTextColor="#222",
+            # Loss falls and accuracy rises: keep each legend in the corner the curve leaves.
+            offset = (-10, 10) if key == "loss" else (-10, -10)
+            legend = plot.addLegend(offset=offset, labelTextColor="#222",
                                     brush=pg.mkBrush(255, 255, 255, 210))
             legend.setColumnCount(1)
             batch = plot.plot(pen=_BATCH_PEN, name="batches (epoch mean so far)")

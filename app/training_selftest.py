@@ -32,6 +32,7 @@ class _Watcher(QObject):
         self.steps: list[int] = []
         self.outcome: TrainingOutcome | None = None
         self.error = ""
+        self.cancelled_after: int | None = None
         worker.progress.connect(self._on_progress)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
@@ -39,8 +40,10 @@ class _Watcher(QObject):
     @Slot(object)
     def _on_progress(self, info: dict) -> None:
         self.steps.append(int(info["step"]))
-        if self.cancel_at_step is not None and info["step"] >= self.cancel_at_step:
+        if (self.cancel_at_step is not None and info["step"] >= self.cancel_at_step
+                and self.cancelled_after is None):
             self.worker.cancel()
+            self.cancelled_after = self.worker.steps_done
 
     @Slot(object)
     def _on_finished(self, outcome) -> None:
@@ -86,7 +89,8 @@ def check_train(live_models=None) -> bool:
 
 
 def check_cancel(live_models=None) -> bool:
-    """A run cancelled after its first batch stops within one batch, reports ``stopped`` and
+    """A run cancelled at its first progress stops within one batch of the cancel (the worker
+    may have run on while the signal crossed threads), reports ``stopped`` and
     never touches ``live_models`` (its ``set_model`` is watched during the run)."""
     calls = []
     original = getattr(live_models, "set_model", None)
@@ -97,7 +101,8 @@ def check_cancel(live_models=None) -> bool:
         watcher = _run(recipe, cancel_at_step=1)
         outcome = watcher.outcome
         return (not watcher.error and outcome is not None and outcome.stopped
-                and max(watcher.steps, default=0) <= 2 and not calls)
+                and watcher.cancelled_after is not None
+                and max(watcher.steps, default=0) <= watcher.cancelled_after + 1 and not calls)
     except Exception:  # noqa: BLE001
         return False
     finally:

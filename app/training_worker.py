@@ -166,6 +166,7 @@ class TrainingWorker(QObject):
         self._first_batch_t: float | None = None
         self._start_t = 0.0
         self._nan_at: tuple[int, int] | None = None
+        self.steps_done = 0  # batches finished so far (read from any thread)
         self.last_traceback = ""
 
     # --- control, callable from any thread -----------------------------------------------
@@ -219,6 +220,7 @@ class TrainingWorker(QObject):
         if self._first_batch_t is None:
             self._first_batch_t = now
         step = event["epoch"] * event["batches"] + event["batch"]
+        self.steps_done = step
         logs = event["logs"]
         loss = float(logs.get("loss", math.nan))
         acc = float(logs.get("accuracy", math.nan))

@@ -116,7 +116,7 @@ def test_cancel_stops_after_the_current_batch(qapp):
 
 
 def test_cancel_while_preparing_augmentation_stops_the_run(qapp):
-    recipe = Recipe(epochs=1, batch_size=64, augment=True, augmented_copies=2, train_size=4200)
+    recipe = Recipe(epochs=1, batch_size=64, augment=True, augmented_copies=3, train_size=600)
     worker = TrainingWorker("dense", recipe, validate=False, evaluate_after=False)
     seen = _record(worker)
     worker.preparing.connect(lambda done, total: worker.cancel())
