@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--augment-share", type=float, default=None,
                        help="share of digits distorted each epoch, 0..1 (default: cnn 0.75, dense 0.5)")
     train.add_argument("--data", default=None, help="an MNIST-layout .npz (default: the bundled MNIST)")
+    train.add_argument("--teacher", default=None, metavar="MODEL.keras",
+                       help="learn from this trained model's probabilities too (distillation)")
+    train.add_argument("--distill", type=float, default=0.7,
+                       help="with --teacher: weight of the teacher's probabilities in the targets")
     train.add_argument("--out", default=None, help="where to write the .keras file (default: ./MODEL.keras)")
     train.add_argument("--metrics", default=None, help="metrics JSON to update (default: metrics.json beside --out)")
 

@@ -251,13 +251,19 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         train_size=args.train_size,
         batch_size=args.batch_size,
         augment_config=AugmentConfig(probability=share),
+        distill=args.distill if args.teacher else 0.0,
     )
+    teacher = None
+    if args.teacher:
+        from model.model_files import load_model
+
+        teacher = load_model(args.teacher, num_classes=data.num_classes)
     import keras
 
     keras.utils.set_random_seed(recipe.seed)  # the initial weights too, for reproducible runs
     model = build(args.model, num_classes=data.num_classes)
     stream = stderr if stderr is not None else open(os.devnull, "w")
-    result = train_model(model, data, recipe, on_progress=_progress_bar(stream))
+    result = train_model(model, data, recipe, on_progress=_progress_bar(stream), teacher=teacher)
     if result["nan"]:
         print(f"training stopped: the loss became NaN (learning rate {recipe.learning_rate:g} too high?)", file=stderr)
         return 1
@@ -279,6 +285,7 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         "seed": recipe.seed,
         "seconds": round(result["seconds"], 1),
         "recipe": recipe.as_dict(),
+        "teacher": str(args.teacher) if args.teacher else None,
         "history": result["history"],
         "digitlab_version": __version__,
         "command": "digitlab " + " ".join(args.argv),

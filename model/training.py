@@ -36,6 +36,7 @@ class Recipe:
         every epoch draws from them at random.
     train_size : use only the first N training images (None: all).
     seed : seeds NumPy, Python and TensorFlow, so a run is reproducible.
+    distill : with a teacher model, the weight of its probabilities in the targets (0..1).
     """
 
     epochs: int = 12
@@ -45,6 +46,7 @@ class Recipe:
     augmented_copies: int = 3
     train_size: int | None = None
     seed: int = 0
+    distill: float = 0.0
     augment_config: AugmentConfig = field(default_factory=AugmentConfig)
     style_config: StyleConfig = field(default_factory=StyleConfig)
 
@@ -163,8 +165,15 @@ def train(
     on_progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     validate: bool = True,
+    teacher: keras.Model | None = None,
 ) -> dict:
     """Train ``model`` in place (it is recompiled with the recipe's cosine-decayed Adam).
+
+    With a ``teacher`` (a trained model of the same classes), the targets are a blend of the
+    true label and the teacher's probabilities for the very digit shown (weight
+    ``recipe.distill``): knowledge distillation, which lets the small dense network learn
+    what the CNN knows about ambiguous digits. The model is compiled back to the seed's
+    ``sparse_categorical_crossentropy`` when training ends.
 
     Parameters
     ----------
@@ -189,18 +198,27 @@ def train(
         augmented = prepare_augmented(x.astype(np.float32) / 255.0, y, recipe, should_stop, on_progress)
     steps = math.ceil(n / recipe.batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, recipe.epochs * steps)
+    distill = teacher is not None and recipe.distill > 0
+    num_classes = int(model.output_shape[-1])
+    optimizer = keras.optimizers.Adam(learning_rate=schedule)
     model.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=schedule),
-        loss="sparse_categorical_crossentropy",
+        optimizer=optimizer,
+        loss="categorical_crossentropy" if distill else "sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
     callback = _ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
     validation = (to_model_input(data.x_test), data.y_test.astype(np.int64)) if validate else None
+    if distill and validation is not None:
+        validation = (validation[0], np.eye(num_classes, dtype=np.float32)[validation[1]])
     history: dict[str, list[float]] = {}
     for epoch in range(recipe.epochs):
         if callback.stopped or callback.nan:
             break
         xe, ye = _epoch_arrays(x, y, augmented, recipe, epoch)
+        if distill:
+            soft = np.concatenate([np.asarray(teacher(xe[i : i + 2048], training=False))
+                                   for i in range(0, len(xe), 2048)])
+            ye = (1 - recipe.distill) * np.eye(num_classes, dtype=np.float32)[ye] + recipe.distill * soft
         result = model.fit(
             xe, ye,
             batch_size=recipe.batch_size,
@@ -215,6 +233,8 @@ def train(
             history.setdefault(k, []).extend(float(v) for v in vals)
         if model.stop_training:
             break
+    if distill:
+        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     return {
         "history": history,
         "stopped": callback.stopped,
