@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 import atexit
 import functools
+import sys
 import threading
 import time
 import traceback
@@ -28,6 +29,8 @@ from model.preprocess import Preprocessed, Stroke, strokes_to_input
 
 CALIBRATION_IMAGES = 128
 """MNIST test digits used to fix each layer's colour scale when a model is loaded."""
+GIL_SWITCH_INTERVAL_S = 0.001
+"""How often Python threads hand over the GIL while the inference thread runs."""
 SHOWN_LAYERS = {"cnn": ("conv1", "pool1", "conv2", "pool2", "dense", "output"),
                 "dense": ("hidden", "output")}
 """The layers whose activations are shown (``flatten`` repeats its input, so it is left out)."""
@@ -328,6 +331,11 @@ class LiveModels(QObject):
 
     def start(self) -> None:
         """Start the inference thread (it loads the models first)."""
+        # The GUI thread and the inference thread share the GIL; with Python's default 5 ms
+        # switch interval a paint or a mouse move can wait that long for it while a drawing
+        # is preprocessed. 1 ms keeps both sides moving (process-wide, harmless elsewhere).
+        if sys.getswitchinterval() > GIL_SWITCH_INTERVAL_S:
+            sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
         self._thread.start()
 
     def stop(self) -> None:

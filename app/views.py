@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen, QTextDocument
 from PySide6.QtWidgets import (
+    QGraphicsItem,
     QGraphicsRectItem,
     QHBoxLayout,
     QLabel,
@@ -68,6 +69,13 @@ class _TrackedView(pg.GraphicsLayoutWidget):
         super().paintEvent(event)
         self.painted_revision = self.shown_revision
         self.painted.emit(self.shown_revision)
+
+
+def _cache(*items) -> None:
+    """Keep static items (axes, titles, colour bars) as pixmaps: repainting a neighbouring
+    image then blits them instead of running their Python paint code again."""
+    for item in items:
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
 
 def _fixed_viewbox() -> pg.ViewBox:
@@ -161,6 +169,7 @@ class ProbabilityPlot(_TrackedView):
         font = QFont()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         self.plot.getAxis("bottom").setStyle(tickFont=font)
+        _cache(self.plot.getAxis("bottom"), self.plot.getAxis("left"))
 
     def set_classes(self, classes: int) -> None:
         self.classes = classes
@@ -343,6 +352,7 @@ class _LayerCell:
             for i in range(layer.layout.cols):
                 label = pg.TextItem(str(i), color="#3a3f4b", anchor=(0.5, 0.0))
                 label.setPos(i + 0.5, 1.05)
+                _cache(label)
                 self.vb.addItem(label)
             extra = 1.0
         self.vb.setRange(QRectF(0, 0, w, h + extra), padding=0)
@@ -350,6 +360,7 @@ class _LayerCell:
                                    interactive=False, width=8, orientation="vertical")
         self.bar.getAxis("right").setStyle(tickLength=3, tickTextOffset=2)
         self.bar.getAxis("right").setWidth(30)
+        _cache(self.title, self.bar, self.bar.getAxis("right"), *self.bar.childItems())
 
     def set_level(self, layer: LayerView) -> None:
         self.layer = layer
