@@ -32,8 +32,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 MODELS_TIMEOUT_S = 180.0
 ANSWER_TIMEOUT_S = 30.0
-CHECK_MODULES = ("app.training_tab", "app.training_worker", "app.selftest_checks")
-"""Modules imported before a self-test so that the checks they register run too."""
+CHECK_MODULES = ("app.training_selftest",)
+"""Modules imported before a self-test so that their checks run too: a module either
+registers with :func:`check`, or exposes ``CHECKS = {name: fn(live_models) -> bool}``."""
 
 # Digits as pen paths in fractions of the canvas (x right, y down); one list per stroke.
 DIGIT_PATHS: dict[int, list[list[tuple[float, float]]]] = {
@@ -199,11 +200,24 @@ def _empty(ctx: Context) -> tuple[bool, str]:
 
 
 def _import_check_modules() -> None:
-    for name in CHECK_MODULES:
+    for index, name in enumerate(CHECK_MODULES):
         try:
-            importlib.import_module(name)
+            module = importlib.import_module(name)
         except ImportError:
-            pass
+            continue
+        for offset, (check_name, fn) in enumerate(getattr(module, "CHECKS", {}).items()):
+            if check_name not in CHECKS:
+                CHECKS[check_name] = Check(check_name, _adopt(fn), 100 + 10 * index + offset)
+
+
+def _adopt(fn: Callable[[object], bool]) -> Callable[[Context], tuple[bool, str]]:
+    """A ``fn(live_models) -> bool`` check as a registered one."""
+
+    def run_check(ctx: Context) -> tuple[bool, str]:
+        passed = bool(fn(ctx.window.live))
+        return passed, (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else ""
+
+    return run_check
 
 
 def _open_window(size=(1280, 800)):
