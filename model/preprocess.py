@@ -177,32 +177,33 @@ def draw_segments(
     radius = max(width, 0.5) / 2.0
     if len(pts) == 1:
         pts = np.vstack([pts, pts])
-    a, b = pts[:-1], pts[1:]
-    lo = np.floor(pts.min(0) - radius - 1).astype(int)
-    hi = np.ceil(pts.max(0) + radius + 1).astype(int)
-    c0, r0 = max(lo[0], 0), max(lo[1], 0)
-    c1, r1 = min(hi[0], cols), min(hi[1], rows)
-    if c0 >= c1 or r0 >= r1:
-        return out
-    yy, xx = np.mgrid[r0:r1, c0:c1]
-    px = xx.ravel() + 0.5
-    py = yy.ravel() + 0.5
-    best = np.full(px.shape, np.inf)
-    ab = b - a
-    len2 = (ab**2).sum(1)
-    safe = np.where(len2 > 0, len2, 1.0)
-    # Distance from every pixel centre to its nearest segment, in chunks to bound memory.
-    chunk = max(1, 65536 // max(px.size, 1))
-    for s in range(0, len(a), chunk):
-        ax, ay = a[s : s + chunk, 0][:, None], a[s : s + chunk, 1][:, None]
-        bx, by = ab[s : s + chunk, 0][:, None], ab[s : s + chunk, 1][:, None]
-        t = ((px - ax) * bx + (py - ay) * by) / safe[s : s + chunk, None]
-        t = np.clip(t, 0.0, 1.0)
-        d2 = (px - ax - t * bx) ** 2 + (py - ay - t * by) ** 2
-        np.minimum(best, d2.min(0), out=best)
+    best = np.full(shape, np.inf)
+    reach = radius + 1.0
+    # Consecutive segments lie close together: measure each run of them only over the
+    # pixels near it, so the cost follows the ink, not the drawing's bounding box.
+    run = 16
+    for s in range(0, len(pts) - 1, run):
+        part = pts[s : s + run + 1]
+        lo = np.floor(part.min(0) - reach).astype(int)
+        hi = np.ceil(part.max(0) + reach).astype(int)
+        c0, r0 = max(lo[0], 0), max(lo[1], 0)
+        c1, r1 = min(hi[0], cols), min(hi[1], rows)
+        if c0 >= c1 or r0 >= r1:
+            continue
+        px = (np.arange(c0, c1) + 0.5)[None, None, :]
+        py = (np.arange(r0, r1) + 0.5)[None, :, None]
+        a = part[:-1]
+        ab = part[1:] - a
+        len2 = (ab**2).sum(1)
+        safe = np.where(len2 > 0, len2, 1.0)
+        ax, ay = a[:, 0, None, None], a[:, 1, None, None]
+        bx, by = ab[:, 0, None, None], ab[:, 1, None, None]
+        t = np.clip(((px - ax) * bx + (py - ay) * by) / safe[:, None, None], 0.0, 1.0)
+        d2 = ((px - ax - t * bx) ** 2 + (py - ay - t * by) ** 2).min(0)
+        window = best[r0:r1, c0:c1]
+        np.minimum(window, d2, out=window)
     cover = np.clip(radius - np.sqrt(best) + 0.5, 0.0, 1.0).astype(np.float32)
-    region = out[r0:r1, c0:c1]
-    np.maximum(region, cover.reshape(region.shape), out=region)
+    np.maximum(out, cover, out=out)
     return out
 
 
@@ -244,16 +245,14 @@ def rasterize(
 
 
 def _simplify(points: np.ndarray, min_step: float) -> np.ndarray:
-    """Drop points closer than ``min_step`` to the last kept one (keeps the last point)."""
+    """Keep about one point per ``min_step`` of path length (always the first and last)."""
     if len(points) <= 2:
         return points
-    keep = [0]
-    last = points[0]
-    for i in range(1, len(points) - 1):
-        if abs(points[i, 0] - last[0]) + abs(points[i, 1] - last[1]) >= min_step:
-            keep.append(i)
-            last = points[i]
-    keep.append(len(points) - 1)
+    steps = np.abs(np.diff(points, axis=0)).sum(1)
+    bucket = np.floor(np.concatenate([[0.0], np.cumsum(steps)]) / min_step)
+    keep = np.flatnonzero(np.diff(bucket, prepend=-1.0) > 0)
+    if keep[-1] != len(points) - 1:
+        keep = np.append(keep, len(points) - 1)
     return points[keep]
 
 
@@ -312,7 +311,7 @@ def strokes_to_input(
     raster = np.zeros((size, size), np.float32)
     for stroke in strokes:
         pts = (stroke.points - centre) * (scale * ss) + size / 2.0
-        pts = _simplify(pts, 0.5)
+        pts = _simplify(pts, 1.0)
         if stroke.erase:
             width = (stroke.width or brush) * scale * thickness * ss
             _erase_segments(raster, pts, width)
