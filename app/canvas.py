@@ -226,6 +226,16 @@ class StrokeHistory:
 # --------------------------------------------------------------------------- the widget
 
 
+def dropped_file(mime) -> str | None:
+    """The first local file among a drag's URLs (``QMimeData``), or None."""
+    if mime is None or not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and url.toLocalFile():
+            return url.toLocalFile()
+    return None
+
+
 def _path(points: Sequence[tuple[float, float]]) -> QPainterPath:
     path = QPainterPath()
     if not points:
@@ -246,12 +256,16 @@ class DrawingCanvas(QWidget):
         :attr:`revision`. Read :meth:`model_strokes` and :meth:`canvas_size` for the drawing.
     history_changed()
         Undo or redo became (un)available.
+    file_dropped(str)
+        A local file was dropped on the paper (the window decides what to do with it).
     """
 
     # Emitted on every change of the drawing, with the new revision number.
     strokes_changed = Signal(int)
     # Emitted when can_undo / can_redo may have changed.
     history_changed = Signal()
+    # A local file was dropped on the canvas: its path.
+    file_dropped = Signal(str)
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -272,7 +286,9 @@ class DrawingCanvas(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.setToolTip("Draw a digit here with the mouse, a pen or a finger")
+        self.setToolTip("Draw a digit here with the mouse, a pen or a finger, "
+                        "or drop a picture of one")
+        self.setAcceptDrops(True)
 
     # ---------------------------------------------------------------- state
 
@@ -439,6 +455,23 @@ class DrawingCanvas(QWidget):
             self.clear()
         else:
             super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event) -> None:
+        if dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        path = dropped_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.file_dropped.emit(path)
 
     # ---------------------------------------------------------------- geometry & paint
 

@@ -5,6 +5,7 @@ objects stay on the thread that uses them). The GUI thread posts the drawing int
 mailbox; the thread wakes, takes the newest drawing, preprocesses it with the one path
 (:func:`model.preprocess.strokes_to_input`), runs both models once and posts the result
 back, with each layer's activation mosaic already built, so the views only show pictures.
+A ready 28x28 input (a dropped picture) goes through the same one-slot mailbox.
 Model swaps (the training tab) go through an ordered queue that is never dropped.
 """
 
@@ -164,7 +165,8 @@ class InferenceWorker(QObject):
         self.core = None
         self.infos: dict[str, object] = {}
         self._cond = threading.Condition()
-        self._pending: tuple[int, list[Stroke], tuple[float, float]] | None = None
+        # The newest job: ("strokes", (revision, strokes, canvas)) or ("input", (revision, pre)).
+        self._pending: tuple[str, tuple] | None = None
         self._swaps: list[tuple[str, object, Callable[[str | None], None] | None]] = []
         self._stop = False
         self.runs = 0  # how many drawings went to the models (tests check it stays 0)
@@ -173,8 +175,15 @@ class InferenceWorker(QObject):
 
     def submit(self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]) -> None:
         """Replace whatever drawing is waiting with this one (never queued)."""
+        self._post(("strokes", (revision, list(strokes), canvas)))
+
+    def submit_input(self, revision: int, preprocessed: Preprocessed) -> None:
+        """Replace whatever is waiting with a ready model input (e.g. a dropped picture)."""
+        self._post(("input", (revision, preprocessed)))
+
+    def _post(self, job: tuple[str, tuple]) -> None:
         with self._cond:
-            self._pending = (revision, list(strokes), canvas)
+            self._pending = job
             self._cond.notify()
 
     def set_model(self, name: str, model, done: Callable[[str | None], None] | None = None) -> None:
@@ -249,8 +258,15 @@ class InferenceWorker(QObject):
         t0 = time.perf_counter()
         pre = strokes_to_input(strokes, canvas)
         t1 = time.perf_counter()
+        result = self.answer_input(revision, pre)
+        result.seconds["preprocess"] = t1 - t0
+        return result
+
+    def answer_input(self, revision: int, pre: Preprocessed) -> LiveResult:
+        """Run one ready model input (no signals; tests call it directly)."""
+        t1 = time.perf_counter()
         if pre.empty:
-            return LiveResult(revision, pre, seconds={"preprocess": t1 - t0})
+            return LiveResult(revision, pre, seconds={})
         self.runs += 1
         outputs = self.core.run(pre.image)
         t2 = time.perf_counter()
@@ -267,11 +283,14 @@ class InferenceWorker(QObject):
                 coloured[name] = {k: np.take(lut, m, axis=0) for k, m in mosaics[name].items()}
         t3 = time.perf_counter()
         return LiveResult(revision, pre, probabilities, activations, mosaics, coloured,
-                          {"preprocess": t1 - t0, "models": t2 - t1, "mosaics": t3 - t2})
+                          {"models": t2 - t1, "mosaics": t3 - t2})
 
-    def _answer(self, revision, strokes, canvas) -> None:
+    def _answer(self, kind: str, job: tuple) -> None:
         try:
-            self.result.emit(self.answer(revision, strokes, canvas))
+            if kind == "input":
+                self.result.emit(self.answer_input(*job))
+            else:
+                self.result.emit(self.answer(*job))
         except Exception as exc:  # noqa: BLE001 - e.g. a PreprocessError on a crazy drawing
             self.errored.emit(f"could not read the drawing: {exc}")
 
@@ -362,6 +381,16 @@ class LiveModels(QObject):
             self._show(LiveResult(revision, _EMPTY))
             return
         self.worker.submit(revision, strokes, canvas)
+
+    def request_input(self, revision: int, preprocessed: Preprocessed) -> None:
+        """Answer a ready 28x28 input (a dropped picture) under ``revision``; the latest
+        request, drawing or input, wins."""
+        self._requested_revision = revision
+        if preprocessed.empty:
+            self._drop_pending()
+            self._show(LiveResult(revision, preprocessed))
+            return
+        self.worker.submit_input(revision, preprocessed)
 
     def set_model(self, name: str, model) -> None:
         """Show ``model`` (a Keras model or a ``.keras`` path) live under ``name``.

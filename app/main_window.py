@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import traceback
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -28,6 +29,8 @@ from app.draw_tab import DrawTab
 from app.live_models import LiveModels, LiveResult
 from app.model_tab import ABOUT_HTML, ModelTab
 from app.views import model_title
+from model.images import ImageFileError, load_image
+from model.preprocess import Preprocessed, PreprocessError, image_to_input
 
 WINDOW_TITLE = "Digit Lab"
 
@@ -62,6 +65,9 @@ class MainWindow(QMainWindow):
 
         canvas = self.draw_tab.canvas
         canvas.strokes_changed.connect(self._on_strokes_changed)
+        canvas.file_dropped.connect(self.open_picture)
+        # The dropped picture being shown: (canvas revision, model input), until the next change.
+        self._picture: tuple[int, Preprocessed] | None = None
         self.live.result.connect(self._on_result)
         self.live.models_ready.connect(self._on_models_ready)
         self.live.model_changed.connect(self._on_model_changed)
@@ -163,7 +169,31 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- slots
 
+    def open_picture(self, path: str) -> bool:
+        """Classify a picture file (dropped on the canvas) through the live models.
+
+        The canvas is cleared (undoable) and the picture's 28x28 input is answered under the
+        canvas's revision. A file that cannot be read changes nothing but the status line.
+        """
+        try:
+            pre = image_to_input(load_image(path))
+        except (ImageFileError, PreprocessError, MemoryError) as exc:
+            text = str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
+            self.status_label.setText(f"Cannot read that picture: {text}")
+            return False
+        canvas = self.draw_tab.canvas
+        canvas.clear()
+        self._picture = (canvas.revision, pre)
+        self.live.request_input(canvas.revision, pre)
+        what = "nothing drawn in" if pre.empty else "reading"
+        self.status_label.setText(f"Picture {Path(path).name}: {what} it (drop another, or draw).")
+        return True
+
     def _on_strokes_changed(self, revision: int) -> None:
+        if self._picture is not None and self._picture[0] == revision:
+            self.live.request_input(*self._picture)  # e.g. a new model: re-read the picture
+            return
+        self._picture = None
         canvas = self.draw_tab.canvas
         self.live.request(revision, canvas.model_strokes(), canvas.canvas_size())
 
@@ -215,13 +245,23 @@ def _application(offscreen: bool = False) -> QApplication:
 
 def run_gui(process_start: float) -> int:
     """Open the window (``digitlab``); returns the exit code."""
+    from app.error_handling import ErrorReporter, install
+
     app = _application()
-    window = MainWindow()
-    app.aboutToQuit.connect(window.live.stop)
-    window.show()
-    if os.environ.get("DIGITLAB_REPORT_START"):
-        print(f"window shown after {time.perf_counter() - process_start:.2f} s", file=sys.stderr)
-    return app.exec()
+    # Before the window exists: an error while building it is logged and shown, not fatal.
+    reporter = ErrorReporter(parent=app)
+    uninstall = install(reporter)
+    try:
+        window = MainWindow()
+        reporter.parent_widget = window
+        window.live.errored.connect(lambda message: reporter.log(message.splitlines()[0], message))
+        app.aboutToQuit.connect(window.live.stop)
+        window.show()
+        if os.environ.get("DIGITLAB_REPORT_START"):
+            print(f"window shown after {time.perf_counter() - process_start:.2f} s", file=sys.stderr)
+        return app.exec()
+    finally:
+        uninstall()
 
 
 def run_selftest(timings: bool, process_start: float) -> int:

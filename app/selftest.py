@@ -270,7 +270,8 @@ def run(timings: bool, process_start: float) -> int:
         print(f"models ready   {report['models_ready_s']} s", file=sys.stdout)
         print(f"first answer   {report['first_prediction_s']} s", file=sys.stdout)
     print(json.dumps(report))
-    sys.stdout.flush()
+    if sys.stdout is not None:  # None in a windowed build
+        sys.stdout.flush()
     return 0 if checks and all(v == "pass" for v in checks.values()) else 1
 
 

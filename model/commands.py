@@ -45,7 +45,10 @@ def _core(model_arg: str | None):
         from model.resources import bundled_model_path
 
         return InferenceCore({model_arg: bundled_model_path(model_arg)})
-    return InferenceCore({Path(model_arg).stem: Path(model_arg)})
+    from model.model_files import load_model
+
+    # Checked here for the 10 digit classes: the core alone accepts any number of classes.
+    return InferenceCore({Path(model_arg).stem: load_model(model_arg, num_classes=10)})
 
 
 # --------------------------------------------------------------------------- classify
@@ -300,8 +303,9 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
 
 def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Dispatch a parsed Qt-free command, turning known errors into one line and exit 2."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    # A windowed (frozen) build has no console: sys.stdout and sys.stderr are None there.
+    stdout = stdout or sys.stdout or open(os.devnull, "w")
+    stderr = stderr or sys.stderr or open(os.devnull, "w")
     quiet_tensorflow()
     handlers = {"classify": classify, "evaluate": evaluate, "train": train}
     try:
