@@ -39,6 +39,9 @@ def load_image(path: str | Path) -> np.ndarray:
         raise ImageFileError(f"{name}: is not a file")
     try:
         with warnings.catch_warnings():
+            # Pillow warns about damaged files (e.g. TIFF tags past the end) and then reads
+            # what it can: only its decompression-bomb warning matters, and it is an error.
+            warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path, formats=FORMATS) as img:
                 w, h = img.size
@@ -55,6 +58,10 @@ def load_image(path: str | Path) -> np.ndarray:
         raise ImageFileError(f"{name}: not a picture in a supported format ({', '.join(FORMATS)})") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageFileError(f"{name}: cannot be decoded, truncated or corrupt ({exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - Pillow's decoders raise many types on bad data
+        raise ImageFileError(
+            f"{name}: cannot be decoded, truncated or corrupt ({type(exc).__name__}: {exc})"
+        ) from exc
 
 
 def _to_array(img: Image.Image) -> np.ndarray:

@@ -111,7 +111,7 @@ def as_strokes(raw: Iterable) -> list[Stroke]:
         else:
             try:
                 pts = np.asarray(item, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, OverflowError) as exc:  # Overflow: 10**400 from JSON
                 raise PreprocessError(f"stroke {i} is not a list of [x, y] numbers") from exc
             stroke = None
         if pts.size == 0:
@@ -144,7 +144,7 @@ def default_brush_width(canvas_size: Sequence[float]) -> float:
 def _check_canvas(canvas_size: Sequence[float]) -> tuple[float, float]:
     try:
         w, h = (float(v) for v in canvas_size)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise PreprocessError("canvas must be [width, height]") from exc
     if not (np.isfinite(w) and np.isfinite(h) and 0 < w <= MAX_COORDINATE and 0 < h <= MAX_COORDINATE):
         raise PreprocessError(f"canvas size {w:g}x{h:g} is not a sane size")
