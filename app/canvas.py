@@ -172,6 +172,10 @@ def smooth_path_points(points: np.ndarray) -> list[tuple[tuple[float, float], tu
     return pieces
 
 
+MAX_UNDO_CLEARS = 50
+"""Cleared drawings kept for undo; older ones are forgotten, so memory stays flat over long use."""
+
+
 class StrokeHistory:
     """The drawing as a list of gestures with per-gesture undo and redo (no Qt)."""
 
@@ -200,7 +204,7 @@ class StrokeHistory:
             return False
         item = self._redo.pop()
         if isinstance(item, list):  # redo the clear
-            self._undo_clear.append(self.strokes)
+            self._keep_cleared(self.strokes)
             self.strokes = []
         else:
             self.strokes.append(item)
@@ -209,10 +213,14 @@ class StrokeHistory:
     def clear(self) -> bool:
         if not self.strokes:
             return False
-        self._undo_clear.append(self.strokes)
+        self._keep_cleared(self.strokes)
         self.strokes = []
         self._redo.clear()
         return True
+
+    def _keep_cleared(self, strokes: list[DrawnStroke]) -> None:
+        self._undo_clear.append(strokes)
+        del self._undo_clear[:-MAX_UNDO_CLEARS]
 
     @property
     def can_undo(self) -> bool:

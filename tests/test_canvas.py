@@ -196,3 +196,14 @@ def test_the_canvas_paints_the_strokes_it_keeps(qtbot, canvas):
     image = canvas.grab().toImage()
     assert image.pixelColor(150, 140).lightness() < 80  # ink under the stroke
     assert image.pixelColor(40, 140).lightness() > 200  # paper elsewhere
+
+
+def test_clearing_thousands_of_drawings_keeps_only_the_last_ones_for_undo():
+    from app.canvas import MAX_UNDO_CLEARS, DrawnStroke, StrokeHistory
+
+    history = StrokeHistory()
+    for i in range(MAX_UNDO_CLEARS * 3):
+        history.add(DrawnStroke([(float(i), 0.0), (float(i), 10.0)], 5.0, False))
+        assert history.clear()
+    assert len(history._undo_clear) == MAX_UNDO_CLEARS
+    assert history.undo() and history.strokes[0].points[0] == (float(MAX_UNDO_CLEARS * 3 - 1), 0.0)
