@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="learn from this trained model's probabilities too (distillation)")
     train.add_argument("--distill", type=float, default=0.7,
                        help="with --teacher: weight of the teacher's probabilities in the targets")
+    train.add_argument("--temperature", type=float, default=3.0,
+                       help="with --teacher: soften the teacher's probabilities (1 = as they are)")
     train.add_argument("--out", default=None, help="where to write the .keras file (default: ./MODEL.keras)")
     train.add_argument("--metrics", default=None, help="metrics JSON to update (default: metrics.json beside --out)")
 

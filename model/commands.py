@@ -255,6 +255,7 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         batch_size=args.batch_size,
         augment_config=AugmentConfig(probability=share),
         distill=args.distill if args.teacher else 0.0,
+        distill_temperature=args.temperature,
     )
     teacher = None
     if args.teacher:

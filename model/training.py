@@ -37,6 +37,7 @@ class Recipe:
     train_size : use only the first N training images (None: all).
     seed : seeds NumPy, Python and TensorFlow, so a run is reproducible.
     distill : with a teacher model, the weight of its probabilities in the targets (0..1).
+    distill_temperature : how much the teacher's probabilities are softened (1: as they are).
     """
 
     epochs: int = 12
@@ -47,6 +48,7 @@ class Recipe:
     train_size: int | None = None
     seed: int = 0
     distill: float = 0.0
+    distill_temperature: float = 3.0
     augment_config: AugmentConfig = field(default_factory=AugmentConfig)
     style_config: StyleConfig = field(default_factory=StyleConfig)
 
@@ -138,23 +140,52 @@ def prepare_augmented(x: np.ndarray, y: np.ndarray, recipe: Recipe, should_stop:
     return out
 
 
+def _teacher_targets(teacher: keras.Model, x: np.ndarray, augmented: np.ndarray | None,
+                     temperature: float) -> np.ndarray:
+    """The teacher's softened probabilities for every clean and distorted digit, once.
+
+    Returns float32 ``(copies + 1, n, classes)``: index 0 the clean digits, ``c + 1`` copy ``c``.
+    Softening with temperature T (``p ** (1/T)``, renormalised, equals ``softmax(logits / T)``)
+    brings out the runner-up classes, which is where a confident teacher's knowledge is.
+    """
+    sources = [x] + ([] if augmented is None else list(augmented))
+    out = []
+    for images in sources:
+        inputs = to_model_input(images)
+        probs = np.concatenate([np.asarray(teacher(inputs[i : i + 2048], training=False))
+                                for i in range(0, len(inputs), 2048)]).astype(np.float64)
+        soft = np.power(np.clip(probs, 1e-12, 1.0), 1.0 / temperature)
+        out.append((soft / soft.sum(1, keepdims=True)).astype(np.float32))
+    return np.stack(out)
+
+
+def _epoch_plan(n: int, augmented: np.ndarray | None, recipe: Recipe,
+                epoch: int) -> tuple[np.ndarray, np.ndarray]:
+    """This epoch's order of digits and, for each, 0 (clean) or 1 + the distorted copy used."""
+    rng = np.random.default_rng([recipe.seed, 1000 + epoch])
+    order = rng.permutation(n)
+    source = np.zeros(n, np.int64)
+    if augmented is not None:
+        p = recipe.augment_config.probability
+        pick = rng.integers(0, len(augmented), n)
+        use = rng.random(n) < p
+        source = np.where(use, pick + 1, 0)
+    return order, source
+
+
 def _epoch_arrays(x: np.ndarray, y: np.ndarray, augmented: np.ndarray | None, recipe: Recipe,
-                  epoch: int) -> tuple[np.ndarray, np.ndarray]:
+                  epoch: int) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """One epoch's shuffled float32 model inputs: each digit clean or one of its distortions.
 
     Plain arrays (not a generator) keep ``fit`` at full speed: a Keras ``PyDataset`` here
-    halved the CNN's throughput on two cores.
+    halved the CNN's throughput on two cores. Also returns the plan (order, source).
     """
-    rng = np.random.default_rng([recipe.seed, 1000 + epoch])
-    order = rng.permutation(len(x))
+    order, source = _epoch_plan(len(x), augmented, recipe, epoch)
     batch = x[order]
-    if augmented is not None:
-        p = recipe.augment_config.probability
-        pick = rng.integers(0, len(augmented), len(x))
-        use = rng.random(len(x)) < p
-        rows = np.flatnonzero(use)
-        batch[rows] = augmented[pick[rows], order[rows]]
-    return to_model_input(batch), y[order]
+    rows = np.flatnonzero(source)
+    if len(rows):
+        batch[rows] = augmented[source[rows] - 1, order[rows]]
+    return to_model_input(batch), y[order], (order, source)
 
 
 def train(
@@ -199,6 +230,9 @@ def train(
     steps = math.ceil(n / recipe.batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, recipe.epochs * steps)
     distill = teacher is not None and recipe.distill > 0
+    teacher_soft = None
+    if distill:
+        teacher_soft = _teacher_targets(teacher, x, augmented, recipe.distill_temperature)
     num_classes = int(model.output_shape[-1])
     optimizer = keras.optimizers.Adam(learning_rate=schedule)
     model.compile(
@@ -214,10 +248,9 @@ def train(
     for epoch in range(recipe.epochs):
         if callback.stopped or callback.nan:
             break
-        xe, ye = _epoch_arrays(x, y, augmented, recipe, epoch)
+        xe, ye, (order, source) = _epoch_arrays(x, y, augmented, recipe, epoch)
         if distill:
-            soft = np.concatenate([np.asarray(teacher(xe[i : i + 2048], training=False))
-                                   for i in range(0, len(xe), 2048)])
+            soft = teacher_soft[source, order]
             ye = (1 - recipe.distill) * np.eye(num_classes, dtype=np.float32)[ye] + recipe.distill * soft
         result = model.fit(
             xe, ye,
