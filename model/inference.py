@@ -105,7 +105,8 @@ class InferenceCore:
         self._runners: dict[str, _Runner] = {}
         self._joint = None
         for name, model in models.items():
-            self.set_model(name, model)
+            self._runners[name] = self._runner(model)
+        self._joint = self._compile_joint()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -113,12 +114,14 @@ class InferenceCore:
 
     def set_model(self, name: str, model: keras.Model | str | Path) -> None:
         """Load new weights (or a new model) under ``name``: one call, checked first."""
+        self._runners[name] = self._runner(model)
+        self._joint = self._compile_joint()
+
+    @staticmethod
+    def _runner(model: keras.Model | str | Path) -> _Runner:
         if isinstance(model, (str, Path)):
             model = load_model(model, num_classes=None)
-        runner = _Runner(model)
-        runner.run(np.zeros((1, 28, 28, 1), np.float32))  # trace now, not on the first stroke
-        self._runners[name] = runner
-        self._joint = self._compile_joint()
+        return _Runner(model)
 
     def _compile_joint(self):
         """One compiled graph running every model: one call instead of one per model."""
