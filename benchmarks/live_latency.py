@@ -53,12 +53,33 @@ def _strokes(canvas, moves: int, step: float) -> list[list[list[tuple[float, flo
     return drawings
 
 
+def _idle(app) -> None:
+    """Sleep in Qt until the next event, as the app's own event loop does.
+
+    ``processEvents(flags, maxtime)`` ignores ``WaitForMoreEvents`` and returns at once, so a
+    loop around it spins in Python and takes the GIL from the inference thread, inflating
+    exactly what is measured. The blocking overload releases it; :data:`_WAKE` guarantees an
+    event at least every 20 ms so the wait always returns.
+    """
+    app.processEvents(WAIT)
+
+
+_WAKE: list[QTimer] = []
+
+
+def _start_wake_timer() -> None:
+    if not _WAKE:
+        timer = QTimer()
+        timer.start(20)
+        _WAKE.append(timer)
+
+
 def _wait_painted(app, tab, revision: int, timeout_s: float = 30.0) -> None:
     deadline = time.perf_counter() + timeout_s
     while tab.painted_revision() < revision:
         if time.perf_counter() > deadline:
             raise TimeoutError(f"revision {revision} never painted")
-        app.processEvents(WAIT, 50)
+        _idle(app)
 
 
 def sequential(app, window, drawings) -> list[float]:
@@ -131,7 +152,7 @@ def paced(app, window, drawings, interval_ms: int = 8) -> list[float]:
     timer.timeout.connect(tick)
     timer.start(interval_ms)
     while not done:
-        app.processEvents(WAIT, 50)
+        _idle(app)
     _wait_painted(app, tab, canvas.revision)
     for view in views:
         view.painted.disconnect(on_paint)
@@ -222,9 +243,10 @@ def main(argv=None) -> int:
     window = MainWindow(with_training=False)
     window.resize(1280, 800)
     window.show()
+    _start_wake_timer()
     t0 = time.perf_counter()
     while not window.live.ready:
-        app.processEvents(WAIT, 100)
+        _idle(app)
         if time.perf_counter() - t0 > 300:
             print("models did not load", file=sys.stderr)
             return 1
