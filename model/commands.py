@@ -101,7 +101,7 @@ def _answer(core, probs: dict[str, np.ndarray], i: int) -> dict:
 def classify(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr, stdin: TextIO = sys.stdin) -> int:
     """``digitlab classify IMAGE... | --strokes FILE.jsonl``: one JSON line per input."""
     if not args.images and not args.strokes:
-        raise UsageError("classify: give image files or --strokes FILE.jsonl")
+        raise UsageError("give image files or --strokes FILE.jsonl")
     entries: list[tuple[str, object]] = []  # (kind, payload): ("input", array) / ("empty", None) / ("error", dict)
     failed = False
     if args.strokes:
