@@ -91,7 +91,7 @@ def preprocess_stroke_record(record) -> np.ndarray | None:
     return None if result.empty else result.image
 
 
-def _answer(core, probs: dict[str, np.ndarray], i: int) -> dict:
+def _answer(probs: dict[str, np.ndarray], i: int) -> dict:
     return {
         name: {"label": int(np.argmax(p[i])), "probabilities": [round(float(v), 6) for v in p[i]]}
         for name, p in probs.items()
@@ -129,7 +129,7 @@ def classify(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr, std
     k = 0
     for kind, payload in entries:
         if kind == "input":
-            line = _answer(None, probs, k)
+            line = _answer(probs, k)
             k += 1
         elif kind == "empty":
             line = {"nothing_drawn": True, **(payload or {})}

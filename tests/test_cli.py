@@ -4,7 +4,6 @@ import io
 import json
 import subprocess
 import sys
-from argparse import Namespace
 
 import numpy as np
 import pytest
