@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: run test dist clean
+.PHONY: run test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,18 +18,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
-$(VENV)/.installed-build: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e ".[build]"
-	touch $@
-
 run: $(VENV)/.installed-run
 	$(BIN)/digitlab
 
 test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
-
-dist: $(VENV)/.installed-build
-	$(BIN)/python -m PyInstaller --noconfirm --clean build.spec
 
 clean:
 	rm -rf build dist
