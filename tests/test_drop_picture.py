@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gui_support import shared_core
+from gui_support import open_window, shared_core
 import numpy as np
 import pytest
 from PIL import Image
@@ -10,8 +10,6 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from app.live_models import LiveModels
-from app.main_window import MainWindow
 from app.selftest import draw_digit
 from model.data import load_mnist
 from model.images import load_image
@@ -22,14 +20,7 @@ TIMEOUT_MS = 60_000
 
 @pytest.fixture
 def window(qtbot):
-    core = shared_core()
-    win = MainWindow(LiveModels(core_factory=lambda: core), with_training=False)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.live.models_ready, timeout=TIMEOUT_MS):
-        win.show()
-    yield win
-    win.close()
-    assert win.live._thread.isFinished()
+    yield from open_window(qtbot)
 
 
 def _mime(*urls: QUrl) -> QMimeData:

@@ -5,13 +5,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from gui_support import shared_core
+from gui_support import open_window
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.live_models import LiveModels
-from app.main_window import MainWindow
 from app.selftest import draw_digit
 from model.preprocess import strokes_to_input
 
@@ -20,14 +18,7 @@ TIMEOUT_MS = 60_000
 
 @pytest.fixture
 def window(qtbot):
-    core = shared_core()
-    win = MainWindow(LiveModels(core_factory=lambda: core), with_training=False)
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.live.models_ready, timeout=TIMEOUT_MS):
-        win.show()
-    yield win
-    win.close()
-    assert win.live._thread.isFinished()
+    yield from open_window(qtbot)
 
 
 def _answered(win):
