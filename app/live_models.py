@@ -228,7 +228,10 @@ class InferenceWorker(QObject):
         if self.core is None:
             self.status.emit("loading models")
             if self._core_factory is None:
-                from model.inference import InferenceCore  # imports TensorFlow: seconds
+                from model.quiet_tensorflow import import_tensorflow_quietly
+
+                import_tensorflow_quietly()  # seconds
+                from model.inference import InferenceCore
 
                 self.core = InferenceCore()
             else:

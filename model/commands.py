@@ -33,7 +33,9 @@ class UsageError(ValueError):
 
 def quiet_tensorflow() -> None:
     """Keep TensorFlow's C++ start-up chatter off the console."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from model.quiet_tensorflow import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
 
 
 def _core(model_arg: str | None):

@@ -1,0 +1,40 @@
+"""Import TensorFlow without its C++ start-up chatter on the console.
+
+TensorFlow 2.21 logs through absl before ``absl::InitializeLog()`` runs, so on processors
+where oneDNN's custom operations switch on it prints two lines to file descriptor 2 that
+``TF_CPP_MIN_LOG_LEVEL`` does not silence. The import is therefore made with descriptor 2
+pointed at a temporary file; if the import fails, what it printed is replayed so the reason
+is not lost.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+
+
+def import_tensorflow_quietly() -> None:
+    """Import ``tensorflow`` and ``keras`` once, keeping start-up log lines off stderr."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if "tensorflow" in sys.modules:
+        return
+    try:
+        saved = os.dup(2)
+    except OSError:  # no descriptor 2 at all (a windowed build): nothing to keep clean
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+        return
+    with tempfile.TemporaryFile() as sink:
+        os.dup2(sink.fileno(), 2)
+        try:
+            import keras  # noqa: F401
+            import tensorflow  # noqa: F401
+        except BaseException:
+            os.dup2(saved, 2)
+            sink.seek(0)
+            os.write(2, sink.read())
+            raise
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
