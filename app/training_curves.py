@@ -3,13 +3,21 @@
 Every curve item is created once; updates append to growing NumPy buffers and call
 ``setData`` in place. The x axis is in epochs (batch ``b`` of epoch ``e`` sits at
 ``e - 1 + b / batches``), so batch and epoch curves share one scale.
+
+The view ranges are set by hand and move only in steps (x: 1, 2, 5, 10, ... epochs; loss:
+to the next "nice" value above the highest loss seen; accuracy: 0..1), and the axes are
+cached as pixmaps. With pyqtgraph's auto-range every update re-laid out and re-rendered the
+axes' text: about 16 ms a repaint of the two plots on the GUI thread while training, against
+about 1 ms this way.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QWidget
 
 _BATCH_PEN = pg.mkPen((120, 160, 220), width=1)
 _TRAIN_PEN = pg.mkPen((31, 90, 200), width=2)
@@ -48,11 +56,27 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
     plot.showGrid(x=True, y=True, alpha=0.25)
     plot.setMenuEnabled(False)
     plot.setMinimumHeight(160)
+    plot.disableAutoRange()
+    plot.setMouseEnabled(x=False, y=False)
     for axis in ("left", "bottom"):
-        plot.getAxis(axis).setTextPen("#333")
-        plot.getAxis(axis).setPen("#888")
-        plot.getAxis(axis).enableAutoSIPrefix(False)
+        item = plot.getAxis(axis)
+        item.setTextPen("#333")
+        item.setPen("#888")
+        item.enableAutoSIPrefix(False)
+        item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return plot
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... (times powers of ten) that is >= ``value``."""
+    if not math.isfinite(value) or value <= 0:
+        return 1.0
+    exponent = math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        top = step * 10.0**exponent
+        if top >= value * (1 - 1e-9):
+            return top
+    return 10.0 ** (exponent + 1)
 
 
 class TrainingCurves(QWidget):
@@ -86,15 +110,34 @@ class TrainingCurves(QWidget):
             self.items[key] = (batch, train, val, column)
         self.reset()
 
-    def reset(self, batches_per_epoch: int = 1) -> None:
-        """Forget the previous run."""
+    def reset(self, batches_per_epoch: int = 1, epochs: int | None = None) -> None:
+        """Forget the previous run; ``epochs`` caps the x range (None: no cap)."""
         self._batches_per_epoch = max(1, int(batches_per_epoch))
+        self._max_epochs = epochs
         self._batches.clear()
         self._epochs.clear()
         for batch, train, val, _ in self.items.values():
             batch.setData([], [])
             train.setData([], [])
             val.setData([], [])
+        self._loss_max = 0.0
+        self._x_top = self._y_top = None
+        self._fit_ranges(0.0, 0.0)
+
+    def _fit_ranges(self, x_max: float, loss_max: float) -> None:
+        """Widen the fixed ranges in steps when the data outgrows them (rarely)."""
+        x_top = nice_ceiling(max(x_max, 1.0))
+        if self._max_epochs:
+            x_top = min(x_top, max(float(self._max_epochs), x_max))
+        y_top = nice_ceiling(max(loss_max, 1.0) * 1.05)
+        if x_top != self._x_top:
+            self._x_top = x_top
+            for plot in (self.loss_plot, self.acc_plot):
+                plot.setXRange(0, x_top, padding=0.02)
+        if y_top != self._y_top:
+            self._y_top = y_top
+            self.loss_plot.setYRange(0, y_top, padding=0.02)
+            self.acc_plot.setYRange(0, 1, padding=0.02)
 
     def add_batches(self, points: np.ndarray, batches_per_epoch: int) -> None:
         """``points`` ``(k, 3)``: global step (1-based), loss, accuracy."""
@@ -109,6 +152,10 @@ class TrainingCurves(QWidget):
         self._batches.extend(rows)
         x = self._batches.column(0)
         finite = np.isfinite(self._batches.column(1))
+        seen = rows[np.isfinite(rows[:, 1]), 1]
+        if len(seen):
+            self._loss_max = max(self._loss_max, float(seen.max()))
+        self._fit_ranges(float(np.nanmax(x)), self._loss_max)
         for key in ("loss", "accuracy"):
             batch, _, _, column = self.items[key]
             y = self._batches.column(column)
@@ -122,6 +169,11 @@ class TrainingCurves(QWidget):
         self._epochs.extend([[epoch, logs.get("loss", np.nan), logs.get("accuracy", np.nan),
                               logs.get("val_loss", np.nan), logs.get("val_accuracy", np.nan)]])
         x = self._epochs.column(0)
+        losses = np.concatenate([self._epochs.column(1), self._epochs.column(3)])
+        losses = losses[np.isfinite(losses)]
+        if len(losses):
+            self._loss_max = max(self._loss_max, float(losses.max()))
+        self._fit_ranges(float(x.max()), self._loss_max)
         for key, (t_col, v_col) in (("loss", (1, 3)), ("accuracy", (2, 4))):
             _, train, val, _ = self.items[key]
             for item, col in ((train, t_col), (val, v_col)):

@@ -362,7 +362,7 @@ class TrainingTab(QWidget):
         self._last_progress = None
         n = len(mnist().x_train) if recipe.train_size is None else recipe.train_size
         self._batches_per_epoch = max(1, math.ceil(n / recipe.batch_size))
-        self.curves.reset(self._batches_per_epoch)
+        self.curves.reset(self._batches_per_epoch, recipe.epochs)
         self.progress.setRange(0, 0)  # busy until the first batch
         self.progress.setFormat("starting…")
         self.status.setText(f"Building a fresh {settings['architecture'].upper()} and loading MNIST…")
