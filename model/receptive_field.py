@@ -2,9 +2,9 @@
 
 For a stack of valid-padding convolutions and poolings the field of a unit grows by
 ``(kernel - 1) * jump`` at each layer, where ``jump`` (the distance in input pixels between
-neighbouring units) is the product of the strides so far. A layer after ``Flatten`` sees the
-whole input. Everything here reads the layers' configs (kernel size, pool size, strides,
-padding); nothing is typed in per model.
+neighbouring units) is the product of the strides so far. ``Flatten`` keeps each value's
+field; a ``Dense`` layer after it sees the whole input. Everything here reads the layers'
+configs (kernel size, pool size, strides, padding); nothing is typed in per model.
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ def _detects(kind: str, size: int, spatial: bool, is_last: bool, previous: str) 
     2-3 px wide, a digit fills a 20-px box)."""
     if is_last:
         return "the digit: one unit per class"
+    if not spatial and previous == "the input pixels":
+        return "whole-digit templates: each unit weighs all the pixels at once"
     if not spatial:
         return "whole-digit shapes: combinations of the parts below, anywhere in the image"
     if kind.endswith("Pooling2D"):
@@ -115,16 +117,21 @@ def receptive_fields(model, input_side: int = INPUT_SIDE) -> list[FieldRow]:
                 start -= ((k - 1) // 2) * jump  # the field reaches into the zero border
             size += (k - 1) * jump
             jump *= s
-        elif kind in ("Flatten", "Dense", "GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+        elif kind in ("Dense", "GlobalAveragePooling2D", "GlobalMaxPooling2D"):
             spatial = False
         shape = tuple(int(d) for d in layer.output.shape[1:])
+        if kind == "Flatten" and spatial:
+            # Flatten moves values, not fields: each of its units still sees one patch.
+            words = ("the same features as the layer before, laid out in one row" if rows
+                     else "the input pixels themselves, one per unit")
+            rows.append(FieldRow(layer.name, kind, shape, min(size, input_side), jump, start,
+                                 True, words))
+            continue
         if not spatial:
             row_size, row_jump, row_start = input_side, 1, 0.0
         else:
             row_size, row_jump, row_start = min(size, input_side), jump, start
         detects = _detects(kind, row_size, spatial, i == len(layers) - 1, previous)
-        if kind == "Flatten":
-            detects = "the same features as the layer before, laid out in one row"
         rows.append(FieldRow(layer.name, kind, shape, row_size, row_jump, row_start, spatial,
                              detects))
         if not kind.endswith("Pooling2D") and kind != "Flatten":
@@ -138,6 +145,8 @@ def field_table(rows: Sequence[FieldRow]) -> list[tuple[str, str, str, str]]:
     for r in rows:
         shape = "×".join(str(d) for d in r.output_shape)
         field = f"{r.size}×{r.size} px" if r.spatial else f"all {r.size}×{r.size} px"
+        if r.kind == "Flatten":
+            field += " each"
         step = f"every {r.jump} px" if r.spatial else "—"
         out.append((f"{r.name} ({r.kind}, {shape})", r.detects, field, step))
     return out

@@ -155,7 +155,7 @@ class _ModelExplainer:
         use_logits = (isinstance(last, keras.layers.Dense)
                       and getattr(last.activation, "__name__", "") == "softmax")
         outputs = [conv, last.input if use_logits else model.output]
-        grad_model = keras.Model(model.inputs, outputs)
+        grad_model = keras.Model(model.inputs[0], outputs)
         spec = tf.TensorSpec((1, SIDE, SIDE, 1), tf.float32)
         cls_spec = tf.TensorSpec((), tf.int32)
 
