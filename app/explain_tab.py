@@ -202,6 +202,7 @@ class ExplainTab(QWidget):
         self.top: dict[str, dict[str, np.ndarray]] = {}
         self.digits: np.ndarray | None = None
         self._live_result = None
+        self._hovered: tuple[str, str, int] | None = None
         self._last_submit = 0.0
         self._submitted_revision = -1
         self._replay: list[list[DrawnStroke]] = []
@@ -338,6 +339,13 @@ class ExplainTab(QWidget):
         self._resubmit()
         self._want_top()
 
+    def screenshot_ready(self) -> bool:
+        """The current drawing is explained and the hovered unit's digits are ready."""
+        live = self._live_result
+        explained = live is None or live.empty or (
+            self.latest is not None and self.latest.revision == live.revision)
+        return explained and (self.pages.currentIndex() != 0 or len(self.top) >= len(self.pictures) > 0)
+
     def shutdown(self) -> None:
         """Stop the replay and join the explanation thread (the window is closing)."""
         self._replay_timer.stop()
@@ -418,6 +426,9 @@ class ExplainTab(QWidget):
 
     def _on_top(self, name: str, top: dict) -> None:
         self.top[name] = top
+        model, layer, unit = self._hovered or ("cnn", "conv1", 0)
+        if model == name:
+            self._on_filter_hovered(model, layer, unit)  # show digits without waiting for a move
 
     def _on_digits(self, digits: np.ndarray) -> None:
         self.digits = digits
@@ -478,6 +489,7 @@ class ExplainTab(QWidget):
     def _on_filter_hovered(self, model: str, layer: str, unit: int) -> None:
         if not layer:
             return
+        self._hovered = (model, layer, unit)
         what = TOP_LAYER_WORDS.get(layer, layer)
         top = self.top.get(model, {}).get(layer)
         if top is None or self.digits is None or unit >= len(top):
