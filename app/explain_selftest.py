@@ -77,7 +77,7 @@ def _filters(ctx: Context) -> tuple[bool, str]:
     cells = tab.filters.cells
     sizes = {layer: cells[(m, layer)][2].count for m, layer in cells if cells[(m, layer)][2]}
     tab.filters.hover("cnn", "conv1", 0)
-    shown = tab.digit_strip.indices
+    shown = [int(i) for i in tab.digit_strip.indices]
     ok = (sizes == {"conv1": 32, "conv2": 2048, "hidden": 128}
           and shown == list(tab.top["cnn"]["conv1"][0]))
     return ok, f"mosaic cells {sizes}; conv1 kernel 0's top digits {shown[:3]}..."

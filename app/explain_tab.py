@@ -312,8 +312,8 @@ class ExplainTab(QWidget):
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(history_box)
         bottom.addWidget(self.pages)
-        bottom.setStretchFactor(0, 4)
-        bottom.setStretchFactor(1, 5)
+        bottom.setStretchFactor(0, 2)
+        bottom.setStretchFactor(1, 3)
         bottom.setChildrenCollapsible(False)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(top)
@@ -324,6 +324,8 @@ class ExplainTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(split)
+        self._bottom = bottom
+        self._sized = False
         self._update_overlay()
 
     # ---------------------------------------------------------------- lifecycle
@@ -335,6 +337,10 @@ class ExplainTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        total = self._bottom.width()
+        if total > 0 and not self._sized:
+            self._sized = True  # the weights need the room more than the history does
+            self._bottom.setSizes([int(total * 0.4), total - int(total * 0.4)])
         self.explainer.start()
         self._resubmit()
         self._want_top()
@@ -427,8 +433,8 @@ class ExplainTab(QWidget):
     def _on_top(self, name: str, top: dict) -> None:
         self.top[name] = top
         model, layer, unit = self._hovered or ("cnn", "conv1", 0)
-        if model == name:
-            self._on_filter_hovered(model, layer, unit)  # show digits without waiting for a move
+        if model == name:  # show digits without waiting for a move
+            self.filters.hover(model, layer, unit)
 
     def _on_digits(self, digits: np.ndarray) -> None:
         self.digits = digits

@@ -329,12 +329,21 @@ class FiltersView(pg.GraphicsLayoutWidget):
         self.setMinimumSize(420, 200)
         self.ci.setSpacing(4)
         self.cells: dict[tuple[str, str], tuple[pg.ViewBox, pg.ImageItem, object]] = {}
+        self.marks: dict[tuple[str, str], QGraphicsRectItem] = {}
         for col, (name, layer, title) in enumerate(self.PANELS):
             label = pg.LabelItem(title, size="8.5pt", color=MODEL_COLOURS.get(name, "#333"))
             self.ci.addItem(label, row=0, col=col)
             vb = _viewbox()
             img = pg.ImageItem(np.zeros((1, 1, 4), np.uint8), levels=None)
             vb.addItem(img)
+            mark = QGraphicsRectItem()
+            pen = QPen(QColor("#111111"), 0)
+            pen.setCosmetic(True)
+            pen.setWidthF(2.0)
+            mark.setPen(pen)
+            mark.setVisible(False)
+            vb.addItem(mark)
+            self.marks[(name, layer)] = mark
             self.ci.addItem(vb, row=1, col=col)
             self.cells[(name, layer)] = (vb, img, None)
         grid = self.ci.layout
@@ -342,6 +351,7 @@ class FiltersView(pg.GraphicsLayoutWidget):
             grid.setColumnStretchFactor(col, stretch)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
         self._last: tuple[str, str, int] | None = None
+        self.keep_last = True  # the last unit stays chosen when the pointer leaves the maps
 
     def set_pictures(self, name: str, mosaics: dict[str, tuple]) -> None:
         for (model, layer), (vb, img, _) in list(self.cells.items()):
@@ -366,10 +376,30 @@ class FiltersView(pg.GraphicsLayoutWidget):
         self._emit(None)
 
     def _emit(self, key) -> None:
-        if key == self._last:
+        if key == self._last or (key is None and self._last is not None and self.keep_last):
             return
         self._last = key
+        self._mark(key)
         self.hovered.emit(*(key or ("", "", -1)))
+
+    def _mark(self, key) -> None:
+        """Outline the hovered unit: its kernel (conv1, a template) or its row (conv2)."""
+        for mark in self.marks.values():
+            mark.setVisible(False)
+        if key is None:
+            return
+        model, layer, unit = key
+        _, _, grid = self.cells.get((model, layer), (None, None, None))
+        if grid is None:
+            return
+        if layer == "conv2":
+            top, left, h, w = unit * (grid.h + grid.gap), 0, grid.h, grid.shape[1]
+        else:
+            r, c = divmod(unit, grid.cols)
+            top, left, h, w = r * (grid.h + grid.gap), c * (grid.w + grid.gap), grid.h, grid.w
+        mark = self.marks[(model, layer)]
+        mark.setRect(QRectF(left - 0.5, top - 0.5, w + 1, h + 1))
+        mark.setVisible(True)
 
     def hover(self, model: str, layer: str, unit: int) -> None:
         """Act as if the pointer were on ``unit`` (tests, self-test)."""
