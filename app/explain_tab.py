@@ -36,7 +36,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.canvas import DrawnStroke
-from app.explain_views import DigitStrip, FiltersView, HistoryPlot, SaliencyView, StepsView
+from app.explain_views import (
+    DigitStrip,
+    DrawOverlay,
+    FiltersView,
+    HistoryPlot,
+    SaliencyView,
+    StepsView,
+)
 from app.explain_worker import ExplainRequest, Explanation, ExplainThread, ModelPictures
 from app.views import model_title
 from model import at_scale
@@ -201,6 +208,7 @@ class ExplainTab(QWidget):
         self.pictures: dict[str, ModelPictures] = {}
         self.top: dict[str, dict[str, np.ndarray]] = {}
         self.digits: np.ndarray | None = None
+        self.draw_overlay: DrawOverlay | None = None
         self._live_result = None
         self._hovered: tuple[str, str, int] | None = None
         self._last_submit = 0.0
@@ -332,8 +340,22 @@ class ExplainTab(QWidget):
 
     @property
     def active(self) -> bool:
-        """Explanations are computed only while the tab is on screen."""
-        return self.isVisible()
+        """Explanations are computed only while the tab is on screen or the Draw tab's
+        overlay is on."""
+        return self.isVisible() or (self.draw_overlay is not None and self.draw_overlay.enabled)
+
+    def attach_to_draw_tab(self, draw_tab) -> None:
+        """Put a "where it looked" overlay, its switch and opacity on the Draw tab's model
+        input (the Draw tab itself is not edited: the items are added to its input view)."""
+        self.draw_overlay = DrawOverlay(draw_tab.input_view)
+        self.draw_overlay.changed.connect(self._on_draw_overlay_changed)
+
+    def _on_draw_overlay_changed(self) -> None:
+        if self.draw_overlay.enabled:
+            self.explainer.start()
+            self._resubmit()
+        if self.latest is not None:
+            self.draw_overlay.show_explanation(self.latest)
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -450,6 +472,8 @@ class ExplainTab(QWidget):
             self.history.show_history({})
         self.reading.setText("Draw a digit on the Draw tab; its explanation appears here.")
         self.latest = None
+        if self.draw_overlay is not None:
+            self.draw_overlay.show_explanation(None)
 
     def _on_explained(self, ex: Explanation) -> None:
         live = self._live_result
@@ -486,6 +510,8 @@ class ExplainTab(QWidget):
         which = ("each model's own answer" if self.target_class() is None
                  else f"class {self.target_class()}")
         self.reading.setText(" · ".join(parts) + f" — explaining {which}.")
+        if self.draw_overlay is not None:
+            self.draw_overlay.show_explanation(ex)
         self.explanation_shown.emit(ex.revision)
 
     def _update_overlay(self) -> None:

@@ -15,8 +15,12 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QGraphicsRectItem,
+    QHBoxLayout,
     QLabel,
+    QSlider,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
@@ -138,6 +142,81 @@ class SaliencyView(QWidget):
     def set_overlay(self, visible: bool, opacity: float) -> None:
         self.overlay.setVisible(visible)
         self.overlay.setOpacity(opacity)
+
+
+class DrawOverlay(QWidget):
+    """The Draw tab's saliency overlay: a heat map over "what the models see", a switch, a
+    choice of map and an opacity slider, added to an existing :class:`app.views.InputView`.
+
+    Off by default: while it is off, drawing asks for no explanation at all.
+    """
+
+    # The switch or the choice of map changed.
+    changed = Signal()
+
+    MAPS = (("cnn-occlusion", "CNN · occlusion"), ("cnn-gradcam", "CNN · Grad-CAM"),
+            ("dense-occlusion", "Dense · occlusion"))
+
+    def __init__(self, input_view, parent=None):
+        super().__init__(parent)
+        self.toggle = QCheckBox("Where it looked")
+        self.toggle.setToolTip("Overlay the parts of the input that made the answer (computed in "
+                               "the background, up to 8 times a second; the Explain tab has more)")
+        self.choice = QComboBox()
+        for key, title in self.MAPS:
+            self.choice.addItem(title, key)
+        self.opacity = QSlider(Qt.Orientation.Horizontal)
+        self.opacity.setRange(0, 100)
+        self.opacity.setValue(70)
+        self.opacity.setMaximumWidth(90)
+        self.opacity.setToolTip("Opacity of the overlay")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.toggle)
+        row.addWidget(self.choice, 1)
+        row.addWidget(self.opacity)
+        self.overlay = pg.ImageItem(np.zeros((28, 28, 4), np.uint8), levels=None)
+        self.overlay.setZValue(5)
+        self.overlay.setVisible(False)
+        input_view.vb.addItem(self.overlay)
+        input_view.layout().insertWidget(2, self)
+        self.values = np.zeros((28, 28), np.float32)
+        self.toggle.toggled.connect(self._on_changed)
+        self.choice.currentIndexChanged.connect(self._on_changed)
+        self.opacity.valueChanged.connect(
+            lambda v: self.overlay.setOpacity(v / 100.0))
+        self.overlay.setOpacity(0.7)
+
+    @property
+    def enabled(self) -> bool:
+        return self.toggle.isChecked()
+
+    def _on_changed(self, *_) -> None:
+        if not self.enabled:
+            self.overlay.setVisible(False)
+        self.changed.emit()
+
+    def show_explanation(self, ex) -> None:
+        """Show the chosen map of ``ex`` (an :class:`app.explain_worker.Explanation`, or None)."""
+        if ex is None or not self.enabled:
+            self.overlay.setVisible(False)
+            return
+        key = self.choice.currentData()
+        model, kind = key.split("-")
+        if kind == "gradcam":
+            cam = ex.gradcam.get(model)
+            values = None if cam is None else cam.input_map
+        else:
+            occ = ex.occlusion.get(model)
+            values = None if occ is None else np.clip(occ, 0, None)
+        if values is None:
+            self.overlay.setVisible(False)
+            return
+        self.values = np.asarray(values, np.float32)
+        top = float(self.values.max())
+        self.overlay.setImage(heat_rgba(self.values, top if top > 0 else 1.0), autoLevels=False,
+                              levels=None)
+        self.overlay.setVisible(True)
 
 
 # --------------------------------------------------------------------------- steps

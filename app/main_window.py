@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.add_tab(self.draw_tab, "Draw")
         self.explain_tab = ExplainTab(self.live, self.draw_tab.canvas)
         self.add_tab(self.explain_tab, "Explain")
+        self.explain_tab.attach_to_draw_tab(self.draw_tab)
         self.draw_tab.probabilities.class_clicked.connect(self.explain_tab.set_target)
         self.training_tab: QWidget | None = None
         if with_training:

@@ -179,3 +179,32 @@ def test_nothing_is_explained_while_the_tab_is_hidden(qtbot, window):
     qtbot.waitUntil(lambda: window.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
     qtbot.wait(300)
     assert worker.explained_count == count
+
+
+def test_the_draw_tab_overlay_shows_where_the_cnn_looked_while_drawing(qtbot, window):
+    overlay = window.explain_tab.draw_overlay
+    tab = window.explain_tab
+    worker = tab.explainer.worker
+    assert not overlay.enabled and not overlay.overlay.isVisible()
+    overlay.toggle.setChecked(True)
+    canvas = window.draw_tab.canvas
+    window.tabs.setCurrentWidget(window.draw_tab)
+    draw_digit(canvas, 7)
+    qtbot.waitUntil(lambda: tab.latest is not None and tab.latest.revision == canvas.revision,
+                    timeout=TIMEOUT_MS)
+    assert overlay.overlay.isVisible()
+    np.testing.assert_array_equal(overlay.values, np.clip(tab.latest.occlusion["cnn"], 0, None))
+    ink = tab.latest.preprocessed.image > 0.3
+    assert overlay.values[ink].mean() > overlay.values[~ink].mean()
+    overlay.choice.setCurrentIndex(1)  # Grad-CAM
+    np.testing.assert_array_equal(overlay.values, tab.latest.gradcam["cnn"].input_map)
+    overlay.opacity.setValue(40)
+    assert overlay.overlay.opacity() == pytest.approx(0.4)
+    overlay.toggle.setChecked(False)
+    assert not overlay.overlay.isVisible()
+    count = worker.explained_count
+    canvas.clear()
+    draw_digit(canvas, 1)
+    qtbot.waitUntil(lambda: window.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
+    qtbot.wait(300)
+    assert worker.explained_count == count  # off again: drawing asks for no explanation
