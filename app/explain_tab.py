@@ -354,8 +354,17 @@ class ExplainTab(QWidget):
         if self.draw_overlay.enabled:
             self.explainer.start()
             self._resubmit()
+        elif not self.active:
+            self._timer.stop()
+            self.explainer.worker.drop_pending()
         if self.latest is not None:
             self.draw_overlay.show_explanation(self.latest)
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        if not self.active:
+            self._timer.stop()
+            self.explainer.worker.drop_pending()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

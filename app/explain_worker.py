@@ -144,6 +144,7 @@ class ExplainWorker(QObject):
         self._swaps: list[tuple[str, object]] = []
         self._top_wanted: set[str] = set()
         self._stop = False
+        self._explaining = False
         self._history_cache: dict[tuple, dict[str, np.ndarray]] = {}
         self.explained_count = 0
 
@@ -154,6 +155,17 @@ class ExplainWorker(QObject):
         with self._cond:
             self._pending = request
             self._cond.notify()
+
+    def drop_pending(self) -> None:
+        """Forget the drawing waiting to be explained (nobody is looking any more)."""
+        with self._cond:
+            self._pending = None
+
+    @property
+    def idle(self) -> bool:
+        """No drawing waiting and none being explained."""
+        with self._cond:
+            return self._pending is None and not self._explaining
 
     def set_model(self, name: str, model) -> None:
         """Explain with ``model`` (a Keras model this thread may own, or a ``.keras`` path)."""
@@ -224,12 +236,16 @@ class ExplainWorker(QObject):
     def _serve_pending(self) -> None:
         with self._cond:
             request, self._pending = self._pending, None
+            self._explaining = request is not None
         if request is None:
             return
         try:
             self.explained.emit(self.explain(request))
         except Exception as exc:  # noqa: BLE001 - e.g. a drawing that cannot be read
             self.failed.emit(f"could not explain the drawing: {exc}")
+        finally:
+            with self._cond:
+                self._explaining = False
 
     def explain(self, request: ExplainRequest) -> Explanation:
         """Saliency, probabilities, raw picture and history for one drawing (no signals)."""

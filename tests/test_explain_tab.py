@@ -171,8 +171,9 @@ def test_at_scale_gives_misreadings_a_day_for_the_number_typed(qtbot, window):
 def test_nothing_is_explained_while_the_tab_is_hidden(qtbot, window):
     _explained(qtbot, window, _seven)
     worker = window.explain_tab.explainer.worker
-    count = worker.explained_count
     window.tabs.setCurrentWidget(window.draw_tab)
+    qtbot.waitUntil(lambda: worker.idle, timeout=TIMEOUT_MS)
+    count = worker.explained_count
     canvas = window.draw_tab.canvas
     canvas.clear()
     draw_digit(canvas, 1)
@@ -202,6 +203,7 @@ def test_the_draw_tab_overlay_shows_where_the_cnn_looked_while_drawing(qtbot, wi
     assert overlay.overlay.opacity() == pytest.approx(0.4)
     overlay.toggle.setChecked(False)
     assert not overlay.overlay.isVisible()
+    qtbot.waitUntil(lambda: worker.idle, timeout=TIMEOUT_MS)  # one may have been under way
     count = worker.explained_count
     canvas.clear()
     draw_digit(canvas, 1)
