@@ -439,7 +439,7 @@ class FiltersView(pg.GraphicsLayoutWidget):
             image, grid, level = mosaics[layer]
             img.setImage(diverging_rgba(image, level), autoLevels=False, levels=None)
             h, w = image.shape
-            vb.setRange(QRectF(0, 0, w, h), padding=0.01)
+            vb.setRange(QRectF(0, 0, w, h), padding=0.04)  # room for the hover outline
             self.cells[(model, layer)] = (vb, img, grid)
 
     def _on_mouse_moved(self, pos: QPointF) -> None:

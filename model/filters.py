@@ -24,7 +24,7 @@ from model.model_files import atomic_write
 
 TOP_K = 9
 """Digits kept per unit."""
-TOP_LAYERS = {"cnn": ("conv1", "conv2", "dense"), "dense": ("hidden",)}
+TOP_LAYERS = {"cnn": ("conv1", "conv2"), "dense": ("hidden",)}
 """The layers whose units get their top digits."""
 CACHE_VERSION = 1
 

@@ -210,3 +210,14 @@ def test_the_draw_tab_overlay_shows_where_the_cnn_looked_while_drawing(qtbot, wi
     qtbot.waitUntil(lambda: window.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
     qtbot.wait(300)
     assert worker.explained_count == count  # off again: drawing asks for no explanation
+
+
+def test_a_new_live_model_is_explained_too(qtbot, window):
+    from model.resources import bundled_model_path
+
+    _explained(qtbot, window, _seven)
+    worker = window.explain_tab.explainer.worker
+    with qtbot.waitSignal(worker.model_changed, timeout=TIMEOUT_MS) as blocker:
+        window.live.set_model("dense", bundled_model_path("dense"))
+    assert blocker.args[0].name == "dense"
+    assert window.explain_tab.filters.cells[("dense", "hidden")][2].count == 128
