@@ -323,6 +323,8 @@ class LiveModels(QObject):
     model_set = Signal(str, str)
     # Something went wrong in the inference thread: a message.
     errored = Signal(str)
+    # set_model was called: (name, the model or path given), for other model users (Explain).
+    model_requested = Signal(str, object)
     # Internal: a swap finished in the inference thread, (name, error or "").
     _swapped = Signal(str, str)
 
@@ -400,6 +402,7 @@ class LiveModels(QObject):
 
         The inference thread copies it; :attr:`model_set` reports when done (or why not).
         """
+        self.model_requested.emit(name, model)
         self.worker.set_model(name, model,
                               lambda error, n=name: self._swapped.emit(n, error or ""))
 

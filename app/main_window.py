@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.draw_tab import DrawTab
+from app.explain_tab import ExplainTab
 from app.live_models import LiveModels, LiveResult
 from app.model_tab import ABOUT_HTML, ModelTab
 from app.views import model_title
@@ -56,6 +57,10 @@ class MainWindow(QMainWindow):
         self.draw_tab = DrawTab()
         self.model_tab = ModelTab()
         self.add_tab(self.draw_tab, "Draw")
+        self.explain_tab = ExplainTab(self.live, self.draw_tab.canvas)
+        self.add_tab(self.explain_tab, "Explain")
+        self.explain_tab.attach_to_draw_tab(self.draw_tab)
+        self.draw_tab.probabilities.class_clicked.connect(self.explain_tab.set_target)
         self.training_tab: QWidget | None = None
         if with_training:
             self._add_training_tab()
@@ -160,7 +165,7 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.live.start)
 
     def closeEvent(self, event) -> None:
-        for tab in (self.training_tab,):
+        for tab in (self.training_tab, self.explain_tab):
             stop = getattr(tab, "shutdown", None)
             if callable(stop):
                 stop()

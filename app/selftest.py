@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 MODELS_TIMEOUT_S = 180.0
 ANSWER_TIMEOUT_S = 30.0
-CHECK_MODULES = ("app.training_selftest",)
+CHECK_MODULES = ("app.training_selftest", "app.explain_selftest")
 """Modules imported before a self-test so that their checks run too: a module either
 registers with :func:`check`, or exposes ``CHECKS = {name: fn(live_models) -> bool}``."""
 
@@ -309,6 +309,11 @@ def screenshots(folder: str) -> int:
             window.tabs.setCurrentIndex(index)
             for _ in range(5):
                 app.processEvents()
+            ready = getattr(window.tabs.widget(index), "screenshot_ready", None)
+            if callable(ready):  # a tab that computes after it is shown (Explain)
+                ctx.wait_until(ready, MODELS_TIMEOUT_S)
+                for _ in range(5):
+                    app.processEvents()
             title = window.tabs.tabText(index).replace("&", "").lower().replace(" ", "-")
             path = out / f"{title}{suffix}.png"
             window.grab().save(str(path))

@@ -249,7 +249,13 @@ class TextStrip(QWidget):
 
 
 class ProbabilityPanel(QWidget):
-    """Both models' bars side by side, their readings in words, and whether they agree."""
+    """Both models' bars side by side, their readings in words, and whether they agree.
+
+    Clicking a bar emits :attr:`class_clicked` with its class (the Explain tab explains it).
+    """
+
+    # A bar was clicked: its class.
+    class_clicked = Signal(int)
 
     def __init__(self, names=("cnn", "dense"), parent=None):
         super().__init__(parent)
@@ -264,6 +270,8 @@ class ProbabilityPanel(QWidget):
             plot = ProbabilityPlot(name)
             self.headers[name] = header
             self.plots[name] = plot
+            plot.scene().sigMouseClicked.connect(
+                lambda event, p=plot: self._on_clicked(p, event.scenePos()))
             column.addWidget(header)
             column.addWidget(plot, 1)
             row.addLayout(column, 1)
@@ -275,6 +283,12 @@ class ProbabilityPanel(QWidget):
 
     def _set_banner(self, text: str, colour: str, background: str) -> None:
         self.banner.set_html(text, colour, background)
+
+    def _on_clicked(self, plot: ProbabilityPlot, scene_pos) -> None:
+        x = plot.plot.vb.mapSceneToView(scene_pos).x()
+        digit = int(round(x))
+        if 0 <= digit < plot.classes and abs(x - digit) <= 0.5:
+            self.class_clicked.emit(digit)
 
     def _header(self, name: str, text: str) -> None:
         colour = MODEL_COLOURS.get(name, "#333")

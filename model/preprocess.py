@@ -17,7 +17,7 @@ white digit on black, exactly like ``mnist.x_test / 255``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 import functools
 
 import numpy as np
@@ -78,12 +78,22 @@ class Preprocessed:
         before it was placed by its centre of mass (``(0, 0)`` when empty).
     notes : short sentences about how far the drawing is from what MNIST looks like
         (too small, touching the edge, ...), for the user; empty when all is well.
+    cropped : float32 ``(h, w)`` in 0..1: the ink cropped to its bounding box, before it was
+        scaled (for strokes, as re-drawn with the MNIST-like pen at :data:`SUPERSAMPLE` times
+        the final resolution; ``(0, 0)`` when empty). A byproduct of the same path, kept for
+        the "step by step" view; nothing reads it to make :attr:`image`.
+    placed_at : ``(top, left)`` of the fitted box in the 28x28 field.
+    centre_of_mass : ``(row, col)`` of the fitted ink's centre of mass, in ``fitted`` pixels
+        (it lands on :data:`CENTRE` unless the box would leave the field).
     """
 
     image: np.ndarray
     empty: bool
     fitted: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     notes: tuple[str, ...] = ()
+    cropped: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    placed_at: tuple[int, int] = (0, 0)
+    centre_of_mass: tuple[float, float] = (0.0, 0.0)
 
 
 def _empty(notes: tuple[str, ...] = ()) -> Preprocessed:
@@ -326,7 +336,7 @@ def strokes_to_input(
     result = normalise(raster)
     if result.empty:
         return _empty(tuple(notes))
-    return Preprocessed(result.image, False, result.fitted, tuple(notes))
+    return replace(result, notes=tuple(notes))
 
 
 def _drawing_notes(
@@ -414,7 +424,8 @@ def normalise(ink: np.ndarray, threshold: float = 0.0) -> Preprocessed:
     left = min(max(left, 0), SIDE - nw)
     image = np.zeros((SIDE, SIDE), np.float32)
     image[top : top + nh, left : left + nw] = fitted
-    return Preprocessed(image, False, fitted)
+    return Preprocessed(image, False, fitted, cropped=crop, placed_at=(top, left),
+                        centre_of_mass=(com_r, com_c))
 
 
 def to_grey(pixels: np.ndarray) -> np.ndarray:

@@ -1,0 +1,152 @@
+"""Receptive fields computed from a model's real layers: how many input pixels each unit sees.
+
+For a stack of valid-padding convolutions and poolings the field of a unit grows by
+``(kernel - 1) * jump`` at each layer, where ``jump`` (the distance in input pixels between
+neighbouring units) is the product of the strides so far. ``Flatten`` keeps each value's
+field; a ``Dense`` layer after it sees the whole input. Everything here reads the layers'
+configs (kernel size, pool size, strides, padding); nothing is typed in per model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+INPUT_SIDE = 28
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    """One layer of the feature hierarchy.
+
+    Attributes
+    ----------
+    name, kind : the layer's name and class (``conv1``, ``Conv2D``).
+    output_shape : the layer's output shape without the batch axis.
+    size : receptive field side in input pixels (``INPUT_SIDE`` for non-spatial layers).
+    jump : input pixels between neighbouring units (1 for non-spatial layers).
+    start : input pixel (row = col) where unit 0's field begins.
+    spatial : False once the layer sees the whole input (dense, output).
+    detects : what units of this size of field typically respond to, in words.
+    """
+
+    name: str
+    kind: str
+    output_shape: tuple[int, ...]
+    size: int
+    jump: int
+    start: float
+    spatial: bool
+    detects: str
+
+    def field_of(self, row: int, col: int) -> tuple[int, int, int, int]:
+        """Input pixels seen by the unit at ``(row, col)``: ``(top, left, height, width)``,
+        clipped to the input."""
+        if not self.spatial:
+            return 0, 0, INPUT_SIDE, INPUT_SIDE
+        top = int(self.start + row * self.jump)
+        left = int(self.start + col * self.jump)
+        return (top, left, min(self.size, INPUT_SIDE - top), min(self.size, INPUT_SIDE - left))
+
+    def unit_centre(self, index: float) -> float:
+        """Input coordinate (pixel edges, so pixel ``r`` spans ``[r, r+1)``) of the centre of
+        unit ``index``'s field along one axis."""
+        return self.start + index * self.jump + self.size / 2.0
+
+
+def _pair(value) -> int:
+    if isinstance(value, (tuple, list)):
+        if len(set(value)) != 1:
+            raise ValueError(f"non-square kernels or strides are not supported: {value}")
+        return int(value[0])
+    return int(value)
+
+
+def _detects(kind: str, size: int, spatial: bool, is_last: bool, previous: str) -> str:
+    """Words for what a field of ``size`` pixels can see, from MNIST's scale (strokes are
+    2-3 px wide, a digit fills a 20-px box)."""
+    if is_last:
+        return "the digit: one unit per class"
+    if not spatial and previous == "the input pixels":
+        return "whole-digit templates: each unit weighs all the pixels at once"
+    if not spatial:
+        return "whole-digit shapes: combinations of the parts below, anywhere in the image"
+    if kind.endswith("Pooling2D"):
+        return f"{previous}, tolerating a shift of a pixel or two"
+    if size <= 5:
+        return "edges, stroke ends and short pieces of stroke at one angle"
+    if size <= 12:
+        return "curves, corners, crossings and stroke junctions"
+    return "digit parts: loops, bars and hooks"
+
+
+def receptive_fields(model, input_side: int = INPUT_SIDE) -> list[FieldRow]:
+    """The feature-hierarchy table of a Keras model, from its layers' configs.
+
+    Parameters
+    ----------
+    model : a built Keras model taking ``(input_side, input_side, 1)``.
+
+    Returns
+    -------
+    One :class:`FieldRow` per layer (``InputLayer`` left out), in order. For the seed CNN the
+    sizes are 3, 4, 8, 10 for conv1, pool1, conv2, pool2 and 28 after; the dense network's
+    hidden units see all 28x28 pixels.
+
+    Raises
+    ------
+    ValueError
+        For ``same`` padding after a stride, or non-square kernels (not in this app's models).
+    """
+    import keras
+
+    rows: list[FieldRow] = []
+    size, jump, start = 1, 1, 0.0
+    spatial = True
+    previous = "the input pixels"
+    layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
+    for i, layer in enumerate(layers):
+        kind = type(layer).__name__
+        kernel = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
+        strides = getattr(layer, "strides", None)
+        if spatial and kernel is not None and strides is not None:
+            k, s = _pair(kernel), _pair(strides)
+            dilation = _pair(getattr(layer, "dilation_rate", 1))
+            k = (k - 1) * dilation + 1
+            if getattr(layer, "padding", "valid") == "same":
+                start -= ((k - 1) // 2) * jump  # the field reaches into the zero border
+            size += (k - 1) * jump
+            jump *= s
+        elif kind in ("Dense", "GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+            spatial = False
+        shape = tuple(int(d) for d in layer.output.shape[1:])
+        if kind == "Flatten" and spatial:
+            # Flatten moves values, not fields: each of its units still sees one patch.
+            words = ("the same features as the layer before, laid out in one row" if rows
+                     else "the input pixels themselves, one per unit")
+            rows.append(FieldRow(layer.name, kind, shape, min(size, input_side), jump, start,
+                                 True, words))
+            continue
+        if not spatial:
+            row_size, row_jump, row_start = input_side, 1, 0.0
+        else:
+            row_size, row_jump, row_start = min(size, input_side), jump, start
+        detects = _detects(kind, row_size, spatial, i == len(layers) - 1, previous)
+        rows.append(FieldRow(layer.name, kind, shape, row_size, row_jump, row_start, spatial,
+                             detects))
+        if not kind.endswith("Pooling2D") and kind != "Flatten":
+            previous = detects
+    return rows
+
+
+def field_table(rows: Sequence[FieldRow]) -> list[tuple[str, str, str, str]]:
+    """Rows of text for a table: layer (kind), what it detects, receptive field, jump."""
+    out = []
+    for r in rows:
+        shape = "×".join(str(d) for d in r.output_shape)
+        field = f"{r.size}×{r.size} px" if r.spatial else f"all {r.size}×{r.size} px"
+        if r.kind == "Flatten":
+            field += " each"
+        step = f"every {r.jump} px" if r.spatial else "—"
+        out.append((f"{r.name} ({r.kind}, {shape})", r.detects, field, step))
+    return out
