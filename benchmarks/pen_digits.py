@@ -9,6 +9,10 @@ Prints accuracy per model, per source and per digit, the most confused pairs, an
 line a JSON object with the headline numbers.
 
     python benchmarks/pen_digits.py [--data PATH] [--model cnn|dense|PATH.keras] [--limit N]
+                                    [--write-counts resources/models/pen_dev.json]
+
+``--write-counts`` stores the error counts of the varied run (counts only, no digits) where the
+Explain tab's "At scale" panel reads them.
 """
 
 from __future__ import annotations
@@ -75,7 +79,9 @@ def classify(rows: list[dict], model: str | None) -> list[dict]:
     return answers
 
 
-def report(title: str, rows: list[dict], answers: list[dict]) -> dict:
+def report(title: str, rows: list[dict], answers: list[dict],
+           counts: dict | None = None) -> dict:
+    """Print the accuracy tables; ``counts`` (if given) receives {model: {errors, total}}."""
     labels = np.array([r["label"] for r in rows])
     sources = np.array([r.get("source", "?") for r in rows])
     models = [k for k in answers[0] if k not in ("error", "line", "nothing_drawn")]
@@ -85,6 +91,8 @@ def report(title: str, rows: list[dict], answers: list[dict]) -> dict:
         pred = np.array([a[name]["label"] if name in a else -1 for a in answers])
         ok = pred == labels
         summary[name] = round(float(ok.mean()) * 100, 2)
+        if counts is not None:
+            counts[name] = {"errors": int((~ok).sum()), "total": int(len(ok))}
         print(f"{name}: {ok.mean() * 100:.2f}%")
         by_source = {s: ok[sources == s].mean() * 100 for s in sorted(set(sources))}
         print("  per source: " + ", ".join(f"{s} {v:.1f}%" for s, v in by_source.items()))
@@ -101,14 +109,30 @@ def main() -> None:
     parser.add_argument("--model", default=None, help="cnn, dense or a .keras file (default: both bundled)")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--write-counts", type=Path, default=None, metavar="JSON",
+                        help="write the varied run's error counts here (pen_dev.json)")
     args = parser.parse_args()
     if not args.data.exists():
         sys.exit(f"{args.data}: not found (the pen-drawn dev set lives in ../shared/data)")
     rows = load(args.data, args.limit)
     result = {"as_recorded": report("as recorded (196 px, centred)", rows, classify(rows, args.model))}
     varied = replace_randomly(rows, args.seed)
-    result["varied"] = report("varied size 70-250 px and place", varied, classify(varied, args.model))
+    counts: dict = {}
+    result["varied"] = report("varied size 70-250 px and place", varied,
+                              classify(varied, args.model), counts)
+    if args.write_counts is not None:
+        _write_counts(args.write_counts, counts, len(rows))
     print(json.dumps(result))
+
+
+def _write_counts(path: Path, counts: dict, total: int) -> None:
+    about = (f"Errors of the bundled models on the {total:,} pen-drawn UNIPEN dev digits, redrawn "
+             "at a random size (70-250 px) and place, through the canvas pipeline (written by "
+             "python benchmarks/pen_digits.py --write-counts; README 'How well does it read "
+             "handwriting?'). Counts only; the digits themselves are never copied here.")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps({"about": about, "models": counts}, indent=2) + "\n", "utf-8")
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":
