@@ -209,8 +209,9 @@ def stratified_split(labels: np.ndarray, test_share: float, seed: int = 0
                      ) -> tuple[np.ndarray, np.ndarray]:
     """Indices (train, test) with each class split on its own in the same proportion.
 
-    Every class with at least two members puts at least one in each split. The result is
-    the same for the same labels, share and seed.
+    Every class with at least two members puts at least one in each split. Both come
+    shuffled (so the first N training images hold every class). The result is the same for
+    the same labels, share and seed.
     """
     labels = np.asarray(labels)
     rng = np.random.default_rng(seed)
@@ -223,8 +224,8 @@ def stratified_split(labels: np.ndarray, test_share: float, seed: int = 0
             k = min(max(k, 1), n - 1)
         test.append(members[:k])
         train.append(members[k:])
-    return (np.sort(np.concatenate(train)).astype(np.int64),
-            np.sort(np.concatenate(test)).astype(np.int64))
+    return (rng.permutation(np.concatenate(train)).astype(np.int64),
+            rng.permutation(np.concatenate(test)).astype(np.int64))
 
 
 def load_folder(folder: str | Path, size: int = DEFAULT_SIZE, test_share: float = DEFAULT_TEST_SHARE,
