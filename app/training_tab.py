@@ -170,6 +170,8 @@ class TrainingTab(QWidget):
         augment_row.addWidget(self.copies)
         form.addRow("Augment", augment_row)
         form.addRow("Seed", self.seed)
+        self._setup_form = form
+        self._augment_row = augment_row
 
         data = mnist()
         self.preview = AugmentPreview(data.x_train[:8])
@@ -348,6 +350,9 @@ class TrainingTab(QWidget):
     def _on_data_source_changed(self) -> None:
         """MNIST or your own pictures: the digit-only options follow."""
         custom = self.data_panel.is_custom()
+        # Digit-only options: all of your pictures are used, never distorted.
+        self._setup_form.setRowVisible(self.train_size, not custom)
+        self._setup_form.setRowVisible(self._augment_row, not custom)
         self.preview.setVisible(not custom)
         self.preview_label.setVisible(not custom)
         self.reshuffle.setVisible(not custom)

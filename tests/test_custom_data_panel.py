@@ -115,9 +115,10 @@ def test_a_bad_folder_shows_why_and_training_cannot_start(qtbot, tab, tmp_path):
 def test_your_own_data_turns_the_digit_only_options_off(qtbot, tab, images):
     _load(qtbot, tab, images)
     assert not tab.augment.isEnabled() and not tab.train_size.isEnabled()
-    assert tab.preview.isHidden() and tab.train_button.isEnabled()
+    assert tab.preview.isHidden() and tab.train_size.isHidden() and tab.augment.isHidden()
+    assert tab.train_button.isEnabled() and tab.batch_size.value() == 16
     tab.data_panel.source.setCurrentIndex(0)
-    assert tab.augment.isEnabled() and not tab.preview.isHidden()
+    assert tab.augment.isEnabled() and not tab.preview.isHidden() and not tab.train_size.isHidden()
 
 
 def _train(qtbot, tab):
