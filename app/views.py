@@ -371,7 +371,7 @@ _EMPTY_INPUT = Preprocessed(np.zeros((28, 28), np.float32), True)
 # --------------------------------------------------------------------------- activations
 
 
-SHORT_TITLES = {"cnn": "CNN", "dense": "Dense"}
+SHORT_TITLES = {"cnn": "CNN", "dense": "Dense", "custom": "Yours"}
 
 
 def layer_caption(layer: LayerView) -> str:
