@@ -453,7 +453,8 @@ class LiveModels(QObject):
         """Replace the whole live set, e.g. ``{"custom": model}`` with its class names.
 
         :attr:`models_ready` follows with the new set (the views lay themselves out again);
-        :attr:`model_set` reports each name when done (or why not).
+        :attr:`model_set` reports the names (joined by ", ") when done, or why not; on an
+        error the models live before stay live.
         """
         self._queued_names = tuple(models)
         label = ", ".join(models)
