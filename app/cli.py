@@ -1,7 +1,7 @@
 """The ``digitlab`` command: the window by default, or a verb for scripts.
 
 Qt is imported only for the verbs that need it (the window, ``selftest``, ``screenshots``),
-so ``classify``, ``evaluate`` and ``train`` start without it.
+so ``classify``, ``evaluate``, ``train`` and ``bytes-to-image`` start without it.
 """
 
 from __future__ import annotations
@@ -37,18 +37,25 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--model", default=None, help="cnn, dense, or a .keras file (default: both)")
     evaluate.add_argument("--data", default="mnist-test", help="mnist-test, FILE.npz (MNIST layout) or labelled FILE.jsonl")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    evaluate.add_argument("--all", action="store_true",
+                          help="with a folder: judge every picture, not only its test split")
+    evaluate.add_argument("--seed", type=int, default=0, help="with a folder: the split's seed")
+    _custom_data_options(evaluate)
 
     train = sub.add_parser("train", help="train a seed model on MNIST and save it")
     train.add_argument("--model", choices=["cnn", "dense"], required=True)
     train.add_argument("--epochs", type=int, default=None, help="default: cnn 20, dense 40")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--learning-rate", type=float, default=None, help="peak Adam rate (cosine decay); default 2e-3")
-    train.add_argument("--batch-size", type=int, default=128)
+    train.add_argument("--batch-size", type=int, default=None,
+                       help="default: 128 on MNIST, 32 on your own (usually smaller) data")
     train.add_argument("--train-size", type=int, default=None, help="use only the first N training images")
     train.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
     train.add_argument("--augment-share", type=float, default=None,
                        help="share of digits distorted each epoch, 0..1 (default: cnn 0.75, dense 0.5)")
-    train.add_argument("--data", default=None, help="an MNIST-layout .npz (default: the bundled MNIST)")
+    train.add_argument("--data", default=None, metavar="FOLDER_OR_NPZ",
+                       help="a folder of class subfolders of pictures, or an MNIST-layout .npz "
+                            "(default: the bundled MNIST)")
     train.add_argument("--teacher", default=None, metavar="MODEL.keras",
                        help="learn from this trained model's probabilities too (distillation)")
     train.add_argument("--distill", type=float, default=0.7,
@@ -57,6 +64,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --teacher: soften the teacher's probabilities (1 = as they are)")
     train.add_argument("--out", default=None, help="where to write the .keras file (default: ./MODEL.keras)")
     train.add_argument("--metrics", default=None, help="metrics JSON to update (default: metrics.json beside --out)")
+    _custom_data_options(train)
+
+    pictures = sub.add_parser("bytes-to-image",
+                              help="render files as greyscale PNGs, one byte per pixel")
+    pictures.add_argument("files", nargs="*", metavar="FILE", help="any files (binaries, ...)")
+    pictures.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
+    pictures.add_argument("--width", type=int, default=None,
+                          help="pixels per row (default: from the file size, 32..1024, as in "
+                               "Nataraj et al.)")
 
     selftest = sub.add_parser("selftest", help="open the window offscreen, draw, check the answers")
     selftest.add_argument("--timings", action="store_true", help="also report start-up times")
@@ -66,12 +82,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _custom_data_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--image-size", type=int, default=28,
+                        help="with a folder: pictures are resized to this square size (default 28)")
+    parser.add_argument("--test-share", type=float, default=0.2,
+                        help="with a folder: share of each class kept for testing (default 0.2)")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.argv = argv
     command = args.command or "gui"
-    if command in ("classify", "evaluate", "train"):
+    if command in ("classify", "evaluate", "train", "bytes-to-image"):
         from model.commands import run
 
         return run(args)

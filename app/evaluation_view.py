@@ -76,7 +76,7 @@ class EvaluationView(QWidget):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(r, c, item)
 
-        axis_label = QLabel("rows: true digit · columns: predicted digit")
+        self.axis_label = axis_label = QLabel("rows: true digit · columns: predicted digit")
         axis_label.setStyleSheet("color: #555")
 
         self.gallery_title = QLabel("")
@@ -110,11 +110,31 @@ class EvaluationView(QWidget):
         layout.addLayout(right, 6)
         self.clear()
 
+    def _set_classes(self, names: list[str]) -> None:
+        """A ``len(names)`` square table headed with the class names (digits: 0..9)."""
+        k = len(names)
+        digits = names == [str(i) for i in range(k)]
+        if self.table.rowCount() != k:
+            self.table.setRowCount(k)
+            self.table.setColumnCount(k)
+            for r in range(k):
+                for c in range(k):
+                    if self.table.item(r, c) is None:
+                        item = QTableWidgetItem("")
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                        self.table.setItem(r, c, item)
+        self.table.setHorizontalHeaderLabels(names)
+        self.table.setVerticalHeaderLabels(names)
+        what = "digit" if digits else "class"
+        self.axis_label.setText(f"rows: true {what} · columns: predicted {what}")
+        self.table.setToolTip(f"Rows: true {what}. Columns: predicted {what}. "
+                              "Click a cell to see its pictures.")
+
     def clear(self, message: str = "Not evaluated yet. Train a model or press Evaluate.") -> None:
         self.report = None
         self.summary.setText(message)
-        for r in range(10):
-            for c in range(10):
+        for r in range(self.table.rowCount()):
+            for c in range(self.table.columnCount()):
                 item = self.table.item(r, c)
                 item.setText("")
                 item.setBackground(QColor("white"))
@@ -128,11 +148,13 @@ class EvaluationView(QWidget):
     def set_report(self, report, title: str = "") -> None:
         """Show ``report`` (an EvaluationReport)."""
         self.report = report
+        names = list(getattr(report, "labels_text", [str(i) for i in range(len(report.confusion))]))
+        self._set_classes(names)
         wrong = int((report.predictions != report.labels).sum())
         name = f"{title}: " if title else ""
         self.summary.setText(
-            f"<b>{name}{report.accuracy * 100:.2f}%</b> of {len(report.labels):,} MNIST test "
-            f"digits right ({wrong:,} wrong)")
+            f"<b>{name}{report.accuracy * 100:.2f}%</b> of {len(report.labels):,} "
+            f"{getattr(report, 'data_label', 'MNIST test digits')} right ({wrong:,} wrong)")
         confusion = np.asarray(report.confusion)
         totals = confusion.sum(1)
         for r in range(confusion.shape[0]):
@@ -142,7 +164,7 @@ class EvaluationView(QWidget):
                 item.setText(str(count) if count else "·")
                 item.setBackground(cell_colour(count, int(totals[r]), r == c))
                 item.setForeground(QColor("#111" if count else "#999"))
-                item.setToolTip(f"true {r}, predicted {c}: {count} digits")
+                item.setToolTip(f"true {names[r]}, predicted {names[c]}: {count}")
         self.show_misclassified()
 
     def show_misclassified(self) -> None:
@@ -152,7 +174,8 @@ class EvaluationView(QWidget):
         self.table.blockSignals(True)
         self.table.clearSelection()
         self.table.blockSignals(False)
-        self._fill(indices, f"Misclassified: {len(indices):,} digits"
+        what = "pictures" if getattr(self.report, "class_names", ()) else "digits"
+        self._fill(indices, f"Misclassified: {len(indices):,} {what}"
                    + (f" (first {GALLERY_LIMIT} shown, most confident first)" if len(indices) > GALLERY_LIMIT
                       else ", most confident first"))
         self.show_wrong.setEnabled(False)
@@ -167,22 +190,30 @@ class EvaluationView(QWidget):
         if self.report is None:
             return
         indices = self.report.cell(true, pred)
-        what = "read correctly" if true == pred else f"read as {pred}"
+        names = self._names()
+        what = "read correctly" if true == pred else f"read as {names[pred]}"
         more = f" (first {GALLERY_LIMIT} shown)" if len(indices) > GALLERY_LIMIT else ""
-        self._fill(indices, f"True {true}, {what}: {len(indices):,} digits{more}")
+        self._fill(indices, f"True {names[true]}, {what}: {len(indices):,} pictures{more}")
         self.show_wrong.setEnabled(True)
         self.cell_chosen.emit(true, pred)
 
+    def _names(self) -> list[str]:
+        report = self.report
+        return list(getattr(report, "labels_text", [str(i) for i in range(len(report.confusion))]))
+
     def _fill(self, indices: np.ndarray, title: str) -> None:
         report = self.report
+        names = self._names()
         self.gallery_title.setText(title)
         self.gallery.setUpdatesEnabled(False)
         self.gallery.clear()
         for i in indices[:GALLERY_LIMIT]:
             true, pred = int(report.labels[i]), int(report.predictions[i])
             conf = float(report.confidence[i])
-            item = QListWidgetItem(QIcon(digit_pixmap(report.images[i])), f"{true} → {pred}\n{conf * 100:.0f}%")
-            item.setToolTip(f"test image #{int(i)}: true {true}, predicted {pred} "
+            short = [n if len(n) <= 8 else n[:7] + "…" for n in (names[true], names[pred])]
+            item = QListWidgetItem(QIcon(digit_pixmap(report.images[i])),
+                                   f"{short[0]} → {short[1]}\n{conf * 100:.0f}%")
+            item.setToolTip(f"test image #{int(i)}: true {names[true]}, predicted {names[pred]} "
                             f"with {conf * 100:.1f}% confidence")
             item.setData(Qt.ItemDataRole.UserRole, int(i))
             self.gallery.addItem(item)

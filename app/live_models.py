@@ -7,6 +7,8 @@ mailbox; the thread wakes, takes the newest drawing, preprocesses it with the on
 back, with each layer's activation mosaic already built, so the views only show pictures.
 A ready 28x28 input (a dropped picture) goes through the same one-slot mailbox.
 Model swaps (the training tab) go through an ordered queue that is never dropped.
+:meth:`LiveModels.show_models` replaces the whole set through the same queue, e.g. one
+model trained on your own image classes instead of the two digit models.
 """
 
 from __future__ import annotations
@@ -59,12 +61,19 @@ class ModelInfo:
     name: str
     layers: tuple[LayerView, ...]  # every real layer, in order
     total_params: int
+    class_names: tuple[str, ...] = ()  # one per output; () means the digits 0..9
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """The class names to show, one per output."""
+        classes = self.layers[-1].shape[-1] if self.layers else 10
+        return self.class_names or tuple(str(i) for i in range(classes))
 
     @property
     def shown(self) -> tuple[LayerView, ...]:
         keep = SHOWN_LAYERS.get(self.name)
         return tuple(v for v in self.layers if v.layout is not None and
-                     (keep is None or v.name in keep))
+                     (v.name in keep if keep is not None else v.kind != "Flatten"))
 
 
 @dataclass(frozen=True)
@@ -118,7 +127,8 @@ def _calibration_batch() -> np.ndarray:
         return np.zeros((1, 28, 28, 1), np.float32)
 
 
-def describe_model(core, name: str, calibration: np.ndarray) -> ModelInfo:
+def describe_model(core, name: str, calibration: np.ndarray,
+                   class_names: tuple[str, ...] = ()) -> ModelInfo:
     """Layer views of ``name`` in ``core``, with colour scales from ``calibration`` inputs."""
     infos = core.layers(name)
     out = core.run(calibration, names=(name,))[name]
@@ -136,7 +146,7 @@ def describe_model(core, name: str, calibration: np.ndarray) -> ModelInfo:
             level = calibrate_level(out.activations[info.name])
         views.append(LayerView(name, info.name, info.kind, shape, info.params, layout, level,
                                steps))
-    return ModelInfo(name, tuple(views), sum(i.params for i in infos))
+    return ModelInfo(name, tuple(views), sum(i.params for i in infos), tuple(class_names))
 
 
 class InferenceWorker(QObject):
@@ -191,6 +201,13 @@ class InferenceWorker(QObject):
             self._swaps.append((name, model, done))
             self._cond.notify()
 
+    def replace_models(self, models: dict, class_names: dict[str, tuple[str, ...]],
+                       done: Callable[[str | None], None] | None = None) -> None:
+        """Queue a swap of the whole model set (``models``: name -> Keras model or path)."""
+        with self._cond:
+            self._swaps.append((None, (dict(models), dict(class_names)), done))
+            self._cond.notify()
+
     def drop_pending(self) -> None:
         """Forget the drawing waiting to be answered (the canvas was cleared)."""
         with self._cond:
@@ -242,10 +259,33 @@ class InferenceWorker(QObject):
                       for name in self.core.names}
         self.models_ready.emit(dict(self.infos))
 
-    def _swap(self, name: str, model, done) -> None:
+    def _replace(self, models: dict, class_names: dict, done) -> None:
+        """Build a new core for ``models``; the old one stays on any error."""
+        try:
+            from model.inference import InferenceCore
+
+            core = InferenceCore(models)
+            infos = {name: describe_model(core, name, self._calibration,
+                                          class_names.get(name, ()))
+                     for name in core.names}
+            self.core, self.infos = core, infos
+            self.models_ready.emit(dict(infos))
+            error = None
+        except Exception as exc:  # noqa: BLE001 - a bad model must not stop live inference
+            error = f"could not load {', '.join(models)}: {exc}"
+            self.errored.emit(error)
+        if done is not None:
+            done(error)
+
+    def _swap(self, name: str | None, model, done) -> None:
+        if name is None:
+            self._replace(*model, done)
+            return
         try:
             self.core.set_model(name, model)
-            info = describe_model(self.core, name, self._calibration)
+            old = self.infos.get(name)
+            info = describe_model(self.core, name, self._calibration,
+                                  old.class_names if old is not None else ())
             self.infos[name] = info
             self.model_changed.emit(info)
             error = None
@@ -336,6 +376,8 @@ class LiveModels(QObject):
         self.latest: LiveResult | None = None
         self._shown_revision = -1
         self._requested_revision = -1
+        # The model names queued last (changes at once, unlike ``infos``).
+        self._queued_names: tuple[str, ...] = ("cnn", "dense")
         self._thread = QThread()
         self._thread.setObjectName("digitlab-inference")
         self.worker = InferenceWorker(core_factory)
@@ -402,9 +444,31 @@ class LiveModels(QObject):
 
         The inference thread copies it; :attr:`model_set` reports when done (or why not).
         """
+        if name not in self._queued_names and name in ("cnn", "dense"):
+            # Another model set is live (your own classes): bring the digit pair back first.
+            self.restore_digit_models()
         self.model_requested.emit(name, model)
         self.worker.set_model(name, model,
                               lambda error, n=name: self._swapped.emit(n, error or ""))
+
+    def show_models(self, models: dict, class_names: dict[str, tuple[str, ...]] | None = None
+                    ) -> None:
+        """Replace the whole live set, e.g. ``{"custom": model}`` with its class names.
+
+        :attr:`models_ready` follows with the new set (the views lay themselves out again);
+        :attr:`model_set` reports the names (joined by ", ") when done, or why not; on an
+        error the models live before stay live.
+        """
+        self._queued_names = tuple(models)
+        label = ", ".join(models)
+        self.worker.replace_models(models, class_names or {},
+                                   lambda error: self._swapped.emit(label, error or ""))
+
+    def restore_digit_models(self) -> None:
+        """Show the bundled CNN and dense digit models again."""
+        from model.resources import bundled_model_path
+
+        self.show_models({name: bundled_model_path(name) for name in ("cnn", "dense")})
 
     def _drop_pending(self) -> None:
         self.worker.drop_pending()

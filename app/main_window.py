@@ -208,20 +208,26 @@ class MainWindow(QMainWindow):
     def _on_models_ready(self, infos) -> None:
         self._build_training_tab()
         self.draw_tab.set_ready(True)
+        self.draw_tab.probabilities.set_models(infos)
         self.draw_tab.activations.set_models(infos)
         self.model_tab.set_models(infos)
         self.busy.hide()
         acc = self.model_tab.metrics
         parts = []
+        if set(infos) != {"cnn", "dense"}:  # e.g. a model of your own image classes
+            self.status_label.setText(
+                "Now live: " + ", ".join(f"{model_title(n)} ({len(i.labels)} classes: "
+                                         f"{', '.join(i.labels)})" for n, i in infos.items()))
+            self._on_strokes_changed(self.draw_tab.canvas.revision)
+            return
         for name in infos:
             a = acc.get(name, {}).get("test_accuracy")
             parts.append(f"{model_title(name)} {a:.1%}" if isinstance(a, float)
                          else model_title(name))
         self.status_label.setText("Models ready · MNIST test accuracy: " + ", ".join(parts))
-        latest = self.live.latest
-        if latest is None or latest.empty:
-            # Show the ready, empty state (and ask for the drawing if one was made meanwhile).
-            self._on_strokes_changed(self.draw_tab.canvas.revision)
+        # Show the ready state: ask for the drawing (made meanwhile, or read by the models
+        # that were live before a new set replaced them).
+        self._on_strokes_changed(self.draw_tab.canvas.revision)
 
     def _on_model_changed(self, info) -> None:
         self.draw_tab.activations.update_model(info)
@@ -230,7 +236,7 @@ class MainWindow(QMainWindow):
         self._on_strokes_changed(self.draw_tab.canvas.revision)
 
     def _on_model_set(self, name: str, error: str) -> None:
-        if not error:
+        if not error and name in ("cnn", "dense"):  # a whole new set says so when ready
             self.status_label.setText(f"Now showing the new {model_title(name)} live.")
 
     def _on_error(self, message: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QFrame,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSizePolicy,
     QSpinBox,
     QSplitter,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app import training_storage
+from app.custom_data_panel import CustomDataPanel
 from app.evaluation_view import EvaluationView
 from app.training_augment_preview import AugmentPreview
 from app.training_curves import TrainingCurves
@@ -85,6 +88,8 @@ class ModelEntry:
     path: Path | None = None  # bundled entries are loaded from here
     evaluation: EvaluationReport | None = None
     bundled: bool = False
+    class_names: tuple[str, ...] = ()  # a model of your own classes (slot "custom")
+    data: object | None = None  # the CustomDataset it was trained on, for evaluation
 
 
 class TrainingTab(QWidget):
@@ -165,6 +170,8 @@ class TrainingTab(QWidget):
         augment_row.addWidget(self.copies)
         form.addRow("Augment", augment_row)
         form.addRow("Seed", self.seed)
+        self._setup_form = form
+        self._augment_row = augment_row
 
         data = mnist()
         self.preview = AugmentPreview(data.x_train[:8])
@@ -212,7 +219,13 @@ class TrainingTab(QWidget):
         self.banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.banner.setVisible(False)
 
+        self.data_panel = CustomDataPanel()
+        self.data_panel.changed.connect(self._on_data_source_changed)
+        self.data_panel.loaded.connect(self._on_custom_data_loaded)
+        self.seed.valueChanged.connect(self.data_panel.set_seed)
+
         left = QVBoxLayout()
+        left.addWidget(self.data_panel)
         left.addWidget(setup)
         left.addLayout(buttons)
         left.addWidget(self.progress)
@@ -265,7 +278,16 @@ class TrainingTab(QWidget):
         self.splitter = splitter
 
         layout = QHBoxLayout(self)
-        layout.addWidget(left_widget)
+        # The set-up column scrolls rather than making the window taller than the screen
+        # (your own data's class list adds to it).
+        left_scroll = QScrollArea()
+        left_scroll.setWidget(left_widget)
+        left_scroll.setWidgetResizable(True)
+        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_scroll.setFixedWidth(360 + left_scroll.verticalScrollBar().sizeHint().width())
+        left_scroll.setMinimumHeight(200)
+        layout.addWidget(left_scroll)
         layout.addWidget(splitter, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -325,6 +347,26 @@ class TrainingTab(QWidget):
         self.preview.set_augment(on)
         self.preview_label.setText("Augmentation preview" if on else "Augmentation preview (off)")
 
+    def _on_data_source_changed(self) -> None:
+        """MNIST or your own pictures: the digit-only options follow."""
+        custom = self.data_panel.is_custom()
+        # Digit-only options: all of your pictures are used, never distorted.
+        self._setup_form.setRowVisible(self.train_size, not custom)
+        self._setup_form.setRowVisible(self._augment_row, not custom)
+        self.preview.setVisible(not custom)
+        self.preview_label.setVisible(not custom)
+        self.reshuffle.setVisible(not custom)
+        self.augment.setToolTip(
+            "Pen-like distortions are made for handwritten digits: off for your own pictures."
+            if custom else "Random thickness, rotation, shear and elastic warps: better on "
+            "drawn digits. Preparing each copy of 60,000 digits takes ~40 s on 2 cores.")
+        self._update_controls()
+
+    def _on_custom_data_loaded(self, data) -> None:
+        # A few hundred pictures in batches of 128 are two steps an epoch: too few to learn.
+        if self.batch_size.value() == DEFAULTS["batch_size"] and len(data.x_train) < 20 * 128:
+            self.batch_size.setValue(32)
+
     # --- messages --------------------------------------------------------------------------
     def show_message(self, text: str, level: str = "info") -> None:
         self.last_message = (text, level)
@@ -343,9 +385,17 @@ class TrainingTab(QWidget):
         """Start a run with the set-up shown; returns the worker (None if one is running)."""
         if self._training is not None:
             return None
+        if data is None and self.data_panel.is_custom():
+            if not self.data_panel.ready():
+                self.show_message("Choose a folder of class subfolders or an .npz under "
+                                  "“Training data” first (or switch back to MNIST).", "error")
+                return None
+            data = self.data_panel.dataset
         settings = self.settings()
         training_storage.save_settings(settings)
         recipe = self.recipe()
+        if getattr(data, "class_names", ()):  # your own pictures: all of them, undistorted
+            recipe = replace(recipe, train_size=None, augment=False)
         worker = TrainingWorker(settings["architecture"], recipe, data=data, validate=validate,
                                 evaluate_after=evaluate_after, throttle_s=throttle_s)
         worker.started.connect(self._on_started)
@@ -360,12 +410,14 @@ class TrainingTab(QWidget):
         self._training = holder
         self._run_started = time.perf_counter()
         self._last_progress = None
-        n = len(mnist().x_train) if recipe.train_size is None else recipe.train_size
+        n_all = len(data.x_train) if data is not None else len(mnist().x_train)
+        n = n_all if recipe.train_size is None else min(recipe.train_size, n_all)
         self._batches_per_epoch = max(1, math.ceil(n / recipe.batch_size))
         self.curves.reset(self._batches_per_epoch, recipe.epochs)
         self.progress.setRange(0, 0)  # busy until the first batch
         self.progress.setFormat("starting…")
-        self.status.setText(f"Building a fresh {settings['architecture'].upper()} and loading MNIST…")
+        self.status.setText(f"Building a fresh {settings['architecture'].upper()} and loading "
+                            f"{'your pictures' if getattr(data, 'class_names', ()) else 'MNIST'}…")
         self.banner.setVisible(False)
         self._update_controls()
         holder.start()
@@ -436,8 +488,11 @@ class TrainingTab(QWidget):
 
     @Slot()
     def _on_evaluating(self) -> None:
-        self.progress.setFormat("evaluating on 10,000 test digits…")
-        self.status.setText("Training done; evaluating on the MNIST test set…")
+        custom = self.data_panel.is_custom()
+        self.progress.setFormat("evaluating on the test pictures…" if custom
+                                else "evaluating on 10,000 test digits…")
+        self.status.setText("Training done; evaluating on the "
+                            + ("held-out test pictures…" if custom else "MNIST test set…"))
 
     @Slot(object)
     def _on_finished(self, outcome: TrainingOutcome) -> None:
@@ -492,8 +547,12 @@ class TrainingTab(QWidget):
         for widget in (self.architecture, self.epochs, self.batch_size, self.learning_rate,
                        self.train_size, self.augment, self.seed):
             widget.setEnabled(not training)
-        self.copies.setEnabled(not training and self.augment.isChecked())
-        self.train_button.setEnabled(not training)
+        custom = self.data_panel.is_custom()
+        self.augment.setEnabled(not training and not custom)
+        self.train_size.setEnabled(not training and not custom)
+        self.copies.setEnabled(not training and self.augment.isChecked() and not custom)
+        self.data_panel.set_enabled_for_training(not training)
+        self.train_button.setEnabled(not training and self.data_panel.ready())
         self.pause_button.setEnabled(training)
         self.cancel_button.setEnabled(training)
         entry = self.current_entry()
@@ -520,6 +579,15 @@ class TrainingTab(QWidget):
     def _add_trained_entry(self, outcome: TrainingOutcome, suffix: str = "") -> ModelEntry:
         self._run_count += 1
         r = outcome.recipe
+        names = getattr(outcome, "class_names", ())
+        if names:
+            shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
+            label = (f"Custom {outcome.architecture.upper() if outcome.architecture == 'cnn' else 'dense'}"
+                     f" #{self._run_count} ({len(names)} classes: {shown}; {outcome.epochs_run} ep)"
+                     f"{suffix}")
+            entry = ModelEntry(label, "custom", model=outcome.model, evaluation=outcome.evaluation,
+                               class_names=tuple(names), data=outcome.data)
+            return self._add_entry(f"run:{self._run_count}", entry)
         size = "60k" if r.train_size is None else f"{r.train_size / 1000:g}k"
         label = (f"Trained {outcome.architecture.upper() if outcome.architecture == 'cnn' else 'dense'}"
                  f" #{self._run_count} ({outcome.epochs_run} ep, {size}, lr {r.learning_rate:g})"
@@ -553,7 +621,14 @@ class TrainingTab(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.show_message(f"Cannot evaluate {entry.label}: {exc}", "error")
             return
-        worker = EvaluationWorker(target)
+        data = None
+        if entry.class_names:
+            data = entry.data or self._matching_dataset(entry)
+            if data is None:
+                self.show_message(f"To evaluate {entry.label}, load a dataset with its classes "
+                                  f"({', '.join(entry.class_names)}) under “Training data”.", "info")
+                return
+        worker = EvaluationWorker(target, data=data) if data is not None else EvaluationWorker(target)
         key = self.model_choice.currentData()
         worker.finished.connect(self._on_evaluated)
         worker.failed.connect(self._on_evaluation_failed)
@@ -561,7 +636,9 @@ class TrainingTab(QWidget):
         holder.ended.connect(self._on_evaluation_thread_ended)
         self._evaluation = holder
         self._evaluating_key = key
-        self.evaluation.set_busy(f"Evaluating {entry.label} on 10,000 MNIST test digits…")
+        self.evaluation.set_busy(f"Evaluating {entry.label} on "
+                                 + (f"{len(data.x_test):,} test pictures…" if data is not None
+                                    else "10,000 MNIST test digits…"))
         self._update_controls()
         holder.start()
 
@@ -591,11 +668,46 @@ class TrainingTab(QWidget):
             holder.deleteLater()
         self._update_controls()
 
+    def _matching_dataset(self, entry: ModelEntry):
+        """The panel's loaded dataset when its classes and picture size are the entry's."""
+        data = self.data_panel.dataset
+        model = entry.model
+        if data is None or model is None or tuple(data.class_names) != tuple(entry.class_names):
+            return None
+        return data if int(model.input_shape[1]) == data.image_size else None
+
+    def _use_custom(self, entry: ModelEntry) -> bool:
+        """Show a model of your own classes live, alone, with its class names on the bars."""
+        from model.inference import copy_model
+
+        size = tuple(entry.model.input_shape[1:3])
+        if size != (28, 28):
+            self.show_message(
+                f"{entry.label} reads {size[0]}×{size[1]} pictures; the drawing is read at "
+                "28×28, so it cannot be used live. Train it with 28 px pictures to draw for it "
+                "(it can still be evaluated and saved).", "error")
+            return False
+        show = getattr(self.live_models, "show_models", None)
+        if show is None:
+            self.show_message("This live view cannot show models of other classes.", "error")
+            return False
+        try:
+            show({"custom": copy_model(entry.model)}, {"custom": tuple(entry.class_names)})
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.show_message(f"Could not use {entry.label}: {exc}", "error")
+            return False
+        self.show_message(f"{entry.label} is now live in the Draw tab, alone: its bars show "
+                          f"{', '.join(entry.class_names)}. “Restore bundled models” brings the "
+                          "digit models back.", "ok")
+        return True
+
     def use_current(self) -> bool:
         """Put the chosen model in the live view (``live_models.set_model``); True on success."""
         entry = self.current_entry()
         if entry is None or self.live_models is None:
             return False
+        if entry.class_names:
+            return self._use_custom(entry)
         from model.inference import copy_model
         from model.model_files import save_model
 
@@ -626,8 +738,12 @@ class TrainingTab(QWidget):
             self.show_message("The bundled models will be used.", "ok")
             return True
         try:
-            for slot in ("cnn", "dense"):
-                self.live_models.set_model(slot, bundled_model_path(slot))
+            restore = getattr(self.live_models, "restore_digit_models", None)
+            if restore is not None:
+                restore()  # also replaces a model of your own classes
+            else:
+                for slot in ("cnn", "dense"):
+                    self.live_models.set_model(slot, bundled_model_path(slot))
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.show_message(f"Could not restore the bundled models: {exc}", "error")
             return False
@@ -660,7 +776,7 @@ class TrainingTab(QWidget):
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
             try:
                 model = entry.model if entry.model is not None else load_model(entry.path)
-                save_model(model, path)
+                save_model(model, path, class_names=entry.class_names or None)
             finally:
                 QApplication.restoreOverrideCursor()
         except Exception as exc:  # noqa: BLE001 - shown to the user
@@ -679,9 +795,11 @@ class TrainingTab(QWidget):
         """Load a ``.keras`` file as a new entry; a bad file is refused with a message."""
         from model.model_files import ModelFileError, load_model
 
+        from model.model_files import read_class_names
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            model = load_model(path)
+            model = load_model(path, num_classes=None, input_shape=None)
         except ModelFileError as exc:
             self.show_message(f"Not loaded: {exc}", "error")
             return False
@@ -691,6 +809,19 @@ class TrainingTab(QWidget):
         finally:
             QApplication.restoreOverrideCursor()
         self._run_count += 1
+        names = read_class_names(path)
+        outputs, size = int(model.output_shape[-1]), tuple(model.input_shape[1:3])
+        if names is None and outputs != 10:
+            names = tuple(f"class {i}" for i in range(outputs))
+        if (names is not None and tuple(names) != tuple(str(i) for i in range(10))) or size != (28, 28):
+            names = tuple(names or (str(i) for i in range(outputs)))
+            entry = ModelEntry(f"Loaded {Path(path).name} ({len(names)} classes)", "custom",
+                               model=model, class_names=names)
+            self._add_entry(f"file:{self._run_count}", entry)
+            self.show_message(f"Loaded {path}: a model of {len(names)} classes "
+                              f"({', '.join(names)}). Use it, or load its dataset to evaluate it.",
+                              "ok")
+            return True
         entry = ModelEntry(f"Loaded {Path(path).name}", guess_slot(model), model=model)
         self._add_entry(f"file:{self._run_count}", entry)
         self.show_message(f"Loaded {path} (fits the {entry.slot} slot). Evaluate it or use it.", "ok")
@@ -708,6 +839,7 @@ class TrainingTab(QWidget):
         for holder in (self._training, self._evaluation):
             if holder is not None:
                 ok = holder.stop(timeout_ms) and ok
+        ok = self.data_panel.shutdown(timeout_ms) and ok
         # Deliver the queued finished/ended signals now, so nothing refers to dead threads.
         QCoreApplication.sendPostedEvents()
         return ok

@@ -14,7 +14,7 @@ import math
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -50,10 +50,11 @@ def mnist_test_inputs() -> np.ndarray:
 class EvaluationReport:
     """A model's answers on a labelled test set.
 
-    images : uint8 ``(n, 28, 28)`` the test digits (shared, do not modify).
+    images : uint8 ``(n, size, size)`` the test images (shared, do not modify).
     labels : int ``(n,)`` true labels.
     predictions : int ``(n,)``; confidence : float ``(n,)`` probability of the prediction.
     confusion : int ``(classes, classes)``, rows are true labels.
+    class_names : one per class; () means the digits 0..9 of the MNIST test set.
     """
 
     accuracy: float
@@ -63,6 +64,13 @@ class EvaluationReport:
     labels: np.ndarray
     images: np.ndarray
     seconds: float = 0.0
+    class_names: tuple[str, ...] = ()
+    data_label: str = "MNIST test digits"
+
+    @property
+    def labels_text(self) -> tuple[str, ...]:
+        """The class names to show (the digits when none are set)."""
+        return self.class_names or tuple(str(i) for i in range(len(self.confusion)))
 
     @property
     def misclassified(self) -> np.ndarray:
@@ -93,6 +101,29 @@ def evaluate_on_mnist(model) -> EvaluationReport:
     )
 
 
+def evaluate_on_dataset(model, data) -> EvaluationReport:
+    """Evaluate ``model`` on the test split of a :class:`model.custom_dataset.CustomDataset`."""
+    start = time.perf_counter()
+    labels = data.y_test.astype(np.int64)
+    result = evaluate(model, to_model_input(data.x_test), labels, data.num_classes)
+    return EvaluationReport(
+        accuracy=result["accuracy"],
+        confusion=np.asarray(result["confusion"], np.int64),
+        predictions=np.asarray(result["predictions"], np.int64),
+        confidence=np.asarray(result["confidence"], np.float32),
+        labels=labels,
+        images=data.x_test,
+        seconds=time.perf_counter() - start,
+        class_names=tuple(data.class_names),
+        data_label="test pictures",
+    )
+
+
+def is_custom(data) -> bool:
+    """True for a dataset of your own classes (it carries class names)."""
+    return bool(getattr(data, "class_names", ()))
+
+
 @dataclass
 class TrainingOutcome:
     """How a run ended. ``model`` is the trained Keras model (None when it failed or NaN'd)."""
@@ -107,6 +138,11 @@ class TrainingOutcome:
     epochs_run: int = 0
     evaluation: EvaluationReport | None = None
     nan_at: tuple[int, int] | None = None  # (epoch, batch), 1-based
+    data: Dataset | None = None  # the dataset of your own classes it learnt (None: MNIST)
+
+    @property
+    def class_names(self) -> tuple[str, ...]:
+        return tuple(getattr(self.data, "class_names", ()) or ())
 
     @property
     def completed(self) -> bool:
@@ -286,11 +322,18 @@ class TrainingWorker(QObject):
         from model.architectures import build
 
         data = self._data if self._data is not None else mnist()
-        model = build(self.architecture, NUM_CLASSES, self.recipe.learning_rate)
+        custom = is_custom(data)
+        if custom and self.recipe.augment:
+            # The distortions and styles are made for handwritten digits, not your classes.
+            self.recipe = replace(self.recipe, augment=False)
+        size = int(data.x_train.shape[1])
+        model = build(self.architecture, data.num_classes if custom else NUM_CLASSES,
+                      self.recipe.learning_rate, input_shape=(size, size, 1))
         n = len(data.x_train) if self.recipe.train_size is None else min(
             self.recipe.train_size, len(data.x_train))
         self.started.emit(math.ceil(n / self.recipe.batch_size) * self.recipe.epochs)
-        outcome = TrainingOutcome(self.architecture, self.recipe, None)
+        outcome = TrainingOutcome(self.architecture, self.recipe, None,
+                                  data=data if custom else None)
         try:
             result = train(model, data, self.recipe, on_progress=self._on_progress,
                            should_stop=self._should_stop, validate=self._validate)
@@ -310,7 +353,7 @@ class TrainingWorker(QObject):
         outcome.model = model
         if outcome.completed and self._evaluate_after and not self._cancel.is_set():
             self.evaluating.emit()
-            outcome.evaluation = evaluate_on_mnist(model)
+            outcome.evaluation = evaluate_on_dataset(model, data) if custom else evaluate_on_mnist(model)
         return outcome
 
 
@@ -320,6 +363,7 @@ class EvaluationWorker(QObject):
     Parameters
     ----------
     model : a Keras model this worker may use alone (pass a copy), or a ``.keras`` path.
+    data : a dataset of your own classes to judge it on (default: the MNIST test set).
     """
 
     # The evaluation report (EvaluationReport).
@@ -329,9 +373,10 @@ class EvaluationWorker(QObject):
     # Always emitted last.
     done = Signal()
 
-    def __init__(self, model):
+    def __init__(self, model, data=None):
         super().__init__()
         self._model = model
+        self._data = data
         self.last_traceback = ""
 
     def cancel(self) -> None:
@@ -345,7 +390,8 @@ class EvaluationWorker(QObject):
                 from model.model_files import load_model
 
                 model = load_model(model)
-            self.finished.emit(evaluate_on_mnist(model))
+            self.finished.emit(evaluate_on_dataset(model, self._data) if is_custom(self._data)
+                               else evaluate_on_mnist(model))
         except Exception as exc:
             self.last_traceback = traceback.format_exc()
             self.failed.emit(_describe_exception(exc))

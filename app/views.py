@@ -25,12 +25,15 @@ from PySide6.QtWidgets import (
 from app.colours import viridis_lut
 from app.live_models import LayerView, LiveResult, ModelInfo
 from app.mosaic import GAP_INDEX, build_mosaic, receptive_field
+from model.preprocess import Preprocessed
 
 pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="#3a3f4b",
                     antialias=False)
 
-MODEL_TITLES = {"cnn": "CNN", "dense": "Dense network"}
-MODEL_COLOURS = {"cnn": "#3b6fd8", "dense": "#7a4fc9"}
+MODEL_TITLES = {"cnn": "CNN", "dense": "Dense network", "custom": "Your model"}
+MODEL_COLOURS = {"cnn": "#3b6fd8", "dense": "#7a4fc9", "custom": "#0f8a7e"}
+TICK_CHARS = 10
+"""Longer class names are shortened on the bars' axis (the header shows them whole)."""
 BAR_IDLE = "#c5cad3"
 DISAGREE = "#e07b1a"
 AGREE = "#2e9e5b"
@@ -171,10 +174,15 @@ class ProbabilityPlot(_TrackedView):
         self.plot.getAxis("bottom").setStyle(tickFont=font)
         _cache(self.plot.getAxis("bottom"), self.plot.getAxis("left"))
 
-    def set_classes(self, classes: int) -> None:
+    def set_classes(self, classes: int, names: tuple[str, ...] = ()) -> None:
+        """``classes`` bars labelled with ``names`` (default the digits 0, 1, ...)."""
         self.classes = classes
+        labels = [(n if len(n) <= TICK_CHARS else n[: TICK_CHARS - 1] + "…")
+                  for n in (names or [str(i) for i in range(classes)])]
         self.plot.setXRange(-0.6, classes - 0.4, padding=0)
-        self.plot.getAxis("bottom").setTicks([[(i, str(i)) for i in range(classes)]])
+        self.plot.getAxis("bottom").setTicks([list(enumerate(labels))])
+        self.bars.setOpts(x=np.arange(classes), height=np.zeros(classes), brushes=None,
+                          brush=BAR_IDLE, pens=None, pen=None)
 
     def show_probabilities(self, probs: np.ndarray | None, revision: int,
                            other_top: int | None = None) -> None:
@@ -262,24 +270,50 @@ class ProbabilityPanel(QWidget):
         self.banner = TextStrip(38, centred=True, font_scale=1.25, bold=True)
         self.headers: dict[str, TextStrip] = {}
         self.plots: dict[str, ProbabilityPlot] = {}
-        row = QHBoxLayout()
-        row.setSpacing(12)
-        for name in names:
-            column = QVBoxLayout()
+        self.labels: dict[str, tuple[str, ...]] = {}
+        self._row = QHBoxLayout()
+        self._row.setSpacing(12)
+        self._columns: list[QWidget] = []
+        self._build_columns({name: () for name in names})
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addLayout(self._row, 1)
+        self.show_loading()
+
+    def _build_columns(self, labels: dict[str, tuple[str, ...]]) -> None:
+        for column in self._columns:
+            column.setParent(None)
+            column.deleteLater()
+        self._columns, self.headers, self.plots = [], {}, {}
+        for name, names in labels.items():
+            column = QWidget()
+            inner = QVBoxLayout(column)
+            inner.setContentsMargins(0, 0, 0, 0)
             header = TextStrip(30)
-            plot = ProbabilityPlot(name)
+            plot = ProbabilityPlot(name, len(names) or 10)
+            if names:
+                plot.set_classes(len(names), names)
             self.headers[name] = header
             self.plots[name] = plot
             plot.scene().sigMouseClicked.connect(
                 lambda event, p=plot: self._on_clicked(p, event.scenePos()))
-            column.addWidget(header)
-            column.addWidget(plot, 1)
-            row.addLayout(column, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.banner)
-        layout.addLayout(row, 1)
-        self.show_loading()
+            inner.addWidget(header)
+            inner.addWidget(plot, 1)
+            self._row.addWidget(column, 1)
+            self._columns.append(column)
+        self.labels = {name: names or tuple(str(i) for i in range(10))
+                       for name, names in labels.items()}
+
+    def set_models(self, infos) -> None:
+        """Show one column of bars per model in ``infos`` (name -> ModelInfo), labelled with
+        its classes; nothing is rebuilt when the names and classes are the same."""
+        labels = {name: tuple(info.labels) for name, info in infos.items()}
+        if labels == self.labels:
+            return
+        self._build_columns(labels)
+        self.show_loading() if not infos else self.update_result(
+            LiveResult(-1, _EMPTY_INPUT), ready=True)
 
     def _set_banner(self, text: str, colour: str, background: str) -> None:
         self.banner.set_html(text, colour, background)
@@ -304,39 +338,54 @@ class ProbabilityPanel(QWidget):
 
     def update_result(self, result: LiveResult, ready: bool = True) -> None:
         if result.empty:
-            if ready:
+            if ready and len(self.plots) == 1:
+                name = next(iter(self.plots))
+                self._set_banner(f"Draw on the paper: {model_title(name)} sorts it into "
+                                 f"{len(self.labels[name])} classes", "#55606e", "#eef1f5")
+            elif ready:
                 self._set_banner("Draw a digit on the paper", "#55606e", "#eef1f5")
             for name, plot in self.plots.items():
                 self._header(name, "<span style='color:#888'>waiting for a drawing</span>")
                 plot.show_probabilities(None, result.revision)
             return
-        tops = {n: int(np.argmax(p)) for n, p in result.probabilities.items()}
+        tops = {n: int(np.argmax(p)) for n, p in result.probabilities.items() if n in self.plots}
         for name, plot in self.plots.items():
             probs = result.probabilities.get(name)
-            if probs is None:
-                continue
+            if probs is None or len(probs) != plot.classes:
+                continue  # an answer from before the model set changed
             others = [t for n, t in tops.items() if n != name]
             plot.show_probabilities(probs, result.revision, others[0] if others else None)
             top = tops[name]
             p = float(probs[top])
-            self._header(name, f"reads <b style='font-size:15pt'>{top}</b> · "
+            self._header(name, f"reads <b style='font-size:15pt'>{self._label(name, top)}</b> · "
                                f"{confidence_words(p)} ({p:.0%})")
-        if len(set(tops.values())) == 1:
+        if len(tops) == 1:
+            name, top = next(iter(tops.items()))
+            self._set_banner(f"{model_title(name)} reads {self._label(name, top)}",
+                             "#0b5e56", "#e0f3f0")
+        elif len(set(tops.values())) == 1:
             digit = next(iter(tops.values()))
             self._set_banner(f"Both models read {digit}", "#1d6b3e", "#e3f4ea")
-        else:
+        elif tops:
             parts = " · ".join(f"{model_title(n)} reads {t}" for n, t in tops.items())
             self._set_banner(f"The models disagree: {parts}", "#8a4300", "#fde9d3")
+
+    def _label(self, name: str, index: int) -> str:
+        names = self.labels.get(name, ())
+        return names[index] if 0 <= index < len(names) else str(index)
 
     @property
     def painted_revision(self) -> int:
         return min(p.painted_revision for p in self.plots.values())
 
 
+_EMPTY_INPUT = Preprocessed(np.zeros((28, 28), np.float32), True)
+
+
 # --------------------------------------------------------------------------- activations
 
 
-SHORT_TITLES = {"cnn": "CNN", "dense": "Dense"}
+SHORT_TITLES = {"cnn": "CNN", "dense": "Dense", "custom": "Yours"}
 
 
 def layer_caption(layer: LayerView) -> str:

@@ -49,10 +49,15 @@ def build_dense(num_classes: int = NUM_CLASSES, learning_rate=1e-3, input_shape=
 BUILDERS = {"cnn": build_cnn, "dense": build_dense}
 
 
-def build(name: str, num_classes: int = NUM_CLASSES, learning_rate=1e-3) -> keras.Model:
-    """Build ``"cnn"`` or ``"dense"`` (compiled, freshly initialised)."""
+def build(name: str, num_classes: int = NUM_CLASSES, learning_rate=1e-3,
+          input_shape: tuple[int, int, int] = INPUT_SHAPE) -> keras.Model:
+    """Build ``"cnn"`` or ``"dense"`` (compiled, freshly initialised) for ``num_classes``
+    classes and ``(size, size, 1)`` inputs (the CNN needs ``size >= 10``)."""
     try:
         builder = BUILDERS[name]
     except KeyError:
         raise ValueError(f"unknown model {name!r}; choose one of {', '.join(ARCHITECTURES)}") from None
-    return builder(num_classes=num_classes, learning_rate=learning_rate)
+    if name == "cnn" and min(input_shape[:2]) < 10:
+        raise ValueError(f"the CNN needs inputs of at least 10x10 pixels, got {input_shape}")
+    return builder(num_classes=num_classes, learning_rate=learning_rate,
+                   input_shape=tuple(input_shape))

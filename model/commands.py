@@ -1,4 +1,4 @@
-"""The Qt-free command-line verbs: ``train``, ``classify`` and ``evaluate``.
+"""The Qt-free command-line verbs: ``train``, ``classify``, ``evaluate`` and ``bytes-to-image``.
 
 Each takes parsed arguments, writes results to the given streams and returns an exit code:
 0 success, 2 for bad input (one line on stderr naming the file and the reason).
@@ -17,6 +17,7 @@ from typing import TextIO
 import numpy as np
 
 from model import __version__
+from model.bytes_image import BytesImageError
 from model.data import DatasetError, load_dataset, to_model_input
 from model.images import ImageFileError, load_image
 from model.model_files import ModelFileError
@@ -169,13 +170,59 @@ def _evaluation_data(spec: str) -> tuple[np.ndarray, np.ndarray, str]:
     raise UsageError(f"{spec}: --data takes mnist-test, an .npz or a labelled .jsonl file")
 
 
+def _custom_evaluation(args):
+    """(core, x, y, label, class names) for a folder, or an .npz judged by a model file."""
+    from model.custom_dataset import load_source
+    from model.inference import InferenceCore
+    from model.model_files import load_model, read_class_names
+
+    data = load_source(args.data, size=args.image_size, test_share=args.test_share, seed=args.seed)
+    if args.model in (None, "both", "cnn", "dense"):
+        if data.num_classes != 10 or data.image_size != 28:
+            raise UsageError(f"{args.data}: {data.num_classes} classes of {data.image_size}x"
+                             f"{data.image_size} pictures; the bundled models read 28x28 digits: "
+                             "give --model FILE.keras")
+        core = _core(args.model)
+        names = data.class_names
+    else:
+        model = load_model(args.model, num_classes=data.num_classes, input_shape=None)
+        if tuple(model.input_shape[1:3]) != (data.image_size, data.image_size):
+            raise UsageError(f"{args.model}: reads {model.input_shape[1]}x{model.input_shape[2]} "
+                             f"pictures; give --image-size {model.input_shape[1]}")
+        names = read_class_names(args.model) or data.class_names
+        if names != data.class_names:
+            raise UsageError(f"{args.data}: classes {', '.join(data.class_names)} differ from "
+                             f"the model's {', '.join(names)}")
+        core = InferenceCore({Path(args.model).stem: model})
+    x_img, y = data.x_test, data.y_test
+    if args.all and Path(args.data).is_dir():
+        x_img, y = np.concatenate([data.x_train, data.x_test]), np.concatenate([data.y_train, data.y_test])
+        label = f"{args.data} (all {len(y)} pictures)"
+    elif Path(args.data).is_dir():
+        label = (f"{args.data} (test split: {args.test_share:.0%} of each class, seed {args.seed}, "
+                 f"{len(y)} pictures)")
+    else:
+        label = f"{args.data} (x_test)"
+    if data.skipped:
+        label += f"; {len(data.skipped)} unreadable pictures skipped"
+    return core, to_model_input(x_img), y.astype(np.int64), label, names
+
+
 def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """``digitlab evaluate``: accuracy and confusion matrix per model."""
     from model.training import evaluate as evaluate_model
 
-    x, y, label = _evaluation_data(args.data)
-    core = _core(args.model)
+    model_file = args.model not in (None, "both", "cnn", "dense")
+    custom = Path(args.data).is_dir() or (model_file and Path(args.data).suffix.lower() == ".npz")
+    if custom:
+        core, x, y, label, names = _custom_evaluation(args)
+    else:
+        x, y, label = _evaluation_data(args.data)
+        core = _core(args.model)
+        names = None
     report = {"data": label, "models": {}}
+    if names is not None:
+        report["class_names"] = list(names)
     for name in core.names:
         result = evaluate_model(core.model(name), x, y, num_classes=core.num_classes(name))
         report["models"][name] = {"accuracy": result["accuracy"], "confusion": result["confusion"]}
@@ -184,11 +231,41 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
         return EXIT_OK
     stdout.write(f"Data: {label}\n")
     for name, result in report["models"].items():
+        k = len(result["confusion"])
+        labels = [str(c) for c in (names or range(k))]
+        w = max(5, *(len(t) for t in labels)) + 1
         stdout.write(f"\n{name}: accuracy {result['accuracy'] * 100:.2f}%\n")
-        stdout.write("true\\pred " + " ".join(f"{c:>5}" for c in range(len(result["confusion"]))) + "\n")
+        corner = "true\\pred"
+        stdout.write(f"{corner:>{w}} " + " ".join(f"{c:>{w}}" for c in labels) + "\n")
         for t, row in enumerate(result["confusion"]):
-            stdout.write(f"{t:>9} " + " ".join(f"{v:>5}" for v in row) + "\n")
+            stdout.write(f"{labels[t]:>{w}} " + " ".join(f"{v:>{w}}" for v in row) + "\n")
     return EXIT_OK
+
+
+# --------------------------------------------------------------------------- bytes-to-image
+
+
+def bytes_to_image(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    """``digitlab bytes-to-image FILE... --out DIR [--width W]``: one greyscale PNG per file
+    (one byte per pixel), then one JSON summary line; unreadable files are named on stderr."""
+    from model.bytes_image import MAX_WIDTH, MIN_WIDTH, convert_files, summary_line
+
+    if not args.files:
+        raise UsageError("give the files to render")
+    if args.width is not None and not MIN_WIDTH <= args.width <= MAX_WIDTH:
+        raise UsageError(f"--width must be {MIN_WIDTH}..{MAX_WIDTH}, got {args.width}")
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{out}: --out must be a folder")
+    try:
+        results = convert_files(args.files, out, args.width)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write there ({exc.strerror or exc})") from exc
+    for r in results:
+        if r.error:
+            print(r.error, file=stderr)
+    stdout.write(summary_line(results, out) + "\n")
+    return EXIT_BAD_INPUT if any(r.error for r in results) else EXIT_OK
 
 
 # --------------------------------------------------------------------------- train
@@ -241,20 +318,22 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     # capacity, so it sees more clean MNIST to stay above its bar on the test set.
     defaults = {"cnn": (20, 2e-3, 0.75), "dense": (40, 2e-3, 0.5)}
     epochs_default, lr_default, share_default = defaults[args.model]
+    data, custom = _training_data(args)
+    if custom:
+        epochs_default = 30  # small datasets: more passes, each is short
     share = share_default if args.augment_share is None else args.augment_share
     if not 0.0 <= share <= 1.0:
         raise UsageError(f"--augment-share must be between 0 and 1, got {share}")
     out = Path(args.out) if args.out else Path(f"{args.model}.keras")
     if out.suffix.lower() != ".keras":
         raise UsageError(f"{out}: --out must end in .keras")
-    data = load_dataset(args.data) if args.data else load_dataset(MNIST_PATH)
     recipe = Recipe(
         epochs=args.epochs or epochs_default,
         learning_rate=args.learning_rate or lr_default,
         seed=args.seed,
-        augment=not args.no_augment,
+        augment=not args.no_augment and not custom,
         train_size=args.train_size,
-        batch_size=args.batch_size,
+        batch_size=args.batch_size or (32 if custom else 128),
         augment_config=AugmentConfig(probability=share),
         distill=args.distill if args.teacher else 0.0,
         distill_temperature=args.temperature,
@@ -267,14 +346,16 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     import keras
 
     keras.utils.set_random_seed(recipe.seed)  # the initial weights too, for reproducible runs
-    model = build(args.model, num_classes=data.num_classes)
+    size = int(data.x_train.shape[1])
+    model = build(args.model, num_classes=data.num_classes, input_shape=(size, size, 1))
     stream = stderr if stderr is not None else open(os.devnull, "w")
     result = train_model(model, data, recipe, on_progress=_progress_bar(stream), teacher=teacher)
     if result["nan"]:
         print(f"training stopped: the loss became NaN (learning rate {recipe.learning_rate:g} too high?)", file=stderr)
         return 1
     test = evaluate_model(model, to_model_input(data.x_test), data.y_test.astype(np.int64), data.num_classes)
-    save_model(model, out)
+    names = getattr(data, "class_names", None) or tuple(str(i) for i in range(data.num_classes))
+    save_model(model, out, class_names=names)
     metrics_path = Path(args.metrics) if args.metrics else out.with_name("metrics.json")
     metrics = {}
     if metrics_path.exists():
@@ -282,7 +363,8 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
             metrics = json.loads(metrics_path.read_text("utf-8"))
         except (OSError, ValueError):
             metrics = {}
-    metrics[args.model] = {
+    key = out.stem if custom else args.model
+    metrics[key] = {
         "file": out.name,
         "test_accuracy": round(test["accuracy"], 6),
         "test_images": int(len(data.x_test)),
@@ -293,6 +375,9 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         "recipe": recipe.as_dict(),
         "teacher": str(args.teacher) if args.teacher else None,
         "history": result["history"],
+        "class_names": list(names),
+        "confusion": test["confusion"],
+        "data": str(args.data) if args.data else "mnist",
         "digitlab_version": __version__,
         "command": "digitlab " + " ".join(args.argv),
     }
@@ -301,7 +386,26 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         f"{args.model}: test accuracy {test['accuracy'] * 100:.2f}% after {result['epochs_run']} epochs "
         f"in {result['seconds']:.0f} s; saved {out} and {metrics_path}\n"
     )
+    if custom:
+        skipped = f"; {len(data.skipped)} unreadable pictures skipped" if data.skipped else ""
+        stdout.write(f"classes: {', '.join(names)} ({len(data.x_train)} training, "
+                     f"{len(data.x_test)} test pictures of {size}x{size}{skipped})\n")
     return EXIT_OK
+
+
+def _training_data(args):
+    """(dataset, custom?): MNIST, an MNIST .npz of digits, or your own classes.
+
+    A folder of class subfolders, or an .npz with other than the ten digit classes or with
+    ``class_names``, is "custom": no digit augmentation, class names saved with the model.
+    """
+    if not args.data:
+        return load_dataset(MNIST_PATH), False
+    from model.custom_dataset import DIGIT_NAMES, load_source
+
+    data = load_source(args.data, size=args.image_size, test_share=args.test_share, seed=args.seed)
+    digits = data.class_names == DIGIT_NAMES and data.image_size == 28 and not Path(args.data).is_dir()
+    return data, not digits
 
 
 def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
@@ -310,9 +414,11 @@ def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int
     stdout = stdout or sys.stdout or open(os.devnull, "w")
     stderr = stderr or sys.stderr or open(os.devnull, "w")
     quiet_tensorflow()
-    handlers = {"classify": classify, "evaluate": evaluate, "train": train}
+    handlers = {"classify": classify, "evaluate": evaluate, "train": train,
+                "bytes-to-image": bytes_to_image}
     try:
         return handlers[args.command](args, stdout=stdout, stderr=stderr)
-    except (UsageError, DatasetError, ModelFileError, ImageFileError, PreprocessError) as exc:
+    except (UsageError, DatasetError, ModelFileError, ImageFileError, PreprocessError,
+            BytesImageError) as exc:
         print(f"digitlab {args.command}: {exc}", file=stderr)
         return EXIT_BAD_INPUT

@@ -35,16 +35,24 @@ def _keras():
     return keras
 
 
-def check_model(model, name: str, num_classes: int | None = 10):
-    """Refuse a model that does not take ``(28, 28, 1)`` or give finite probabilities.
+def check_model(model, name: str, num_classes: int | None = 10,
+                input_shape: tuple[int, int, int] | None = (28, 28, 1)):
+    """Refuse a model that does not take ``input_shape`` or give finite probabilities.
 
     Parameters
     ----------
     num_classes : the number of outputs required, or None for any number >= 2.
+    input_shape : the input required, or None for any square greyscale ``(s, s, 1)``
+        (models trained on your own images, see :mod:`model.custom_dataset`).
     """
     shape = tuple(model.input_shape[1:]) if not isinstance(model.input_shape, list) else None
-    if shape != (28, 28, 1):
-        raise ModelFileError(f"{name}: takes input {model.input_shape}, expected (None, 28, 28, 1)")
+    if input_shape is not None and shape != tuple(input_shape):
+        raise ModelFileError(f"{name}: takes input {model.input_shape}, expected (None, "
+                             f"{', '.join(str(d) for d in input_shape)})")
+    if input_shape is None and (shape is None or len(shape) != 3 or shape[2] != 1
+                                or shape[0] != shape[1] or not shape[0]):
+        raise ModelFileError(f"{name}: takes input {model.input_shape}, expected square "
+                             "greyscale pictures (None, size, size, 1)")
     out = model.output_shape
     if isinstance(out, list) or len(out) != 2:
         raise ModelFileError(f"{name}: gives output {out}, expected (None, classes)")
@@ -52,8 +60,9 @@ def check_model(model, name: str, num_classes: int | None = 10):
         raise ModelFileError(f"{name}: gives {out[1]} outputs, expected {num_classes} classes")
     if out[1] is None or out[1] < 2:
         raise ModelFileError(f"{name}: gives {out[1]} outputs, expected at least 2 classes")
-    probe = np.zeros((2, 28, 28, 1), np.float32)
-    probe[1, 6:22, 12:16, 0] = 1.0
+    size = int(shape[0])
+    probe = np.zeros((2, size, size, 1), np.float32)
+    probe[1, size // 4 : size - size // 4, size // 2 - 2 : size // 2 + 2, 0] = 1.0
     try:
         probs = np.asarray(model(probe, training=False), np.float64)
     except Exception as exc:  # a broken graph can raise anything
@@ -65,7 +74,8 @@ def check_model(model, name: str, num_classes: int | None = 10):
     return model
 
 
-def load_model(path: str | Path, num_classes: int | None = 10):
+def load_model(path: str | Path, num_classes: int | None = 10,
+               input_shape: tuple[int, int, int] | None = (28, 28, 1)):
     """Load and check a ``.keras`` model file.
 
     Raises
@@ -107,7 +117,7 @@ def load_model(path: str | Path, num_classes: int | None = 10):
         raise ModelFileError(f"{name}: cannot be loaded as a Keras model ({text[:200]})") from exc
     if not hasattr(model, "input_shape"):
         raise ModelFileError(f"{name}: is not a Keras model")
-    return check_model(model, name, num_classes)
+    return check_model(model, name, num_classes, input_shape)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], None], verify: Callable[[Path], None] | None = None) -> Path:
@@ -139,12 +149,20 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], verify: Callab
     return path
 
 
-def save_model(model, path: str | Path, num_classes: int | None = None) -> Path:
-    """Save ``model`` as ``.keras`` atomically, checking that the written file loads back."""
+def save_model(model, path: str | Path, num_classes: int | None = None,
+               class_names: tuple[str, ...] | list[str] | None = None) -> Path:
+    """Save ``model`` as ``.keras`` atomically, checking that the written file loads back.
+
+    ``class_names`` (one per output) are stored inside the archive as ``digitlab.json``
+    (Keras ignores the extra member); :func:`read_class_names` reads them back.
+    """
     path = Path(path)
     if path.suffix.lower() != ".keras":
         raise ModelFileError(f"{path}: models are saved as .keras files")
     keras = _keras()
+    if class_names is not None and len(class_names) != model.output_shape[-1]:
+        raise ModelFileError(f"{path}: {len(class_names)} class names for "
+                             f"{model.output_shape[-1]} outputs")
 
     def write(tmp: Path) -> None:
         # Keras insists on the .keras suffix, which the temporary name ends with after .tmp;
@@ -152,6 +170,10 @@ def save_model(model, path: str | Path, num_classes: int | None = None) -> Path:
         staging = tmp.with_name(tmp.name[: -len(".tmp")])
         try:
             keras.saving.save_model(model, staging)
+            if class_names is not None:
+                with zipfile.ZipFile(staging, "a") as archive:
+                    archive.writestr(METADATA_MEMBER, json.dumps(
+                        {"class_names": [str(c) for c in class_names]}))
             os.replace(staging, tmp)
         finally:
             staging.unlink(missing_ok=True)
@@ -160,11 +182,35 @@ def save_model(model, path: str | Path, num_classes: int | None = None) -> Path:
         staged = tmp.with_name(tmp.name[: -len(".tmp")])
         os.replace(tmp, staged)
         try:
-            load_model(staged, num_classes=num_classes or model.output_shape[-1])
+            load_model(staged, num_classes=num_classes or model.output_shape[-1], input_shape=None)
+            if class_names is not None and read_class_names(staged) != tuple(map(str, class_names)):
+                raise ModelFileError(f"{path}: the class names did not survive the save")
         finally:
             os.replace(staged, tmp)
 
     return atomic_write(path, write, verify)
+
+
+METADATA_MEMBER = "digitlab.json"
+"""The archive member holding Digit Lab's metadata (``{"class_names": [...]}``)."""
+MAX_METADATA_BYTES = 1_000_000
+
+
+def read_class_names(path: str | Path) -> tuple[str, ...] | None:
+    """The class names stored by :func:`save_model`, or None when the file has none (the
+    bundled digit models, files saved elsewhere) or they are unreadable."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo(METADATA_MEMBER)
+            if info.file_size > MAX_METADATA_BYTES:
+                return None
+            meta = json.loads(archive.read(info).decode("utf-8"))
+    except (KeyError, OSError, ValueError, zipfile.BadZipFile, EOFError):
+        return None
+    names = meta.get("class_names") if isinstance(meta, dict) else None
+    if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+        return None
+    return tuple(names)
 
 
 def write_json_atomic(path: str | Path, obj) -> Path:

@@ -1,0 +1,74 @@
+"""The Draw tab shows a model of your own classes live: its class names on the bars, one
+column of bars, and the digit models come back when asked."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.gui_support import WINDOW_TIMEOUT_MS, open_window
+
+NAMES = ("cat", "dog", "a_rather_long_class_name")
+
+
+@pytest.fixture
+def window(qtbot):
+    yield from open_window(qtbot)
+
+
+def _custom_model():
+    import keras
+
+    from model.architectures import build
+
+    keras.utils.set_random_seed(0)
+    return build("cnn", num_classes=len(NAMES))
+
+
+def _draw_and_wait(qtbot, win):
+    from app.selftest import draw_digit
+
+    with qtbot.waitSignal(win.live.result, timeout=WINDOW_TIMEOUT_MS,
+                          check_params_cb=lambda r: not r.empty):
+        draw_digit(win.draw_tab.canvas, 7)
+    return win.live.latest
+
+
+def test_a_custom_model_puts_its_class_names_on_the_only_bars(qtbot, window):
+    with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
+        window.live.show_models({"custom": _custom_model()}, {"custom": NAMES})
+    panel = window.draw_tab.probabilities
+    assert list(panel.plots) == ["custom"]
+    ticks = panel.plots["custom"].plot.getAxis("bottom")._tickLevels[0]
+    assert [t[1] for t in ticks] == ["cat", "dog", "a_rather_…"]
+    result = _draw_and_wait(qtbot, window)
+    probs = result.probabilities["custom"]
+    assert probs.shape == (3,)
+    top = NAMES[int(np.argmax(probs))]
+    assert top in panel.headers["custom"].text()
+    assert f"reads {top}" in panel.banner.text()
+    assert "3 classes" in window.status_label.text()
+    assert ("custom", "output") in window.draw_tab.activations.cells
+
+
+def test_restoring_brings_back_both_digit_models_and_their_digits(qtbot, window):
+    with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
+        window.live.show_models({"custom": _custom_model()}, {"custom": NAMES})
+    with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
+        window.live.restore_digit_models()
+    panel = window.draw_tab.probabilities
+    assert list(panel.plots) == ["cnn", "dense"]
+    result = _draw_and_wait(qtbot, window)
+    assert set(result.probabilities) == {"cnn", "dense"}
+    assert "7" in panel.banner.text()
+
+
+def test_a_model_that_fails_to_load_leaves_the_digit_models_live(qtbot, window, tmp_path):
+    bad = tmp_path / "broken.keras"
+    bad.write_bytes(b"not a model")
+    with qtbot.waitSignal(window.live.model_set, timeout=WINDOW_TIMEOUT_MS) as blocker:
+        window.live.show_models({"custom": bad})
+    assert blocker.args[1]  # the error message
+    assert list(window.draw_tab.probabilities.plots) == ["cnn", "dense"]
+    result = _draw_and_wait(qtbot, window)
+    assert set(result.probabilities) == {"cnn", "dense"}
