@@ -6,7 +6,8 @@ mailbox; the thread wakes, takes the newest drawing, preprocesses it with the on
 (:func:`model.preprocess.strokes_to_input`), runs both models once and posts the result
 back, with each layer's activation mosaic already built, so the views only show pictures.
 A ready 28x28 input (a dropped picture) goes through the same one-slot mailbox.
-Model swaps (the training tab) go through an ordered queue that is never dropped.
+Model swaps (the training tab) go through an ordered queue that is never dropped, and so
+do batch classifications (e.g. the accuracy on the user's own samples), after any swap.
 """
 
 from __future__ import annotations
@@ -168,6 +169,7 @@ class InferenceWorker(QObject):
         # The newest job: ("strokes", (revision, strokes, canvas)) or ("input", (revision, pre)).
         self._pending: tuple[str, tuple] | None = None
         self._swaps: list[tuple[str, object, Callable[[str | None], None] | None]] = []
+        self._batches: list[tuple[Callable[[], np.ndarray], Callable]] = []
         self._stop = False
         self.runs = 0  # how many drawings went to the models (tests check it stays 0)
 
@@ -191,6 +193,14 @@ class InferenceWorker(QObject):
             self._swaps.append((name, model, done))
             self._cond.notify()
 
+    def classify(self, make_inputs: Callable[[], np.ndarray],
+                 done: Callable[[dict | None, str | None], None]) -> None:
+        """Queue a batch: ``make_inputs()`` (run in the inference thread) gives float32
+        ``(n, 28, 28)`` inputs; ``done(probabilities by model name or None, error or None)``."""
+        with self._cond:
+            self._batches.append((make_inputs, done))
+            self._cond.notify()
+
     def drop_pending(self) -> None:
         """Forget the drawing waiting to be answered (the canvas was cleared)."""
         with self._cond:
@@ -209,14 +219,17 @@ class InferenceWorker(QObject):
             self._load()
             while True:
                 with self._cond:
-                    while not (self._stop or self._pending or self._swaps):
+                    while not (self._stop or self._pending or self._swaps or self._batches):
                         self._cond.wait()
                     if self._stop:
                         break
                     swaps, self._swaps = self._swaps, []
                     job, self._pending = self._pending, None
+                    batches, self._batches = self._batches, []
                 for name, model, done in swaps:
                     self._swap(name, model, done)
+                for make_inputs, done in batches:
+                    self._classify(make_inputs, done)
                 if job is not None:
                     self._answer(*job)
         except Exception as exc:  # noqa: BLE001 - report, never kill the app
@@ -254,6 +267,15 @@ class InferenceWorker(QObject):
             self.errored.emit(error)
         if done is not None:
             done(error)
+
+    def _classify(self, make_inputs, done) -> None:
+        try:
+            inputs = make_inputs()
+            probabilities = self.core.probabilities(inputs)
+        except Exception as exc:  # noqa: BLE001 - reported to the asker, live inference goes on
+            done(None, f"could not classify the batch: {exc}")
+            return
+        done(probabilities, None)
 
     def answer(self, revision: int, strokes: Sequence[Stroke],
                canvas: tuple[float, float]) -> LiveResult:
@@ -325,6 +347,9 @@ class LiveModels(QObject):
     errored = Signal(str)
     # Internal: a swap finished in the inference thread, (name, error or "").
     _swapped = Signal(str, str)
+    # A batch asked with classify_batch was answered: (token, {name: float32 (n, classes)}
+    # or None, error message or "").
+    batch_classified = Signal(object, object, str)
 
     def __init__(self, core_factory: Callable[[], object] | None = None,
                  parent: QObject | None = None):
@@ -402,6 +427,13 @@ class LiveModels(QObject):
         """
         self.worker.set_model(name, model,
                               lambda error, n=name: self._swapped.emit(n, error or ""))
+
+    def classify_batch(self, token, make_inputs: Callable[[], np.ndarray]) -> None:
+        """Run every live model on a batch in the inference thread, after any model swap
+        already asked for; :attr:`batch_classified` answers with ``token``. ``make_inputs``
+        runs in that thread too (preprocessing included) and returns float32 ``(n, 28, 28)``."""
+        self.worker.classify(make_inputs, lambda probabilities, error, t=token:
+                             self.batch_classified.emit(t, probabilities, error or ""))
 
     def _drop_pending(self) -> None:
         self.worker.drop_pending()

@@ -314,12 +314,13 @@ class PersonalStore:
     Raises
     ------
     PersonalDataError
-        From the constructor when the file cannot be read at all.
+        From the constructor when the file cannot be read at all (``read=False`` starts
+        empty without reading it).
     """
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, read: bool = True):
         self.path = Path(path)
-        self._samples, errors = read_samples(self.path)
+        self._samples, errors = read_samples(self.path) if read else ([], [])
         self.load_errors: tuple[str, ...] = tuple(errors)
         self.backup: Path | None = None
 
