@@ -63,7 +63,8 @@ class MainWindow(QMainWindow):
         self.training_tab: QWidget | None = None
         if with_training:
             self._add_training_tab()
-        self.personal = personal_samples or PersonalSamples(parent=self)
+        self.personal = (personal_samples if personal_samples is not None
+                         else PersonalSamples(parent=self))
         self.correction = CorrectionRow(self.draw_tab.canvas, self.personal)
         self.draw_tab.canvas_column.insertWidget(2, self.correction)
         self.handwriting_tab = HandwritingTab(self.personal, self.live)

@@ -44,7 +44,7 @@ class FineTuneRecipe:
     batch_size: int = 64
     learning_rate: float = 3e-4
     mnist_size: int = 6000
-    personal_share: float = 0.25
+    personal_share: float = 0.15
     holdout: float = 0.25
     min_for_holdout: int = 12
     seed: int = 0
