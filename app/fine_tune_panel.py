@@ -41,6 +41,8 @@ def _change(before: float, after: float) -> str:
     if not (math.isfinite(before) and math.isfinite(after)):
         return ""
     delta = (after - before) * 100
+    if abs(delta) < 0.05:
+        return "<span style='color:#55606e'>±0.0</span>"
     colour = "#1f6e3a" if delta > 0.05 else "#a61b1b" if delta < -0.05 else "#55606e"
     return f"<span style='color:{colour}'>{delta:+.1f}</span>"
 
