@@ -137,7 +137,7 @@ class HandwritingTab(QWidget):
         self.grid = QListWidget()
         self.grid.setViewMode(QListView.ViewMode.IconMode)
         self.grid.setIconSize(QSize(THUMB, THUMB))
-        self.grid.setGridSize(QSize(THUMB + 44, THUMB + 40))
+        self.grid.setGridSize(QSize(THUMB + 64, THUMB + 40))
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
         self.grid.setUniformItemSizes(True)
