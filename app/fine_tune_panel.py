@@ -90,7 +90,8 @@ class FineTunePanel(QGroupBox):
             head.setAlignment(Qt.AlignmentFlag.AlignRight if col else Qt.AlignmentFlag.AlignLeft)
             grid.addWidget(head, 0, col)
         self.cells: dict[tuple[str, str], QLabel] = {}
-        for row, (key, text) in enumerate((("mnist", "MNIST test"), ("personal", "My handwriting")), 1):
+        rows = (("mnist", "MNIST test"), ("personal", "My handwriting"))
+        for row, (key, text) in enumerate(rows, 1):
             grid.addWidget(QLabel(text), row, 0)
             for col, which in enumerate(("before", "after", "change"), 1):
                 cell = QLabel("–")

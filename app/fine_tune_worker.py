@@ -104,7 +104,8 @@ class FineTuneWorker(TrainingWorker):
         if self._data is None:
             test_x, test_y = mnist_test_inputs(), data.y_test.astype(np.int64)
         else:
-            test_x, test_y = data.x_test.astype(np.float32)[..., None] / 255.0, data.y_test.astype(np.int64)
+            test_x = data.x_test.astype(np.float32)[..., None] / 255.0
+            test_y = data.y_test.astype(np.int64)
         if self._test_size is not None:
             test_x, test_y = test_x[: self._test_size], test_y[: self._test_size]
         self.stage.emit(f"Reading your {len(self._samples)} samples…")

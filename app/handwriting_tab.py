@@ -121,7 +121,8 @@ class HandwritingTab(QWidget):
                                       "have are skipped)")
         self.import_button.clicked.connect(self._on_import_clicked)
         self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Write all samples to a .jsonl file (one JSON object per line)")
+        self.export_button.setToolTip("Write all samples to a .jsonl file "
+                                      "(one JSON object per line)")
         self.export_button.clicked.connect(self._on_export_clicked)
 
         bar = QHBoxLayout()
@@ -338,7 +339,8 @@ class HandwritingTab(QWidget):
 
     def _on_import_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import handwriting samples",
-                                              str(Path.home()), "JSON lines (*.jsonl);;All files (*)")
+                                              str(Path.home()),
+                                              "JSON lines (*.jsonl);;All files (*)")
         if path:
             self.import_from(path)
 
@@ -349,12 +351,14 @@ class HandwritingTab(QWidget):
         except (PersonalDataError, OSError) as exc:
             self.show_message(f"Nothing imported: {exc}", "error")
             return False
-        text = f"Imported {report.added} sample{'' if report.added == 1 else 's'} from {Path(path).name}"
+        text = (f"Imported {report.added} sample{'' if report.added == 1 else 's'} "
+                f"from {Path(path).name}")
         if report.duplicates:
             text += f"; {report.duplicates} already here (skipped)"
         if report.errors:
             more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
-            text += f"; {len(report.errors)} bad line{'' if len(report.errors) == 1 else 's'} skipped: {report.errors[0]}{more}"
+            bad = len(report.errors)
+            text += f"; {bad} bad line{'' if bad == 1 else 's'} skipped: {report.errors[0]}{more}"
         self.show_message(text + ".", "error" if report.errors else "ok")
         return True
 

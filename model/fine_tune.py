@@ -58,10 +58,12 @@ class FineTuneRecipe:
         return int(round(mnist_count * share / (1.0 - share)))
 
     def steps_per_epoch(self, mnist_count: int) -> int:
-        return max(1, math.ceil((mnist_count + self.personal_per_epoch(mnist_count)) / self.batch_size))
+        total = mnist_count + self.personal_per_epoch(mnist_count)
+        return max(1, math.ceil(total / self.batch_size))
 
 
-def split_personal(labels: np.ndarray, recipe: FineTuneRecipe) -> tuple[np.ndarray, np.ndarray, bool]:
+def split_personal(labels: np.ndarray,
+                   recipe: FineTuneRecipe) -> tuple[np.ndarray, np.ndarray, bool]:
     """Which personal samples to tune on and which to measure on.
 
     Each digit with two or more samples gives about ``recipe.holdout`` of them (at least one,
@@ -95,11 +97,13 @@ def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
     empty."""
     if len(x) == 0:
         return float("nan")
-    return float(evaluate(model, np.asarray(x, np.float32)[..., None], np.asarray(y, np.int64))["accuracy"])
+    inputs = np.asarray(x, np.float32)[..., None]
+    return float(evaluate(model, inputs, np.asarray(y, np.int64))["accuracy"])
 
 
 def _epoch_set(mnist_x: np.ndarray, mnist_y: np.ndarray, personal_x: np.ndarray,
-               personal_y: np.ndarray, recipe: FineTuneRecipe, epoch: int) -> tuple[np.ndarray, np.ndarray]:
+               personal_y: np.ndarray, recipe: FineTuneRecipe,
+               epoch: int) -> tuple[np.ndarray, np.ndarray]:
     """One epoch's shuffled float32 ``(n, 28, 28, 1)`` inputs and int64 labels."""
     rng = np.random.default_rng([recipe.seed, 100 + epoch])
     count = recipe.personal_per_epoch(len(mnist_x)) if len(personal_x) else 0
