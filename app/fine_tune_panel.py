@@ -125,10 +125,13 @@ class FineTunePanel(QGroupBox):
         layout.addLayout(decide)
         self._show_result(None)
         samples.changed.connect(self.update_state)
-        tab.model_choice.currentIndexChanged.connect(lambda _i: self.update_state())
+        tab.model_choice.currentIndexChanged.connect(self._on_model_chosen)
         self.update_state()
 
     # ---------------------------------------------------------------- state
+
+    def _on_model_chosen(self, _index: int) -> None:
+        self.update_state()
 
     def update_state(self) -> None:
         """Enable the button and say what it would do (the tab calls it when a run starts or
@@ -138,8 +141,9 @@ class FineTunePanel(QGroupBox):
         busy = self.tab.is_training()
         name = entry.label if entry is not None else "a model"
         if n < MIN_SAMPLES:
-            self.intro.setText(f"{n} of your samples so far; save at least {MIN_SAMPLES} with "
-                               "“Wrong? It was:” on the Draw tab to fine-tune on them.")
+            have = "No samples yet" if n == 0 else f"Only {n} sample{'' if n == 1 else 's'}"
+            self.intro.setText(f"{have}: save at least {MIN_SAMPLES} with “Wrong? It was:” on "
+                               "the Draw tab to fine-tune on them.")
         else:
             r = self.recipe
             self.intro.setText(f"<b>{name}</b> on your {n} samples + {r.mnist_size:,} MNIST "

@@ -82,8 +82,8 @@ class HandwritingTab(QWidget):
         samples.changed.connect(self._on_samples_changed)
         if live_models is not None:
             live_models.batch_classified.connect(self._on_classified)
-            live_models.models_ready.connect(lambda _infos: self.refresh_accuracy())
-            live_models.model_changed.connect(lambda _info: self.refresh_accuracy())
+            live_models.models_ready.connect(self._on_models_changed)
+            live_models.model_changed.connect(self._on_models_changed)
         self._on_samples_changed()
 
     # ---------------------------------------------------------------- layout
@@ -256,6 +256,9 @@ class HandwritingTab(QWidget):
         self.message_shown.emit(text, level)
 
     # ---------------------------------------------------------------- the models' answers
+
+    def _on_models_changed(self, _info) -> None:
+        self.refresh_accuracy()
 
     def refresh_accuracy(self) -> None:
         """Ask the live models to read every sample (answered in the inference thread)."""

@@ -179,7 +179,7 @@ def _fine_tune(qtbot, panel):
 
 def test_fine_tuning_needs_a_few_samples_first(qtbot, train_tab):
     panel = train_tab.fine_tune
-    assert not panel.run_button.isEnabled() and "save at least 3" in panel.intro.text()
+    assert not panel.run_button.isEnabled() and "No samples yet: save at least 3" in panel.intro.text()
     for strokes in _drawings(3):
         panel.samples.add(7, strokes, (280, 280))
     assert panel.run_button.isEnabled() and "Bundled dense" in panel.intro.text()
