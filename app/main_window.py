@@ -124,10 +124,13 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         old.deleteLater()
         self.tabs.insertTab(index, tab, "Train")
-        from app.fine_tune_panel import FineTunePanel
+        try:
+            from app.fine_tune_panel import FineTunePanel
 
-        tab.fine_tune = FineTunePanel(tab, self.personal)
-        tab.left_column.insertWidget(tab.left_column.count() - 1, tab.fine_tune)
+            tab.fine_tune = FineTunePanel(tab, self.personal)
+            tab.left_column.insertWidget(tab.left_column.count() - 1, tab.fine_tune)
+        except Exception:  # noqa: BLE001 - the training tab works without the fine-tune box
+            traceback.print_exc()
         self.tabs.setCurrentIndex(current)
         self.training_tab = tab
 
