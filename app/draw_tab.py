@@ -108,6 +108,7 @@ class DrawTab(QWidget):
         self.canvas_holder = _SquareHolder(self.canvas)
         left.addWidget(self.canvas_holder, 1)
         left.addWidget(self.input_view, 0)
+        self.canvas_column = left  # features add rows under the canvas (insertWidget(2, ...))
         left_widget = QWidget()
         left_widget.setLayout(left)
         left_widget.setMinimumWidth(300)

@@ -9,6 +9,8 @@ A ready 28x28 input (a dropped picture) goes through the same one-slot mailbox.
 Model swaps (the training tab) go through an ordered queue that is never dropped.
 :meth:`LiveModels.show_models` replaces the whole set through the same queue, e.g. one
 model trained on your own image classes instead of the two digit models.
+Batch classifications (e.g. the accuracy on the user's own samples) queue the same way, after
+any swap.
 """
 
 from __future__ import annotations
@@ -178,6 +180,7 @@ class InferenceWorker(QObject):
         # The newest job: ("strokes", (revision, strokes, canvas)) or ("input", (revision, pre)).
         self._pending: tuple[str, tuple] | None = None
         self._swaps: list[tuple[str, object, Callable[[str | None], None] | None]] = []
+        self._batches: list[tuple[Callable[[], np.ndarray], Callable]] = []
         self._stop = False
         self.runs = 0  # how many drawings went to the models (tests check it stays 0)
 
@@ -208,6 +211,14 @@ class InferenceWorker(QObject):
             self._swaps.append((None, (dict(models), dict(class_names)), done))
             self._cond.notify()
 
+    def classify(self, make_inputs: Callable[[], np.ndarray],
+                 done: Callable[[dict | None, str | None], None]) -> None:
+        """Queue a batch: ``make_inputs()`` (run in the inference thread) gives float32
+        ``(n, 28, 28)`` inputs; ``done(probabilities by model name or None, error or None)``."""
+        with self._cond:
+            self._batches.append((make_inputs, done))
+            self._cond.notify()
+
     def drop_pending(self) -> None:
         """Forget the drawing waiting to be answered (the canvas was cleared)."""
         with self._cond:
@@ -226,14 +237,17 @@ class InferenceWorker(QObject):
             self._load()
             while True:
                 with self._cond:
-                    while not (self._stop or self._pending or self._swaps):
+                    while not (self._stop or self._pending or self._swaps or self._batches):
                         self._cond.wait()
                     if self._stop:
                         break
                     swaps, self._swaps = self._swaps, []
                     job, self._pending = self._pending, None
+                    batches, self._batches = self._batches, []
                 for name, model, done in swaps:
                     self._swap(name, model, done)
+                for make_inputs, done in batches:
+                    self._classify(make_inputs, done)
                 if job is not None:
                     self._answer(*job)
         except Exception as exc:  # noqa: BLE001 - report, never kill the app
@@ -294,6 +308,15 @@ class InferenceWorker(QObject):
             self.errored.emit(error)
         if done is not None:
             done(error)
+
+    def _classify(self, make_inputs, done) -> None:
+        try:
+            inputs = make_inputs()
+            probabilities = self.core.probabilities(inputs)
+        except Exception as exc:  # noqa: BLE001 - reported to the asker, live inference goes on
+            done(None, f"could not classify the batch: {exc}")
+            return
+        done(probabilities, None)
 
     def answer(self, revision: int, strokes: Sequence[Stroke],
                canvas: tuple[float, float]) -> LiveResult:
@@ -367,6 +390,9 @@ class LiveModels(QObject):
     model_requested = Signal(str, object)
     # Internal: a swap finished in the inference thread, (name, error or "").
     _swapped = Signal(str, str)
+    # A batch asked with classify_batch was answered: (token, {name: float32 (n, classes)}
+    # or None, error message or "").
+    batch_classified = Signal(object, object, str)
 
     def __init__(self, core_factory: Callable[[], object] | None = None,
                  parent: QObject | None = None):
@@ -469,6 +495,12 @@ class LiveModels(QObject):
         from model.resources import bundled_model_path
 
         self.show_models({name: bundled_model_path(name) for name in ("cnn", "dense")})
+    def classify_batch(self, token, make_inputs: Callable[[], np.ndarray]) -> None:
+        """Run every live model on a batch in the inference thread, after any model swap
+        already asked for; :attr:`batch_classified` answers with ``token``. ``make_inputs``
+        runs in that thread too (preprocessing included) and returns float32 ``(n, 28, 28)``."""
+        self.worker.classify(make_inputs, lambda probabilities, error, t=token:
+                             self.batch_classified.emit(t, probabilities, error or ""))
 
     def _drop_pending(self) -> None:
         self.worker.drop_pending()

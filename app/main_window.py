@@ -25,10 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.correction_row import CorrectionRow
 from app.draw_tab import DrawTab
 from app.explain_tab import ExplainTab
+from app.handwriting_tab import HandwritingTab
 from app.live_models import LiveModels, LiveResult
 from app.model_tab import ABOUT_HTML, ModelTab
+from app.personal_samples import PersonalSamples
 from app.views import model_title
 from model.images import ImageFileError, load_image
 from model.preprocess import Preprocessed, PreprocessError, image_to_input
@@ -44,10 +47,11 @@ class MainWindow(QMainWindow):
     live_models : the models to ask (default: a new :class:`LiveModels` on the bundled models).
         The window starts it when first shown and stops it when closed.
     with_training : add the "Train" tab when :mod:`app.training_tab` is available.
+    personal_samples : the user's saved drawings (default: the per-user data folder's).
     """
 
     def __init__(self, live_models: LiveModels | None = None, with_training: bool = True,
-                 parent: QWidget | None = None):
+                 parent: QWidget | None = None, personal_samples: PersonalSamples | None = None):
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.live = live_models or LiveModels(parent=self)
@@ -64,6 +68,12 @@ class MainWindow(QMainWindow):
         self.training_tab: QWidget | None = None
         if with_training:
             self._add_training_tab()
+        self.personal = (personal_samples if personal_samples is not None
+                         else PersonalSamples(parent=self))
+        self.correction = CorrectionRow(self.draw_tab.canvas, self.personal)
+        self.draw_tab.canvas_column.insertWidget(2, self.correction)
+        self.handwriting_tab = HandwritingTab(self.personal, self.live)
+        self.add_tab(self.handwriting_tab, "My handwriting")
         self.add_tab(self.model_tab, "Model")
         self._build_menus()
         self._build_status_bar()
@@ -119,6 +129,13 @@ class MainWindow(QMainWindow):
         self.tabs.removeTab(index)
         old.deleteLater()
         self.tabs.insertTab(index, tab, "Train")
+        try:
+            from app.fine_tune_panel import FineTunePanel
+
+            tab.fine_tune = FineTunePanel(tab, self.personal)
+            tab.left_column.insertWidget(tab.left_column.count() - 1, tab.fine_tune)
+        except Exception:  # noqa: BLE001 - the training tab works without the fine-tune box
+            traceback.print_exc()
         self.tabs.setCurrentIndex(current)
         self.training_tab = tab
 

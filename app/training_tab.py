@@ -232,6 +232,7 @@ class TrainingTab(QWidget):
         left.addWidget(self.status)
         left.addWidget(self.banner)
         left.addStretch(1)
+        self.left_column = left  # features add boxes above the stretch
         left_widget = QWidget()
         left_widget.setLayout(left)
         left_widget.setFixedWidth(360)
@@ -560,6 +561,8 @@ class TrainingTab(QWidget):
         self.evaluate_button.setEnabled(has_entry and self._evaluation is None)
         self.use_button.setEnabled(has_entry and self.live_models is not None)
         self.save_button.setEnabled(has_entry)
+        if getattr(self, "fine_tune", None) is not None:
+            self.fine_tune.update_state()
 
     # --- models ----------------------------------------------------------------------------
     def _add_bundled_entries(self) -> None:
