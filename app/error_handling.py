@@ -16,7 +16,7 @@ import sys
 import threading
 import traceback
 
-from PySide6.QtCore import QObject, QStandardPaths, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 LOG_NAME = "digitlab.log"
@@ -27,9 +27,10 @@ MAX_DIALOG_DETAIL = 20_000
 
 
 def log_path() -> Path:
-    """``digitlab.log`` in the per-user data folder (``QStandardPaths.AppDataLocation``)."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    return Path(folder or Path.home() / ".digitlab") / LOG_NAME
+    """``digitlab.log`` in the per-user data folder (:func:`app.training_storage.app_data_dir`)."""
+    from app.training_storage import app_data_dir
+
+    return app_data_dir() / LOG_NAME
 
 
 def _write_stream(stream, text: str) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.live_models import ModelInfo
 from app.views import MODEL_COLOURS, model_title
-from model.resources import METRICS_PATH
+from model.resources import METRICS_PATH, PEN_DEV_PATH
 
 SEED_CLAIMS = {"cnn": 0.992, "dense": 0.978}
 """Test accuracy the seed document claims for each architecture."""
@@ -84,11 +84,23 @@ def _fit_height(table: QTableWidget) -> None:
     table.setMaximumHeight(h)
 
 
-def _percent(value) -> str:
+def _percent(value, digits: int = 2) -> str:
     try:
-        return f"{float(value):.1%}"
+        return f"{float(value):.{digits}%}"
     except (TypeError, ValueError):
         return "—"
+
+
+def load_pen_accuracy(path=PEN_DEV_PATH) -> dict[str, tuple[float, int]]:
+    """Model name -> (accuracy 0..1, digits) on the pen-drawn dev set, from ``pen_dev.json``
+    (written by ``benchmarks/pen_digits.py --write-counts``); empty when missing or bad."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            models = json.load(f)["models"]
+        return {name: (1 - int(c["errors"]) / int(c["total"]), int(c["total"]))
+                for name, c in models.items() if int(c["total"]) > 0}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
 
 
 class ModelTab(QWidget):
@@ -97,6 +109,7 @@ class ModelTab(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.metrics = load_metrics()
+        self.pen = load_pen_accuracy()
         self.summaries: dict[str, QTableWidget] = {}
         self.totals: dict[str, QLabel] = {}
         self.changed: set[str] = set()
@@ -172,6 +185,9 @@ class ModelTab(QWidget):
             f"{info.total_params:,} trainable parameters in {len(info.layers)} layers, "
             f"counted from the {source}.")
 
+    def _pen_total(self) -> int:
+        return max((total for _, total in self.pen.values()), default=0)
+
     def _fill_comparison(self) -> None:
         names = ("cnn", "dense")
         rows = [
@@ -180,7 +196,11 @@ class ModelTab(QWidget):
                             for n in names]),
             ("MNIST test accuracy (bundled model, metrics.json)",
              [_percent(self.metrics.get(n, {}).get("test_accuracy")) for n in names]),
-            ("Test accuracy the seed document claims", [_percent(SEED_CLAIMS[n]) for n in names]),
+            ("Test accuracy the seed document claims",
+             [_percent(SEED_CLAIMS[n], 1) for n in names]),
+            *([(f"Pen-drawn digits, not MNIST ({self._pen_total():,} from tablets, never "
+                "trained on)", [_percent(self.pen.get(n, (None,))[0]) for n in names])]
+              if self.pen else []),
             ("Epochs trained (bundled model)",
              [str(self.metrics.get(n, {}).get("epochs", "—")) for n in names]),
             ("Test images", [f"{self.metrics.get(n, {}).get('test_images', 0):,}" or "—"

@@ -18,8 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+import atexit
 import importlib
 import json
+import os
+import shutil
+import tempfile
 from pathlib import Path
 import sys
 import time
@@ -223,7 +227,14 @@ def _adopt(fn: Callable[[object], bool]) -> Callable[[Context], tuple[bool, str]
 
 def _open_window(size=(1280, 800)):
     from app.main_window import MainWindow
+    from app.training_storage import DATA_DIR_ENV
 
+    # The self-test and the screenshots never read or write the user's own files (settings,
+    # saved handwriting, models, the log): a fresh folder stands in for the per-user one.
+    if not os.environ.get(DATA_DIR_ENV):
+        folder = tempfile.mkdtemp(prefix="digitlab-selftest-")
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        os.environ[DATA_DIR_ENV] = folder
     window = MainWindow()
     window.resize(*size)
     window.show()

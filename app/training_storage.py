@@ -1,12 +1,15 @@
 """Where the training tab keeps user files: models and settings in the per-user data folder.
 
 Bundled model files (``resources/models``) are only ever read; everything the user makes
-lives under ``QStandardPaths.AppDataLocation`` (e.g. ``~/.local/share/digitlab``).
+lives under ``QStandardPaths.AppDataLocation`` (e.g. ``~/.local/share/Digit Lab``), or in
+the folder named by the ``DIGITLAB_DATA_DIR`` environment variable when it is set (the
+self-test and the screenshots use a fresh temporary one, so they never touch the user's files).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
@@ -14,10 +17,16 @@ from PySide6.QtCore import QCoreApplication, QStandardPaths
 from model.model_files import write_json_atomic
 
 SETTINGS_FILE = "training_settings.json"
+DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
 
 
 def app_data_dir() -> Path:
     """The per-user data folder (created on demand)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        path = Path(override)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
     location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
     path = Path(location) if location else Path.home() / ".digitlab"
     if not QCoreApplication.applicationName() or QCoreApplication.applicationName() == "python":

@@ -22,6 +22,8 @@ def resource_path(*parts: str) -> Path:
 MNIST_PATH = resource_path("mnist.npz")
 MODELS_DIR = resource_path("models")
 METRICS_PATH = MODELS_DIR / "metrics.json"
+PEN_DEV_PATH = MODELS_DIR / "pen_dev.json"
+"""Error counts of the bundled models on the pen-drawn dev set (counts only, no digits)."""
 
 
 def bundled_model_path(name: str) -> Path:

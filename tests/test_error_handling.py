@@ -9,7 +9,6 @@ import sys
 import threading
 
 import pytest
-from PySide6.QtCore import QStandardPaths
 
 from app.error_handling import LOG_NAME, MAX_LOG_BYTES, ErrorReporter, install, log_path
 
@@ -35,8 +34,18 @@ def _raise(exc):
 
 
 def test_the_log_lives_in_the_per_user_data_folder():
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
-    assert log_path() == Path(folder) / "digitlab.log"
+    from app.training_storage import app_data_dir
+
+    assert log_path() == app_data_dir() / "digitlab.log"
+
+
+def test_the_data_folder_can_be_redirected_so_self_tests_never_touch_the_users(
+        tmp_path, monkeypatch):
+    from app.training_storage import DATA_DIR_ENV, app_data_dir
+
+    monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "elsewhere"))
+    assert app_data_dir() == tmp_path / "elsewhere" and app_data_dir().is_dir()
+    assert log_path() == tmp_path / "elsewhere" / "digitlab.log"
 
 
 def test_an_unexpected_error_is_logged_and_shown_in_a_dialog_that_does_not_block(qtbot, reporter):

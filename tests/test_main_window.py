@@ -142,6 +142,18 @@ def test_the_model_tab_counts_the_real_parameters(window):
     assert "34,826" not in " ".join(texts)
 
 
+def test_the_model_tab_puts_the_pen_drawn_accuracy_beside_mnist(window):
+    from app.model_tab import load_pen_accuracy
+
+    pen = load_pen_accuracy()
+    assert set(pen) == {"cnn", "dense"}
+    rows = {window.model_tab.compare.item(r, 0).text(): r
+            for r in range(window.model_tab.compare.rowCount())}
+    row = next(r for label, r in rows.items() if label.startswith("Pen-drawn digits"))
+    cnn = window.model_tab.compare.item(row, 1).text()
+    assert cnn == f"{pen['cnn'][0]:.2%}" and float(cnn.rstrip("%")) > 95
+
+
 def test_a_model_swapped_live_is_used_for_the_next_answer(qtbot, window):
     import keras
 
