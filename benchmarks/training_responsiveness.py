@@ -13,7 +13,7 @@ from it; the JSON records the load average either way.
 The last line printed is JSON: max_stall_ms, p95_stall_ms, throughput_ratio (ours / plain),
 ours_samples_per_s, fit_samples_per_s.
 
-    python benchmarks/training_responsiveness.py [--batches 120] [--warmup 20] [--rounds 2]
+    python benchmarks/training_responsiveness.py [--batches 120] [--warmup 20] [--rounds 5]
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=120)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv)
