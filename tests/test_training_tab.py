@@ -9,7 +9,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QStandardPaths
 
 from app.training_tab import TrainingTab, format_duration
 
@@ -26,13 +25,6 @@ class LiveStub:
 
     def set_model(self, name, model):
         self.calls.append((name, model))
-
-
-@pytest.fixture(autouse=True)
-def _user_folder_is_a_test_folder():
-    QStandardPaths.setTestModeEnabled(True)
-    yield
-    QStandardPaths.setTestModeEnabled(False)
 
 
 @pytest.fixture
