@@ -54,10 +54,13 @@ class FineTuneRecipe:
         return asdict(self)
 
     def personal_per_epoch(self, mnist_count: int) -> int:
+        """Personal samples drawn (with repeats, distorted) into each epoch beside ``mnist_count``
+        MNIST digits, so they make ``personal_share`` (capped at 0.9) of the epoch."""
         share = min(max(self.personal_share, 0.0), 0.9)
         return int(round(mnist_count * share / (1.0 - share)))
 
     def steps_per_epoch(self, mnist_count: int) -> int:
+        """Batches in one epoch of ``mnist_count`` MNIST digits plus the personal ones (>= 1)."""
         total = mnist_count + self.personal_per_epoch(mnist_count)
         return max(1, math.ceil(total / self.batch_size))
 
