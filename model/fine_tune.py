@@ -18,7 +18,13 @@ import keras
 import numpy as np
 
 from model.augment import AugmentConfig, distort
-from model.training import Progress, _ProgressCallback, evaluate
+from model.training import (
+    Progress,
+    _extend_history,
+    _ProgressCallback,
+    _run_result,
+    evaluate,
+)
 
 LIGHT_AUGMENT = AugmentConfig(probability=0.75, rotation_deg=8.0, shear=0.15, aspect=0.12,
                               elastic_px=0.8, thickness=0.5)
@@ -164,14 +170,7 @@ def fine_tune(
         xe, ye = _epoch_set(mx, my, px, py, recipe, epoch)
         result = model.fit(xe, ye, batch_size=recipe.batch_size, epochs=epoch + 1,
                            initial_epoch=epoch, shuffle=False, callbacks=[callback], verbose=0)
-        for k, vals in result.history.items():
-            history.setdefault(k, []).extend(float(v) for v in vals)
+        _extend_history(history, result.history)
         if model.stop_training:
             break
-    return {
-        "history": history,
-        "stopped": callback.stopped,
-        "nan": callback.nan,
-        "seconds": time.perf_counter() - start,
-        "epochs_run": len(history.get("loss", [])),
-    }
+    return _run_result(history, callback, start)
