@@ -287,8 +287,7 @@ class CustomDataPanel(QGroupBox):
     def _on_job_ended(self) -> None:
         holder, self._job = self._job, None
         if holder is not None:
-            holder.thread.wait()
-            holder.deleteLater()
+            holder.dispose()
         if self._reload_after:
             self._reload_after = False
             self._reload()

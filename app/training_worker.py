@@ -425,6 +425,11 @@ class WorkerThread(QObject):
     def is_running(self) -> bool:
         return self.thread.isRunning()
 
+    def dispose(self) -> None:
+        """Once ``ended`` was emitted: join the finished thread and delete this holder later."""
+        self.thread.wait()
+        self.deleteLater()
+
     def stop(self, timeout_ms: int = 30000) -> bool:
         """Cancel the work, quit the thread and wait for it; True if it ended in time."""
         cancel = getattr(self.worker, "cancel", None)
