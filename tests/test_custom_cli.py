@@ -96,7 +96,7 @@ def test_a_model_trained_at_another_size_reads_that_size(tmp_path, family_images
     assert code == 2 and "--image-size 36" in err and err.count("\n") == 1
 
 
-def test_evaluating_your_classes_needs_a_model_of_them(tmp_path, family_images):
+def test_evaluating_your_classes_needs_a_model_of_them(family_images):
     code, _, err = run_cli(["evaluate", "--data", str(family_images)])
     assert code == 2 and "give --model FILE.keras" in err and err.count("\n") == 1
 
