@@ -18,6 +18,7 @@ import keras
 import numpy as np
 
 from model.augment import AugmentConfig, distort
+from model.preprocess import as_model_batch
 from model.training import (
     Progress,
     _extend_history,
@@ -106,8 +107,7 @@ def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
     empty."""
     if len(x) == 0:
         return float("nan")
-    inputs = np.asarray(x, np.float32)[..., None]
-    return float(evaluate(model, inputs, np.asarray(y, np.int64))["accuracy"])
+    return float(evaluate(model, as_model_batch(x), np.asarray(y, np.int64))["accuracy"])
 
 
 def _epoch_set(mnist_x: np.ndarray, mnist_y: np.ndarray, personal_x: np.ndarray,
