@@ -16,6 +16,17 @@ def shared_core():
     return InferenceCore()
 
 
+class LiveStub:
+    """Stands in for the main window's LiveModels: records ``set_model`` calls (it has
+    nothing else, so a tab takes its digit-model paths)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def set_model(self, name, model):
+        self.calls.append((name, model))
+
+
 WINDOW_TIMEOUT_MS = 60_000
 """How long a test waits for the window's models to load."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from gui_support import open_window
+from gui_support import LiveStub, open_window
 import numpy as np
 import pytest
 
@@ -125,14 +125,6 @@ def test_an_unreadable_personal_file_leaves_the_app_working_and_says_why(qtbot, 
 
 
 # --------------------------------------------------------------------------- fine-tuning
-
-
-class LiveStub:
-    def __init__(self):
-        self.calls = []
-
-    def set_model(self, name, model):
-        self.calls.append((name, model))
 
 
 @pytest.fixture

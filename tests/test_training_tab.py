@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from gui_support import LiveStub
 import numpy as np
 import pytest
 
@@ -15,16 +16,6 @@ from app.training_tab import TrainingTab, format_duration
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"architecture": "dense", "epochs": 1, "batch_size": 64, "train_size": 256,
         "augment": False, "learning_rate": 2e-3, "seed": 0}
-
-
-class LiveStub:
-    """Stands in for the main window's LiveModels."""
-
-    def __init__(self):
-        self.calls = []
-
-    def set_model(self, name, model):
-        self.calls.append((name, model))
 
 
 @pytest.fixture
