@@ -56,8 +56,8 @@ def test_numpy_files_are_read_without_unpickling_in_model():
     unsafe = []
     for path in sorted(MODEL.glob("*.py")):
         for call in _calls(path, "load"):
-            if isinstance(call.func.value, ast.Name) and call.func.value.id in ("np", "numpy"):
-                if not any(k.arg == "allow_pickle" and isinstance(k.value, ast.Constant)
-                           and k.value.value is False for k in call.keywords):
-                    unsafe.append(f"{path.name}:{call.lineno}")
+            numpy = isinstance(call.func.value, ast.Name) and call.func.value.id in ("np", "numpy")
+            if numpy and not any(k.arg == "allow_pickle" and isinstance(k.value, ast.Constant)
+                                 and k.value.value is False for k in call.keywords):
+                unsafe.append(f"{path.name}:{call.lineno}")
     assert unsafe == []

@@ -4,9 +4,9 @@ import json
 import subprocess
 import sys
 
-from cli_support import run_cli
 import numpy as np
 import pytest
+from cli_support import run_cli
 from PIL import Image
 
 from model.inference import InferenceCore

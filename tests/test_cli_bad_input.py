@@ -8,10 +8,10 @@ import subprocess
 import sys
 import zipfile
 
-from cli_support import run_cli
 import keras
 import numpy as np
 import pytest
+from cli_support import run_cli
 
 from model.resources import bundled_model_path
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from cli_support import run_cli
 import numpy as np
 import pytest
+from cli_support import run_cli
 
 from model.architectures import build
 from model.model_files import load_model, read_class_names, save_model

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from gui_support import WINDOW_TIMEOUT_MS, open_window
 
 NAMES = ("cat", "dog", "a_rather_long_class_name")

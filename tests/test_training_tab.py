@@ -7,9 +7,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from gui_support import LiveStub
 import numpy as np
 import pytest
+from gui_support import LiveStub
 
 from app.training_tab import TrainingTab, format_duration
 
