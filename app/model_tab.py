@@ -145,7 +145,7 @@ class ModelTab(QWidget):
 
     def set_models(self, infos: dict[str, ModelInfo]) -> None:
         self.infos.update(infos)
-        for name, info in infos.items():
+        for info in infos.values():
             self._fill_summary(info)
         self._fill_comparison()
 

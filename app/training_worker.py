@@ -243,7 +243,7 @@ class TrainingWorker(QObject):
             self._on_batch(event)
             self._wait_while_paused()
         elif kind == "epoch":
-            self._flush(event, force=True)
+            self._flush(event)
             self.epoch_ended.emit({"epoch": event["epoch"], "epochs": event["epochs"],
                                    "logs": dict(event["logs"])})
         elif kind == "prepare":
@@ -267,7 +267,7 @@ class TrainingWorker(QObject):
         if now - self._last_emit >= self._throttle_s or last_of_epoch:
             self._flush(event, now=now)
 
-    def _flush(self, event: dict, now: float | None = None, force: bool = False) -> None:
+    def _flush(self, event: dict, now: float | None = None) -> None:
         if not self._pending:
             return
         now = time.perf_counter() if now is None else now
