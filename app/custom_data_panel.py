@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.evaluation_view import digit_pixmap
+from app.evaluation_view import digit_pixmap, icon_grid
 from app.training_worker import WorkerThread
 from model.custom_dataset import (
     DEFAULT_SIZE,
@@ -162,12 +162,7 @@ class CustomDataPanel(QGroupBox):
         split_row.addWidget(self.test_share)
         options.addRow("Pictures", split_row)
 
-        self.classes = QListWidget()
-        self.classes.setViewMode(QListView.ViewMode.IconMode)
-        self.classes.setIconSize(QSize(ICON_PX, ICON_PX))
-        self.classes.setGridSize(QSize(ICON_PX + 42, ICON_PX + 36))
-        self.classes.setResizeMode(QListView.ResizeMode.Adjust)
-        self.classes.setMovement(QListView.Movement.Static)
+        self.classes = icon_grid(ICON_PX, ICON_PX + 42, ICON_PX + 36)
         self.classes.setSelectionMode(QListWidget.SelectionMode.NoSelection)
         self.classes.setWrapping(False)  # one row, scrolled sideways: the column stays short
         self.classes.setFlow(QListView.Flow.LeftToRight)
@@ -292,8 +287,7 @@ class CustomDataPanel(QGroupBox):
     def _on_job_ended(self) -> None:
         holder, self._job = self._job, None
         if holder is not None:
-            holder.thread.wait()
-            holder.deleteLater()
+            holder.dispose()
         if self._reload_after:
             self._reload_after = False
             self._reload()

@@ -11,12 +11,9 @@ held-out split, saved with its class names and loaded back, then shown live in t
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop
-from PySide6.QtWidgets import QApplication
 
 from app.selftest import check, draw_digit
 
@@ -26,30 +23,22 @@ MIN_ACCURACY = 0.6
 
 
 def _train(data, timeout_s: float = 180.0):
-    from app.training_worker import TrainingWorker, WorkerThread
+    from app.training_selftest import run_to_end
+    from app.training_worker import TrainingWorker
     from model.training import Recipe
 
     recipe = Recipe(epochs=15, batch_size=16, learning_rate=2e-3, augment=False, seed=0)
     worker = TrainingWorker("cnn", recipe, data=data, validate=False, evaluate_after=True,
                             throttle_s=0.2)
-    got: dict = {}
-    worker.finished.connect(lambda outcome: got.setdefault("outcome", outcome))
-    worker.failed.connect(lambda message: got.setdefault("error", message))
-    holder = WorkerThread(worker)
-    holder.start()
-    deadline = time.perf_counter() + timeout_s
-    while holder.is_running() and time.perf_counter() < deadline:
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        holder.thread.wait(10)
-    holder.stop(30_000)
-    QApplication.processEvents()
-    return got.get("outcome"), got.get("error", "")
+    watcher = run_to_end(worker, timeout_s)
+    return watcher.outcome, watcher.error
 
 
 @check("custom_dataset", order=60)
 def check_custom_dataset(ctx) -> tuple[bool, str]:
     """Render, read, train, evaluate, save/load and show live a model of four families."""
     from model.custom_dataset import load_folder
+    from model.data import to_model_input
     from model.model_files import load_model, read_class_names, save_model
     from model.synthetic_binaries import build_image_dataset, write_families
 
@@ -70,7 +59,7 @@ def check_custom_dataset(ctx) -> tuple[bool, str]:
         path = root / "families.keras"
         save_model(outcome.model, path, class_names=names)
         loaded = load_model(path, num_classes=len(names), input_shape=None)
-        probe = data.x_test[:8].astype(np.float32)[..., None] / 255.0
+        probe = to_model_input(data.x_test[:8])
         same = np.allclose(np.asarray(outcome.model(probe)), np.asarray(loaded(probe)), atol=1e-5)
         if read_class_names(path) != names or not same:
             return False, "the saved model lost its class names or answers differently"

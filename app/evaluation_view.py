@@ -34,6 +34,18 @@ def digit_pixmap(image: np.ndarray, px: int = ICON_PX) -> QPixmap:
                                             Qt.TransformationMode.FastTransformation)
 
 
+def icon_grid(icon_px: int, cell_width: int, cell_height: int) -> QListWidget:
+    """A list shown as a grid of ``icon_px``-square pictures, one per ``cell_width`` x
+    ``cell_height`` px cell, re-flowed when resized; items cannot be dragged about."""
+    grid = QListWidget()
+    grid.setViewMode(QListView.ViewMode.IconMode)
+    grid.setIconSize(QSize(icon_px, icon_px))
+    grid.setGridSize(QSize(cell_width, cell_height))
+    grid.setResizeMode(QListView.ResizeMode.Adjust)
+    grid.setMovement(QListView.Movement.Static)
+    return grid
+
+
 def cell_colour(count: int, row_total: int, diagonal: bool) -> QColor:
     """Green shades on the diagonal, red off it, stronger for a larger share of the row."""
     share = count / row_total if row_total else 0.0
@@ -84,12 +96,7 @@ class EvaluationView(QWidget):
         self.show_wrong.setToolTip("Show every misclassified test digit, most confident first")
         self.show_wrong.clicked.connect(self.show_misclassified)
         self.show_wrong.setEnabled(False)
-        self.gallery = QListWidget()
-        self.gallery.setViewMode(QListView.ViewMode.IconMode)
-        self.gallery.setIconSize(QSize(ICON_PX, ICON_PX))
-        self.gallery.setGridSize(QSize(ICON_PX + 44, ICON_PX + 34))
-        self.gallery.setResizeMode(QListView.ResizeMode.Adjust)
-        self.gallery.setMovement(QListView.Movement.Static)
+        self.gallery = icon_grid(ICON_PX, ICON_PX + 44, ICON_PX + 34)
         self.gallery.setUniformItemSizes(True)
         self.gallery.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.gallery.setMinimumWidth(300)

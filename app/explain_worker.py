@@ -18,6 +18,7 @@ import traceback
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
+from model.data import to_model_input
 from model.preprocess import Preprocessed, Stroke, rasterize, strokes_to_input
 
 RAW_SIDE = 84
@@ -319,7 +320,7 @@ class ExplainWorker(QObject):
 
             def outputs(batch):
                 self._serve_pending()  # keep explaining the drawing between batches
-                outs = extractor(batch[..., None].astype(np.float32) / 255.0, training=False)
+                outs = extractor(to_model_input(batch), training=False)
                 outs = outs if isinstance(outs, (list, tuple)) else [outs]
                 return {n: np.asarray(o) for n, o in zip(layers, outs)}
 

@@ -18,6 +18,7 @@ import numpy as np
 from PySide6.QtCore import Signal
 
 from app.training_worker import TrainingWorker, mnist, mnist_test_inputs
+from model.data import to_model_input
 from model.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
 from model.personal_data import Sample, labels_of, model_inputs
 from model.training import TrainingStopped, evaluate
@@ -104,7 +105,7 @@ class FineTuneWorker(TrainingWorker):
         if self._data is None:
             test_x, test_y = mnist_test_inputs(), data.y_test.astype(np.int64)
         else:
-            test_x = data.x_test.astype(np.float32)[..., None] / 255.0
+            test_x = to_model_input(data.x_test)
             test_y = data.y_test.astype(np.int64)
         if self._test_size is not None:
             test_x, test_y = test_x[: self._test_size], test_y[: self._test_size]

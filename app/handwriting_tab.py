@@ -13,16 +13,14 @@ import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QImage, QKeySequence, QPixmap
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QListView,
-    QListWidget,
     QListWidgetItem,
     QMenu,
     QPushButton,
@@ -31,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.evaluation_view import digit_pixmap, icon_grid
 from app.personal_samples import PersonalSamples
 from app.views import model_title
 from model.personal_data import PersonalDataError, Sample, model_inputs
@@ -44,14 +43,6 @@ _EMPTY_TEXT = ("No samples yet. On the Draw tab, when a model reads your digit w
 _STYLE = {"ok": "color: #1f6e3a;", "error": "color: #a61b1b;", "info": "color: #55606e;"}
 ALL, MISREAD = -1, -2
 """Filter choices besides a digit: every sample, samples some live model misreads."""
-
-
-def thumbnail(image: np.ndarray) -> QPixmap:
-    """A ``THUMB``-px pixmap of a uint8 ``(28, 28)`` white-on-black input."""
-    data = np.ascontiguousarray(image, np.uint8)
-    qimage = QImage(data.data, 28, 28, 28, QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(qimage.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.FastTransformation))
 
 
 class HandwritingTab(QWidget):
@@ -135,12 +126,7 @@ class HandwritingTab(QWidget):
         bar.addWidget(self.import_button)
         bar.addWidget(self.export_button)
 
-        self.grid = QListWidget()
-        self.grid.setViewMode(QListView.ViewMode.IconMode)
-        self.grid.setIconSize(QSize(THUMB, THUMB))
-        self.grid.setGridSize(QSize(THUMB + 64, THUMB + 40))
-        self.grid.setResizeMode(QListView.ResizeMode.Adjust)
-        self.grid.setMovement(QListView.Movement.Static)
+        self.grid = icon_grid(THUMB, THUMB + 64, THUMB + 40)
         self.grid.setUniformItemSizes(True)
         self.grid.setWordWrap(True)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
@@ -187,7 +173,7 @@ class HandwritingTab(QWidget):
         selected = {i.data(Qt.ItemDataRole.UserRole) for i in self.grid.selectedItems()}
         self.grid.clear()
         for index, sample in enumerate(samples):
-            item = QListWidgetItem(QIcon(thumbnail(sample.image)), str(sample.label))
+            item = QListWidgetItem(QIcon(digit_pixmap(sample.image, THUMB)), str(sample.label))
             item.setData(Qt.ItemDataRole.UserRole, index)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.grid.addItem(item)

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.live_models import ModelInfo
 from app.views import MODEL_COLOURS, model_title
+from model.at_scale import read_pen_dev
 from model.resources import METRICS_PATH, PEN_DEV_PATH
 
 SEED_CLAIMS = {"cnn": 0.992, "dense": 0.978}
@@ -94,13 +95,7 @@ def _percent(value, digits: int = 2) -> str:
 def load_pen_accuracy(path=PEN_DEV_PATH) -> dict[str, tuple[float, int]]:
     """Model name -> (accuracy 0..1, digits) on the pen-drawn dev set, from ``pen_dev.json``
     (written by ``benchmarks/pen_digits.py --write-counts``); empty when missing or bad."""
-    try:
-        with open(path, encoding="utf-8") as f:
-            models = json.load(f)["models"]
-        return {name: (1 - int(c["errors"]) / int(c["total"]), int(c["total"]))
-                for name, c in models.items() if int(c["total"]) > 0}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    return {name: (1 - m.rate, m.total) for name, m in read_pen_dev(path).items()}
 
 
 class ModelTab(QWidget):
@@ -150,7 +145,7 @@ class ModelTab(QWidget):
 
     def set_models(self, infos: dict[str, ModelInfo]) -> None:
         self.infos.update(infos)
-        for name, info in infos.items():
+        for info in infos.values():
             self._fill_summary(info)
         self._fill_comparison()
 

@@ -11,12 +11,9 @@ checks the before/after figures and that nothing live changed.
 from __future__ import annotations
 
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop
-from PySide6.QtWidgets import QApplication
 
 from app.selftest import ANSWER_TIMEOUT_S, DIGIT_PATHS, Context, check, draw_digit, path_points
 
@@ -25,24 +22,14 @@ SELFTEST_RECIPE = dict(epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=2
 
 def _fine_tune_briefly(samples, timeout_s: float = 120.0):
     from app.fine_tune_worker import FineTuneWorker
-    from app.training_worker import WorkerThread
+    from app.training_selftest import run_to_end
     from model.fine_tune import FineTuneRecipe
     from model.resources import bundled_model_path
 
     worker = FineTuneWorker("dense", bundled_model_path("dense"), list(samples),
                             FineTuneRecipe(**SELFTEST_RECIPE), test_size=500, throttle_s=0.0)
-    got = {}
-    worker.finished.connect(lambda outcome: got.setdefault("outcome", outcome))
-    worker.failed.connect(lambda message: got.setdefault("error", message))
-    holder = WorkerThread(worker)
-    holder.start()
-    deadline = time.perf_counter() + timeout_s
-    while holder.is_running() and time.perf_counter() < deadline:
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        holder.thread.wait(10)
-    holder.stop(30_000)
-    QApplication.processEvents()
-    return got.get("outcome"), got.get("error", "")
+    watcher = run_to_end(worker, timeout_s)
+    return watcher.outcome, watcher.error
 
 
 @check("teach", order=60)

@@ -54,14 +54,13 @@ class _Watcher(QObject):
         self.error = message
 
 
-def _run(recipe: Recipe, architecture: str = "dense", timeout_s: float = 120.0,
-         cancel_at_step: int | None = None) -> _Watcher:
-    worker = TrainingWorker(architecture, recipe, validate=False, evaluate_after=False,
-                            throttle_s=0.0)
+def run_to_end(worker: TrainingWorker, timeout_s: float = 120.0,
+               cancel_at_step: int | None = None) -> _Watcher:
+    """Run ``worker`` (a :class:`TrainingWorker` or subclass) in its thread, spinning the Qt
+    event loop until it ends or ``timeout_s`` passes; then join the thread and deliver the
+    queued signals. The watcher holds the steps seen, the ``outcome`` or the ``error``."""
     watcher = _Watcher(worker, cancel_at_step)
     holder = WorkerThread(worker)
-    loop = QEventLoop()
-    holder.ended.connect(loop.quit)
     holder.start()
     deadline = time.perf_counter() + timeout_s
     while holder.is_running() and time.perf_counter() < deadline:
@@ -70,6 +69,13 @@ def _run(recipe: Recipe, architecture: str = "dense", timeout_s: float = 120.0,
     holder.stop(30_000)
     QApplication.processEvents()  # deliver the queued finished/failed signals
     return watcher
+
+
+def _run(recipe: Recipe, architecture: str = "dense", cancel_at_step: int | None = None
+         ) -> _Watcher:
+    worker = TrainingWorker(architecture, recipe, validate=False, evaluate_after=False,
+                            throttle_s=0.0)
+    return run_to_end(worker, cancel_at_step=cancel_at_step)
 
 
 def check_train(live_models=None) -> bool:

@@ -536,8 +536,7 @@ class TrainingTab(QWidget):
         holder = self._training
         self._training = None
         if holder is not None:
-            holder.thread.wait()
-            holder.deleteLater()
+            holder.dispose()
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
         self.pause_button.setText("Pause")
@@ -667,8 +666,7 @@ class TrainingTab(QWidget):
         self._evaluation = None
         self._evaluating_key = None
         if holder is not None:
-            holder.thread.wait()
-            holder.deleteLater()
+            holder.dispose()
         self._update_controls()
 
     def _matching_dataset(self, entry: ModelEntry):

@@ -84,39 +84,38 @@ class EvaluationReport:
         return hits[np.argsort(-self.confidence[hits], kind="stable")]
 
 
-def evaluate_on_mnist(model) -> EvaluationReport:
-    """Evaluate ``model`` on the 10,000 MNIST test images (call from the thread that owns it)."""
-    start = time.perf_counter()
-    data = mnist()
-    labels = data.y_test.astype(np.int64)
-    result = evaluate(model, mnist_test_inputs(), labels, NUM_CLASSES)
+def _report(start: float, model, x: np.ndarray, labels: np.ndarray, images: np.ndarray,
+            num_classes: int, **details) -> EvaluationReport:
+    """Evaluate ``model`` on float32 inputs ``x`` with int64 ``labels``; ``images`` are the
+    uint8 pictures to show, ``details`` the report's class names and data label, ``start``
+    the ``perf_counter`` the report's seconds count from."""
+    result = evaluate(model, x, labels, num_classes)
     return EvaluationReport(
         accuracy=result["accuracy"],
         confusion=np.asarray(result["confusion"], np.int64),
         predictions=np.asarray(result["predictions"], np.int64),
         confidence=np.asarray(result["confidence"], np.float32),
         labels=labels,
-        images=data.x_test,
+        images=images,
         seconds=time.perf_counter() - start,
+        **details,
     )
+
+
+def evaluate_on_mnist(model) -> EvaluationReport:
+    """Evaluate ``model`` on the 10,000 MNIST test images (call from the thread that owns it)."""
+    start = time.perf_counter()
+    data = mnist()
+    return _report(start, model, mnist_test_inputs(), data.y_test.astype(np.int64), data.x_test,
+                   NUM_CLASSES)
 
 
 def evaluate_on_dataset(model, data) -> EvaluationReport:
     """Evaluate ``model`` on the test split of a :class:`model.custom_dataset.CustomDataset`."""
     start = time.perf_counter()
-    labels = data.y_test.astype(np.int64)
-    result = evaluate(model, to_model_input(data.x_test), labels, data.num_classes)
-    return EvaluationReport(
-        accuracy=result["accuracy"],
-        confusion=np.asarray(result["confusion"], np.int64),
-        predictions=np.asarray(result["predictions"], np.int64),
-        confidence=np.asarray(result["confidence"], np.float32),
-        labels=labels,
-        images=data.x_test,
-        seconds=time.perf_counter() - start,
-        class_names=tuple(data.class_names),
-        data_label="test pictures",
-    )
+    return _report(start, model, to_model_input(data.x_test), data.y_test.astype(np.int64),
+                   data.x_test, data.num_classes, class_names=tuple(data.class_names),
+                   data_label="test pictures")
 
 
 def is_custom(data) -> bool:
@@ -244,7 +243,7 @@ class TrainingWorker(QObject):
             self._on_batch(event)
             self._wait_while_paused()
         elif kind == "epoch":
-            self._flush(event, force=True)
+            self._flush(event)
             self.epoch_ended.emit({"epoch": event["epoch"], "epochs": event["epochs"],
                                    "logs": dict(event["logs"])})
         elif kind == "prepare":
@@ -268,7 +267,7 @@ class TrainingWorker(QObject):
         if now - self._last_emit >= self._throttle_s or last_of_epoch:
             self._flush(event, now=now)
 
-    def _flush(self, event: dict, now: float | None = None, force: bool = False) -> None:
+    def _flush(self, event: dict, now: float | None = None) -> None:
         if not self._pending:
             return
         now = time.perf_counter() if now is None else now
@@ -425,6 +424,11 @@ class WorkerThread(QObject):
 
     def is_running(self) -> bool:
         return self.thread.isRunning()
+
+    def dispose(self) -> None:
+        """Once ``ended`` was emitted: join the finished thread and delete this holder later."""
+        self.thread.wait()
+        self.deleteLater()
 
     def stop(self, timeout_ms: int = 30000) -> bool:
         """Cancel the work, quit the thread and wait for it; True if it ended in time."""

@@ -152,12 +152,19 @@ def measured_from_metrics(path: str | Path) -> dict[str, dict[str, Measured]]:
             sets["mnist-test"] = mnist
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         pass
-    try:
-        pen = json.loads((path.parent / "pen_dev.json").read_text("utf-8"))
-        dev = {name: Measured(int(e["errors"]), int(e["total"]))
-               for name, e in pen["models"].items()}
-        if dev:
-            sets["pen-dev"] = dev
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        pass
+    dev = read_pen_dev(path.parent / "pen_dev.json")
+    if dev:
+        sets["pen-dev"] = dev
     return sets
+
+
+def read_pen_dev(path: str | Path) -> dict[str, Measured]:
+    """Model name -> errors counted on the pen-drawn dev set, from a ``pen_dev.json`` of the
+    form ``{"models": {model: {"errors": e, "total": n}}}`` (written by
+    ``benchmarks/pen_digits.py --write-counts``); empty when missing or malformed."""
+    try:
+        pen = json.loads(Path(path).read_text("utf-8"))
+        return {name: Measured(int(e["errors"]), int(e["total"]))
+                for name, e in pen["models"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}

@@ -249,7 +249,7 @@ def load_folder(folder: str | Path, size: int = DEFAULT_SIZE, test_share: float 
         raise CustomDatasetError("; ".join(problems))
     images, labels, skipped = [], [], []
     total, done = scan.total, 0
-    for label, (name, files) in enumerate(scan.classes.items()):
+    for label, files in enumerate(scan.classes.values()):
         for path in files:
             if should_stop is not None and should_stop():
                 raise InterruptedError("reading the folder was cancelled")

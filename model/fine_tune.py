@@ -18,7 +18,14 @@ import keras
 import numpy as np
 
 from model.augment import AugmentConfig, distort
-from model.training import Progress, _ProgressCallback, evaluate
+from model.preprocess import as_model_batch
+from model.training import (
+    Progress,
+    _extend_history,
+    _ProgressCallback,
+    _run_result,
+    evaluate,
+)
 
 LIGHT_AUGMENT = AugmentConfig(probability=0.75, rotation_deg=8.0, shear=0.15, aspect=0.12,
                               elastic_px=0.8, thickness=0.5)
@@ -54,10 +61,13 @@ class FineTuneRecipe:
         return asdict(self)
 
     def personal_per_epoch(self, mnist_count: int) -> int:
+        """Personal samples drawn (with repeats, distorted) into each epoch beside ``mnist_count``
+        MNIST digits, so they make ``personal_share`` (capped at 0.9) of the epoch."""
         share = min(max(self.personal_share, 0.0), 0.9)
         return int(round(mnist_count * share / (1.0 - share)))
 
     def steps_per_epoch(self, mnist_count: int) -> int:
+        """Batches in one epoch of ``mnist_count`` MNIST digits plus the personal ones (>= 1)."""
         total = mnist_count + self.personal_per_epoch(mnist_count)
         return max(1, math.ceil(total / self.batch_size))
 
@@ -97,8 +107,7 @@ def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
     empty."""
     if len(x) == 0:
         return float("nan")
-    inputs = np.asarray(x, np.float32)[..., None]
-    return float(evaluate(model, inputs, np.asarray(y, np.int64))["accuracy"])
+    return float(evaluate(model, as_model_batch(x), np.asarray(y, np.int64))["accuracy"])
 
 
 def _epoch_set(mnist_x: np.ndarray, mnist_y: np.ndarray, personal_x: np.ndarray,
@@ -161,14 +170,7 @@ def fine_tune(
         xe, ye = _epoch_set(mx, my, px, py, recipe, epoch)
         result = model.fit(xe, ye, batch_size=recipe.batch_size, epochs=epoch + 1,
                            initial_epoch=epoch, shuffle=False, callbacks=[callback], verbose=0)
-        for k, vals in result.history.items():
-            history.setdefault(k, []).extend(float(v) for v in vals)
+        _extend_history(history, result.history)
         if model.stop_training:
             break
-    return {
-        "history": history,
-        "stopped": callback.stopped,
-        "nan": callback.nan,
-        "seconds": time.perf_counter() - start,
-        "epochs_run": len(history.get("loss", [])),
-    }
+    return _run_result(history, callback, start)

@@ -48,11 +48,6 @@ class FieldRow:
         left = int(self.start + col * self.jump)
         return (top, left, min(self.size, INPUT_SIDE - top), min(self.size, INPUT_SIDE - left))
 
-    def unit_centre(self, index: float) -> float:
-        """Input coordinate (pixel edges, so pixel ``r`` spans ``[r, r+1)``) of the centre of
-        unit ``index``'s field along one axis."""
-        return self.start + index * self.jump + self.size / 2.0
-
 
 def _pair(value) -> int:
     if isinstance(value, (tuple, list)):

@@ -175,9 +175,11 @@ class _ModelExplainer:
         return grad
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """float32 ``(n, classes)`` for float32 ``(n, 28, 28[, 1])`` inputs in 0..1."""
         return self._probs(as_model_batch(batch)).numpy()
 
     def gradcam(self, image: np.ndarray, target: int) -> GradCam:
+        """Grad-CAM on ``conv2`` of class ``target`` for one float32 ``(28, 28[, 1])`` input."""
         if self._grad is None:
             raise ValueError("this model has no conv2 layer for Grad-CAM")
         maps, grads = self._grad(as_model_batch(image), tf.constant(int(target), tf.int32))
@@ -203,6 +205,7 @@ class Explainer:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """The models' names, in the order given."""
         return tuple(self._models)
 
     def model(self, name: str) -> keras.Model:
@@ -210,9 +213,11 @@ class Explainer:
         return self._models[name].model
 
     def set_model(self, name: str, model: keras.Model) -> None:
+        """Explain ``name`` with a copy of ``model`` from now on (added if new)."""
         self._models[name] = _ModelExplainer(model)
 
     def has_gradcam(self, name: str) -> bool:
+        """True when the model has a ``conv2`` layer to compute Grad-CAM on."""
         return self._models[name].gradcam_layer is not None
 
     def probabilities(self, name: str, batch: np.ndarray) -> np.ndarray:

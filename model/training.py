@@ -262,12 +262,24 @@ def train(
             callbacks=[callback],  # our callback stops on NaN; Keras's TerminateOnNaN prints
             verbose=0,
         )
-        for k, vals in result.history.items():
-            history.setdefault(k, []).extend(float(v) for v in vals)
+        _extend_history(history, result.history)
         if model.stop_training:
             break
     if distill:
         model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    return _run_result(history, callback, start)
+
+
+def _extend_history(history: dict[str, list[float]], logs: dict) -> None:
+    """Append one ``fit`` call's per-epoch logs to the run's ``history``."""
+    for k, vals in logs.items():
+        history.setdefault(k, []).extend(float(v) for v in vals)
+
+
+def _run_result(history: dict[str, list[float]], callback: _ProgressCallback,
+                start: float) -> dict:
+    """What a run returns: ``history``, ``stopped``, ``nan``, ``seconds`` since the
+    ``perf_counter`` ``start``, ``epochs_run``."""
     return {
         "history": history,
         "stopped": callback.stopped,

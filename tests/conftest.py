@@ -1,4 +1,4 @@
-"""Shared test set-up: Qt offscreen, TensorFlow quiet, and no network."""
+"""Shared test set-up: Qt offscreen, TensorFlow quiet, no network, and a test data folder."""
 
 import os
 import socket
@@ -23,3 +23,23 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_data_folder_is_a_test_folder(tmp_path_factory):
+    """Nothing a test does reaches the user's real data folder: ``DIGITLAB_DATA_DIR`` points
+    at a fresh folder for the session (settings, saved models, the personal samples, the
+    Explain tab's cache; subprocesses inherit it), and ``QStandardPaths`` is in test mode."""
+    from PySide6.QtCore import QStandardPaths
+
+    from app.training_storage import DATA_DIR_ENV
+
+    previous = os.environ.get(DATA_DIR_ENV)
+    os.environ[DATA_DIR_ENV] = str(tmp_path_factory.mktemp("user-data"))
+    QStandardPaths.setTestModeEnabled(True)
+    yield
+    QStandardPaths.setTestModeEnabled(False)
+    if previous is None:
+        os.environ.pop(DATA_DIR_ENV, None)
+    else:
+        os.environ[DATA_DIR_ENV] = previous

@@ -16,21 +16,32 @@ def shared_core():
     return InferenceCore()
 
 
+class LiveStub:
+    """Stands in for the main window's LiveModels: records ``set_model`` calls (it has
+    nothing else, so a tab takes its digit-model paths)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def set_model(self, name, model):
+        self.calls.append((name, model))
+
+
 WINDOW_TIMEOUT_MS = 60_000
 """How long a test waits for the window's models to load."""
 
 
-def open_window(qtbot):
+def open_window(qtbot, **options):
     """A shown :class:`MainWindow` (no training tab) on :func:`shared_core`, models ready.
 
-    A generator for a fixture: yields the window, then closes it and checks that its
-    inference thread was joined.
+    ``options`` go to :class:`MainWindow` (e.g. ``personal_samples=``). A generator for a
+    fixture: yields the window, then closes it and checks that its inference thread was joined.
     """
     from app.live_models import LiveModels
     from app.main_window import MainWindow
 
     core = shared_core()
-    win = MainWindow(LiveModels(core_factory=lambda: core), with_training=False)
+    win = MainWindow(LiveModels(core_factory=lambda: core), with_training=False, **options)
     qtbot.addWidget(win)
     with qtbot.waitSignal(win.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
         win.show()

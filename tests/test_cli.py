@@ -1,29 +1,19 @@
 """The command line: one JSON line per input, the canvas's own pipeline, clear errors, exit codes."""
 
-import io
 import json
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from cli_support import run_cli
 from PIL import Image
 
-from app.cli import build_parser
-from model.commands import run
 from model.inference import InferenceCore
 from model.preprocess import strokes_to_input
 
 SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}
 ONE = {"strokes": [[[140, 40], [140, 240]]], "canvas": [280, 280], "label": 1}
-
-
-def _run(argv, stdin=""):
-    args = build_parser().parse_args(argv)
-    args.argv = argv
-    out, err = io.StringIO(), io.StringIO()
-    code = run(args, stdout=out, stderr=err) if not stdin else None
-    return code, out.getvalue(), err.getvalue()
 
 
 def _write_lines(path, lines):
@@ -32,7 +22,7 @@ def _write_lines(path, lines):
 
 
 def test_classify_strokes_prints_one_answer_per_line_for_both_models(tmp_path):
-    code, out, err = _run(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [SEVEN, ONE]))])
+    code, out, err = run_cli(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [SEVEN, ONE]))])
     assert code == 0, err
     answers = [json.loads(l) for l in out.splitlines()]
     assert len(answers) == 2
@@ -45,7 +35,7 @@ def test_classify_strokes_prints_one_answer_per_line_for_both_models(tmp_path):
 
 
 def test_classify_uses_exactly_the_canvas_pipeline(tmp_path):
-    _, out, _ = _run(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [SEVEN])), "--model", "cnn"])
+    _, out, _ = run_cli(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [SEVEN])), "--model", "cnn"])
     expected = InferenceCore().probabilities(strokes_to_input(SEVEN["strokes"], SEVEN["canvas"]).image[None])["cnn"][0]
     got = json.loads(out)["cnn"]["probabilities"]
     np.testing.assert_allclose(got, expected, atol=1e-5)
@@ -56,7 +46,7 @@ def test_bad_stroke_lines_get_an_error_line_and_the_rest_are_still_classified(tm
              {"strokes": [[[1, 1]] * 100_000]}, ONE]
     path = tmp_path / "s.jsonl"
     path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l).replace("NaN", "NaN") for l in lines) + "\n")
-    code, out, _ = _run(["classify", "--strokes", str(path), "--model", "dense"])
+    code, out, _ = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
     answers = [json.loads(l) for l in out.splitlines()]
     assert code == 2
     assert [("error" in a) for a in answers] == [False, True, True, True, True, False]
@@ -64,7 +54,7 @@ def test_bad_stroke_lines_get_an_error_line_and_the_rest_are_still_classified(tm
 
 
 def test_an_empty_drawing_says_nothing_drawn_and_gets_no_prediction(tmp_path):
-    code, out, _ = _run(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [{"strokes": []}]))])
+    code, out, _ = run_cli(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [{"strokes": []}]))])
     assert code == 0 and json.loads(out) == {"nothing_drawn": True}
 
 
@@ -74,7 +64,7 @@ def test_classify_images_reports_the_bad_one_and_classifies_the_rest(tmp_path):
     Image.fromarray(img).save(tmp_path / "a.png")
     Image.fromarray(img).save(tmp_path / "c.png")
     (tmp_path / "bad.png").write_bytes(b"this is not a png")
-    code, out, err = _run(["classify", str(tmp_path / "a.png"), str(tmp_path / "bad.png"), str(tmp_path / "c.png")])
+    code, out, err = run_cli(["classify", str(tmp_path / "a.png"), str(tmp_path / "bad.png"), str(tmp_path / "c.png")])
     assert code == 2
     assert len(out.splitlines()) == 2
     assert err.count("\n") == 1 and "bad.png" in err
@@ -93,7 +83,7 @@ def test_classify_images_reports_the_bad_one_and_classifies_the_rest(tmp_path):
 def test_wrong_files_give_one_line_on_stderr_and_exit_2(tmp_path, monkeypatch, argv, fragment):
     monkeypatch.chdir(tmp_path)
     _write_lines(tmp_path / "x.jsonl", [SEVEN])
-    code, _, err = _run(argv)
+    code, _, err = run_cli(argv)
     assert code == 2
     assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
 
@@ -102,7 +92,7 @@ def test_evaluate_prints_accuracy_and_the_confusion_matrix(tmp_path):
     x = np.load("resources/mnist.npz")["x_test"][:100]
     y = np.load("resources/mnist.npz")["y_test"][:100]
     np.savez(tmp_path / "small.npz", x_train=x, y_train=y, x_test=x, y_test=y)
-    code, out, _ = _run(["evaluate", "--data", str(tmp_path / "small.npz"), "--json"])
+    code, out, _ = run_cli(["evaluate", "--data", str(tmp_path / "small.npz"), "--json"])
     report = json.loads(out)
     assert code == 0
     for result in report["models"].values():
@@ -111,7 +101,7 @@ def test_evaluate_prints_accuracy_and_the_confusion_matrix(tmp_path):
 
 
 def test_evaluate_reads_labelled_stroke_files(tmp_path):
-    code, out, _ = _run(["evaluate", "--model", "cnn", "--data", str(_write_lines(tmp_path / "d.jsonl", [ONE])), "--json"])
+    code, out, _ = run_cli(["evaluate", "--model", "cnn", "--data", str(_write_lines(tmp_path / "d.jsonl", [ONE])), "--json"])
     assert code == 0 and np.sum(json.loads(out)["models"]["cnn"]["confusion"]) == 1
 
 

@@ -3,7 +3,6 @@ clear line (or one error line per input), exit code 2, and never a traceback."""
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
@@ -12,21 +11,12 @@ import zipfile
 import keras
 import numpy as np
 import pytest
+from cli_support import run_cli
 
-from app.cli import build_parser
-from model.commands import run
 from model.resources import bundled_model_path
 
 SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}
 ONE = {"strokes": [[[140, 40], [140, 240]]], "canvas": [280, 280], "label": 1}
-
-
-def _run(argv):
-    args = build_parser().parse_args(argv)
-    args.argv = argv
-    out, err = io.StringIO(), io.StringIO()
-    code = run(args, stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def _tiny(input_shape=(28, 28, 1), outputs=10, lambda_layer=False, nan=False):
@@ -80,7 +70,7 @@ def test_a_refused_model_gives_one_line_naming_the_file_and_the_reason(bad_model
     else:
         argv = ["evaluate", "--data", str(path.with_name("seven.jsonl")), "--model", str(path)]
         path.with_name("seven.jsonl").write_text(json.dumps({**SEVEN, "label": 7}) + "\n")
-    code, out, err = _run(argv)
+    code, out, err = run_cli(argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
     assert str(path) in err and BAD_MODELS[kind][1] in err
@@ -130,7 +120,7 @@ def test_the_installed_command_refuses_a_lambda_model_in_one_line(bad_models):
 def test_a_bad_strokes_line_gets_an_error_line_and_its_neighbours_are_classified(tmp_path, line, reason):
     path = tmp_path / "s.jsonl"
     path.write_text(json.dumps(SEVEN) + "\n" + line + "\n" + json.dumps(ONE) + "\n")
-    code, out, err = _run(["classify", "--strokes", str(path), "--model", "dense"])
+    code, out, err = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
     answers = [json.loads(l) for l in out.splitlines()]
     assert code == 2 and err == ""
     assert len(answers) == 3
@@ -143,7 +133,7 @@ def test_a_bad_strokes_line_gets_an_error_line_and_its_neighbours_are_classified
 def test_empty_strokes_are_nothing_drawn_and_ask_no_model(tmp_path, strokes):
     path = tmp_path / "s.jsonl"
     path.write_text(json.dumps({"strokes": strokes}) + "\n" + json.dumps(ONE) + "\n")
-    code, out, _ = _run(["classify", "--strokes", str(path), "--model", "dense"])
+    code, out, _ = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
     answers = [json.loads(l) for l in out.splitlines()]
     assert code == 0 and answers[0] == {"nothing_drawn": True} and answers[1]["dense"]["label"] == 1
 
@@ -151,7 +141,7 @@ def test_empty_strokes_are_nothing_drawn_and_ask_no_model(tmp_path, strokes):
 def test_a_strokes_file_that_is_not_text_is_one_line(tmp_path):
     path = tmp_path / "s.jsonl"
     path.write_bytes(b"\xff\xfe\x00garbage\x80\x81\n")
-    code, out, err = _run(["classify", "--strokes", str(path)])
+    code, out, err = run_cli(["classify", "--strokes", str(path)])
     assert code == 2 and err.count("\n") == 1 and str(path) in err and "UTF-8" in err
 
 
@@ -193,7 +183,7 @@ def test_evaluate_refuses_a_bad_dataset_in_one_line(tmp_path, change, reason):
     change(arrays)
     path = tmp_path / "bad.npz"
     np.savez(path, **arrays)
-    code, out, err = _run(["evaluate", "--model", "dense", "--data", str(path)])
+    code, out, err = run_cli(["evaluate", "--model", "dense", "--data", str(path)])
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "Traceback" not in err
     assert str(path) in err and reason in err
@@ -203,7 +193,7 @@ def test_evaluate_refuses_a_bad_dataset_in_one_line(tmp_path, change, reason):
 def test_evaluate_refuses_a_file_that_is_not_an_npz(tmp_path, content):
     path = tmp_path / "broken.npz"
     path.write_bytes(content)
-    code, _, err = _run(["evaluate", "--data", str(path)])
+    code, _, err = run_cli(["evaluate", "--data", str(path)])
     assert code == 2 and err.count("\n") == 1 and str(path) in err
 
 
@@ -214,5 +204,5 @@ def test_a_truncated_npz_is_refused(tmp_path):
     for cut in (10, len(data) // 2, len(data) - 10):
         path = tmp_path / f"cut{cut}.npz"
         path.write_bytes(data[:cut])
-        code, _, err = _run(["evaluate", "--data", str(path)])
+        code, _, err = run_cli(["evaluate", "--data", str(path)])
         assert code == 2 and err.count("\n") == 1 and str(path) in err, err

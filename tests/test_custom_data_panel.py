@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QStandardPaths
 
 from app.custom_data_panel import CustomDataPanel
 from app.training_tab import TrainingTab
@@ -31,13 +30,6 @@ class LiveStub:
 
     def restore_digit_models(self):
         self.calls.append(("restore_digit_models",))
-
-
-@pytest.fixture(autouse=True)
-def _user_folder_is_a_test_folder():
-    QStandardPaths.setTestModeEnabled(True)
-    yield
-    QStandardPaths.setTestModeEnabled(False)
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from tests.gui_support import WINDOW_TIMEOUT_MS, open_window
+from gui_support import WINDOW_TIMEOUT_MS, open_window
 
 NAMES = ("cat", "dog", "a_rather_long_class_name")
 

@@ -166,7 +166,7 @@ def test_conv_kernels_become_one_mosaic_per_layer():
 
 def test_dense_weights_become_128_templates_of_28x28():
     w = _explainer().model("dense").get_layer("hidden").kernel.numpy()
-    image, grid, level = dense_templates(w)
+    image, grid, _ = dense_templates(w)
     assert grid.count == 128 and (grid.h, grid.w) == (28, 28) and (grid.rows, grid.cols) == (8, 16)
     np.testing.assert_array_equal(image[29:57, 0:28], w[:, 16].reshape(28, 28))
 

@@ -7,7 +7,7 @@ import re
 from gui_support import open_window
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, QStandardPaths, Qt
+from PySide6.QtCore import QPointF, Qt
 
 from app.selftest import draw_digit, draw_strokes, path_points
 
@@ -17,11 +17,7 @@ FOUR = [[(0.55, 0.15), (0.25, 0.6), (0.75, 0.6)], [(0.6, 0.35), (0.6, 0.88)]]
 
 @pytest.fixture
 def window(qtbot):
-    QStandardPaths.setTestModeEnabled(True)  # the top-digit cache goes to a test folder
-    try:
-        yield from open_window(qtbot)
-    finally:
-        QStandardPaths.setTestModeEnabled(False)
+    yield from open_window(qtbot)  # the top-digit cache goes to the session's test data folder
 
 
 def _explained(qtbot, win, draw):

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 
-from gui_support import WINDOW_TIMEOUT_MS, shared_core
+from gui_support import LiveStub, open_window
 import numpy as np
 import pytest
-from PySide6.QtCore import QStandardPaths
 
 from app.personal_samples import PersonalSamples
 from app.selftest import draw_digit
@@ -20,27 +19,9 @@ TINY = FineTuneRecipe(epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=25
                       min_for_holdout=6)
 
 
-@pytest.fixture(autouse=True)
-def _user_folder_is_a_test_folder():
-    QStandardPaths.setTestModeEnabled(True)
-    yield
-    QStandardPaths.setTestModeEnabled(False)
-
-
 @pytest.fixture
 def window(qtbot, tmp_path):
-    from app.live_models import LiveModels
-    from app.main_window import MainWindow
-
-    core = shared_core()
-    win = MainWindow(LiveModels(core_factory=lambda: core), with_training=False,
-                     personal_samples=PersonalSamples(tmp_path / "mine.jsonl"))
-    qtbot.addWidget(win)
-    with qtbot.waitSignal(win.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
-        win.show()
-    yield win
-    win.close()
-    assert win.live._thread.isFinished()
+    yield from open_window(qtbot, personal_samples=PersonalSamples(tmp_path / "mine.jsonl"))
 
 
 def _draw_and_wait(qtbot, win, digit):
@@ -144,14 +125,6 @@ def test_an_unreadable_personal_file_leaves_the_app_working_and_says_why(qtbot, 
 
 
 # --------------------------------------------------------------------------- fine-tuning
-
-
-class LiveStub:
-    def __init__(self):
-        self.calls = []
-
-    def set_model(self, name, model):
-        self.calls.append((name, model))
 
 
 @pytest.fixture

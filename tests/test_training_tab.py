@@ -9,30 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QStandardPaths
+from gui_support import LiveStub
 
 from app.training_tab import TrainingTab, format_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"architecture": "dense", "epochs": 1, "batch_size": 64, "train_size": 256,
         "augment": False, "learning_rate": 2e-3, "seed": 0}
-
-
-class LiveStub:
-    """Stands in for the main window's LiveModels."""
-
-    def __init__(self):
-        self.calls = []
-
-    def set_model(self, name, model):
-        self.calls.append((name, model))
-
-
-@pytest.fixture(autouse=True)
-def _user_folder_is_a_test_folder():
-    QStandardPaths.setTestModeEnabled(True)
-    yield
-    QStandardPaths.setTestModeEnabled(False)
 
 
 @pytest.fixture
