@@ -322,7 +322,8 @@ class HistoryPlot(pg.PlotWidget):
         plot.setLabel("bottom", "strokes")
         plot.setLabel("left", "top probability")
         plot.showGrid(y=True, alpha=0.25)
-        self.legend = plot.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        # Bottom right: the points (top probabilities) sit high, and the newest on the right.
+        self.legend = plot.addLegend(offset=(-8, -8), labelTextSize="8pt")
         self.curves = {}
         self.labels: dict[str, list[pg.TextItem]] = {}
         for name in names:

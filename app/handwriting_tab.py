@@ -138,7 +138,8 @@ class HandwritingTab(QWidget):
         self.grid = QListWidget()
         self.grid.setViewMode(QListView.ViewMode.IconMode)
         self.grid.setIconSize(QSize(THUMB, THUMB))
-        self.grid.setGridSize(QSize(THUMB + 64, THUMB + 40))
+        # Room for the label and a second line with what the models read when they are wrong.
+        self.grid.setGridSize(QSize(THUMB + 64, THUMB + 50))
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
         self.grid.setUniformItemSizes(True)
@@ -386,4 +387,4 @@ class HandwritingTab(QWidget):
 
 
 def _short(name: str) -> str:
-    return {"cnn": "CNN", "dense": "dense"}.get(name, name)
+    return {"cnn": "CNN", "dense": "Dense"}.get(name, name)

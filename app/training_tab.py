@@ -48,9 +48,10 @@ from app.training_worker import (
     WorkerThread,
     mnist,
 )
+from app.views import model_title
 from model.training import Recipe
 
-ARCHITECTURES = (("cnn", "CNN · 225k parameters"), ("dense", "Dense · 102k parameters"))
+ARCHITECTURES = (("cnn", "CNN · 225k parameters"), ("dense", "Dense network · 102k parameters"))
 TRAIN_SIZES = ((5000, "Quick: 5,000 images"), (20000, "Medium: 20,000 images"), (None, "All 60,000 images"))
 DEFAULTS = {"architecture": "cnn", "epochs": 3, "batch_size": 128, "learning_rate": 2e-3,
             "train_size": None, "augment": False, "augmented_copies": 1, "seed": 0}
@@ -568,7 +569,7 @@ class TrainingTab(QWidget):
     def _add_bundled_entries(self) -> None:
         from model.resources import bundled_model_path
 
-        for slot, label in (("cnn", "Bundled CNN"), ("dense", "Bundled dense")):
+        for slot, label in (("cnn", "Bundled CNN"), ("dense", "Bundled Dense network")):
             self._add_entry(f"bundled:{slot}", ModelEntry(label, slot, path=bundled_model_path(slot),
                                                           bundled=True), select=False)
 
@@ -585,14 +586,14 @@ class TrainingTab(QWidget):
         names = getattr(outcome, "class_names", ())
         if names:
             shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
-            label = (f"Custom {outcome.architecture.upper() if outcome.architecture == 'cnn' else 'dense'}"
+            label = (f"Custom {model_title(outcome.architecture)}"
                      f" #{self._run_count} ({len(names)} classes: {shown}; {outcome.epochs_run} ep)"
                      f"{suffix}")
             entry = ModelEntry(label, "custom", model=outcome.model, evaluation=outcome.evaluation,
                                class_names=tuple(names), data=outcome.data)
             return self._add_entry(f"run:{self._run_count}", entry)
         size = "60k" if r.train_size is None else f"{r.train_size / 1000:g}k"
-        label = (f"Trained {outcome.architecture.upper() if outcome.architecture == 'cnn' else 'dense'}"
+        label = (f"Trained {model_title(outcome.architecture)}"
                  f" #{self._run_count} ({outcome.epochs_run} ep, {size}, lr {r.learning_rate:g})"
                  f"{suffix}")
         entry = ModelEntry(label, outcome.architecture, model=outcome.model,
@@ -727,8 +728,7 @@ class TrainingTab(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.show_message(f"Could not use {entry.label}: {exc}", "error")
             return False
-        self.show_message(f"{entry.label} is now the live {entry.slot.upper() if entry.slot == 'cnn' else 'dense'} "
-                          "model.", "ok")
+        self.show_message(f"{entry.label} is now the live {model_title(entry.slot)}.", "ok")
         return True
 
     def restore_bundled(self) -> bool:
