@@ -750,7 +750,7 @@ class TrainingTab(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.show_message(f"Could not restore the bundled models: {exc}", "error")
             return False
-        self.show_message("The bundled CNN and dense models are live again.", "ok")
+        self.show_message("The bundled CNN and Dense network are live again.", "ok")
         return True
 
     def _on_save_clicked(self) -> None:
