@@ -221,3 +221,24 @@ def test_a_new_live_model_is_explained_too(qtbot, window):
         window.live.set_model("dense", bundled_model_path("dense"))
     assert blocker.args[0].name == "dense"
     assert window.explain_tab.filters.cells[("dense", "hidden")][2].count == 128
+
+
+def test_after_restore_bundled_models_the_bundled_models_are_explained_again(qtbot, window):
+    from model.inference import copy_model
+    from model.model_files import load_model
+    from model.resources import bundled_model_path
+
+    bundled = load_model(bundled_model_path("dense"))
+    mine = copy_model(bundled)
+    mine.set_weights([np.zeros_like(w) for w in mine.get_weights()])  # a model of the user's
+    _explained(qtbot, window, _seven)
+    worker = window.explain_tab.explainer.worker
+    with qtbot.waitSignal(worker.model_changed, timeout=TIMEOUT_MS):
+        window.live.set_model("dense", mine)
+    explained = worker.explainer.model("dense")
+    assert not np.any(explained.get_weights()[-1])
+    with qtbot.waitSignal(worker.model_changed, timeout=TIMEOUT_MS) as blocker:
+        window.live.restore_digit_models()
+    assert blocker.args[0].name == "dense"
+    explained = worker.explainer.model("dense")
+    assert np.array_equal(explained.get_weights()[-1], bundled.get_weights()[-1])
