@@ -37,6 +37,8 @@ from model.personal_data import PersonalDataError, Sample, model_inputs
 
 THUMB = 56
 """Thumbnail side, px (the 28x28 input shown at twice its size)."""
+DIGIT_MODELS = ("cnn", "dense")
+"""The live models that read digits (a model of your own classes is live as "custom")."""
 _WRONG = QColor("#a61b1b")
 _EMPTY_TEXT = ("No samples yet. On the Draw tab, when a model reads your digit wrong, click the "
                "digit you meant under the canvas (“Wrong? It was: …”): the drawing is saved here. "
@@ -285,8 +287,20 @@ class HandwritingTab(QWidget):
             self.accuracy.setText(f"Could not read your samples: {error}")
             return
         labels = np.asarray([s.label for s in self.samples.samples], np.int64)
-        self.readings = {n: np.asarray(p).argmax(1) for n, p in probabilities.items()}
-        self.confidence = {n: np.asarray(p).max(1) for n, p in probabilities.items()}
+        # Only digit models read digits: a model of your own classes (e.g. circle, cross) is
+        # not marked right or wrong against a digit.
+        digits = {n: p for n, p in probabilities.items() if n in DIGIT_MODELS}
+        self.readings = {n: np.asarray(p).argmax(1) for n, p in digits.items()}
+        self.confidence = {n: np.asarray(p).max(1) for n, p in digits.items()}
+        if not digits:
+            self.accuracy.setText(
+                "The live model sorts pictures into its own classes, not digits, so it is not "
+                "scored on your samples. <span style='color:#55606e'>“Restore bundled models” "
+                "on the Train tab brings the digit models back.</span>")
+            self._decorate()
+            self._apply_filter()
+            self.accuracy_shown.emit({})
+            return
         accuracies = {}
         parts = []
         for name, readings in self.readings.items():

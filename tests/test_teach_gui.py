@@ -276,3 +276,25 @@ def test_a_misread_sample_shows_what_the_models_read_under_it(qtbot, window):
     rect = tab.grid.visualItemRect(item)
     lines = tab.grid.fontMetrics().lineSpacing() * 2
     assert rect.height() >= tab.grid.iconSize().height() + lines  # both lines fit, not "1…"
+
+
+def test_a_model_of_your_own_classes_is_not_scored_on_your_digits(qtbot, window):
+    import keras
+
+    from model.architectures import build
+
+    _draw_and_wait(qtbot, window, 7)
+    window.correction.save_as(7)
+    tab = window.handwriting_tab
+    qtbot.waitUntil(lambda: len(tab.readings) == 2, timeout=TIMEOUT_MS)
+    keras.utils.set_random_seed(0)
+    with qtbot.waitSignal(tab.accuracy_shown, timeout=TIMEOUT_MS,
+                          check_params_cb=lambda acc: "custom" not in acc and "cnn" not in acc):
+        window.live.show_models({"custom": build("cnn", num_classes=3)},
+                                {"custom": ("bar", "circle", "cross")})
+    assert "not digits" in tab.accuracy.text() and "%" not in tab.accuracy.text()
+    assert tab.readings == {} and tab.grid.item(0).text() == "7"  # nothing marked wrong
+    with qtbot.waitSignal(tab.accuracy_shown, timeout=TIMEOUT_MS,
+                          check_params_cb=lambda acc: set(acc) == {"cnn", "dense"}):
+        window.live.restore_digit_models()
+    assert "CNN" in tab.accuracy.text()
