@@ -94,6 +94,7 @@ class HandwritingTab(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setStyleSheet("font-size: 11pt;")  # as the accuracy line under it
         self.accuracy = QLabel()
         self.accuracy.setWordWrap(True)
         self.accuracy.setTextFormat(Qt.TextFormat.RichText)
@@ -144,7 +145,9 @@ class HandwritingTab(QWidget):
         self.grid.setGridSize(QSize(THUMB + 64, THUMB + 50))
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
-        self.grid.setUniformItemSizes(True)
+        # Not uniform: the size would be measured once, on a one-line label, and a label
+        # that gains a second line (what the models read) would be cut to "7…".
+        self.grid.setUniformItemSizes(False)
         self.grid.setWordWrap(True)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.grid.itemSelectionChanged.connect(self._update_controls)

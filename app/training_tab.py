@@ -241,8 +241,11 @@ class TrainingTab(QWidget):
         self.curves = TrainingCurves()
 
         self.model_choice = QComboBox()
-        self.model_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.model_choice.setMinimumWidth(240)
+        # Not AdjustToContents: a long entry ("Custom Dense network #4 (3 classes: …)") would
+        # widen the whole window; the list that drops down shows entries whole.
+        self.model_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_choice.setMinimumContentsLength(18)
         self.model_choice.currentIndexChanged.connect(self._on_entry_changed)
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip("Accuracy and confusion matrix on the 10,000 MNIST test digits")
@@ -257,12 +260,21 @@ class TrainingTab(QWidget):
         self.restore_button = QPushButton("Restore bundled models")
         self.restore_button.setToolTip("Put the shipped CNN and dense models back in the live view")
         self.restore_button.clicked.connect(self.restore_bundled)
-        model_bar = QHBoxLayout()
-        model_bar.addWidget(QLabel("Model"))
-        model_bar.addWidget(self.model_choice, 1)
-        for button in (self.evaluate_button, self.use_button, self.save_button, self.load_button,
-                       self.restore_button):
-            model_bar.addWidget(button)
+        # Two rows, so that the window still fits a 1024-px-wide screen.
+        model_bar = QVBoxLayout()
+        model_bar.setSpacing(4)
+        choose = QHBoxLayout()
+        choose.addWidget(QLabel("Model"))
+        choose.addWidget(self.model_choice, 1)
+        choose.addWidget(self.evaluate_button)
+        choose.addWidget(self.use_button)
+        files = QHBoxLayout()
+        files.addWidget(self.save_button)
+        files.addWidget(self.load_button)
+        files.addStretch(1)
+        files.addWidget(self.restore_button)
+        model_bar.addLayout(choose)
+        model_bar.addLayout(files)
 
         self.evaluation = EvaluationView()
         bottom = QWidget()

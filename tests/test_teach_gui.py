@@ -268,14 +268,26 @@ def test_a_note_under_the_model_input_does_not_shrink_the_paper(qtbot, window):
 
 def test_a_misread_sample_shows_what_the_models_read_under_it(qtbot, window):
     _draw_and_wait(qtbot, window, 7)
-    window.correction.save_as(1)
+    window.correction.save_as(7)  # read right: a one-line label comes first
+    window.draw_tab.canvas.clear()
+    _draw_and_wait(qtbot, window, 1)
+    window.correction.save_as(4)
     tab = window.handwriting_tab
     qtbot.waitUntil(lambda: len(tab.readings) == 2, timeout=TIMEOUT_MS)
-    item = tab.grid.item(0)
-    assert item.text() == "1\nCNN 7, Dense 7"
+    item = tab.grid.item(1)
+    assert item.text() == "4\nCNN 1, Dense 1"
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitExposed(tab.grid)
+    # The second line is painted in red below the label's line, not cut to "4…".
+    picture = tab.grid.viewport().grab().toImage()
     rect = tab.grid.visualItemRect(item)
-    lines = tab.grid.fontMetrics().lineSpacing() * 2
-    assert rect.height() >= tab.grid.iconSize().height() + lines  # both lines fit, not "1…"
+    first_line_end = rect.top() + tab.grid.iconSize().height() + tab.grid.fontMetrics().height()
+    red = 0
+    for y in range(first_line_end + 2, min(rect.bottom() + 20, picture.height())):
+        for x in range(max(0, rect.left() - 20), min(rect.right() + 20, picture.width())):
+            c = picture.pixelColor(x, y)
+            red += c.red() > 120 and c.green() < 90 and c.blue() < 90
+    assert red > 20
 
 
 def test_a_model_of_your_own_classes_is_not_scored_on_your_digits(qtbot, window):
