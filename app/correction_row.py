@@ -58,6 +58,10 @@ class CorrectionRow(QWidget):
         self.message = QLabel(HINT)
         self.message.setStyleSheet(_HINT)
         self.message.setWordWrap(True)
+        # Two lines, always: a message of another length must not re-lay out the column, which
+        # would resize the paper above and so change (rescale) the drawing just saved.
+        self.message.setFixedHeight(2 * self.message.fontMetrics().lineSpacing() + 2)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(2)

@@ -79,7 +79,7 @@ class EvaluationView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setToolTip("Rows: true digit. Columns: predicted digit. Click a cell to see its digits.")
-        self.table.setMinimumSize(360, 250)
+        self.table.setMinimumSize(400, 250)  # room for 4-digit counts
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.currentCellChanged.connect(lambda r, c, *_: self._on_cell_clicked(r, c))
         for r in range(10):
@@ -92,6 +92,7 @@ class EvaluationView(QWidget):
         axis_label.setStyleSheet("color: #555")
 
         self.gallery_title = QLabel("")
+        self.gallery_title.setWordWrap(True)  # a long title must not widen the window
         self.show_wrong = QPushButton("All mistakes")
         self.show_wrong.setToolTip("Show every misclassified test digit, most confident first")
         self.show_wrong.clicked.connect(self.show_misclassified)
@@ -99,7 +100,7 @@ class EvaluationView(QWidget):
         self.gallery = icon_grid(ICON_PX, ICON_PX + 44, ICON_PX + 34)
         self.gallery.setUniformItemSizes(True)
         self.gallery.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.gallery.setMinimumWidth(300)
+        self.gallery.setMinimumWidth(200)
 
         left = QVBoxLayout()
         left.addWidget(self.summary)
@@ -146,7 +147,9 @@ class EvaluationView(QWidget):
                 item.setText("")
                 item.setBackground(QColor("white"))
         self.gallery.clear()
-        self.gallery_title.setText("")
+        # Say what the empty pane is for (it is otherwise a blank box beside the matrix).
+        self.gallery_title.setText("Mistakes appear here after Evaluate.")
+        self.gallery_title.setStyleSheet("color: #55606e;")
         self.show_wrong.setEnabled(False)
 
     def set_busy(self, message: str) -> None:
@@ -200,7 +203,9 @@ class EvaluationView(QWidget):
         names = self._names()
         what = "read correctly" if true == pred else f"read as {names[pred]}"
         more = f" (first {GALLERY_LIMIT} shown)" if len(indices) > GALLERY_LIMIT else ""
-        self._fill(indices, f"True {names[true]}, {what}: {len(indices):,} pictures{more}")
+        n = len(indices)
+        self._fill(indices, f"True {names[true]}, {what}: {n:,} picture{'' if n == 1 else 's'}"
+                            f"{more}")
         self.show_wrong.setEnabled(True)
         self.cell_chosen.emit(true, pred)
 
@@ -212,6 +217,7 @@ class EvaluationView(QWidget):
         report = self.report
         names = self._names()
         self.gallery_title.setText(title)
+        self.gallery_title.setStyleSheet("")
         self.gallery.setUpdatesEnabled(False)
         self.gallery.clear()
         for i in indices[:GALLERY_LIMIT]:

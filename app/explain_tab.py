@@ -204,6 +204,10 @@ class ExplainTab(QWidget):
         live.result.connect(self._on_live_result)
         if hasattr(live, "model_requested"):
             live.model_requested.connect(self._on_model_requested)
+        if hasattr(live, "models_ready"):
+            live.models_ready.connect(self._on_models_ready)
+        # Slots given a model other than the bundled one (forgotten when those come back).
+        self._replaced: set[str] = set()
         self.latest: Explanation | None = None
         self.pictures: dict[str, ModelPictures] = {}
         self.top: dict[str, dict[str, np.ndarray]] = {}
@@ -439,7 +443,19 @@ class ExplainTab(QWidget):
             from model.inference import copy_model
 
             model = copy_model(model)
+        self._replaced.add(name)
         self.explainer.worker.set_model(name, model)
+
+    def _on_models_ready(self, infos) -> None:
+        """A whole new live set. "Restore bundled models" brings the digit pair back this way
+        (no per-slot request): explain the bundled models again where another was put live."""
+        if set(infos) != {"cnn", "dense"} or not self._replaced:
+            return
+        from model.resources import bundled_model_path
+
+        for name in sorted(self._replaced):
+            self.explainer.worker.set_model(name, bundled_model_path(name))
+        self._replaced.clear()
 
     def _want_top(self) -> None:
         if self.active and self.pages.currentIndex() == 0 and self.pictures:

@@ -117,7 +117,9 @@ class SaliencyView(QWidget):
         self.vb.addItem(self.overlay)
         self.vb.setRange(QRectF(0, 0, 28, 28), padding=0)
         self.caption = _caption("")
-        self.caption.setMinimumHeight(34)
+        # Three lines: a narrow window wraps the Grad-CAM caption to three, and the splitter
+        # above gives only the minimum (not the wrapped height), so less would overlap the map.
+        self.caption.setMinimumHeight(3 * self.caption.fontMetrics().lineSpacing() + 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
@@ -322,7 +324,8 @@ class HistoryPlot(pg.PlotWidget):
         plot.setLabel("bottom", "strokes")
         plot.setLabel("left", "top probability")
         plot.showGrid(y=True, alpha=0.25)
-        self.legend = plot.addLegend(offset=(-8, 8), labelTextSize="8pt")
+        # Bottom right: the points (top probabilities) sit high, and the newest on the right.
+        self.legend = plot.addLegend(offset=(-8, -8), labelTextSize="8pt")
         self.curves = {}
         self.labels: dict[str, list[pg.TextItem]] = {}
         for name in names:

@@ -36,6 +36,8 @@ from model.personal_data import PersonalDataError, Sample, model_inputs
 
 THUMB = 56
 """Thumbnail side, px (the 28x28 input shown at twice its size)."""
+DIGIT_MODELS = ("cnn", "dense")
+"""The live models that read digits (a model of your own classes is live as "custom")."""
 _WRONG = QColor("#a61b1b")
 _EMPTY_TEXT = ("No samples yet. On the Draw tab, when a model reads your digit wrong, click the "
                "digit you meant under the canvas (“Wrong? It was: …”): the drawing is saved here. "
@@ -83,6 +85,7 @@ class HandwritingTab(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setStyleSheet("font-size: 11pt;")  # as the accuracy line under it
         self.accuracy = QLabel()
         self.accuracy.setWordWrap(True)
         self.accuracy.setTextFormat(Qt.TextFormat.RichText)
@@ -126,8 +129,11 @@ class HandwritingTab(QWidget):
         bar.addWidget(self.import_button)
         bar.addWidget(self.export_button)
 
-        self.grid = icon_grid(THUMB, THUMB + 64, THUMB + 40)
-        self.grid.setUniformItemSizes(True)
+        # Room for the label and a second line with what the models read when they are wrong.
+        self.grid = icon_grid(THUMB, THUMB + 64, THUMB + 50)
+        # Not uniform: the size would be measured once, on a one-line label, and a label
+        # that gains a second line (what the models read) would be cut to "7…".
+        self.grid.setUniformItemSizes(False)
         self.grid.setWordWrap(True)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.grid.itemSelectionChanged.connect(self._update_controls)
@@ -270,8 +276,20 @@ class HandwritingTab(QWidget):
             self.accuracy.setText(f"Could not read your samples: {error}")
             return
         labels = np.asarray([s.label for s in self.samples.samples], np.int64)
-        self.readings = {n: np.asarray(p).argmax(1) for n, p in probabilities.items()}
-        self.confidence = {n: np.asarray(p).max(1) for n, p in probabilities.items()}
+        # Only digit models read digits: a model of your own classes (e.g. circle, cross) is
+        # not marked right or wrong against a digit.
+        digits = {n: p for n, p in probabilities.items() if n in DIGIT_MODELS}
+        self.readings = {n: np.asarray(p).argmax(1) for n, p in digits.items()}
+        self.confidence = {n: np.asarray(p).max(1) for n, p in digits.items()}
+        if not digits:
+            self.accuracy.setText(
+                "The live model sorts pictures into its own classes, not digits, so it is not "
+                "scored on your samples. <span style='color:#55606e'>“Restore bundled models” "
+                "on the Train tab brings the digit models back.</span>")
+            self._decorate()
+            self._apply_filter()
+            self.accuracy_shown.emit({})
+            return
         accuracies = {}
         parts = []
         for name, readings in self.readings.items():
@@ -372,4 +390,4 @@ class HandwritingTab(QWidget):
 
 
 def _short(name: str) -> str:
-    return {"cnn": "CNN", "dense": "dense"}.get(name, name)
+    return {"cnn": "CNN", "dense": "Dense"}.get(name, name)

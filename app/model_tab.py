@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -123,7 +125,7 @@ class ModelTab(QWidget):
             tables.addWidget(box, 1)
             self.summaries[name] = table
             self.totals[name] = total
-        compare_box = QGroupBox("CNN versus dense network")
+        compare_box = QGroupBox(f"{model_title('cnn')} versus {model_title('dense')}")
         self.compare = _table(["", model_title("cnn"), model_title("dense")])
         self.compare_note = QLabel()
         self.compare_note.setWordWrap(True)
@@ -136,12 +138,32 @@ class ModelTab(QWidget):
         about.setWordWrap(True)
         about.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         QVBoxLayout(about_box).addWidget(about)
-        layout = QVBoxLayout(self)
+        page = QWidget()
+        layout = QVBoxLayout(page)
         layout.addLayout(tables)
         layout.addWidget(compare_box)
         layout.addWidget(about_box)
         layout.addStretch(1)
+        # Scrolls in a short window rather than making the whole window taller.
+        scroll = QScrollArea()
+        scroll.setWidget(page)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._fill_comparison()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        # Narrower, the row labels wrap to more lines: fit the tables' heights again (once the
+        # page inside has its new width), or the note below is drawn over the last rows.
+        QTimer.singleShot(0, self._refit)
+
+    def _refit(self) -> None:
+        for table in (*self.summaries.values(), self.compare):
+            _fit_height(table)
 
     def set_models(self, infos: dict[str, ModelInfo]) -> None:
         self.infos.update(infos)

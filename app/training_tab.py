@@ -48,9 +48,10 @@ from app.training_worker import (
     WorkerThread,
     mnist,
 )
+from app.views import model_title
 from model.training import Recipe
 
-ARCHITECTURES = (("cnn", "CNN · 225k parameters"), ("dense", "Dense · 102k parameters"))
+ARCHITECTURES = (("cnn", "CNN · 225k parameters"), ("dense", "Dense network · 102k parameters"))
 TRAIN_SIZES = ((5000, "Quick: 5,000 images"), (20000, "Medium: 20,000 images"), (None, "All 60,000 images"))
 DEFAULTS = {"architecture": "cnn", "epochs": 3, "batch_size": 128, "learning_rate": 2e-3,
             "train_size": None, "augment": False, "augmented_copies": 1, "seed": 0}
@@ -240,8 +241,11 @@ class TrainingTab(QWidget):
         self.curves = TrainingCurves()
 
         self.model_choice = QComboBox()
-        self.model_choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.model_choice.setMinimumWidth(240)
+        # Not AdjustToContents: a long entry ("Custom Dense network #4 (3 classes: …)") would
+        # widen the whole window; the list that drops down shows entries whole.
+        self.model_choice.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.model_choice.setMinimumContentsLength(18)
         self.model_choice.currentIndexChanged.connect(self._on_entry_changed)
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip("Accuracy and confusion matrix on the 10,000 MNIST test digits")
@@ -256,12 +260,21 @@ class TrainingTab(QWidget):
         self.restore_button = QPushButton("Restore bundled models")
         self.restore_button.setToolTip("Put the shipped CNN and dense models back in the live view")
         self.restore_button.clicked.connect(self.restore_bundled)
-        model_bar = QHBoxLayout()
-        model_bar.addWidget(QLabel("Model"))
-        model_bar.addWidget(self.model_choice, 1)
-        for button in (self.evaluate_button, self.use_button, self.save_button, self.load_button,
-                       self.restore_button):
-            model_bar.addWidget(button)
+        # Two rows, so that the window still fits a 1024-px-wide screen.
+        model_bar = QVBoxLayout()
+        model_bar.setSpacing(4)
+        choose = QHBoxLayout()
+        choose.addWidget(QLabel("Model"))
+        choose.addWidget(self.model_choice, 1)
+        choose.addWidget(self.evaluate_button)
+        choose.addWidget(self.use_button)
+        files = QHBoxLayout()
+        files.addWidget(self.save_button)
+        files.addWidget(self.load_button)
+        files.addStretch(1)
+        files.addWidget(self.restore_button)
+        model_bar.addLayout(choose)
+        model_bar.addLayout(files)
 
         self.evaluation = EvaluationView()
         bottom = QWidget()
@@ -567,7 +580,7 @@ class TrainingTab(QWidget):
     def _add_bundled_entries(self) -> None:
         from model.resources import bundled_model_path
 
-        for slot, label in (("cnn", "Bundled CNN"), ("dense", "Bundled dense")):
+        for slot, label in (("cnn", "Bundled CNN"), ("dense", "Bundled Dense network")):
             self._add_entry(f"bundled:{slot}", ModelEntry(label, slot, path=bundled_model_path(slot),
                                                           bundled=True), select=False)
 
@@ -584,14 +597,14 @@ class TrainingTab(QWidget):
         names = getattr(outcome, "class_names", ())
         if names:
             shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
-            label = (f"Custom {outcome.architecture.upper() if outcome.architecture == 'cnn' else 'dense'}"
+            label = (f"Custom {model_title(outcome.architecture)}"
                      f" #{self._run_count} ({len(names)} classes: {shown}; {outcome.epochs_run} ep)"
                      f"{suffix}")
             entry = ModelEntry(label, "custom", model=outcome.model, evaluation=outcome.evaluation,
                                class_names=tuple(names), data=outcome.data)
             return self._add_entry(f"run:{self._run_count}", entry)
         size = "60k" if r.train_size is None else f"{r.train_size / 1000:g}k"
-        label = (f"Trained {outcome.architecture.upper() if outcome.architecture == 'cnn' else 'dense'}"
+        label = (f"Trained {model_title(outcome.architecture)}"
                  f" #{self._run_count} ({outcome.epochs_run} ep, {size}, lr {r.learning_rate:g})"
                  f"{suffix}")
         entry = ModelEntry(label, outcome.architecture, model=outcome.model,
@@ -725,8 +738,7 @@ class TrainingTab(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.show_message(f"Could not use {entry.label}: {exc}", "error")
             return False
-        self.show_message(f"{entry.label} is now the live {entry.slot.upper() if entry.slot == 'cnn' else 'dense'} "
-                          "model.", "ok")
+        self.show_message(f"{entry.label} is now the live {model_title(entry.slot)}.", "ok")
         return True
 
     def restore_bundled(self) -> bool:
@@ -748,7 +760,7 @@ class TrainingTab(QWidget):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             self.show_message(f"Could not restore the bundled models: {exc}", "error")
             return False
-        self.show_message("The bundled CNN and dense models are live again.", "ok")
+        self.show_message("The bundled CNN and Dense network are live again.", "ok")
         return True
 
     def _on_save_clicked(self) -> None:

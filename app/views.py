@@ -118,6 +118,10 @@ class InputView(QWidget):
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #8a5a00;")
+        # Room for two lines whether or not there is a note: a note that appears mid-stroke
+        # must not shrink the paper above while the pen is on it.
+        self.notes.setFixedHeight(2 * self.notes.fontMetrics().lineSpacing() + 2)
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
@@ -132,6 +136,7 @@ class InputView(QWidget):
         text = "⚠ " + "; ".join(notes) if notes else ""
         if self.notes.text() != text:
             self.notes.setText(text)
+            self.notes.setToolTip(text)  # the whole text, should three notes need a third line
         self.view.shown_revision = result.revision
 
     def show_field(self, rect: tuple[int, int, int, int] | None) -> None:

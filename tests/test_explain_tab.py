@@ -217,3 +217,31 @@ def test_a_new_live_model_is_explained_too(qtbot, window):
         window.live.set_model("dense", bundled_model_path("dense"))
     assert blocker.args[0].name == "dense"
     assert window.explain_tab.filters.cells[("dense", "hidden")][2].count == 128
+
+
+def test_after_restore_bundled_models_the_bundled_models_are_explained_again(qtbot, window):
+    from gui_support import shared_core
+
+    from model.inference import copy_model
+    from model.model_files import load_model
+    from model.resources import bundled_model_path
+
+    bundled = load_model(bundled_model_path("dense"))
+    mine = copy_model(bundled)
+    mine.set_weights([np.zeros_like(w) for w in mine.get_weights()])  # a model of the user's
+    _explained(qtbot, window, _seven)
+    worker = window.explain_tab.explainer.worker
+    try:
+        with qtbot.waitSignal(worker.model_changed, timeout=TIMEOUT_MS):
+            window.live.set_model("dense", mine)
+        assert not np.any(worker.explainer.model("dense").get_weights()[-1])
+        # Wait for both: the live set is back too.
+        with qtbot.waitSignals([window.live.models_ready, worker.model_changed],
+                               timeout=TIMEOUT_MS):
+            window.live.restore_digit_models()
+        explained = worker.explainer.model("dense")
+        assert np.array_equal(explained.get_weights()[-1], bundled.get_weights()[-1])
+    finally:
+        # The swap went into the models shared by the GUI tests (restoring made the window a
+        # new set): put the bundled one back there for the tests that follow.
+        shared_core().set_model("dense", bundled_model_path("dense"))

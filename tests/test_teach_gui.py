@@ -155,7 +155,7 @@ def test_fine_tuning_needs_a_few_samples_first(qtbot, train_tab):
     assert not panel.run_button.isEnabled() and "No samples yet: save at least 3" in panel.intro.text()
     for strokes in _drawings(3):
         panel.samples.add(7, strokes, (280, 280))
-    assert panel.run_button.isEnabled() and "Bundled dense" in panel.intro.text()
+    assert panel.run_button.isEnabled() and "Bundled Dense network" in panel.intro.text()
 
 
 def test_fine_tuning_shows_before_and_after_and_discard_changes_nothing(qtbot, train_tab):
@@ -167,7 +167,7 @@ def test_fine_tuning_shows_before_and_after_and_discard_changes_nothing(qtbot, t
     assert outcome.completed and outcome.held_out and outcome.measured == 2 and outcome.tuned == 6
     assert 0.9 < outcome.before.mnist <= 1 and 0 <= outcome.after.personal <= 1
     assert panel.keep_button.isVisibleTo(panel) and panel.results.isVisibleTo(panel)
-    assert panel.cells[("mnist", "before")].text() == f"{outcome.before.mnist * 100:.1f}%"
+    assert panel.cells[("mnist", "before")].text() == f"{outcome.before.mnist * 100:.2f}%"
     assert "kept out of tuning" in panel.note.text()
     assert train_tab.curves.batch_count == TINY.steps_per_epoch(256)
     panel.discard()
@@ -185,7 +185,7 @@ def test_keeping_a_fine_tuned_model_adds_it_and_puts_it_live(qtbot, train_tab):
         panel.keep()
     assert decided.args == [True]
     entry = train_tab.current_entry()
-    assert entry.label.startswith("dense tuned on my handwriting") and entry.model is outcome.model
+    assert entry.label.startswith("Dense network tuned on my handwriting") and entry.model is outcome.model
     assert len(train_tab.live_models.calls) == 1 and train_tab.live_models.calls[0][0] == "dense"
     assert train_tab.live_models.calls[0][1] is not outcome.model  # the live view gets a copy
 
@@ -204,3 +204,82 @@ def test_cancelling_a_fine_tune_keeps_nothing(qtbot, train_tab):
     assert outcome.stopped and outcome.model is None and panel.pending is None
     assert not panel.keep_button.isVisibleTo(panel) and train_tab.live_models.calls == []
     assert "cancelled" in train_tab.last_message[0]
+
+
+def test_the_saved_message_stays_and_the_drawing_keeps_its_size_after_a_click(qtbot, window):
+    """The confirmation is longer than the hint: the column must not re-lay out, or the paper
+    above resizes, rescales the drawing just saved and wipes the message."""
+    window.resize(1280, 800)
+    canvas = window.draw_tab.canvas
+    _draw_and_wait(qtbot, window, 7)
+    size, revision = canvas.size(), canvas.revision
+    window.correction.buttons[1].click()
+    qtbot.wait(300)  # let any re-layout happen
+    assert window.correction.message.text().startswith("Saved as a 1")
+    assert canvas.size() == size and canvas.revision == revision
+    assert window.correction.save_as(1)  # the same drawing: recognised, not saved twice
+    assert len(window.personal) == 1
+
+
+def test_a_note_under_the_model_input_does_not_shrink_the_paper(qtbot, window):
+    from app.selftest import draw_strokes, path_points
+
+    window.resize(1280, 800)
+    canvas = window.draw_tab.canvas
+    _draw_and_wait(qtbot, window, 7)
+    assert window.draw_tab.input_view.notes.text() == ""
+    size = canvas.size()
+    canvas.clear()
+    tiny = [[(0.05, 0.05), (0.1, 0.05), (0.08, 0.1), (0.06, 0.14)]]
+    draw_strokes(canvas, [path_points(p, (canvas.width(), canvas.height()), 2) for p in tiny])
+    qtbot.waitUntil(lambda: window.live.latest is not None
+                    and window.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
+    qtbot.wait(200)
+    assert "very small" in window.draw_tab.input_view.notes.text()
+    assert canvas.size() == size
+
+
+def test_a_misread_sample_shows_what_the_models_read_under_it(qtbot, window):
+    _draw_and_wait(qtbot, window, 7)
+    window.correction.save_as(7)  # read right: a one-line label comes first
+    window.draw_tab.canvas.clear()
+    _draw_and_wait(qtbot, window, 1)
+    window.correction.save_as(4)
+    tab = window.handwriting_tab
+    qtbot.waitUntil(lambda: len(tab.readings) == 2, timeout=TIMEOUT_MS)
+    item = tab.grid.item(1)
+    assert item.text() == "4\nCNN 1, Dense 1"
+    window.tabs.setCurrentWidget(tab)
+    qtbot.waitExposed(tab.grid)
+    # The second line is painted in red below the label's line, not cut to "4…".
+    picture = tab.grid.viewport().grab().toImage()
+    rect = tab.grid.visualItemRect(item)
+    first_line_end = rect.top() + tab.grid.iconSize().height() + tab.grid.fontMetrics().height()
+    red = 0
+    for y in range(first_line_end + 2, min(rect.bottom() + 20, picture.height())):
+        for x in range(max(0, rect.left() - 20), min(rect.right() + 20, picture.width())):
+            c = picture.pixelColor(x, y)
+            red += c.red() > 120 and c.green() < 90 and c.blue() < 90
+    assert red > 20
+
+
+def test_a_model_of_your_own_classes_is_not_scored_on_your_digits(qtbot, window):
+    import keras
+
+    from model.architectures import build
+
+    _draw_and_wait(qtbot, window, 7)
+    window.correction.save_as(7)
+    tab = window.handwriting_tab
+    qtbot.waitUntil(lambda: len(tab.readings) == 2, timeout=TIMEOUT_MS)
+    keras.utils.set_random_seed(0)
+    with qtbot.waitSignal(tab.accuracy_shown, timeout=TIMEOUT_MS,
+                          check_params_cb=lambda acc: "custom" not in acc and "cnn" not in acc):
+        window.live.show_models({"custom": build("cnn", num_classes=3)},
+                                {"custom": ("bar", "circle", "cross")})
+    assert "not digits" in tab.accuracy.text() and "%" not in tab.accuracy.text()
+    assert tab.readings == {} and tab.grid.item(0).text() == "7"  # nothing marked wrong
+    with qtbot.waitSignal(tab.accuracy_shown, timeout=TIMEOUT_MS,
+                          check_params_cb=lambda acc: set(acc) == {"cnn", "dense"}):
+        window.live.restore_digit_models()
+    assert "CNN" in tab.accuracy.text()
