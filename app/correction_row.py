@@ -7,7 +7,7 @@ with that label and says so; the "My handwriting" tab lists what was saved.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from app.personal_samples import PersonalSamples
