@@ -53,11 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
     train.add_argument("--augment-share", type=float, default=None,
                        help="share of digits distorted each epoch, 0..1 (default: cnn 0.75, dense 0.5)")
+    train.add_argument("--augmented-copies", type=int, default=3,
+                       help="distorted versions of each digit prepared up front (default 3)")
     train.add_argument("--data", default=None, metavar="FOLDER_OR_NPZ",
                        help="a folder of class subfolders of pictures, or an MNIST-layout .npz "
                             "(default: the bundled MNIST)")
-    train.add_argument("--teacher", default=None, metavar="MODEL.keras",
-                       help="learn from this trained model's probabilities too (distillation)")
+    train.add_argument("--teacher", default=None, metavar="MODEL.keras", nargs="+",
+                       help="learn from this trained model's probabilities too (distillation); "
+                            "several files: their averaged probabilities (an ensemble)")
     train.add_argument("--distill", type=float, default=0.7,
                        help="with --teacher: weight of the teacher's probabilities in the targets")
     train.add_argument("--temperature", type=float, default=3.0,

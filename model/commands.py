@@ -324,6 +324,9 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     share = share_default if args.augment_share is None else args.augment_share
     if not 0.0 <= share <= 1.0:
         raise UsageError(f"--augment-share must be between 0 and 1, got {share}")
+    copies = getattr(args, "augmented_copies", 3)
+    if copies < 1:
+        raise UsageError(f"--augmented-copies must be at least 1, got {copies}")
     out = Path(args.out) if args.out else Path(f"{args.model}.keras")
     if out.suffix.lower() != ".keras":
         raise UsageError(f"{out}: --out must end in .keras")
@@ -334,6 +337,7 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         augment=not args.no_augment and not custom,
         train_size=args.train_size,
         batch_size=args.batch_size or (32 if custom else 128),
+        augmented_copies=copies,
         augment_config=AugmentConfig(probability=share),
         distill=args.distill if args.teacher else 0.0,
         distill_temperature=args.temperature,
@@ -342,7 +346,8 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     if args.teacher:
         from model.model_files import load_model
 
-        teacher = load_model(args.teacher, num_classes=data.num_classes)
+        files = [args.teacher] if isinstance(args.teacher, str) else list(args.teacher)
+        teacher = [load_model(f, num_classes=data.num_classes) for f in files]
     import keras
 
     keras.utils.set_random_seed(recipe.seed)  # the initial weights too, for reproducible runs
@@ -373,7 +378,8 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         "seed": recipe.seed,
         "seconds": round(result["seconds"], 1),
         "recipe": recipe.as_dict(),
-        "teacher": str(args.teacher) if args.teacher else None,
+        "teacher": (args.teacher if isinstance(args.teacher, str) else " + ".join(map(str, args.teacher)))
+        if args.teacher else None,
         "history": result["history"],
         "class_names": list(names),
         "confusion": test["confusion"],
@@ -413,7 +419,8 @@ def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int
     # A windowed (frozen) build has no console: sys.stdout and sys.stderr are None there.
     stdout = stdout or sys.stdout or open(os.devnull, "w")
     stderr = stderr or sys.stderr or open(os.devnull, "w")
-    quiet_tensorflow()
+    if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+        quiet_tensorflow()  # other backends (JAX on a GPU machine) need no TensorFlow at all
     handlers = {"classify": classify, "evaluate": evaluate, "train": train,
                 "bytes-to-image": bytes_to_image}
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
@@ -140,11 +140,12 @@ def prepare_augmented(x: np.ndarray, y: np.ndarray, recipe: Recipe, should_stop:
     return out
 
 
-def _teacher_targets(teacher: keras.Model, x: np.ndarray, augmented: np.ndarray | None,
+def _teacher_targets(teachers: Sequence[keras.Model], x: np.ndarray, augmented: np.ndarray | None,
                      temperature: float) -> np.ndarray:
-    """The teacher's softened probabilities for every clean and distorted digit, once.
+    """The teachers' averaged, softened probabilities for every clean and distorted digit, once.
 
     Returns float32 ``(copies + 1, n, classes)``: index 0 the clean digits, ``c + 1`` copy ``c``.
+    Several teachers (an ensemble) are averaged before softening.
     Softening with temperature T (``p ** (1/T)``, renormalised, equals ``softmax(logits / T)``)
     brings out the runner-up classes, which is where a confident teacher's knowledge is.
     """
@@ -152,8 +153,9 @@ def _teacher_targets(teacher: keras.Model, x: np.ndarray, augmented: np.ndarray 
     out = []
     for images in sources:
         inputs = to_model_input(images)
-        probs = np.concatenate([np.asarray(teacher(inputs[i : i + 2048], training=False))
-                                for i in range(0, len(inputs), 2048)]).astype(np.float64)
+        probs = np.mean([np.concatenate([np.asarray(teacher(inputs[i : i + 2048], training=False))
+                                         for i in range(0, len(inputs), 2048)]) for teacher in teachers],
+                        axis=0, dtype=np.float64)
         soft = np.power(np.clip(probs, 1e-12, 1.0), 1.0 / temperature)
         out.append((soft / soft.sum(1, keepdims=True)).astype(np.float32))
     return np.stack(out)
@@ -196,14 +198,15 @@ def train(
     on_progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
     validate: bool = True,
-    teacher: keras.Model | None = None,
+    teacher: keras.Model | Sequence[keras.Model] | None = None,
 ) -> dict:
     """Train ``model`` in place (it is recompiled with the recipe's cosine-decayed Adam).
 
     With a ``teacher`` (a trained model of the same classes), the targets are a blend of the
     true label and the teacher's probabilities for the very digit shown (weight
     ``recipe.distill``): knowledge distillation, which lets the small dense network learn
-    what the CNN knows about ambiguous digits. The model is compiled back to the seed's
+    what the CNN knows about ambiguous digits. A list of teachers is an ensemble: their
+    probabilities are averaged. The model is compiled back to the seed's
     ``sparse_categorical_crossentropy`` when training ends.
 
     Parameters
@@ -229,10 +232,11 @@ def train(
         augmented = prepare_augmented(x.astype(np.float32) / 255.0, y, recipe, should_stop, on_progress)
     steps = math.ceil(n / recipe.batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, recipe.epochs * steps)
-    distill = teacher is not None and recipe.distill > 0
+    teachers = [] if teacher is None else [teacher] if isinstance(teacher, keras.Model) else list(teacher)
+    distill = bool(teachers) and recipe.distill > 0
     teacher_soft = None
     if distill:
-        teacher_soft = _teacher_targets(teacher, x, augmented, recipe.distill_temperature)
+        teacher_soft = _teacher_targets(teachers, x, augmented, recipe.distill_temperature)
     num_classes = int(model.output_shape[-1])
     optimizer = keras.optimizers.Adam(learning_rate=schedule)
     model.compile(

@@ -109,3 +109,24 @@ def test_the_installed_command_exits_2_without_a_traceback_on_a_bad_argument():
     proc = subprocess.run([sys.executable, "-m", "app", "classify", "--bogus"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_train_learns_from_several_teachers_and_records_them_with_the_copies(tmp_path):
+    small = tmp_path / "small.npz"
+    with np.load("resources/mnist.npz") as mnist:
+        np.savez(small, x_train=mnist["x_train"][:128], y_train=mnist["y_train"][:128],
+                 x_test=mnist["x_test"][:100], y_test=mnist["y_test"][:100])
+    teachers = ["resources/models/cnn.keras", "resources/models/dense.keras"]
+    out = tmp_path / "student.keras"
+    code, stdout, err = _run(["train", "--model", "dense", "--epochs", "1", "--data", str(small),
+                              "--augmented-copies", "1", "--teacher", *teachers, "--out", str(out)])
+    assert code == 0, err
+    assert out.exists() and "test accuracy" in stdout
+    record = json.loads((tmp_path / "metrics.json").read_text())["dense"]
+    assert record["teacher"] == " + ".join(teachers)
+    assert record["recipe"]["augmented_copies"] == 1 and record["recipe"]["distill"] == 0.7
+
+
+def test_train_refuses_zero_augmented_copies(tmp_path):
+    code, _, err = _run(["train", "--model", "dense", "--augmented-copies", "0", "--out", str(tmp_path / "m.keras")])
+    assert code == 2 and "--augmented-copies" in err and err.count("\n") == 1

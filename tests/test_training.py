@@ -48,3 +48,18 @@ def test_the_same_seed_gives_the_same_model():
 def test_a_huge_learning_rate_stops_the_run_as_diverged():
     result = train(build("dense"), _small(), Recipe(epochs=2, batch_size=32, learning_rate=1e9, augment=False))
     assert result["nan"]
+
+
+def test_several_teachers_teach_their_averaged_probabilities():
+    from model.training import _teacher_targets
+
+    import keras
+
+    keras.utils.set_random_seed(1)
+    a, b = build("dense"), build("dense")
+    x = _small(16).x_train  # uint8, as train() passes them
+    inputs = x[..., None].astype(np.float32) / 255.0
+    mean = (np.asarray(a(inputs)) + np.asarray(b(inputs))) / 2
+    targets = _teacher_targets([a, b], x, None, temperature=1.0)
+    assert targets.shape == (1, 16, 10)
+    np.testing.assert_allclose(targets[0], mean / mean.sum(1, keepdims=True), rtol=1e-4, atol=1e-6)
