@@ -118,7 +118,7 @@ def test_train_learns_from_several_teachers_and_records_them_with_the_copies(tmp
                  x_test=mnist["x_test"][:100], y_test=mnist["y_test"][:100])
     teachers = ["resources/models/cnn.keras", "resources/models/dense.keras"]
     out = tmp_path / "student.keras"
-    code, stdout, err = _run(["train", "--model", "dense", "--epochs", "1", "--data", str(small),
+    code, stdout, err = run_cli(["train", "--model", "dense", "--epochs", "1", "--data", str(small),
                               "--augmented-copies", "1", "--teacher", *teachers, "--out", str(out)])
     assert code == 0, err
     assert out.exists() and "test accuracy" in stdout
@@ -128,5 +128,5 @@ def test_train_learns_from_several_teachers_and_records_them_with_the_copies(tmp
 
 
 def test_train_refuses_zero_augmented_copies(tmp_path):
-    code, _, err = _run(["train", "--model", "dense", "--augmented-copies", "0", "--out", str(tmp_path / "m.keras")])
+    code, _, err = run_cli(["train", "--model", "dense", "--augmented-copies", "0", "--out", str(tmp_path / "m.keras")])
     assert code == 2 and "--augmented-copies" in err and err.count("\n") == 1
