@@ -199,9 +199,11 @@ class MainWindow(QMainWindow):
 
     def _on_result(self, result: LiveResult) -> None:
         self.draw_tab.update_result(result)
+        if self.live.ready and self.training_tab is None:
+            # The first answer is on screen: now build the Train tab (it reads MNIST).
+            QTimer.singleShot(0, self._build_training_tab)
 
     def _on_models_ready(self, infos) -> None:
-        self._build_training_tab()
         self.draw_tab.set_ready(True)
         self.draw_tab.activations.set_models(infos)
         self.model_tab.set_models(infos)
