@@ -10,7 +10,27 @@ import argparse
 import sys
 import time
 
-PROCESS_START = time.perf_counter()
+
+
+def _process_age_s() -> float:
+    """Seconds since this process was created (Linux: from /proc; elsewhere 0, so times are
+    counted from this module's import). A frozen build spends part of its start-up before any
+    Python runs, and the start times we report must include it."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        started_ticks = int(fields[19])  # field 22 of stat(5): start time after boot, ticks
+        with open("/proc/uptime", "rb") as fh:
+            uptime = float(fh.read().split()[0])
+        import os
+
+        return max(0.0, uptime - started_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+
+
+PROCESS_START = time.perf_counter() - _process_age_s()
+"""``time.perf_counter()`` at the moment the process was created (10 ms resolution)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -66,7 +86,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _ensure_streams() -> None:
+    """A windowed build (no console) starts with ``sys.stdout`` and ``sys.stderr`` set to None;
+    our code guards every write, but a library might not: give them a sink. Errors still go
+    to the log file and a dialog (:mod:`app.error_handling`)."""
+    import os
+
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
+    _ensure_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.argv = argv

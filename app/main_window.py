@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -31,6 +31,7 @@ from app.model_tab import ABOUT_HTML, ModelTab
 from app.views import model_title
 from model.images import ImageFileError, load_image
 from model.preprocess import Preprocessed, PreprocessError, image_to_input
+from model.resources import resource_path
 
 WINDOW_TITLE = "Digit Lab"
 
@@ -242,6 +243,7 @@ def _application(offscreen: bool = False) -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Digit Lab")
     app.setApplicationDisplayName("Digit Lab")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "digitlab.png"))))
     return app
 
 

@@ -15,10 +15,22 @@ import tempfile
 
 
 def import_tensorflow_quietly() -> None:
-    """Import ``tensorflow`` and ``keras`` once, keeping start-up log lines off stderr."""
+    """Import ``tensorflow`` and ``keras`` once, keeping start-up log lines off stderr.
+
+    Without console streams (a windowed build) Keras' progress output, which writes to
+    ``sys.stdout`` directly, is switched to logging.
+    """
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     if "tensorflow" in sys.modules:
         return
+    try:
+        _import()
+    finally:
+        if (sys.stdout is None or sys.stderr is None) and "keras" in sys.modules:
+            sys.modules["keras"].config.disable_interactive_logging()
+
+
+def _import() -> None:
     try:
         saved = os.dup(2)
     except OSError:  # no descriptor 2 at all (a windowed build): nothing to keep clean
