@@ -7,9 +7,9 @@ so ``classify``, ``evaluate`` and ``train`` start without it.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
-
 
 
 def _process_age_s() -> float:
@@ -22,8 +22,6 @@ def _process_age_s() -> float:
         started_ticks = int(fields[19])  # field 22 of stat(5): start time after boot, ticks
         with open("/proc/uptime", "rb") as fh:
             uptime = float(fh.read().split()[0])
-        import os
-
         return max(0.0, uptime - started_ticks / os.sysconf("SC_CLK_TCK"))
     except (OSError, ValueError, IndexError, AttributeError):
         return 0.0
@@ -90,8 +88,6 @@ def _ensure_streams() -> None:
     """A windowed build (no console) starts with ``sys.stdout`` and ``sys.stderr`` set to None;
     our code guards every write, but a library might not: give them a sink. Errors still go
     to the log file and a dialog (:mod:`app.error_handling`)."""
-    import os
-
     for name in ("stdout", "stderr"):
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
