@@ -20,11 +20,11 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
-import tomllib
 import zipfile
 from pathlib import Path
 
@@ -83,8 +83,9 @@ def platform_tag() -> str:
 
 
 def version() -> str:
-    with open(ROOT / "pyproject.toml", "rb") as fh:
-        return tomllib.load(fh)["project"]["version"]
+    """``project.version`` from pyproject.toml (read without tomllib, new in Python 3.11)."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    return re.search(r'^version\s*=\s*"([^"]+)"', text, re.MULTILINE).group(1)
 
 
 def write_archive(dist: Path) -> Path:
