@@ -1,10 +1,11 @@
-# `make run` opens the app, `make test` runs the tests; both set up .venv on first use.
+# `make run` opens the app, `make test` runs the tests, `make dist` builds the executable
+# (dist/digitlab/) and its release archive; each sets up .venv on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: run test clean
+.PHONY: run test dist clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -18,11 +19,23 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e ".[test]"
 	touch $@ $(VENV)/.installed-run
 
+$(VENV)/.installed-build: pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet -e ".[build]"
+	touch $@ $(VENV)/.installed-run
+
 run: $(VENV)/.installed-run
 	$(BIN)/digitlab
 
 test: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+
+# PyInstaller replaces dist/digitlab/ on every run (its analysis cache in build/ makes a
+# second run faster); tools/package.py then strips TensorFlow's libraries, writes
+# dist/digitlab-<version>-<platform>.tar.gz and fails if either is over its size limit.
+dist: $(VENV)/.installed-build
+	$(BIN)/python -m PyInstaller --noconfirm --log-level WARN --distpath dist \
+		--workpath build/pyinstaller build.spec
+	$(BIN)/python tools/package.py
 
 clean:
 	rm -rf build dist

@@ -7,10 +7,28 @@ so ``classify``, ``evaluate``, ``train`` and ``bytes-to-image`` start without it
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 
-PROCESS_START = time.perf_counter()
+
+def _process_age_s() -> float:
+    """Seconds since this process was created (Linux: from /proc; elsewhere 0, so times are
+    counted from this module's import). A frozen build spends part of its start-up before any
+    Python runs, and the start times we report must include it."""
+    try:
+        with open("/proc/self/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        started_ticks = int(fields[19])  # field 22 of stat(5): start time after boot, ticks
+        with open("/proc/uptime", "rb") as fh:
+            uptime = float(fh.read().split()[0])
+        return max(0.0, uptime - started_ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+
+
+PROCESS_START = time.perf_counter() - _process_age_s()
+"""``time.perf_counter()`` at the moment the process was created (10 ms resolution)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,7 +110,17 @@ def _custom_data_options(parser: argparse.ArgumentParser) -> None:
                         help="with a folder: share of each class kept for testing (default 0.2)")
 
 
+def _ensure_streams() -> None:
+    """A windowed build (no console) starts with ``sys.stdout`` and ``sys.stderr`` set to None;
+    our code guards every write, but a library might not: give them a sink. Errors still go
+    to the log file and a dialog (:mod:`app.error_handling`)."""
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+
+
 def main(argv: list[str] | None = None) -> int:
+    _ensure_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     args.argv = argv

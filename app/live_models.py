@@ -15,7 +15,7 @@ any swap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 import atexit
 import functools
@@ -129,11 +129,20 @@ def _calibration_batch() -> np.ndarray:
         return np.zeros((1, 28, 28, 1), np.float32)
 
 
-def describe_model(core, name: str, calibration: np.ndarray,
-                   class_names: tuple[str, ...] = ()) -> ModelInfo:
-    """Layer views of ``name`` in ``core``, with colour scales from ``calibration`` inputs."""
+def describe_model(core, name: str, calibration: np.ndarray | None,
+                   class_names: tuple[str, ...] = (),
+                   levels: Mapping[str, float] | None = None) -> ModelInfo:
+    """Layer views of ``name`` in ``core``, with colour scales from ``calibration`` inputs
+    (MNIST test digits, loaded when None), or from ``levels`` (layer name -> top, see
+    :mod:`app.colour_levels`) without running it; ``class_names`` label its outputs."""
     infos = core.layers(name)
-    out = core.run(calibration, names=(name,))[name]
+    if levels is not None and all(info.name in levels for info in infos):
+        out = None
+    else:
+        levels = None
+        if calibration is None:
+            calibration = _calibration_batch()
+        out = core.run(calibration, names=(name,))[name]
     steps = _field_steps(core.model(name))
     views = []
     for info in infos:
@@ -144,6 +153,8 @@ def describe_model(core, name: str, calibration: np.ndarray,
             layout = None
         if info.name == infos[-1].name:
             level = 1.0  # probabilities: always 0..1
+        elif levels is not None:
+            level = float(levels[info.name])
         else:
             level = calibrate_level(out.activations[info.name])
         views.append(LayerView(name, info.name, info.kind, shape, info.params, layout, level,
@@ -182,6 +193,7 @@ class InferenceWorker(QObject):
         self._swaps: list[tuple[str, object, Callable[[str | None], None] | None]] = []
         self._batches: list[tuple[Callable[[], np.ndarray], Callable]] = []
         self._stop = False
+        self._calibration: np.ndarray | None = None  # MNIST digits, loaded on first need
         self.runs = 0  # how many drawings went to the models (tests check it stays 0)
 
     # ---------------------------------------------------------------- called from any thread
@@ -256,20 +268,25 @@ class InferenceWorker(QObject):
             self.finished.emit()
 
     def _load(self) -> None:
+        stored = None
         if self.core is None:
             self.status.emit("loading models")
             if self._core_factory is None:
                 from model.quiet_tensorflow import import_tensorflow_quietly
 
                 import_tensorflow_quietly()  # seconds
+                from app.colour_levels import bundled_levels
                 from model.inference import InferenceCore
 
                 self.core = InferenceCore()
+                # The bundled models' colour scales are stored: no MNIST, no calibration run.
+                stored = bundled_levels(self.core.names)
             else:
                 self.core = self._core_factory()
-        calibration = _calibration_batch()
-        self._calibration = calibration
-        self.infos = {name: describe_model(self.core, name, calibration)
+        if stored is None:
+            self._calibration = _calibration_batch()
+        self.infos = {name: describe_model(self.core, name, self._calibration,
+                                           levels=None if stored is None else stored[name])
                       for name in self.core.names}
         self.models_ready.emit(dict(self.infos))
 

@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -35,6 +35,7 @@ from app.personal_samples import PersonalSamples
 from app.views import model_title
 from model.images import ImageFileError, load_image
 from model.preprocess import Preprocessed, PreprocessError, image_to_input
+from model.resources import resource_path
 
 WINDOW_TITLE = "Digit Lab"
 
@@ -221,9 +222,11 @@ class MainWindow(QMainWindow):
 
     def _on_result(self, result: LiveResult) -> None:
         self.draw_tab.update_result(result)
+        if self.live.ready and self.training_tab is None:
+            # The first answer is on screen: now build the Train tab (it reads MNIST).
+            QTimer.singleShot(0, self._build_training_tab)
 
     def _on_models_ready(self, infos) -> None:
-        self._build_training_tab()
         self.draw_tab.set_ready(True)
         self.draw_tab.probabilities.set_models(infos)
         self.draw_tab.activations.set_models(infos)
@@ -268,6 +271,7 @@ def _application(offscreen: bool = False) -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Digit Lab")
     app.setApplicationDisplayName("Digit Lab")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "digitlab.png"))))
     return app
 
 

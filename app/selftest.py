@@ -36,8 +36,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 MODELS_TIMEOUT_S = 180.0
 ANSWER_TIMEOUT_S = 30.0
-CHECK_MODULES = ("app.training_selftest", "app.explain_selftest", "app.custom_selftest",
-                 "app.teach_selftest")
+CHECK_MODULES = ("app.training_selftest", "app.startup_selftest", "app.explain_selftest",
+                 "app.custom_selftest", "app.teach_selftest")
 """Modules imported before a self-test so that their checks run too: a module either
 registers with :func:`check`, or exposes ``CHECKS = {name: fn(live_models) -> bool}``."""
 

@@ -67,15 +67,19 @@ def describe(model: keras.Model) -> list[LayerInfo]:
 class _Runner:
     """A model copy with one compiled function returning every layer's output."""
 
-    def __init__(self, model: keras.Model):
-        self.model = copy_model(model)
+    def __init__(self, model: keras.Model, owned: bool = False):
+        # A model just loaded from a file is already private; anything else is copied.
+        self.model = model if owned else copy_model(model)
         self.layers = describe(self.model)
         names = {info.name for info in self.layers}
         outputs = [layer.output for layer in self.model.layers if layer.name in names]
         self._extractor = keras.Model(self.model.inputs, outputs)
         spec = tf.TensorSpec((None, 28, 28, 1), tf.float32)
-        self._all = tf.function(lambda x: self._extractor(x, training=False), input_signature=[spec])
-        self._probs = tf.function(lambda x: self.model(x, training=False), input_signature=[spec])
+        # No Python control flow to convert: autograph=False saves its source transformation.
+        self._all = tf.function(lambda x: self._extractor(x, training=False),
+                                input_signature=[spec], autograph=False)
+        self._probs = tf.function(lambda x: self.model(x, training=False),
+                                  input_signature=[spec], autograph=False)
 
     @property
     def num_classes(self) -> int:
@@ -120,7 +124,7 @@ class InferenceCore:
     @staticmethod
     def _runner(model: keras.Model | str | Path) -> _Runner:
         if isinstance(model, (str, Path)):
-            model = load_model(model, num_classes=None)
+            return _Runner(load_model(model, num_classes=None), owned=True)
         return _Runner(model)
 
     def _compile_joint(self):
@@ -130,6 +134,7 @@ class InferenceCore:
         joint = tf.function(
             lambda x: {name: ex(x, training=False) for name, ex in extractors.items()},
             input_signature=[spec],
+            autograph=False,
         )
         joint(tf.zeros((1, 28, 28, 1)))
         return joint
