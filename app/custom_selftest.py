@@ -68,6 +68,7 @@ def check_custom_dataset(ctx) -> tuple[bool, str]:
     live.show_models({"custom": loaded}, {"custom": names})
     if not ctx.wait_until(lambda: live.model_names == ("custom",), 60):
         return False, "the custom model did not become live"
+    window.tabs.setCurrentWidget(window.draw_tab)  # the bars are drawn where they are seen
     canvas = window.draw_tab.canvas
     canvas.clear()
     draw_digit(canvas, 0)

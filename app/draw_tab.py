@@ -144,6 +144,7 @@ class DrawTab(QWidget):
         self._split = split
         self._right = right
         self._ready = False
+        self._deferred: LiveResult | None = None  # the newest result while hidden
         self.brush_slider.setValue(17)
         self._update_history()
 
@@ -155,6 +156,7 @@ class DrawTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self._show_deferred()
         # Give the left column the canvas's natural width on first show.
         total = self._split.width()
         if total > 0 and not getattr(self, "_sized", False):
@@ -178,9 +180,23 @@ class DrawTab(QWidget):
         self._ready = ready
 
     def update_result(self, result: LiveResult) -> None:
+        """Show ``result``; while another tab covers this one (the window is shown, this tab
+        is not) only the newest result is kept, and it is shown when the tab comes back:
+        nothing is drawn that nobody can see (e.g. while training in the Train tab)."""
+        if self.window().isVisible() and not self.isVisible():
+            self._deferred = result
+            return
+        self._deferred = None
         self.input_view.update_result(result)
         self.probabilities.update_result(result, ready=self._ready)
         self.activations.update_result(result)
+
+    def _show_deferred(self) -> None:
+        result, self._deferred = self._deferred, None
+        # A result for another set of models (swapped meanwhile) is not shown: a new answer
+        # for the new set is on its way.
+        if result is not None and set(result.probabilities) <= set(self.probabilities.plots):
+            self.update_result(result)
 
     def painted_revision(self) -> int:
         """The oldest canvas revision among everything that shows an answer."""

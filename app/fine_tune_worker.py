@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Signal
 
-from app.training_worker import TrainingWorker, mnist, mnist_test_inputs
+from app.training_worker import PROGRESS_INTERVAL_S, TrainingWorker, mnist, mnist_test_inputs
 from model.data import to_model_input
 from model.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
 from model.personal_data import Sample, labels_of, model_inputs
@@ -79,7 +79,7 @@ class FineTuneWorker(TrainingWorker):
 
     def __init__(self, slot: str, model, samples: list[Sample], recipe: FineTuneRecipe, *,
                  source: str = "", data=None, test_size: int | None = None,
-                 throttle_s: float = 0.08):
+                 throttle_s: float = PROGRESS_INTERVAL_S):
         super().__init__(slot, recipe, data=data, evaluate_after=False, validate=False,
                          throttle_s=throttle_s)
         self._model = model

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QFrame,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -41,6 +41,7 @@ from app.evaluation_view import EvaluationView
 from app.training_augment_preview import AugmentPreview
 from app.training_curves import TrainingCurves
 from app.training_worker import (
+    PROGRESS_INTERVAL_S,
     EvaluationReport,
     EvaluationWorker,
     TrainingOutcome,
@@ -395,7 +396,7 @@ class TrainingTab(QWidget):
         return self._training is not None
 
     def start_training(self, *, data=None, validate: bool = True, evaluate_after: bool = True,
-                       throttle_s: float = 0.08) -> TrainingWorker | None:
+                       throttle_s: float = PROGRESS_INTERVAL_S) -> TrainingWorker | None:
         """Start a run with the set-up shown; returns the worker (None if one is running)."""
         if self._training is not None:
             return None
@@ -806,9 +807,7 @@ class TrainingTab(QWidget):
 
     def load_from(self, path: str | Path) -> bool:
         """Load a ``.keras`` file as a new entry; a bad file is refused with a message."""
-        from model.model_files import ModelFileError, load_model
-
-        from model.model_files import read_class_names
+        from model.model_files import ModelFileError, load_model, read_class_names
 
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:

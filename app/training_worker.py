@@ -24,6 +24,9 @@ from model.data import Dataset, load_mnist, to_model_input
 from model.training import Recipe, TrainingStopped, evaluate, train
 
 NUM_CLASSES = 10
+PROGRESS_INTERVAL_S = 0.15
+"""At most one progress signal per this many seconds: the curves stay live, and the GUI
+thread's share of the two cores (which training needs) stays small."""
 
 _data_lock = threading.Lock()
 _data_cache: dict[str, object] = {}
@@ -184,7 +187,8 @@ class TrainingWorker(QObject):
     done = Signal()
 
     def __init__(self, architecture: str, recipe: Recipe, *, data: Dataset | None = None,
-                 evaluate_after: bool = True, validate: bool = True, throttle_s: float = 0.08):
+                 evaluate_after: bool = True, validate: bool = True,
+                 throttle_s: float = PROGRESS_INTERVAL_S):
         super().__init__()
         self.architecture = architecture
         self.recipe = recipe

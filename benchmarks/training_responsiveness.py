@@ -5,15 +5,17 @@ window open offscreen (curves, progress bar and, when the main window is availab
 drawing view answering a drawing that changes every 100 ms) while a 10 ms QTimer records
 event-loop stalls; then trains it as a plain ``model.fit`` on the same data and batch size.
 Both are timed in steady state: the first ``--warmup`` batches (tracing included) are not
-counted. Rounds alternate the two; the ratio is that of the medians over the rounds (a best-of
-statistic let one lucky plain-fit round decide it on a shared machine). Stalls are counted over
+counted. Rounds alternate the two; the ratio is the median over the rounds of each round's
+ours / plain (the two halves of a round run back to back, so they see the same machine; the
+throughput of this virtual machine alone drifts by +-15% from minute to minute, and a best-of
+statistic let one lucky plain-fit round decide it). Stalls are counted over
 every round. On a machine shared with other work, ``chrt -r 10`` (root) shields the benchmark
 from it; the JSON records the load average either way.
 
 The last line printed is JSON: max_stall_ms, p95_stall_ms, throughput_ratio (ours / plain),
 ours_samples_per_s, fit_samples_per_s.
 
-    python benchmarks/training_responsiveness.py [--batches 120] [--warmup 20] [--rounds 5]
+    python benchmarks/training_responsiveness.py [--batches 120] [--warmup 20] [--rounds 7]
 """
 
 from __future__ import annotations
@@ -179,7 +181,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=120)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -206,7 +208,8 @@ def main(argv=None) -> int:
     result = {
         "max_stall_ms": round(float(stalls_arr.max()), 2),
         "p95_stall_ms": round(float(np.percentile(stalls_arr, 95)), 2),
-        "throughput_ratio": round(float(np.median(ours) / np.median(fits)), 3),
+        "throughput_ratio": round(float(np.median(np.divide(ours, fits))), 3),
+        "round_ratios": [round(float(o / f), 3) for o, f in zip(ours, fits)],
         "ours_samples_per_s": round(float(np.median(ours)), 1),
         "fit_samples_per_s": round(float(np.median(fits)), 1),
         "rounds_ours": [round(v) for v in ours],

@@ -189,3 +189,19 @@ def test_the_selftest_command_passes():
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '"draw_predict": "pass"' in proc.stdout.strip().splitlines()[-1]
+
+
+def test_answers_that_come_while_another_tab_is_shown_are_drawn_when_the_draw_tab_returns(
+        qtbot, window):
+    first = _draw_and_wait(qtbot, window, 1)
+    painted = window.draw_tab.painted_revision()
+    window.tabs.setCurrentWidget(window.model_tab)
+    canvas = window.draw_tab.canvas
+    canvas.clear()
+    draw_digit(canvas, 7)  # e.g. the drawing changed by undo while the Train tab was open
+    qtbot.waitUntil(lambda: window.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
+    assert window.draw_tab.painted_revision() == painted  # nothing drawn that nobody sees
+    window.tabs.setCurrentWidget(window.draw_tab)
+    qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
+    assert first.revision < window.draw_tab.painted_revision()
+    assert int(np.argmax(window.live.latest.probabilities["cnn"])) == 7
