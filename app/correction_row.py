@@ -17,6 +17,8 @@ _OK = "color: #1f6e3a;"
 _ERROR = "color: #a61b1b;"
 _HINT = "color: #55606e;"
 HINT = "Click the digit you meant: the drawing is saved to My handwriting."
+NOT_DIGITS = ("A model of your own classes is live: corrections are for the digit models "
+              "(Restore bundled models in the Train tab).")
 
 
 def _plural(n: int, word: str) -> str:
@@ -69,20 +71,28 @@ class CorrectionRow(QWidget):
         layout.addWidget(self.message)
         canvas.strokes_changed.connect(self._on_strokes_changed)
         canvas.history_changed.connect(self._update_enabled)
+        self._digits = True  # the live models read digits (not a model of your own classes)
         for button in self.buttons:
             button.setEnabled(False)
         self._update_enabled()
 
+    def set_digit_models(self, digits: bool) -> None:
+        """Offer corrections only while the live models read digits: the samples are digits,
+        and a model of your own classes is not scored on them."""
+        self._digits = digits
+        self._update_enabled()
+        self._say(HINT if digits else NOT_DIGITS, _HINT)
+
     def _update_enabled(self) -> None:
         # Called on every pen move: a cheap look at the gestures, not the clipped strokes.
-        drawn = any(not s.erase for s in self.canvas.strokes())
+        drawn = self._digits and any(not s.erase for s in self.canvas.strokes())
         if drawn != self.buttons[0].isEnabled():
             for button in self.buttons:
                 button.setEnabled(drawn)
 
     def _on_strokes_changed(self, _revision: int) -> None:
         self._update_enabled()
-        self._say(HINT, _HINT)
+        self._say(HINT if self._digits else NOT_DIGITS, _HINT)
 
     def _say(self, text: str, style: str) -> None:
         if text == self.message.text():

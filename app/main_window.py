@@ -231,6 +231,7 @@ class MainWindow(QMainWindow):
         self.draw_tab.probabilities.set_models(infos)
         self.draw_tab.activations.set_models(infos)
         self.model_tab.set_models(infos)
+        self.correction.set_digit_models(set(infos) <= {"cnn", "dense"})
         self.busy.hide()
         acc = self.model_tab.metrics
         parts = []
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
             return
         for name in infos:
             a = acc.get(name, {}).get("test_accuracy")
-            parts.append(f"{model_title(name)} {a:.1%}" if isinstance(a, float)
+            parts.append(f"{model_title(name)} {a:.2%}" if isinstance(a, float)
                          else model_title(name))
         self.status_label.setText("Models ready · MNIST test accuracy: " + ", ".join(parts))
         # Show the ready state: ask for the drawing (made meanwhile, or read by the models

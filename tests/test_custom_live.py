@@ -48,6 +48,9 @@ def test_a_custom_model_puts_its_class_names_on_the_only_bars(qtbot, window):
     assert f"reads {top}" in panel.banner.text()
     assert "3 classes" in window.status_label.text()
     assert ("custom", "output") in window.draw_tab.activations.cells
+    # Corrections are digits: not offered while a model of other classes is live.
+    assert not any(b.isEnabled() for b in window.correction.buttons)
+    assert "own classes" in window.correction.message.text()
 
 
 def test_restoring_brings_back_both_digit_models_and_their_digits(qtbot, window):
@@ -58,6 +61,7 @@ def test_restoring_brings_back_both_digit_models_and_their_digits(qtbot, window)
     panel = window.draw_tab.probabilities
     assert list(panel.plots) == ["cnn", "dense"]
     result = _draw_and_wait(qtbot, window)
+    assert all(b.isEnabled() for b in window.correction.buttons)
     assert set(result.probabilities) == {"cnn", "dense"}
     assert "7" in panel.banner.text()
 
