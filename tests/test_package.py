@@ -33,12 +33,14 @@ def _fake_bundle(tmp_path: Path) -> Path:
     return dist
 
 
-def test_only_tensorflows_and_pythons_own_libraries_are_stripped(tmp_path):
+def test_every_library_but_numpys_openblas_is_stripped_once(tmp_path):
     internal = _fake_bundle(tmp_path) / "_internal"
     groups = package.strippable(internal)
-    names = {p.name for paths in groups.values() for p in paths}
-    assert names == {"libtensorflow_cc.so.2", "_pywrap_tfe.so", "libpython3.11.so.1.0",
-                     "_ssl.cpython-311-x86_64-linux-gnu.so"}
+    names = [p.name for paths in groups.values() for p in paths]
+    assert sorted(names) == sorted({"libtensorflow_cc.so.2", "_pywrap_tfe.so",
+                                    "libpython3.11.so.1.0",
+                                    "_ssl.cpython-311-x86_64-linux-gnu.so", "libQt6Core.so.6"})
+    assert {p.name for p in groups["packages"]} == {"libQt6Core.so.6"}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need privileges")
@@ -70,3 +72,25 @@ def test_the_build_spec_uses_no_absolute_paths_and_builds_one_windowed_folder():
     assert "SPECPATH" in code and "console=False" in code
     assert "exclude_binaries=True" in code and "COLLECT(" in code  # onedir, not onefile
     assert "BUNDLE(" in code  # the macOS .app
+
+
+def test_tensorflow_imports_with_the_executables_stand_ins_and_tf_lite_fails_loudly():
+    # The executable leaves these TensorFlow libraries out; tools/rthook_tf_left_out.py runs
+    # first there. A fresh interpreter, so that TensorFlow is imported after the hook.
+    code = (
+        "import runpy, sys\n"
+        f"runpy.run_path({str(ROOT / 'tools' / 'rthook_tf_left_out.py')!r})\n"
+        "import tensorflow as tf\n"
+        "plugin = sys.modules['tensorflow.python.profiler.internal._pywrap_profiler_plugin']\n"
+        "assert type(plugin).__name__ == '_LeftOut'\n"
+        "try:\n"
+        "    tf.lite.Interpreter(model_content=b'not a model')\n"
+        "except RuntimeError as error:\n"
+        "    print('refused:', error)\n"
+    )
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "refused:" in done.stdout and "not part of the Digit Lab executable" in done.stdout
