@@ -81,7 +81,10 @@ class CorrectionRow(QWidget):
         and a model of your own classes is not scored on them."""
         self._digits = digits
         self._update_enabled()
-        self._say(HINT if digits else NOT_DIGITS, _HINT)
+        self._say(self._hint(), _HINT)
+
+    def _hint(self) -> str:
+        return HINT if self._digits else NOT_DIGITS
 
     def _update_enabled(self) -> None:
         # Called on every pen move: a cheap look at the gestures, not the clipped strokes.
@@ -92,7 +95,7 @@ class CorrectionRow(QWidget):
 
     def _on_strokes_changed(self, _revision: int) -> None:
         self._update_enabled()
-        self._say(HINT if self._digits else NOT_DIGITS, _HINT)
+        self._say(self._hint(), _HINT)
 
     def _say(self, text: str, style: str) -> None:
         if text == self.message.text():

@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 import atexit
 import functools
+import os
 import sys
 import threading
 import time
@@ -162,6 +163,16 @@ def describe_model(core, name: str, calibration: np.ndarray | None,
     return ModelInfo(name, tuple(views), sum(i.params for i in infos), tuple(class_names))
 
 
+def _stored_levels(model) -> dict[str, float] | None:
+    """The stored colour scales of a model given as a file (e.g. the bundled ones brought back
+    by "Restore bundled models"), so it is not calibrated again; None for anything else."""
+    if not isinstance(model, (str, os.PathLike)):
+        return None
+    from app.colour_levels import stored_levels
+
+    return stored_levels(model)
+
+
 class InferenceWorker(QObject):
     """Runs in the inference thread: loads the models, then answers the newest drawing.
 
@@ -193,7 +204,8 @@ class InferenceWorker(QObject):
         self._swaps: list[tuple[str, object, Callable[[str | None], None] | None]] = []
         self._batches: list[tuple[Callable[[], np.ndarray], Callable]] = []
         self._stop = False
-        self._calibration: np.ndarray | None = None  # MNIST digits, loaded on first need
+        # MNIST digits for colour scales; None: describe_model loads them on first need.
+        self._calibration: np.ndarray | None = None
         self.runs = 0  # how many drawings went to the models (tests check it stays 0)
 
     # ---------------------------------------------------------------- called from any thread
@@ -283,8 +295,6 @@ class InferenceWorker(QObject):
                 stored = bundled_levels(self.core.names)
             else:
                 self.core = self._core_factory()
-        if stored is None:
-            self._calibration = _calibration_batch()
         self.infos = {name: describe_model(self.core, name, self._calibration,
                                            levels=None if stored is None else stored[name])
                       for name in self.core.names}
@@ -297,7 +307,8 @@ class InferenceWorker(QObject):
 
             core = InferenceCore(models)
             infos = {name: describe_model(core, name, self._calibration,
-                                          class_names.get(name, ()))
+                                          class_names.get(name, ()),
+                                          levels=_stored_levels(models[name]))
                      for name in core.names}
             self.core, self.infos = core, infos
             self.models_ready.emit(dict(infos))
@@ -316,7 +327,8 @@ class InferenceWorker(QObject):
             self.core.set_model(name, model)
             old = self.infos.get(name)
             info = describe_model(self.core, name, self._calibration,
-                                  old.class_names if old is not None else ())
+                                  old.class_names if old is not None else (),
+                                  levels=_stored_levels(model))
             self.infos[name] = info
             self.model_changed.emit(info)
             error = None
@@ -512,6 +524,7 @@ class LiveModels(QObject):
         from model.resources import bundled_model_path
 
         self.show_models({name: bundled_model_path(name) for name in ("cnn", "dense")})
+
     def classify_batch(self, token, make_inputs: Callable[[], np.ndarray]) -> None:
         """Run every live model on a batch in the inference thread, after any model swap
         already asked for; :attr:`batch_classified` answers with ``token``. ``make_inputs``

@@ -231,11 +231,12 @@ class MainWindow(QMainWindow):
         self.draw_tab.probabilities.set_models(infos)
         self.draw_tab.activations.set_models(infos)
         self.model_tab.set_models(infos)
-        self.correction.set_digit_models(set(infos) <= {"cnn", "dense"})
+        digit_models = set(infos) == {"cnn", "dense"}
+        self.correction.set_digit_models(digit_models)
         self.busy.hide()
         acc = self.model_tab.metrics
         parts = []
-        if set(infos) != {"cnn", "dense"}:  # e.g. a model of your own image classes
+        if not digit_models:  # e.g. a model of your own image classes
             self.status_label.setText(
                 "Now live: " + ", ".join(f"{model_title(n)} ({len(i.labels)} classes: "
                                          f"{', '.join(i.labels)})" for n, i in infos.items()))

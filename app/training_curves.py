@@ -72,7 +72,7 @@ def nice_ceiling(value: float) -> float:
     if not math.isfinite(value) or value <= 0:
         return 1.0
     exponent = math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
+    for step in (1, 2, 5):
         top = step * 10.0**exponent
         if top >= value * (1 - 1e-9):
             return top
@@ -86,6 +86,7 @@ class TrainingCurves(QWidget):
         super().__init__(parent)
         self.loss_plot = _plot("Loss", "cross-entropy")
         self.acc_plot = _plot("Accuracy", "accuracy")
+        self.acc_plot.setYRange(0, 1, padding=0.02)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.loss_plot)
@@ -122,14 +123,18 @@ class TrainingCurves(QWidget):
             val.setData([], [])
         self._loss_max = 0.0
         self._x_top = self._y_top = None
-        self._fit_ranges(0.0, 0.0)
+        self._fit_ranges(0.0, np.empty(0))
 
-    def _fit_ranges(self, x_max: float, loss_max: float) -> None:
-        """Widen the fixed ranges in steps when the data outgrows them (rarely)."""
+    def _fit_ranges(self, x_max: float, losses: np.ndarray) -> None:
+        """Widen the fixed ranges in steps when the data (up to epoch ``x_max``, with the new
+        ``losses``, NaN allowed) outgrows them (rarely)."""
+        finite = losses[np.isfinite(losses)]
+        if len(finite):
+            self._loss_max = max(self._loss_max, float(finite.max()))
         x_top = nice_ceiling(max(x_max, 1.0))
         if self._max_epochs:
             x_top = min(x_top, max(float(self._max_epochs), x_max))
-        y_top = nice_ceiling(max(loss_max, 1.0) * 1.05)
+        y_top = nice_ceiling(max(self._loss_max, 1.0) * 1.05)
         if x_top != self._x_top:
             self._x_top = x_top
             for plot in (self.loss_plot, self.acc_plot):
@@ -137,7 +142,6 @@ class TrainingCurves(QWidget):
         if y_top != self._y_top:
             self._y_top = y_top
             self.loss_plot.setYRange(0, y_top, padding=0.02)
-            self.acc_plot.setYRange(0, 1, padding=0.02)
 
     def add_batches(self, points: np.ndarray, batches_per_epoch: int) -> None:
         """``points`` ``(k, 3)``: global step (1-based), loss, accuracy."""
@@ -152,10 +156,7 @@ class TrainingCurves(QWidget):
         self._batches.extend(rows)
         x = self._batches.column(0)
         finite = np.isfinite(self._batches.column(1))
-        seen = rows[np.isfinite(rows[:, 1]), 1]
-        if len(seen):
-            self._loss_max = max(self._loss_max, float(seen.max()))
-        self._fit_ranges(float(np.nanmax(x)), self._loss_max)
+        self._fit_ranges(float(np.nanmax(x)), rows[:, 1])
         for key in ("loss", "accuracy"):
             batch, _, _, column = self.items[key]
             y = self._batches.column(column)
@@ -169,11 +170,8 @@ class TrainingCurves(QWidget):
         self._epochs.extend([[epoch, logs.get("loss", np.nan), logs.get("accuracy", np.nan),
                               logs.get("val_loss", np.nan), logs.get("val_accuracy", np.nan)]])
         x = self._epochs.column(0)
-        losses = np.concatenate([self._epochs.column(1), self._epochs.column(3)])
-        losses = losses[np.isfinite(losses)]
-        if len(losses):
-            self._loss_max = max(self._loss_max, float(losses.max()))
-        self._fit_ranges(float(x.max()), self._loss_max)
+        self._fit_ranges(float(x.max()), np.asarray([logs.get("loss", np.nan),
+                                                     logs.get("val_loss", np.nan)], np.float64))
         for key, (t_col, v_col) in (("loss", (1, 3)), ("accuracy", (2, 4))):
             _, train, val, _ = self.items[key]
             for item, col in ((train, t_col), (val, v_col)):

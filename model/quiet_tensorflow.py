@@ -9,6 +9,7 @@ is not lost.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -43,22 +44,30 @@ def import_tensorflow_quietly() -> None:
 
 
 def _import() -> None:
+    with _stderr_held_back():
+        import keras  # noqa: F401
+        import tensorflow  # noqa: F401
+
+
+@contextlib.contextmanager
+def _stderr_held_back():
+    """Point descriptor 2 at a temporary file for the block; replay it if the block raises."""
     try:
         saved = os.dup(2)
     except OSError:  # no descriptor 2 at all (a windowed build): nothing to keep clean
-        import keras  # noqa: F401
-        import tensorflow  # noqa: F401
+        yield
         return
     with tempfile.TemporaryFile() as sink:
         os.dup2(sink.fileno(), 2)
+        failed = False
         try:
-            import keras  # noqa: F401
-            import tensorflow  # noqa: F401
+            yield
         except BaseException:
-            os.dup2(saved, 2)
-            sink.seek(0)
-            os.write(2, sink.read())
+            failed = True
             raise
         finally:
             os.dup2(saved, 2)
             os.close(saved)
+            if failed:
+                sink.seek(0)
+                os.write(2, sink.read())
