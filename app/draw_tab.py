@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -48,6 +48,9 @@ class _SquareHolder(QWidget):
 
 class DrawTab(QWidget):
     """Canvas, tools, the model input, the probability bars and the activation maps."""
+
+    # The tab was shown (True) or covered or hidden with the window (False).
+    shown_changed = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -156,6 +159,7 @@ class DrawTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self.shown_changed.emit(True)
         self._show_deferred()
         # Give the left column the canvas's natural width on first show.
         total = self._split.width()
@@ -165,6 +169,10 @@ class DrawTab(QWidget):
             self._split.setSizes([left, total - left])
             h = self._right.height()
             self._right.setSizes([int(h * 0.36), h - int(h * 0.36)])
+
+    def hideEvent(self, event) -> None:
+        super().hideEvent(event)
+        self.shown_changed.emit(False)
 
     def _update_history(self) -> None:
         self.undo_action.setEnabled(self.canvas.history.can_undo)

@@ -4,7 +4,8 @@ One long-lived inference thread owns the :class:`model.inference.InferenceCore` 
 objects stay on the thread that uses them). The GUI thread posts the drawing into a one-slot
 mailbox; the thread wakes, takes the newest drawing, preprocesses it with the one path
 (:func:`model.preprocess.strokes_to_input`), runs both models once and posts the result
-back, with each layer's activation mosaic already built, so the views only show pictures.
+back, with each layer's activation mosaic already built, so the views only show pictures
+(while another tab covers the maps, answers skip the mosaics: nobody could see them).
 A ready 28x28 input (a dropped picture) goes through the same one-slot mailbox.
 Model swaps (the training tab) go through an ordered queue that is never dropped.
 :meth:`LiveModels.show_models` replaces the whole set through the same queue, e.g. one
@@ -207,6 +208,10 @@ class InferenceWorker(QObject):
         # MNIST digits for colour scales; None: describe_model loads them on first need.
         self._calibration: np.ndarray | None = None
         self.runs = 0  # how many drawings went to the models (tests check it stays 0)
+        # False while no activation maps can be seen (another tab covers them): answers then
+        # carry activations but no mosaics, and a view that ever shows one builds its own.
+        # A training run shares the two cores with this thread, so work nobody sees is skipped.
+        self.maps_wanted = True
 
     # ---------------------------------------------------------------- called from any thread
 
@@ -372,7 +377,7 @@ class InferenceWorker(QObject):
             acts = {k: v[0] for k, v in out.activations.items()}
             activations[name] = acts
             info = self.infos.get(name)
-            if info is not None:
+            if info is not None and self.maps_wanted:
                 mosaics[name] = {v.name: build_mosaic(acts[v.name], v.layout, v.level)
                                  for v in info.shown}
                 coloured[name] = {k: np.take(lut, m, axis=0) for k, m in mosaics[name].items()}
@@ -524,6 +529,11 @@ class LiveModels(QObject):
         from model.resources import bundled_model_path
 
         self.show_models({name: bundled_model_path(name) for name in ("cnn", "dense")})
+
+    def set_maps_wanted(self, wanted: bool) -> None:
+        """Whether answers should come with activation mosaics (False while nobody can see
+        them; any view that shows such an answer later builds the mosaics itself)."""
+        self.worker.maps_wanted = bool(wanted)
 
     def classify_batch(self, token, make_inputs: Callable[[], np.ndarray]) -> None:
         """Run every live model on a batch in the inference thread, after any model swap

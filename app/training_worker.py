@@ -24,9 +24,9 @@ from model.data import Dataset, load_mnist, to_model_input
 from model.training import Recipe, TrainingStopped, evaluate, train
 
 NUM_CLASSES = 10
-PROGRESS_INTERVAL_S = 0.15
-"""At most one progress signal per this many seconds: the curves stay live, and the GUI
-thread's share of the two cores (which training needs) stays small."""
+PROGRESS_INTERVAL_S = 0.25
+"""At most one progress signal per this many seconds: the curves stay live (four updates a
+second), and the GUI thread's share of the two cores (which training needs) stays small."""
 
 _data_lock = threading.Lock()
 _data_cache: dict[str, object] = {}

@@ -500,6 +500,10 @@ class ActivationView(_TrackedView):
         self._latest = result
         for (name, layer), cell in self.cells.items():
             rgba = result.coloured.get(name, {}).get(layer)
+            act = result.activations.get(name, {}).get(layer)
+            if rgba is None and act is not None:  # answered while no maps were wanted
+                rgba = np.take(self._lut, build_mosaic(act, cell.layer.layout, cell.layer.level),
+                               axis=0)
             if rgba is None:  # empty drawing, or a model without this layer: blank maps
                 rgba = cell.blank_empty if result.empty else cell.blank
             cell.image.setImage(rgba, autoLevels=False, levels=None)

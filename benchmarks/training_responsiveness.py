@@ -5,22 +5,23 @@ window open offscreen (curves, progress bar and, when the main window is availab
 drawing view answering a drawing that changes every 100 ms) while a 10 ms QTimer records
 event-loop stalls; then trains it as a plain ``model.fit`` on the same data and batch size.
 Both are timed in steady state: the first ``--warmup`` batches (tracing included) are not
-counted. Rounds alternate the two; the ratio is the median over the rounds of each round's
-ours / plain (the two halves of a round run back to back, so they see the same machine; the
-throughput of this virtual machine alone drifts by +-15% from minute to minute, and a best-of
-statistic let one lucky plain-fit round decide it). Stalls are counted over
-every round. On a machine shared with other work, ``chrt -r 10`` (root) shields the benchmark
-from it; the JSON records the load average either way.
+counted. Rounds alternate the two (in turn, each goes first); the ratio is the median over
+the rounds of each round's ours / plain. The two halves of a round run back to back, so they
+see the same machine: the throughput of this virtual machine alone drifts by +-15% from
+minute to minute, and a best-of statistic let one lucky plain-fit round decide it. Stalls are
+counted over every round. On a machine shared with other work, ``chrt -r 10`` (root) shields
+the benchmark from it; the JSON records the load average either way.
 
 The last line printed is JSON: max_stall_ms, p95_stall_ms, throughput_ratio (ours / plain),
 ours_samples_per_s, fit_samples_per_s.
 
-    python benchmarks/training_responsiveness.py [--batches 120] [--warmup 20] [--rounds 7]
+    python benchmarks/training_responsiveness.py [--batches 120] [--warmup 20] [--rounds 21]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -174,6 +175,10 @@ def run_plain_fit(batches: int, warmup: int) -> float:
             times.append((batch + 1, time.perf_counter()))
 
     model.fit(x, y, batch_size=BATCH, epochs=1, shuffle=False, verbose=0, callbacks=[Clock()])
+    # A script would leave its model behind at exit; here it would be freed by a collection
+    # during the next run through the tab (tens of ms of freeing graphs), billed to the wrong side.
+    del model
+    gc.collect()
     return steady_rate(times, warmup)
 
 
@@ -181,7 +186,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=120)
     parser.add_argument("--warmup", type=int, default=20)
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=21)
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -193,10 +198,13 @@ def main(argv=None) -> int:
 
     ours, fits, stalls = [], [], []
     for round_ in range(args.rounds):
+        if round_ % 2:  # every other round the plain fit goes first: neither side gains by order
+            fits.append(run_plain_fit(args.batches, args.warmup))
         rate, round_stalls = run_ours(app, tab, args.batches, args.warmup)
         ours.append(rate)
         stalls.extend(round_stalls)
-        fits.append(run_plain_fit(args.batches, args.warmup))
+        if not round_ % 2:
+            fits.append(run_plain_fit(args.batches, args.warmup))
         print(f"round {round_ + 1}: ours {ours[-1]:.0f} samples/s (max stall "
               f"{max(round_stalls, default=0):.1f} ms), plain fit {fits[-1]:.0f} samples/s",
               flush=True)

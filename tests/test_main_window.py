@@ -201,7 +201,13 @@ def test_answers_that_come_while_another_tab_is_shown_are_drawn_when_the_draw_ta
     draw_digit(canvas, 7)  # e.g. the drawing changed by undo while the Train tab was open
     qtbot.waitUntil(lambda: window.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
     assert window.draw_tab.painted_revision() == painted  # nothing drawn that nobody sees
+    covered = window.live.latest
+    assert covered.probabilities and not covered.coloured  # no maps built that nobody sees
     window.tabs.setCurrentWidget(window.draw_tab)
     qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
     assert first.revision < window.draw_tab.painted_revision()
     assert int(np.argmax(window.live.latest.probabilities["cnn"])) == 7
+    # The maps shown on return are the ones a drawing made with the tab open gets.
+    full = window.live.worker.answer_input(covered.revision, covered.preprocessed)
+    for (name, layer), cell in window.draw_tab.activations.cells.items():
+        np.testing.assert_array_equal(cell.image.image, full.coloured[name][layer])
