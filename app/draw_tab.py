@@ -10,13 +10,13 @@ from PySide6.QtWidgets import (
     QLabel,
     QSizePolicy,
     QSlider,
-    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
+from app.layout import stretch_splitter
 from app.live_models import LiveResult
 from app.views import ActivationView, InputView, ProbabilityPanel
 
@@ -128,19 +128,8 @@ class DrawTab(QWidget):
         maps_layout.addWidget(self.hover_label)
         self.activations.hovered.connect(self._on_hovered)
 
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.probabilities)
-        right.addWidget(maps_box)
-        right.setStretchFactor(0, 2)
-        right.setStretchFactor(1, 3)
-        right.setChildrenCollapsible(False)
-
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(left_widget)
-        split.addWidget(right)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 7)
-        split.setChildrenCollapsible(False)
+        right = stretch_splitter(Qt.Orientation.Vertical, (self.probabilities, 2), (maps_box, 3))
+        split = stretch_splitter(Qt.Orientation.Horizontal, (left_widget, 3), (right, 7))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(split)

@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSlider,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -44,7 +43,8 @@ from app.explain_views import (
     SaliencyView,
     StepsView,
 )
-from app.explain_worker import ExplainRequest, Explanation, ExplainThread, ModelPictures
+from app.explain_worker import ExplainRequest, ExplainThread, Explanation, ModelPictures
+from app.layout import stretch_splitter
 from app.views import model_title
 from model import at_scale
 from model.receptive_field import field_table
@@ -315,24 +315,9 @@ class ExplainTab(QWidget):
         self.pages.addTab(self.at_scale, "At scale")
         self.pages.currentChanged.connect(lambda _: self._want_top())
 
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(where)
-        top.addWidget(steps_box)
-        top.setStretchFactor(0, 5)
-        top.setStretchFactor(1, 4)
-        top.setChildrenCollapsible(False)
-        bottom = QSplitter(Qt.Orientation.Horizontal)
-        bottom.addWidget(history_box)
-        bottom.addWidget(self.pages)
-        bottom.setStretchFactor(0, 2)
-        bottom.setStretchFactor(1, 3)
-        bottom.setChildrenCollapsible(False)
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(top)
-        split.addWidget(bottom)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setChildrenCollapsible(False)
+        top = stretch_splitter(Qt.Orientation.Horizontal, (where, 5), (steps_box, 4))
+        bottom = stretch_splitter(Qt.Orientation.Horizontal, (history_box, 2), (self.pages, 3))
+        split = stretch_splitter(Qt.Orientation.Vertical, (top, 1), (bottom, 1))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         layout.addWidget(split)

@@ -16,8 +16,6 @@ any swap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 import atexit
 import functools
 import os
@@ -26,6 +24,8 @@ import threading
 import time
 import traceback
 import weakref
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot

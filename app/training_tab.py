@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSizePolicy,
     QSpinBox,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 from app import training_storage
 from app.custom_data_panel import CustomDataPanel
 from app.evaluation_view import EvaluationView
+from app.layout import stretch_splitter
 from app.training_augment_preview import AugmentPreview
 from app.training_curves import TrainingCurves
 from app.training_worker import (
@@ -284,12 +284,7 @@ class TrainingTab(QWidget):
         bottom_layout.addLayout(model_bar)
         bottom_layout.addWidget(self.evaluation, 1)
 
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.curves)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 2)
-        splitter.setStretchFactor(1, 3)
-        splitter.setChildrenCollapsible(False)
+        splitter = stretch_splitter(Qt.Orientation.Vertical, (self.curves, 2), (bottom, 3))
         self.splitter = splitter
 
         layout = QHBoxLayout(self)
