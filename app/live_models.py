@@ -88,7 +88,8 @@ class LiveResult:
     preprocessed : the 28x28 input and notes.
     probabilities : model name -> float32 ``(classes,)``; empty when the drawing is empty.
     activations : model name -> layer name -> float32 activation for this input (no batch axis).
-    mosaics : model name -> layer name -> uint8 mosaic (see :func:`app.mosaic.build_mosaic`).
+    mosaics : model name -> layer name -> uint8 mosaic (see :func:`app.mosaic.build_mosaic`);
+        empty for an answer made while no maps were wanted (see ``InferenceWorker.maps_wanted``).
     coloured : the same mosaics as uint8 RGBA ``(h, w, 4)`` through the viridis table, ready to
         show (colouring happens here, off the GUI thread).
     seconds : time spent in preprocessing and in the models.
