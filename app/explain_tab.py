@@ -208,6 +208,8 @@ class ExplainTab(QWidget):
             live.models_ready.connect(self._on_models_ready)
         # Slots given a model other than the bundled one (forgotten when those come back).
         self._replaced: set[str] = set()
+        # Another set is live (a model of your own classes): Explain still explains the digits.
+        self._other_live = False
         self.latest: Explanation | None = None
         self.pictures: dict[str, ModelPictures] = {}
         self.top: dict[str, dict[str, np.ndarray]] = {}
@@ -434,7 +436,8 @@ class ExplainTab(QWidget):
     def _on_models_ready(self, infos) -> None:
         """A whole new live set. "Restore bundled models" brings the digit pair back this way
         (no per-slot request): explain the bundled models again where another was put live."""
-        if set(infos) != {"cnn", "dense"} or not self._replaced:
+        self._other_live = set(infos) != {"cnn", "dense"}
+        if self._other_live or not self._replaced:
             return
         from model.resources import bundled_model_path
 
@@ -480,7 +483,8 @@ class ExplainTab(QWidget):
         self.steps.show_steps(result.preprocessed, None)
         if not self._replay:
             self.history.show_history({})
-        self.reading.setText("Draw a digit on the Draw tab; its explanation appears here.")
+        self.reading.setText("Draw a digit on the Draw tab; its explanation appears here."
+                             + self._other_live_note())
         self.latest = None
         if self.draw_overlay is not None:
             self.draw_overlay.show_explanation(None)
@@ -519,10 +523,16 @@ class ExplainTab(QWidget):
             parts.append(f"<b>{model_title(name)}</b> reads <b>{top}</b> ({p[top]:.1%}{extra})")
         which = ("each model's own answer" if self.target_class() is None
                  else f"class {self.target_class()}")
-        self.reading.setText(" · ".join(parts) + f" — explaining {which}.")
+        self.reading.setText(" · ".join(parts) + f" — explaining {which}."
+                             + self._other_live_note())
         if self.draw_overlay is not None:
             self.draw_overlay.show_explanation(ex)
         self.explanation_shown.emit(ex.revision)
+
+    def _other_live_note(self) -> str:
+        if not self._other_live:
+            return ""
+        return "<br><i>Your own model is live on the Draw tab; this tab explains the digit models.</i>"
 
     def _update_overlay(self) -> None:
         for view in self.maps.values():
