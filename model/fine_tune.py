@@ -22,8 +22,8 @@ from model.preprocess import as_model_batch
 from model.training import (
     Progress,
     _extend_history,
+    _finish_run,
     _ProgressCallback,
-    _run_result,
     evaluate,
 )
 
@@ -173,4 +173,4 @@ def fine_tune(
         _extend_history(history, result.history)
         if model.stop_training:
             break
-    return _run_result(history, callback, start)
+    return _finish_run(model, history, callback, start)

@@ -272,9 +272,7 @@ def train(
             break
     if distill:
         model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    _release_traced_functions(model)
-    _settle_garbage()
-    return _run_result(history, callback, start)
+    return _finish_run(model, history, callback, start)
 
 
 def _release_traced_functions(model: keras.Model) -> None:
@@ -308,10 +306,13 @@ def _extend_history(history: dict[str, list[float]], logs: dict) -> None:
         history.setdefault(k, []).extend(float(v) for v in vals)
 
 
-def _run_result(history: dict[str, list[float]], callback: _ProgressCallback,
-                start: float) -> dict:
-    """What a run returns: ``history``, ``stopped``, ``nan``, ``seconds`` since the
-    ``perf_counter`` ``start``, ``epochs_run``."""
+def _finish_run(model: keras.Model, history: dict[str, list[float]],
+                callback: _ProgressCallback, start: float) -> dict:
+    """End a run of ``model`` (training or fine-tuning): release its traced graphs, settle
+    the garbage, and return ``history``, ``stopped``, ``nan``, ``seconds`` since the
+    ``perf_counter`` ``start`` and ``epochs_run``."""
+    _release_traced_functions(model)
+    _settle_garbage()
     return {
         "history": history,
         "stopped": callback.stopped,
