@@ -49,8 +49,8 @@ class _SquareHolder(QWidget):
 class DrawTab(QWidget):
     """Canvas, tools, the model input, the probability bars and the activation maps."""
 
-    # The tab was shown (True) or covered or hidden with the window (False).
-    shown_changed = Signal(bool)
+    # Another tab started (True) or stopped (False) covering this one: see is_covered.
+    covered_changed = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -148,7 +148,7 @@ class DrawTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.shown_changed.emit(True)
+        self.covered_changed.emit(self.is_covered())
         self._show_deferred()
         # Give the left column the canvas's natural width on first show.
         total = self._split.width()
@@ -161,7 +161,11 @@ class DrawTab(QWidget):
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
-        self.shown_changed.emit(False)
+        self.covered_changed.emit(self.is_covered())
+
+    def is_covered(self) -> bool:
+        """True while the window is shown but this tab is not (another tab covers it)."""
+        return self.window().isVisible() and not self.isVisible()
 
     def _update_history(self) -> None:
         self.undo_action.setEnabled(self.canvas.history.can_undo)
@@ -180,7 +184,7 @@ class DrawTab(QWidget):
         """Show ``result``; while another tab covers this one (the window is shown, this tab
         is not) only the newest result is kept, and it is shown when the tab comes back:
         nothing is drawn that nobody can see (e.g. while training in the Train tab)."""
-        if self.window().isVisible() and not self.isVisible():
+        if self.is_covered():
             self._deferred = result
             return
         self._deferred = None

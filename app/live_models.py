@@ -108,6 +108,12 @@ class LiveResult:
         return self.preprocessed.empty
 
 
+def colour_mosaic(mosaic: np.ndarray) -> np.ndarray:
+    """uint8 RGBA ``(h, w, 4)`` of a uint8 mosaic (:func:`app.mosaic.build_mosaic`) through
+    the viridis table: what the activation views show."""
+    return np.take(viridis_lut(), mosaic, axis=0)
+
+
 def _field_steps(keras_model) -> tuple[FieldStep, ...]:
     steps = []
     for layer in keras_model.layers:
@@ -372,7 +378,6 @@ class InferenceWorker(QObject):
         outputs = self.core.run(pre.image)
         t2 = time.perf_counter()
         probabilities, activations, mosaics, coloured = {}, {}, {}, {}
-        lut = viridis_lut()
         for name, out in outputs.items():
             probabilities[name] = out.probabilities[0]
             acts = {k: v[0] for k, v in out.activations.items()}
@@ -381,7 +386,7 @@ class InferenceWorker(QObject):
             if info is not None and self.maps_wanted:
                 mosaics[name] = {v.name: build_mosaic(acts[v.name], v.layout, v.level)
                                  for v in info.shown}
-                coloured[name] = {k: np.take(lut, m, axis=0) for k, m in mosaics[name].items()}
+                coloured[name] = {k: colour_mosaic(m) for k, m in mosaics[name].items()}
         t3 = time.perf_counter()
         return LiveResult(revision, pre, probabilities, activations, mosaics, coloured,
                           {"models": t2 - t1, "mosaics": t3 - t2})

@@ -89,7 +89,9 @@ class MainWindow(QMainWindow):
         self.live.model_changed.connect(self._on_model_changed)
         self.live.errored.connect(self._on_error)
         self.live.model_set.connect(self._on_model_set)
-        self.draw_tab.shown_changed.connect(self._on_draw_tab_shown)
+        # Only the Draw tab shows activation maps: while it is covered, answers skip them.
+        self.draw_tab.covered_changed.connect(
+            lambda covered: self.live.set_maps_wanted(not covered))
         self._started = False
         self.resize(1280, 800)
 
@@ -226,10 +228,6 @@ class MainWindow(QMainWindow):
         if self.live.ready and self.training_tab is None:
             # The first answer is on screen: now build the Train tab (it reads MNIST).
             QTimer.singleShot(0, self._build_training_tab)
-
-    def _on_draw_tab_shown(self, shown: bool) -> None:
-        # Only the Draw tab shows activation maps: while it is covered, answers skip them.
-        self.live.set_maps_wanted(shown or not self.isVisible())
 
     def _on_models_ready(self, infos) -> None:
         self.draw_tab.set_ready(True)

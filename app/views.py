@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.colours import viridis_lut
-from app.live_models import LayerView, LiveResult, ModelInfo
+from app.live_models import LayerView, LiveResult, ModelInfo, colour_mosaic
 from app.mosaic import GAP_INDEX, build_mosaic, receptive_field
 from model.preprocess import Preprocessed
 
@@ -502,8 +502,7 @@ class ActivationView(_TrackedView):
             rgba = result.coloured.get(name, {}).get(layer)
             act = result.activations.get(name, {}).get(layer)
             if rgba is None and act is not None:  # answered while no maps were wanted
-                rgba = np.take(self._lut, build_mosaic(act, cell.layer.layout, cell.layer.level),
-                               axis=0)
+                rgba = colour_mosaic(build_mosaic(act, cell.layer.layout, cell.layer.level))
             if rgba is None:  # empty drawing, or a model without this layer: blank maps
                 rgba = cell.blank_empty if result.empty else cell.blank
             cell.image.setImage(rgba, autoLevels=False, levels=None)
