@@ -45,6 +45,7 @@ from app.explain_views import (
 )
 from app.explain_worker import ExplainRequest, ExplainThread, Explanation, ModelPictures
 from app.layout import stretch_splitter
+from app.live_models import reads_digits
 from app.views import model_title
 from model import at_scale
 from model.receptive_field import field_table
@@ -436,7 +437,7 @@ class ExplainTab(QWidget):
     def _on_models_ready(self, infos) -> None:
         """A whole new live set. "Restore bundled models" brings the digit pair back this way
         (no per-slot request): explain the bundled models again where another was put live."""
-        self._other_live = set(infos) != {"cnn", "dense"}
+        self._other_live = not reads_digits(infos)
         if self._other_live or not self._replaced:
             return
         from model.resources import bundled_model_path

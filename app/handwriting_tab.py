@@ -30,14 +30,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.evaluation_view import digit_pixmap, icon_grid
+from app.live_models import DIGIT_MODELS
 from app.personal_samples import PersonalSamples
 from app.views import model_title
 from model.personal_data import PersonalDataError, Sample, model_inputs
 
 THUMB = 56
 """Thumbnail side, px (the 28x28 input shown at twice its size)."""
-DIGIT_MODELS = ("cnn", "dense")
-"""The live models that read digits (a model of your own classes is live as "custom")."""
 _WRONG = QColor("#a61b1b")
 _EMPTY_TEXT = ("No samples yet. On the Draw tab, when a model reads your digit wrong, click the "
                "digit you meant under the canvas (“Wrong? It was: …”): the drawing is saved here. "

@@ -34,6 +34,16 @@ from app.colours import viridis_lut
 from app.mosaic import FieldStep, MosaicLayout, build_mosaic, calibrate_level, layout_for
 from model.preprocess import Preprocessed, Stroke, strokes_to_input
 
+DIGIT_MODELS = ("cnn", "dense")
+"""The bundled digit models: the live set at start and after "Restore bundled models" (a
+model of your own image classes is live as "custom" instead)."""
+
+
+def reads_digits(names) -> bool:
+    """True when the live models named ``names`` are the digit pair."""
+    return set(names) == set(DIGIT_MODELS)
+
+
 CALIBRATION_IMAGES = 128
 """MNIST test digits used to fix each layer's colour scale when a model is loaded."""
 GIL_SWITCH_INTERVAL_S = 0.001
@@ -443,7 +453,7 @@ class LiveModels(QObject):
         self._shown_revision = -1
         self._requested_revision = -1
         # The model names queued last (changes at once, unlike ``infos``).
-        self._queued_names: tuple[str, ...] = ("cnn", "dense")
+        self._queued_names: tuple[str, ...] = DIGIT_MODELS
         self._thread = QThread()
         self._thread.setObjectName("digitlab-inference")
         self.worker = InferenceWorker(core_factory)
@@ -510,7 +520,7 @@ class LiveModels(QObject):
 
         The inference thread copies it; :attr:`model_set` reports when done (or why not).
         """
-        if name not in self._queued_names and name in ("cnn", "dense"):
+        if name not in self._queued_names and name in DIGIT_MODELS:
             # Another model set is live (your own classes): bring the digit pair back first.
             self.restore_digit_models()
         self.model_requested.emit(name, model)
@@ -534,7 +544,7 @@ class LiveModels(QObject):
         """Show the bundled CNN and dense digit models again."""
         from model.resources import bundled_model_path
 
-        self.show_models({name: bundled_model_path(name) for name in ("cnn", "dense")})
+        self.show_models({name: bundled_model_path(name) for name in DIGIT_MODELS})
 
     def set_maps_wanted(self, wanted: bool) -> None:
         """Whether answers should come with activation mosaics (False while nobody can see

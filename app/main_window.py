@@ -29,7 +29,7 @@ from app.correction_row import CorrectionRow
 from app.draw_tab import DrawTab
 from app.explain_tab import ExplainTab
 from app.handwriting_tab import HandwritingTab
-from app.live_models import LiveModels, LiveResult
+from app.live_models import LiveModels, LiveResult, reads_digits
 from app.model_tab import ABOUT_HTML, ModelTab
 from app.personal_samples import PersonalSamples
 from app.views import model_title
@@ -234,7 +234,7 @@ class MainWindow(QMainWindow):
         self.draw_tab.probabilities.set_models(infos)
         self.draw_tab.activations.set_models(infos)
         self.model_tab.set_models(infos)
-        digit_models = set(infos) == {"cnn", "dense"}
+        digit_models = reads_digits(infos)
         self.correction.set_digit_models(digit_models)
         self.busy.hide()
         acc = self.model_tab.metrics
