@@ -1,8 +1,8 @@
-"""``python -m app`` runs Digit Lab (the same as the ``digitlab`` command)."""
+"""``python -m digitlab.app`` runs Digit Lab (the same as the ``digitlab`` command)."""
 
 import sys
 
-from app.cli import main
+from digitlab.app.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -27,8 +27,8 @@ MAX_DIALOG_DETAIL = 20_000
 
 
 def log_path() -> Path:
-    """``digitlab.log`` in the per-user data folder (:func:`app.training_storage.app_data_dir`)."""
-    from app.training_storage import app_data_dir
+    """``digitlab.log`` in the per-user data folder (:func:`digitlab.app.storage.app_data_dir`)."""
+    from digitlab.app.storage import app_data_dir
 
     return app_data_dir() / LOG_NAME
 

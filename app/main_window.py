@@ -1,7 +1,7 @@
 """The main window: builds the tabs, wires the canvas to the live models, nothing more.
 
 TensorFlow is not imported here: the window is shown first and the inference thread loads the
-models behind a "loading models" state (see :mod:`app.live_models`).
+models behind a "loading models" state (see :mod:`digitlab.app.live.live_models`).
 """
 
 from __future__ import annotations
@@ -25,17 +25,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.correction_row import CorrectionRow
-from app.draw_tab import DrawTab
-from app.explain_tab import ExplainTab
-from app.handwriting_tab import HandwritingTab
-from app.live_models import LiveModels, LiveResult, reads_digits
-from app.model_tab import ABOUT_HTML, ModelTab
-from app.personal_samples import PersonalSamples
-from app.views import model_title
-from model.images import ImageFileError, load_image
-from model.preprocess import Preprocessed, PreprocessError, image_to_input
-from model.resources import resource_path
+from digitlab.app.handwriting.correction_row import CorrectionRow
+from digitlab.app.draw.tab import DrawTab
+from digitlab.app.explain.tab import ExplainTab
+from digitlab.app.handwriting.tab import HandwritingTab
+from digitlab.app.live.live_models import LiveModels, LiveResult, reads_digits
+from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
+from digitlab.app.handwriting.samples import PersonalSamples
+from digitlab.app.draw.views import model_title
+from digitlab.model.data.images import ImageFileError, load_image
+from digitlab.model.preprocess.pipeline import Preprocessed, PreprocessError, image_to_input
+from digitlab.model.data.bundled import resource_path
 
 WINDOW_TITLE = "Digit Lab"
 
@@ -47,7 +47,7 @@ class MainWindow(QMainWindow):
     ----------
     live_models : the models to ask (default: a new :class:`LiveModels` on the bundled models).
         The window starts it when first shown and stops it when closed.
-    with_training : add the "Train" tab when :mod:`app.training_tab` is available.
+    with_training : add the "Train" tab when :mod:`digitlab.app.training.tab` is available.
     personal_samples : the user's saved drawings (default: the per-user data folder's).
     """
 
@@ -102,12 +102,12 @@ class MainWindow(QMainWindow):
         return self.tabs.addTab(widget, title)
 
     def _add_training_tab(self) -> QWidget | None:
-        """A "Train" tab when :mod:`app.training_tab` exists.
+        """A "Train" tab when :mod:`digitlab.app.training.tab` exists.
 
         Training imports Keras, which takes seconds; so the tab starts as a placeholder and the
         real one is built once the inference thread has imported TensorFlow (then it is cheap).
         """
-        if importlib.util.find_spec("app.training_tab") is None:
+        if importlib.util.find_spec("digitlab.app.training.tab") is None:
             return None
         placeholder = QLabel("The training tools appear as soon as TensorFlow has loaded…")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -120,7 +120,7 @@ class MainWindow(QMainWindow):
         if index is None or self.training_tab is not None:
             return
         try:
-            from app.training_tab import TrainingTab
+            from digitlab.app.training.tab import TrainingTab
 
             tab = TrainingTab(self.live)
         except Exception:  # noqa: BLE001 - a broken feature tab must not take the window down
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
         old.deleteLater()
         self.tabs.insertTab(index, tab, "Train")
         try:
-            from app.fine_tune_panel import FineTunePanel
+            from digitlab.app.handwriting.fine_tune_panel import FineTunePanel
 
             tab.fine_tune = FineTunePanel(tab, self.personal)
             tab.left_column.insertWidget(tab.left_column.count() - 1, tab.fine_tune)
@@ -282,7 +282,7 @@ def _application(offscreen: bool = False) -> QApplication:
 
 def run_gui(process_start: float) -> int:
     """Open the window (``digitlab``); returns the exit code."""
-    from app.error_handling import ErrorReporter, install
+    from digitlab.app.error_handling import ErrorReporter, install
 
     app = _application()
     # Before the window exists: an error while building it is logged and shown, not fatal.
@@ -302,16 +302,16 @@ def run_gui(process_start: float) -> int:
 
 
 def run_selftest(timings: bool, process_start: float) -> int:
-    """``digitlab selftest``: see :mod:`app.selftest`."""
+    """``digitlab selftest``: see :mod:`digitlab.app.selftest.runner`."""
     _application(offscreen=True)
-    from app.selftest import run
+    from digitlab.app.selftest.runner import run
 
     return run(timings=timings, process_start=process_start)
 
 
 def run_screenshots(folder: str) -> int:
-    """``digitlab screenshots DIR``: see :mod:`app.selftest`."""
+    """``digitlab screenshots DIR``: see :mod:`digitlab.app.selftest.runner`."""
     _application(offscreen=True)
-    from app.selftest import screenshots
+    from digitlab.app.selftest.runner import screenshots
 
     return screenshots(folder)

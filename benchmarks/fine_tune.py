@@ -3,10 +3,10 @@
 A stand-in for one user's handwriting: drawings made from ten hand-written stroke templates
 (a slashed 0, a flagged 1 with a base, a crossed 7, a 9 with a curled tail, ...) with random
 size, slant and wobble, every one drawn mirror-wise, a "style" the bundled models misread.
-They go through the app's own path (``model.personal_data.sample_from_drawing``, i.e.
+They go through the app's own path (``digitlab.model.data.personal_data.sample_from_drawing``, i.e.
 ``strokes_to_input``), are split as the app splits them (a quarter of each digit held out,
 never tuned on), and each bundled model is fine-tuned exactly as the Train tab does
-(:class:`model.fine_tune.FineTuneRecipe` defaults). Prints accuracy on the held-out drawings
+(:class:`digitlab.model.nets.fine_tune.FineTuneRecipe` defaults). Prints accuracy on the held-out drawings
 and on the 10,000 MNIST test digits before and after, and the seconds taken.
 
     python benchmarks/fine_tune.py [--samples N] [--models cnn dense] [--seed S]
@@ -24,11 +24,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from model.data import load_mnist  # noqa: E402
-from model.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal  # noqa: E402
-from model.model_files import load_model  # noqa: E402
-from model.personal_data import labels_of, model_inputs, sample_from_drawing  # noqa: E402
-from model.resources import bundled_model_path  # noqa: E402
+from digitlab.model.data.mnist import load_mnist  # noqa: E402
+from digitlab.model.nets.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal  # noqa: E402
+from digitlab.model.nets.model_files import load_model  # noqa: E402
+from digitlab.model.data.personal_data import labels_of, model_inputs, sample_from_drawing  # noqa: E402
+from digitlab.model.data.bundled import bundled_model_path  # noqa: E402
 
 TEMPLATES = {  # strokes in canvas fractions, x right, y down
     0: [[(0.5 + 0.18 * np.sin(t), 0.5 - 0.3 * np.cos(t)) for t in np.linspace(0, 2 * np.pi, 30)],

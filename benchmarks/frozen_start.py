@@ -4,7 +4,7 @@
 
 Runs ``digitlab selftest --timings`` (which draws a 1 before the models are ready and
 times everything from the moment the process was created) several times and prints each
-run and the median. Use ``--exe "python -m app"`` for the source build. The machine should
+run and the median. Use ``--exe "python -m digitlab.app"`` for the source build. The machine should
 be idle: other work on the same cores moves these numbers by seconds.
 """
 

@@ -18,8 +18,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import numpy as np  # noqa: E402
 
-from model.inference import InferenceCore  # noqa: E402
-from model.preprocess import strokes_to_input  # noqa: E402
+from digitlab.model.nets.inference import InferenceCore  # noqa: E402
+from digitlab.model.preprocess.pipeline import strokes_to_input  # noqa: E402
 
 
 def timed(fn, repeats: int) -> np.ndarray:

@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEvent, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.selftest import DIGIT_PATHS, path_points, send_mouse  # noqa: E402
+from digitlab.app.selftest.runner import DIGIT_PATHS, path_points, send_mouse  # noqa: E402
 
 WAIT = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
 ALL = QEventLoop.ProcessEventsFlag.AllEvents
@@ -182,11 +182,11 @@ def naive(app, window, drawings, moves: int) -> list[float]:
     GUI thread, then the same views."""
     import keras
 
-    from app.live_models import LiveResult
-    from app.mosaic import build_mosaic
-    from model.model_files import load_model
-    from model.preprocess import strokes_to_input
-    from model.resources import bundled_model_path
+    from digitlab.app.live.live_models import LiveResult
+    from digitlab.model.explain.mosaic import build_mosaic
+    from digitlab.model.nets.model_files import load_model
+    from digitlab.model.preprocess.pipeline import strokes_to_input
+    from digitlab.model.data.bundled import bundled_model_path
 
     tab = window.draw_tab
     canvas = tab.canvas
@@ -233,7 +233,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication([])
-    from app.main_window import MainWindow
+    from digitlab.app.main_window import MainWindow
 
     window = MainWindow(with_training=False)
     window.resize(1280, 800)

@@ -64,7 +64,7 @@ def classify(rows: list[dict], model: str | None) -> list[dict]:
             fh.write(json.dumps({"strokes": row["strokes"], "canvas": row["canvas"]}) + "\n")
         name = fh.name
     try:
-        cmd = [sys.executable, "-m", "app", "classify", "--strokes", name]
+        cmd = [sys.executable, "-m", "digitlab.app", "classify", "--strokes", name]
         if model:
             cmd += ["--model", model]
         env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}

@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np  # noqa: E402
 from pen_digits import DEFAULT_DATA, load, replace_randomly  # noqa: E402
 
-from model.inference import InferenceCore  # noqa: E402
-from model.preprocess import as_strokes, normalise, rasterize, strokes_to_input  # noqa: E402
-from model.preprocess import _resample_matrix  # noqa: E402
+from digitlab.model.nets.inference import InferenceCore  # noqa: E402
+from digitlab.model.preprocess.pipeline import as_strokes, normalise, rasterize, strokes_to_input  # noqa: E402
+from digitlab.model.preprocess.pipeline import _resample_matrix  # noqa: E402
 
 
 def naive(row) -> np.ndarray:

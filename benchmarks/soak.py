@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop  # noqa: E402
 
-from app.selftest import draw_digit  # noqa: E402
+from digitlab.app.selftest.runner import draw_digit  # noqa: E402
 
 DIGITS = (1, 7, 0)
 TIMEOUT_S = 60.0
@@ -110,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup-reloads", type=int, default=10, help="reloads before the baseline")
     args = parser.parse_args(argv)
 
-    from app.error_handling import ErrorReporter, install
-    from app.main_window import MainWindow, _application
-    from model.resources import bundled_model_path
+    from digitlab.app.error_handling import ErrorReporter, install
+    from digitlab.app.main_window import MainWindow, _application
+    from digitlab.model.data.bundled import bundled_model_path
 
     app = _application(offscreen=True)
     log = Path(tempfile.mkdtemp(prefix="digitlab-soak-")) / "digitlab.log"

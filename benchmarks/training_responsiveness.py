@@ -88,7 +88,7 @@ def steady_rate(points: list[tuple[int, float]], warmup: int) -> float:
 def make_window():
     """The real main window (live drawing view included) or, without it, a bare host."""
     try:
-        from app.main_window import MainWindow
+        from digitlab.app.main_window import MainWindow
 
         window = MainWindow()
         window.show()
@@ -102,7 +102,7 @@ def make_window():
         window.close()
     except ImportError:
         pass
-    from app.training_tab import TrainingTab
+    from digitlab.app.training.tab import TrainingTab
 
     window = QMainWindow()
     tab = TrainingTab(None)
@@ -117,7 +117,7 @@ class Scribbler(QObject):
 
     def __init__(self, window):
         super().__init__()
-        from model.preprocess import Stroke
+        from digitlab.model.preprocess.pipeline import Stroke
 
         self.window = window
         self.Stroke = Stroke
@@ -156,9 +156,9 @@ def run_ours(app, tab, batches: int, warmup: int) -> tuple[float, list[float]]:
 def run_plain_fit(batches: int, warmup: int) -> float:
     import keras
 
-    from app.training_worker import mnist
-    from model.architectures import build
-    from model.data import to_model_input
+    from digitlab.app.training.worker import mnist
+    from digitlab.model.nets.architectures import build
+    from digitlab.model.data.mnist import to_model_input
 
     data = mnist()
     x = to_model_input(data.x_train[: batches * BATCH])

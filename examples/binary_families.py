@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.cli import main as digitlab  # noqa: E402
-from model.synthetic_binaries import FAMILIES, write_families  # noqa: E402
+from digitlab.app.cli.main import main as digitlab  # noqa: E402
+from digitlab.model.binaries.synthetic import FAMILIES, write_families  # noqa: E402
 
 
 def run(folder: Path, per_family: int, epochs: int, seed: int) -> dict:

@@ -32,7 +32,7 @@ def _user_data_folder_is_a_test_folder(tmp_path_factory):
     Explain tab's cache; subprocesses inherit it), and ``QStandardPaths`` is in test mode."""
     from PySide6.QtCore import QStandardPaths
 
-    from app.training_storage import DATA_DIR_ENV
+    from digitlab.app.storage import DATA_DIR_ENV
 
     previous = os.environ.get(DATA_DIR_ENV)
     os.environ[DATA_DIR_ENV] = str(tmp_path_factory.mktemp("user-data"))

@@ -11,7 +11,7 @@ def shared_core():
 
     Only one inference thread uses it at a time (each test stops its window's thread).
     """
-    from model.inference import InferenceCore
+    from digitlab.model.nets.inference import InferenceCore
 
     return InferenceCore()
 
@@ -37,8 +37,8 @@ def open_window(qtbot, **options):
     ``options`` go to :class:`MainWindow` (e.g. ``personal_samples=``). A generator for a
     fixture: yields the window, then closes it and checks that its inference thread was joined.
     """
-    from app.live_models import LiveModels
-    from app.main_window import MainWindow
+    from digitlab.app.live.live_models import LiveModels
+    from digitlab.app.main_window import MainWindow
 
     core = shared_core()
     win = MainWindow(LiveModels(core_factory=lambda: core), with_training=False, **options)

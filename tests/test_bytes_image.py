@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from model.bytes_image import (
+from digitlab.model.binaries.bytes_image import (
     BytesImageError,
     bytes_to_image,
     convert_files,

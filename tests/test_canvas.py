@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.canvas import (
+from digitlab.app.draw.canvas import (
     DrawingCanvas,
     DrawnStroke,
     StrokeHistory,
@@ -18,8 +18,8 @@ from app.canvas import (
     strokes_record,
     to_model_strokes,
 )
-from model.commands import preprocess_stroke_record
-from model.preprocess import default_brush_width, strokes_to_input
+from digitlab.app.cli.commands import preprocess_stroke_record
+from digitlab.model.preprocess.pipeline import default_brush_width, strokes_to_input
 
 # --------------------------------------------------------------------------- pure geometry
 
@@ -199,7 +199,7 @@ def test_the_canvas_paints_the_strokes_it_keeps(qtbot, canvas):
 
 
 def test_clearing_thousands_of_drawings_keeps_only_the_last_ones_for_undo():
-    from app.canvas import MAX_UNDO_CLEARS, DrawnStroke, StrokeHistory
+    from digitlab.app.draw.canvas import MAX_UNDO_CLEARS, DrawnStroke, StrokeHistory
 
     history = StrokeHistory()
     for i in range(MAX_UNDO_CLEARS * 3):

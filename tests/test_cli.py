@@ -9,8 +9,8 @@ import pytest
 from cli_support import run_cli
 from PIL import Image
 
-from model.inference import InferenceCore
-from model.preprocess import strokes_to_input
+from digitlab.model.nets.inference import InferenceCore
+from digitlab.model.preprocess.pipeline import strokes_to_input
 
 SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}
 ONE = {"strokes": [[[140, 40], [140, 240]]], "canvas": [280, 280], "label": 1}
@@ -106,7 +106,7 @@ def test_evaluate_reads_labelled_stroke_files(tmp_path):
 
 
 def test_the_installed_command_exits_2_without_a_traceback_on_a_bad_argument():
-    proc = subprocess.run([sys.executable, "-m", "app", "classify", "--bogus"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "digitlab.app", "classify", "--bogus"], capture_output=True, text=True)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from cli_support import run_cli
 
-from model.resources import bundled_model_path
+from digitlab.model.data.bundled import bundled_model_path
 
 SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}
 ONE = {"strokes": [[[140, 40], [140, 240]]], "canvas": [280, 280], "label": 1}
@@ -79,7 +79,7 @@ def test_a_refused_model_gives_one_line_naming_the_file_and_the_reason(bad_model
 def test_the_installed_command_refuses_a_lambda_model_in_one_line(bad_models):
     path = bad_models["lambda-layer"]
     proc = subprocess.run(
-        [sys.executable, "-m", "app", "classify", "--strokes", str(path.with_name("seven.jsonl")),
+        [sys.executable, "-m", "digitlab.app", "classify", "--strokes", str(path.with_name("seven.jsonl")),
          "--model", str(path)],
         capture_output=True, text=True, timeout=120,
         env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin", "HOME": str(path.parent)},

@@ -7,9 +7,9 @@ import json
 from gui_support import shared_core
 import pytest
 
-from app.colour_levels import LEVELS_PATH, bundled_levels, file_sha256, stored_levels
-from app.live_models import _calibration_batch, describe_model
-from model.resources import bundled_model_path
+from digitlab.app.live.colour_levels import LEVELS_PATH, bundled_levels, file_sha256, stored_levels
+from digitlab.app.live.live_models import _calibration_batch, describe_model
+from digitlab.model.data.bundled import bundled_model_path
 
 
 def test_every_bundled_model_file_has_stored_levels():

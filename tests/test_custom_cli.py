@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from cli_support import run_cli
 
-from model.architectures import build
-from model.model_files import load_model, read_class_names, save_model
-from model.synthetic_binaries import FAMILIES, build_image_dataset, write_families
+from digitlab.model.nets.architectures import build
+from digitlab.model.nets.model_files import load_model, read_class_names, save_model
+from digitlab.model.binaries.synthetic import FAMILIES, build_image_dataset, write_families
 
 
 @pytest.fixture(scope="module")

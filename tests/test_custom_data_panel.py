@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from app.custom_data_panel import CustomDataPanel
-from app.training_tab import TrainingTab
-from model.synthetic_binaries import FAMILIES, build_image_dataset, write_families
+from digitlab.app.training.custom_data_panel import CustomDataPanel
+from digitlab.app.training.tab import TrainingTab
+from digitlab.model.binaries.synthetic import FAMILIES, build_image_dataset, write_families
 
 TINY = {"architecture": "cnn", "epochs": 2, "batch_size": 16, "augment": False,
         "learning_rate": 2e-3, "seed": 0}

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.custom_dataset import (
+from digitlab.model.data.custom_dataset import (
     CustomDataset,
     CustomDatasetError,
     load_folder,

@@ -18,14 +18,14 @@ def window(qtbot):
 def _custom_model():
     import keras
 
-    from model.architectures import build
+    from digitlab.model.nets.architectures import build
 
     keras.utils.set_random_seed(0)
     return build("cnn", num_classes=len(NAMES))
 
 
 def _draw_and_wait(qtbot, win):
-    from app.selftest import draw_digit
+    from digitlab.app.selftest.runner import draw_digit
 
     with qtbot.waitSignal(win.live.result, timeout=WINDOW_TIMEOUT_MS,
                           check_params_cb=lambda r: not r.empty):

@@ -5,8 +5,8 @@ import hashlib
 import numpy as np
 import pytest
 
-from model.data import DatasetError, load_dataset, load_mnist, to_model_input
-from model.resources import MNIST_PATH
+from digitlab.model.data.mnist import DatasetError, load_dataset, load_mnist, to_model_input
+from digitlab.model.data.bundled import MNIST_PATH
 
 EXPECTED_SHA256 = {
     "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",

@@ -10,10 +10,10 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from app.selftest import draw_digit
-from model.data import load_mnist
-from model.images import load_image
-from model.preprocess import image_to_input
+from digitlab.app.selftest.runner import draw_digit
+from digitlab.model.data.mnist import load_mnist
+from digitlab.model.data.images import load_image
+from digitlab.model.preprocess.pipeline import image_to_input
 
 TIMEOUT_MS = 60_000
 

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from app.error_handling import LOG_NAME, MAX_LOG_BYTES, ErrorReporter, install, log_path
+from digitlab.app.error_handling import LOG_NAME, MAX_LOG_BYTES, ErrorReporter, install, log_path
 
 APP = Path(__file__).resolve().parents[1] / "app"
 
@@ -34,14 +34,14 @@ def _raise(exc):
 
 
 def test_the_log_lives_in_the_per_user_data_folder():
-    from app.training_storage import app_data_dir
+    from digitlab.app.storage import app_data_dir
 
     assert log_path() == app_data_dir() / "digitlab.log"
 
 
 def test_the_data_folder_can_be_redirected_so_self_tests_never_touch_the_users(
         tmp_path, monkeypatch):
-    from app.training_storage import DATA_DIR_ENV, app_data_dir
+    from digitlab.app.storage import DATA_DIR_ENV, app_data_dir
 
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "elsewhere"))
     assert app_data_dir() == tmp_path / "elsewhere" and app_data_dir().is_dir()
@@ -141,7 +141,7 @@ def test_the_app_never_writes_to_a_missing_console_unguarded():
     # print() is a no-op when sys.stdout is None, but sys.stdout.write() raises: every direct
     # call must sit under an ``if sys.stdout is not None`` (or similar) guard.
     offenders = []
-    for path in sorted(APP.glob("*.py")):
+    for path in sorted(APP.rglob("*.py")):
         source = path.read_text("utf-8")
         lines = source.splitlines()
         for node in _console_writes(ast.parse(source)):
@@ -152,7 +152,7 @@ def test_the_app_never_writes_to_a_missing_console_unguarded():
 
 
 def test_the_gui_entry_point_installs_the_hooks(monkeypatch, qapp):
-    import app.main_window as main_window
+    import digitlab.app.main_window as main_window
 
     seen = {}
 
@@ -160,7 +160,7 @@ def test_the_gui_entry_point_installs_the_hooks(monkeypatch, qapp):
         def __init__(self):
             seen["hook"] = sys.excepthook
             seen["thread_hook"] = threading.excepthook
-            from app.live_models import LiveModels
+            from digitlab.app.live.live_models import LiveModels
 
             self.live = LiveModels(core_factory=lambda: None)
 

@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 
-from model import at_scale
-from model.filters import (
+from digitlab.model.explain import at_scale
+from digitlab.model.explain.filters import (
     dense_templates,
     fingerprint,
     kernel_mosaic,
@@ -17,24 +17,24 @@ from model.filters import (
     save_top,
     top_activating,
 )
-from model.preprocess import Stroke, image_to_input, normalise, strokes_to_input
-from model.receptive_field import receptive_fields
-from model.saliency import Explainer, occluded_batch, occlusion, patch_starts, upsample_cam
+from digitlab.model.preprocess.pipeline import Stroke, image_to_input, normalise, strokes_to_input
+from digitlab.model.explain.receptive_field import receptive_fields
+from digitlab.model.explain.saliency import Explainer, occluded_batch, occlusion, patch_starts, upsample_cam
 
 SEVEN = [[[60, 60], [200, 60], [120, 230]]]
 
 
 @functools.lru_cache(maxsize=1)
 def _explainer() -> Explainer:
-    from model.model_files import load_model
-    from model.resources import bundled_model_path
+    from digitlab.model.nets.model_files import load_model
+    from digitlab.model.data.bundled import bundled_model_path
 
     return Explainer({name: load_model(bundled_model_path(name)) for name in ("cnn", "dense")})
 
 
 @functools.lru_cache(maxsize=1)
 def _mnist_test():
-    from model.resources import MNIST_PATH
+    from digitlab.model.data.bundled import MNIST_PATH
 
     with np.load(MNIST_PATH, allow_pickle=False) as data:
         return data["x_test"][:2000].astype(np.float32) / 255.0, data["y_test"][:2000]
@@ -262,7 +262,7 @@ def test_a_difference_within_the_noise_is_called_so():
 
 
 def test_measured_counts_come_from_the_bundled_metrics_and_pen_dev_files(tmp_path):
-    from model.resources import METRICS_PATH
+    from digitlab.model.data.bundled import METRICS_PATH
 
     sets = at_scale.measured_from_metrics(METRICS_PATH)
     assert sets["mnist-test"]["cnn"] == at_scale.Measured(52, 10_000)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from app.selftest import draw_digit, draw_strokes, path_points
+from digitlab.app.selftest.runner import draw_digit, draw_strokes, path_points
 
 TIMEOUT_MS = 120_000
 FOUR = [[(0.55, 0.15), (0.25, 0.6), (0.75, 0.6)], [(0.6, 0.35), (0.6, 0.88)]]
@@ -209,7 +209,7 @@ def test_the_draw_tab_overlay_shows_where_the_cnn_looked_while_drawing(qtbot, wi
 
 
 def test_a_new_live_model_is_explained_too(qtbot, window):
-    from model.resources import bundled_model_path
+    from digitlab.model.data.bundled import bundled_model_path
 
     _explained(qtbot, window, _seven)
     worker = window.explain_tab.explainer.worker
@@ -222,9 +222,9 @@ def test_a_new_live_model_is_explained_too(qtbot, window):
 def test_after_restore_bundled_models_the_bundled_models_are_explained_again(qtbot, window):
     from gui_support import shared_core
 
-    from model.inference import copy_model
-    from model.model_files import load_model
-    from model.resources import bundled_model_path
+    from digitlab.model.nets.inference import copy_model
+    from digitlab.model.nets.model_files import load_model
+    from digitlab.model.data.bundled import bundled_model_path
 
     bundled = load_model(bundled_model_path("dense"))
     mine = copy_model(bundled)

@@ -7,21 +7,21 @@ import functools
 
 import numpy as np
 
-from model.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
+from digitlab.model.nets.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
 
 TINY = FineTuneRecipe(epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=600, seed=0)
 
 
 @functools.lru_cache(maxsize=1)
 def _mnist():
-    from model.data import load_mnist
+    from digitlab.model.data.mnist import load_mnist
 
     return load_mnist()
 
 
 def _dense():
-    from model.model_files import load_model
-    from model.resources import bundled_model_path
+    from digitlab.model.nets.model_files import load_model
+    from digitlab.model.data.bundled import bundled_model_path
 
     return load_model(bundled_model_path("dense"))
 

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.commands import UsageError, _stroke_lines, preprocess_stroke_record
-from model.data import DatasetError, load_dataset
-from model.images import ImageFileError, load_image
-from model.model_files import ModelFileError, load_model
-from model.preprocess import PreprocessError, image_to_input
-from model.resources import bundled_model_path
+from digitlab.app.cli.commands import UsageError, _stroke_lines, preprocess_stroke_record
+from digitlab.model.data.mnist import DatasetError, load_dataset
+from digitlab.model.data.images import ImageFileError, load_image
+from digitlab.model.nets.model_files import ModelFileError, load_model
+from digitlab.model.preprocess.pipeline import PreprocessError, image_to_input
+from digitlab.model.data.bundled import bundled_model_path
 
 
 def _mutations(valid: bytes, rng: np.random.Generator, count: int):

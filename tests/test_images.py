@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from model.commands import run
-from model.images import MAX_PIXELS, ImageFileError, load_image
-from model.preprocess import image_to_input
+from digitlab.app.cli.commands import run
+from digitlab.model.data.images import MAX_PIXELS, ImageFileError, load_image
+from digitlab.model.preprocess.pipeline import image_to_input
 
 
 def _digit(size=64) -> np.ndarray:
@@ -67,7 +67,7 @@ def test_bad_pictures_are_refused_naming_the_file_and_the_reason(tmp_path, conte
 
 def test_a_picture_between_our_limit_and_pillows_warning_is_refused(tmp_path, monkeypatch):
     # Pillow only warns up to twice its own limit; ours is an error at any size over it.
-    monkeypatch.setattr("model.images.MAX_PIXELS", 50 * 50)
+    monkeypatch.setattr("digitlab.model.data.images.MAX_PIXELS", 50 * 50)
     path = tmp_path / "big.png"
     Image.fromarray(_digit(60)).save(path)
     with pytest.raises(ImageFileError, match="more than"):

@@ -6,8 +6,8 @@ from gui_support import shared_core
 import numpy as np
 import pytest
 
-from app.live_models import InferenceWorker, LiveModels, describe_model
-from model.preprocess import Stroke
+from digitlab.app.live.live_models import InferenceWorker, LiveModels, describe_model
+from digitlab.model.preprocess.pipeline import Stroke
 
 TIMEOUT_MS = 60_000
 SEVEN = [Stroke(np.array([[80.0, 70], [200, 70], [130, 230]]))]

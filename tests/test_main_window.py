@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from app.selftest import draw_digit
-from model.preprocess import strokes_to_input
+from digitlab.app.selftest.runner import draw_digit
+from digitlab.model.preprocess.pipeline import strokes_to_input
 
 TIMEOUT_MS = 60_000
 
@@ -87,7 +87,7 @@ def test_bars_and_maps_change_when_the_drawing_changes(qtbot, window):
 def test_answers_arrive_while_the_pen_moves_not_only_on_release(qtbot, window):
     from PySide6.QtCore import QEvent
 
-    from app.selftest import send_mouse
+    from digitlab.app.selftest.runner import send_mouse
 
     canvas = window.draw_tab.canvas
     send_mouse(canvas, QEvent.Type.MouseButtonPress, (150, 60))
@@ -143,7 +143,7 @@ def test_the_model_tab_counts_the_real_parameters(window):
 
 
 def test_the_model_tab_puts_the_pen_drawn_accuracy_beside_mnist(window):
-    from app.model_tab import load_pen_accuracy
+    from digitlab.app.model_info.tab import load_pen_accuracy
 
     pen = load_pen_accuracy()
     assert set(pen) == {"cnn", "dense"}
@@ -157,8 +157,8 @@ def test_the_model_tab_puts_the_pen_drawn_accuracy_beside_mnist(window):
 def test_a_model_swapped_live_is_used_for_the_next_answer(qtbot, window):
     import keras
 
-    from model.architectures import build_dense
-    from model.resources import bundled_model_path
+    from digitlab.model.nets.architectures import build_dense
+    from digitlab.model.data.bundled import bundled_model_path
 
     first = _draw_and_wait(qtbot, window, 7)
     keras.utils.set_random_seed(1)
@@ -185,7 +185,7 @@ def test_a_bad_model_is_refused_and_live_inference_goes_on(qtbot, window):
 
 @pytest.mark.slow
 def test_the_selftest_command_passes():
-    proc = subprocess.run([sys.executable, "-m", "app", "selftest"], capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "digitlab.app", "selftest"], capture_output=True,
                           text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '"draw_predict": "pass"' in proc.stdout.strip().splitlines()[-1]

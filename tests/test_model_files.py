@@ -7,9 +7,9 @@ import keras
 import numpy as np
 import pytest
 
-from model.architectures import build
-from model.model_files import ModelFileError, atomic_write, load_model, save_model
-from model.resources import bundled_model_path
+from digitlab.model.nets.architectures import build
+from digitlab.model.nets.model_files import ModelFileError, atomic_write, load_model, save_model
+from digitlab.model.data.bundled import bundled_model_path
 
 
 def _tiny(input_shape=(28, 28, 1), outputs=10, lambda_layer=False):

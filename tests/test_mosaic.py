@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from app.mosaic import (
+from digitlab.model.explain.mosaic import (
     GAP_INDEX,
     FieldStep,
     build_mosaic,

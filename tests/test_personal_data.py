@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from model import personal_data
-from model.personal_data import (
+from digitlab.model.data import personal_data
+from digitlab.model.data.personal_data import (
     PersonalDataError,
     PersonalStore,
     merge,
@@ -21,7 +21,7 @@ from model.personal_data import (
     to_record,
     write_samples,
 )
-from model.preprocess import Stroke, strokes_to_input
+from digitlab.model.preprocess.pipeline import Stroke, strokes_to_input
 
 CANVAS = (280.0, 280.0)
 

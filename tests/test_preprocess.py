@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from model.preprocess import (
+from digitlab.model.preprocess.pipeline import (
     PreprocessError,
     Stroke,
     image_to_input,

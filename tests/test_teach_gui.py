@@ -9,10 +9,10 @@ from gui_support import LiveStub, open_window
 import numpy as np
 import pytest
 
-from app.personal_samples import PersonalSamples
-from app.selftest import draw_digit
-from model.fine_tune import FineTuneRecipe
-from model.personal_data import PersonalStore
+from digitlab.app.handwriting.samples import PersonalSamples
+from digitlab.app.selftest.runner import draw_digit
+from digitlab.model.nets.fine_tune import FineTuneRecipe
+from digitlab.model.data.personal_data import PersonalStore
 
 TIMEOUT_MS = 60_000
 TINY = FineTuneRecipe(epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=256, seed=0,
@@ -113,7 +113,7 @@ def test_export_and_import_round_trip_and_a_bad_file_changes_nothing(qtbot, wind
 
 
 def test_an_unreadable_personal_file_leaves_the_app_working_and_says_why(qtbot, tmp_path):
-    from app.handwriting_tab import HandwritingTab
+    from digitlab.app.handwriting.tab import HandwritingTab
 
     folder = tmp_path / "mine.jsonl"
     folder.mkdir()
@@ -129,8 +129,8 @@ def test_an_unreadable_personal_file_leaves_the_app_working_and_says_why(qtbot, 
 
 @pytest.fixture
 def train_tab(qtbot, tmp_path):
-    from app.fine_tune_panel import FineTunePanel
-    from app.training_tab import TrainingTab
+    from digitlab.app.handwriting.fine_tune_panel import FineTunePanel
+    from digitlab.app.training.tab import TrainingTab
 
     tab = TrainingTab(LiveStub())
     qtbot.addWidget(tab)
@@ -222,7 +222,7 @@ def test_the_saved_message_stays_and_the_drawing_keeps_its_size_after_a_click(qt
 
 
 def test_a_note_under_the_model_input_does_not_shrink_the_paper(qtbot, window):
-    from app.selftest import draw_strokes, path_points
+    from digitlab.app.selftest.runner import draw_strokes, path_points
 
     window.resize(1280, 800)
     canvas = window.draw_tab.canvas
@@ -266,7 +266,7 @@ def test_a_misread_sample_shows_what_the_models_read_under_it(qtbot, window):
 def test_a_model_of_your_own_classes_is_not_scored_on_your_digits(qtbot, window):
     import keras
 
-    from model.architectures import build
+    from digitlab.model.nets.architectures import build
 
     _draw_and_wait(qtbot, window, 7)
     window.correction.save_as(7)

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from model.architectures import build
-from model.data import Dataset, load_mnist
-from model.training import Recipe, train
+from digitlab.model.nets.architectures import build
+from digitlab.model.data.mnist import Dataset, load_mnist
+from digitlab.model.nets.training import Recipe, train
 
 
 def _small(n=256):
@@ -51,7 +51,7 @@ def test_a_huge_learning_rate_stops_the_run_as_diverged():
 
 
 def test_several_teachers_teach_their_averaged_probabilities():
-    from model.training import _teacher_targets
+    from digitlab.model.nets.training import _teacher_targets
 
     import keras
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from app.training_curves import TrainingCurves, nice_ceiling
+from digitlab.app.training.curves import TrainingCurves, nice_ceiling
 
 
 @pytest.mark.parametrize(("value", "top"), [(0.3, 0.5), (1.0, 1.0), (1.2, 2.0), (2.31, 5.0),

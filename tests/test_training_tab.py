@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from gui_support import LiveStub
 
-from app.training_tab import TrainingTab, format_duration
+from digitlab.app.training.tab import TrainingTab, format_duration
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {"architecture": "dense", "epochs": 1, "batch_size": 64, "train_size": 256,
@@ -121,7 +121,7 @@ def test_load_refuses_a_bad_file_and_keeps_the_state(qtbot, tab, tmp_path):
 
 
 def test_restore_bundled_models_puts_both_shipped_files_live(tab):
-    from model.resources import bundled_model_path
+    from digitlab.model.data.bundled import bundled_model_path
 
     assert tab.restore_bundled()
     assert tab.live_models.calls == [("cnn", bundled_model_path("cnn")),
@@ -153,9 +153,9 @@ def test_settings_survive_in_the_user_data_folder(qtbot, tab):
     tab.apply_settings({**TINY, "epochs": 7, "seed": 42})
     tab.shutdown()
     tab._training = None
-    from app import training_storage
+    from digitlab.app import storage
 
-    training_storage.save_settings(tab.settings())
+    storage.save_settings(tab.settings())
     again = TrainingTab(None)
     qtbot.addWidget(again)
     assert again.epochs.value() == 7 and again.seed.value() == 42
@@ -175,7 +175,7 @@ CLOSE_MID_RUN = textwrap.dedent("""
     from PySide6.QtWidgets import QApplication, QMainWindow
     app = QApplication(sys.argv)
     QStandardPaths.setTestModeEnabled(True)
-    from app.training_tab import TrainingTab
+    from digitlab.app.training.tab import TrainingTab
 
     class Window(QMainWindow):
         def __init__(self):

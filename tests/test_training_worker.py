@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Slot
 
-from app.training_worker import EvaluationWorker, TrainingWorker, WorkerThread
-from model.resources import bundled_model_path
-from model.training import Recipe
+from digitlab.app.training.worker import EvaluationWorker, TrainingWorker, WorkerThread
+from digitlab.model.data.bundled import bundled_model_path
+from digitlab.model.nets.training import Recipe
 
 TINY = Recipe(epochs=1, batch_size=64, learning_rate=2e-3, augment=False, train_size=256, seed=0)
 
@@ -203,7 +203,7 @@ def test_the_trained_model_keeps_the_live_contract(qapp, arch):
 
 
 def test_selftest_checks_pass_and_leave_the_live_models_alone(qapp):
-    from app.training_selftest import check_cancel, check_save_load, check_train
+    from digitlab.app.selftest.check_training import check_cancel, check_save_load, check_train
 
     class Live:
         def __init__(self):

@@ -14,14 +14,14 @@ SCRIPT = textwrap.dedent("""
     sys.stdout = sys.stderr = None
     log = pathlib.Path(sys.argv[1])
     import numpy as np
-    from app.error_handling import ErrorReporter, install
+    from digitlab.app.error_handling import ErrorReporter, install
 
     reporter = ErrorReporter(log_file=log, show_dialog=False)
     uninstall = install(reporter)
     sys.excepthook(RuntimeError, RuntimeError("no console here"), None)
     uninstall()
 
-    from model.quiet_tensorflow import import_tensorflow_quietly
+    from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
     import_tensorflow_quietly()
     import keras
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(2, activation="softmax")])
@@ -32,7 +32,7 @@ SCRIPT = textwrap.dedent("""
     model.summary()
     print("print is harmless too")
 
-    from app.cli import main
+    from digitlab.app.cli.main import main
     code = main(["classify", "--strokes", str(log.with_name("none.jsonl"))])
     log.with_name("done").write_text(f"ok {code}")
 """)

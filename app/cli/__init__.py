@@ -1,0 +1,1 @@
+"""The command line: ``digitlab`` and its verbs (Qt only for the window verbs)."""

@@ -1,0 +1,572 @@
+"""The drawing canvas: collects pen, mouse and touch strokes, paints them, and hands them on.
+
+The widget only gathers points and paints. The geometry (clipping to the canvas, rescaling on
+resize, undo and redo history) lives in the pure functions and the small :class:`StrokeHistory`
+below, which tests import without a window. What the models read is never the pixels shown
+here: the canvas emits its strokes, and :func:`digitlab.model.preprocess.pipeline.strokes_to_input` turns them into
+the 28x28 input (the one preprocessing path shared with ``digitlab classify --strokes``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPixmap,
+    QTabletEvent,
+    QTouchEvent,
+)
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from digitlab.model.preprocess.pipeline import Stroke, default_brush_width
+
+PAPER = QColor("#ffffff")
+INK = QColor("#16181d")
+BORDER = QColor("#c9ccd3")
+MIN_BRUSH, MAX_BRUSH = 4.0, 48.0
+"""Brush diameters the size slider offers, logical px."""
+
+# --------------------------------------------------------------------------- pure geometry
+
+
+@dataclass
+class DrawnStroke:
+    """One pen-down-to-pen-up gesture as the user made it.
+
+    ``points`` are logical canvas px (x right, y down) and may lie outside the canvas; what
+    counts is :func:`clip_polyline` of them. ``width`` is the brush diameter, logical px.
+    """
+
+    points: list[tuple[float, float]] = field(default_factory=list)
+    width: float = 17.0
+    erase: bool = False
+
+    def as_array(self) -> np.ndarray:
+        return np.asarray(self.points, dtype=np.float64).reshape(-1, 2)
+
+
+def _clip_segment(
+    p: np.ndarray, q: np.ndarray, w: float, h: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Liang-Barsky: the part of segment ``p``-``q`` inside ``[0, w] x [0, h]``, or None."""
+    d = q - p
+    t0, t1 = 0.0, 1.0
+    for denom, num in ((-d[0], p[0]), (d[0], w - p[0]), (-d[1], p[1]), (d[1], h - p[1])):
+        if denom == 0:
+            if num < 0:
+                return None
+            continue
+        t = num / denom
+        if denom < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return None
+    return p + t0 * d, p + t1 * d
+
+
+def clip_polyline(points: np.ndarray, width: float, height: float) -> list[np.ndarray]:
+    """Cut a polyline to the canvas rectangle ``[0, width] x [0, height]``.
+
+    Parameters
+    ----------
+    points : float ``(n, 2)`` canvas px, ``n >= 1``.
+
+    Returns
+    -------
+    The runs of the polyline inside the canvas, each float64 ``(m, 2)``, ``m >= 1``, in order:
+    a stroke that leaves and comes back gives two runs; the part crossing the edge ends exactly
+    on the edge. A single point inside gives one run of one point (a dot); outside gives none.
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    if len(pts) == 0:
+        return []
+
+    def inside(p):
+        return 0.0 <= p[0] <= width and 0.0 <= p[1] <= height
+
+    if len(pts) == 1:
+        return [pts.copy()] if inside(pts[0]) else []
+    if ((pts >= 0.0) & (pts <= (width, height))).all():
+        return [pts.copy()]
+    runs: list[list[np.ndarray]] = []
+    current: list[np.ndarray] = []
+    for p, q in zip(pts[:-1], pts[1:]):
+        seg = _clip_segment(p, q, width, height)
+        if seg is None:
+            if current:
+                runs.append(current)
+                current = []
+            continue
+        a, b = seg
+        if current and np.array_equal(current[-1], a):
+            current.append(b)
+        else:
+            if current:
+                runs.append(current)
+            current = [a, b]
+        if not np.array_equal(b, q):  # left the canvas
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [np.asarray(run) for run in runs]
+
+
+def to_model_strokes(strokes: Sequence[DrawnStroke], width: float, height: float) -> list[Stroke]:
+    """The strokes as :func:`digitlab.model.preprocess.pipeline.strokes_to_input` takes them, clipped to the canvas.
+
+    Each run inside the canvas becomes one :class:`~model.preprocess.Stroke` with the gesture's
+    brush width and eraser flag.
+    """
+    out: list[Stroke] = []
+    for stroke in strokes:
+        for run in clip_polyline(stroke.as_array(), width, height):
+            out.append(Stroke(run, float(stroke.width), bool(stroke.erase)))
+    return out
+
+
+def scale_strokes(strokes: Sequence[DrawnStroke], factor: float) -> list[DrawnStroke]:
+    """The drawing scaled about the top-left corner (positions and brush widths alike)."""
+    return [
+        DrawnStroke([(x * factor, y * factor) for x, y in s.points], s.width * factor, s.erase)
+        for s in strokes
+    ]
+
+
+def strokes_record(strokes: Sequence[DrawnStroke], width: float, height: float) -> dict:
+    """A ``digitlab classify --strokes`` line for the drawing (ink strokes only, clipped).
+
+    Eraser strokes and brush widths are not part of that format, so the record is exact only
+    for drawings made with the default brush and no eraser.
+    """
+    runs = [s.points.tolist() for s in to_model_strokes(strokes, width, height) if not s.erase]
+    return {"strokes": runs, "canvas": [width, height]}
+
+
+def smooth_path_points(points: np.ndarray) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Quadratic Bezier pieces through the midpoints of a polyline (for display only).
+
+    Returns ``[(control, end), ...]`` to follow ``moveTo(points[0])``; the curve passes through
+    the first point, every midpoint and the last point, and never leaves the polyline's hull,
+    so fast strokes look round without inventing ink the model does not see.
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    if len(pts) < 3:
+        return [(tuple(p), tuple(p)) for p in pts[1:]]
+    pieces = []
+    mids = (pts[:-1] + pts[1:]) / 2.0
+    pieces.append((tuple(pts[0]), tuple(mids[0])))
+    for i in range(1, len(pts) - 1):
+        pieces.append((tuple(pts[i]), tuple(mids[i])))
+    pieces.append((tuple(pts[-1]), tuple(pts[-1])))
+    return pieces
+
+
+MAX_UNDO_CLEARS = 50
+"""Cleared drawings kept for undo; older ones are forgotten, so memory stays flat over long use."""
+
+
+class StrokeHistory:
+    """The drawing as a list of gestures with per-gesture undo and redo (no Qt)."""
+
+    def __init__(self) -> None:
+        self.strokes: list[DrawnStroke] = []
+        self._redo: list[list[DrawnStroke] | DrawnStroke] = []
+        self._undo_clear: list[list[DrawnStroke]] = []
+
+    def add(self, stroke: DrawnStroke) -> None:
+        self.strokes.append(stroke)
+        self._redo.clear()
+
+    def undo(self) -> bool:
+        """Take back the last gesture (or the last clear). False when nothing to undo."""
+        if self.strokes:
+            self._redo.append(self.strokes.pop())
+            return True
+        if self._undo_clear:  # undoing a clear brings the whole drawing back
+            self.strokes = self._undo_clear.pop()
+            self._redo.append([])
+            return True
+        return False
+
+    def redo(self) -> bool:
+        if not self._redo:
+            return False
+        item = self._redo.pop()
+        if isinstance(item, list):  # redo the clear
+            self._keep_cleared(self.strokes)
+            self.strokes = []
+        else:
+            self.strokes.append(item)
+        return True
+
+    def clear(self) -> bool:
+        if not self.strokes:
+            return False
+        self._keep_cleared(self.strokes)
+        self.strokes = []
+        self._redo.clear()
+        return True
+
+    def _keep_cleared(self, strokes: list[DrawnStroke]) -> None:
+        self._undo_clear.append(strokes)
+        del self._undo_clear[:-MAX_UNDO_CLEARS]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.strokes or self._undo_clear)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+
+# --------------------------------------------------------------------------- the widget
+
+
+def dropped_file(mime) -> str | None:
+    """The first local file among a drag's URLs (``QMimeData``), or None."""
+    if mime is None or not mime.hasUrls():
+        return None
+    for url in mime.urls():
+        if url.isLocalFile() and url.toLocalFile():
+            return url.toLocalFile()
+    return None
+
+
+def _path(points: Sequence[tuple[float, float]]) -> QPainterPath:
+    path = QPainterPath()
+    if not points:
+        return path
+    path.moveTo(*points[0])
+    for (cx, cy), (ex, ey) in smooth_path_points(np.asarray(points)):
+        path.quadTo(cx, cy, ex, ey)
+    return path
+
+
+class DrawingCanvas(QWidget):
+    """A square sheet of paper to draw a digit on with mouse, pen or finger.
+
+    Signals
+    -------
+    strokes_changed(int)
+        The drawing changed (every move while drawing, undo, redo, clear); carries
+        :attr:`revision`. Read :meth:`model_strokes` and :meth:`canvas_size` for the drawing.
+    history_changed()
+        Undo or redo became (un)available.
+    file_dropped(str)
+        A local file was dropped on the paper (the window decides what to do with it).
+    """
+
+    # Emitted on every change of the drawing, with the new revision number.
+    strokes_changed = Signal(int)
+    # Emitted when can_undo / can_redo may have changed.
+    history_changed = Signal()
+    # A local file was dropped on the canvas: its path.
+    file_dropped = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.history = StrokeHistory()
+        self.revision = 0
+        self.erasing = False
+        self._current: DrawnStroke | None = None
+        self._cache: QPixmap | None = None
+        self._hover: QPointF | None = None
+        self._brush = 0.0
+        self._last_size = QSize()
+        self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.CrossCursor)
+        self.setMinimumSize(200, 200)
+        policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.setToolTip("Draw a digit here with the mouse, a pen or a finger, "
+                        "or drop a picture of one")
+        self.setAcceptDrops(True)
+
+    # ---------------------------------------------------------------- state
+
+    def canvas_size(self) -> tuple[float, float]:
+        """The canvas's size in logical px (the frame the stroke points are in)."""
+        return float(self.width()), float(self.height())
+
+    def brush_width(self) -> float:
+        """The brush diameter in logical px (the default brush until set)."""
+        return self._brush or default_brush_width(self.canvas_size())
+
+    def set_brush_width(self, width: float) -> None:
+        self._brush = float(min(max(width, MIN_BRUSH), MAX_BRUSH))
+        self.update()
+
+    def set_erasing(self, erasing: bool) -> None:
+        self.erasing = bool(erasing)
+        self.update()
+
+    def strokes(self) -> list[DrawnStroke]:
+        """The finished gestures plus the one in progress."""
+        done = list(self.history.strokes)
+        if self._current is not None:
+            done.append(self._current)
+        return done
+
+    def model_strokes(self) -> list[Stroke]:
+        """The drawing as the preprocessing takes it (clipped runs with width and eraser flag)."""
+        return to_model_strokes(self.strokes(), *self.canvas_size())
+
+    def is_empty(self) -> bool:
+        return not any(not s.erase for s in self.model_strokes())
+
+    def undo(self) -> None:
+        self._finish()
+        if self.history.undo():
+            self._changed(redraw=True)
+
+    def redo(self) -> None:
+        self._finish()
+        if self.history.redo():
+            self._changed(redraw=True)
+
+    def clear(self) -> None:
+        self._finish()
+        if self.history.clear():
+            self._changed(redraw=True)
+
+    def set_strokes(self, strokes: Sequence[DrawnStroke]) -> None:
+        """Replace the drawing (undoable like a clear followed by drawing)."""
+        self._finish()
+        self.history.clear()
+        for s in strokes:
+            self.history.add(s)
+        self._changed(redraw=True)
+
+    def _changed(self, redraw: bool = False) -> None:
+        if redraw:
+            self._cache = None
+        self.revision += 1
+        self.update()
+        self.strokes_changed.emit(self.revision)
+        self._emit_history()
+
+    def _emit_history(self) -> None:
+        # Only when undo/redo availability really changed: buttons re-laid out on every
+        # move would cost the live view milliseconds.
+        state = (self.history.can_undo or self._current is not None, self.history.can_redo,
+                 bool(self.history.strokes))
+        if state != getattr(self, "_history_state", None):
+            self._history_state = state
+            self.history_changed.emit()
+
+    # ---------------------------------------------------------------- input
+
+    def _begin(self, pos: QPointF) -> None:
+        self._current = DrawnStroke([(pos.x(), pos.y())], self.brush_width(), self.erasing)
+        self._changed()
+
+    def _extend(self, pos: QPointF) -> None:
+        if self._current is None:
+            return
+        p = (pos.x(), pos.y())
+        if self._current.points[-1] == p:
+            return
+        self._current.points.append(p)
+        self._changed()
+
+    def _finish(self) -> None:
+        if self._current is None:
+            return
+        stroke, self._current = self._current, None
+        self.history.add(stroke)
+        self._paint_into_cache(stroke)
+        self._emit_history()
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._begin(event.position())
+        elif event.button() == Qt.MouseButton.RightButton:  # right-drag erases
+            self._current = DrawnStroke([(event.position().x(), event.position().y())],
+                                        self.brush_width(), True)
+            self._changed()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._hover = event.position()
+        if self._current is not None:
+            self._extend(event.position())
+        else:
+            self.update()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._current is not None:
+            self._extend(event.position())
+            self._finish()
+
+    def leaveEvent(self, event) -> None:
+        self._hover = None
+        self.update()
+        super().leaveEvent(event)
+
+    def tabletEvent(self, event: QTabletEvent) -> None:
+        kind = event.type()
+        erase = event.pointerType() == event.pointerType().Eraser
+        if kind == QEvent.Type.TabletPress:
+            self._current = DrawnStroke([(event.position().x(), event.position().y())],
+                                        self.brush_width(), self.erasing or erase)
+            self._changed()
+        elif kind == QEvent.Type.TabletMove:
+            self._hover = event.position()
+            self._extend(event.position())
+        elif kind == QEvent.Type.TabletRelease:
+            self._extend(event.position())
+            self._finish()
+        event.accept()  # no synthesised mouse events: the pen is handled here
+
+    def event(self, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
+                    QEvent.Type.TouchCancel):
+            self._touch(event)  # type: ignore[arg-type]
+            return True
+        return super().event(event)
+
+    def _touch(self, event: QTouchEvent) -> None:
+        points = event.points()
+        if not points:
+            self._finish()
+            return
+        pos = points[0].position()  # one finger draws; more fingers are ignored
+        kind = event.type()
+        if kind == QEvent.Type.TouchBegin:
+            self._begin(pos)
+        elif kind == QEvent.Type.TouchUpdate:
+            self._extend(pos)
+        else:
+            if kind == QEvent.Type.TouchEnd:
+                self._extend(pos)
+            self._finish()
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Escape, Qt.Key.Key_Backspace):
+            self.clear()
+        else:
+            super().keyPressEvent(event)
+
+    def dragEnterEvent(self, event) -> None:
+        if dropped_file(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event) -> None:
+        self.dragEnterEvent(event)
+
+    def dropEvent(self, event) -> None:
+        path = dropped_file(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.file_dropped.emit(path)
+
+    # ---------------------------------------------------------------- geometry & paint
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return width
+
+    def sizeHint(self) -> QSize:
+        return QSize(360, 360)
+
+    def resizeEvent(self, event) -> None:
+        old = self._last_size
+        new = event.size()
+        self._last_size = QSize(new)
+        if old.isValid() and old.width() > 0 and new != old and (self.history.strokes or
+                                                                 self._current):
+            # Keep the drawing where it was relative to the paper (the canvas stays square).
+            factor = min(new.width(), new.height()) / max(1, min(old.width(), old.height()))
+            self.history.strokes = scale_strokes(self.history.strokes, factor)
+            if self._current is not None:
+                self._current = scale_strokes([self._current], factor)[0]
+            if self._brush:
+                self._brush = min(max(self._brush * factor, MIN_BRUSH), MAX_BRUSH)
+            self._changed(redraw=True)
+        self._cache = None
+        super().resizeEvent(event)
+
+    def _pen(self, stroke: DrawnStroke) -> QPen:
+        pen = QPen(PAPER if stroke.erase else INK, stroke.width)
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        return pen
+
+    def _draw(self, painter: QPainter, stroke: DrawnStroke) -> None:
+        painter.setPen(self._pen(stroke))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if len(stroke.points) == 1:  # a click is a dot
+            painter.drawPoint(QPointF(*stroke.points[0]))
+        else:
+            painter.drawPath(_path(stroke.points))
+
+    def _ensure_cache(self) -> QPixmap:
+        dpr = self.devicePixelRatioF()
+        size = self.size() * dpr
+        if self._cache is None or self._cache.size() != size:
+            # Finished strokes are painted once into a pixmap at device resolution (sharp on
+            # high-DPI screens); a move only repaints the stroke in progress on top.
+            self._cache = QPixmap(size)
+            self._cache.setDevicePixelRatio(dpr)
+            self._cache.fill(PAPER)
+            painter = QPainter(self._cache)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setClipRect(QRectF(0, 0, self.width(), self.height()))
+            for stroke in self.history.strokes:
+                self._draw(painter, stroke)
+            painter.end()
+        return self._cache
+
+    def _paint_into_cache(self, stroke: DrawnStroke) -> None:
+        if self._cache is None:
+            return
+        painter = QPainter(self._cache)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setClipRect(QRectF(0, 0, self.width(), self.height()))
+        self._draw(painter, stroke)
+        painter.end()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._ensure_cache())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setClipRect(self.rect())
+        if self._current is not None:
+            self._draw(painter, self._current)
+        if not self.history.strokes and self._current is None:
+            painter.setPen(QColor("#9aa0aa"))
+            font = painter.font()
+            font.setPointSizeF(font.pointSizeF() * 1.4)
+            painter.setFont(font)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+        if self._hover is not None:  # the brush outline, so its size is visible before drawing
+            r = self.brush_width() / 2
+            painter.setPen(QPen(QColor("#e0803a") if self.erasing else QColor("#5b8def"), 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(self._hover, r, r)
+        painter.setPen(QPen(BORDER, 1))
+        painter.drawRect(QRectF(0.5, 0.5, self.width() - 1, self.height() - 1))
+        painter.end()

@@ -1,0 +1,1 @@
+"""The Explain tab: why it answered, computed in a thread of its own."""

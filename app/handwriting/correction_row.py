@@ -1,0 +1,128 @@
+""""Wrong? It was: 0 1 … 9": one click files the drawing under the right digit.
+
+The row sits under the Draw tab's canvas. A click stores the canvas's strokes (and the 28x28
+input they make) in the personal dataset (:class:`digitlab.app.handwriting.samples.PersonalSamples`)
+with that label and says so; the "My handwriting" tab lists what was saved.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
+
+from digitlab.app.handwriting.samples import PersonalSamples
+from digitlab.model.data.personal_data import PersonalDataError
+
+_OK = "color: #1f6e3a;"
+_ERROR = "color: #a61b1b;"
+_HINT = "color: #55606e;"
+HINT = "Click the digit you meant: the drawing is saved to My handwriting."
+NOT_DIGITS = ("A model of your own classes is live: corrections are for the digit models "
+              "(Restore bundled models in the Train tab).")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+class CorrectionRow(QWidget):
+    """Ten digit buttons under the canvas and a line saying what a click did.
+
+    Parameters
+    ----------
+    canvas : the Draw tab's :class:`~app.canvas.DrawingCanvas` (its strokes and size are read).
+    samples : where the drawing goes.
+    """
+
+    # A drawing was saved: its label.
+    saved = Signal(int)
+
+    def __init__(self, canvas, samples: PersonalSamples, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.canvas = canvas
+        self.samples = samples
+        title = QLabel("<b>Wrong?</b> It was:")
+        title.setToolTip(HINT)
+        self.buttons: list[QToolButton] = []
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(3)
+        row.addWidget(title)
+        for digit in range(10):
+            button = QToolButton()
+            button.setText(str(digit))
+            button.setToolTip(f"It was a {digit}: save this drawing as a {digit} in My handwriting")
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            button.setMinimumWidth(22)
+            button.clicked.connect(lambda _checked=False, d=digit: self.save_as(d))
+            self.buttons.append(button)
+            row.addWidget(button, 1)
+        self.message = QLabel(HINT)
+        self.message.setStyleSheet(_HINT)
+        self.message.setWordWrap(True)
+        # Two lines, always: a message of another length must not re-lay out the column, which
+        # would resize the paper above and so change (rescale) the drawing just saved.
+        self.message.setFixedHeight(2 * self.message.fontMetrics().lineSpacing() + 2)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 2, 0, 2)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        canvas.strokes_changed.connect(self._on_strokes_changed)
+        canvas.history_changed.connect(self._update_enabled)
+        self._digits = True  # the live models read digits (not a model of your own classes)
+        for button in self.buttons:
+            button.setEnabled(False)
+        self._update_enabled()
+
+    def set_digit_models(self, digits: bool) -> None:
+        """Offer corrections only while the live models read digits: the samples are digits,
+        and a model of your own classes is not scored on them."""
+        self._digits = digits
+        self._update_enabled()
+        self._say(self._hint(), _HINT)
+
+    def _hint(self) -> str:
+        return HINT if self._digits else NOT_DIGITS
+
+    def _update_enabled(self) -> None:
+        # Called on every pen move: a cheap look at the gestures, not the clipped strokes.
+        drawn = self._digits and any(not s.erase for s in self.canvas.strokes())
+        if drawn != self.buttons[0].isEnabled():
+            for button in self.buttons:
+                button.setEnabled(drawn)
+
+    def _on_strokes_changed(self, _revision: int) -> None:
+        self._update_enabled()
+        self._say(self._hint(), _HINT)
+
+    def _say(self, text: str, style: str) -> None:
+        if text == self.message.text():
+            return
+        self.message.setText(text)
+        self.message.setStyleSheet(style)
+
+    def save_as(self, digit: int) -> bool:
+        """Store the current drawing labelled ``digit``; True when it was saved."""
+        strokes = self.canvas.model_strokes()
+        size = self.canvas.canvas_size()
+        if self.canvas.is_empty():
+            self._say("Draw a digit first.", _ERROR)
+            return False
+        before = self.samples.find(strokes, size)
+        if before is not None and before.label == digit:
+            self._say(f"Already in My handwriting as a {digit}.", _OK)
+            return True
+        try:
+            self.samples.add(digit, strokes, size)
+        except (PersonalDataError, OSError) as exc:
+            self._say(f"Not saved: {exc}", _ERROR)
+            return False
+        total = len(self.samples)
+        of_digit = self.samples.counts()[digit]
+        what = f"Relabelled as a {digit}" if before is not None else f"Saved as a {digit}"
+        self._say(f"{what} · {_plural(total, 'sample')} in My handwriting "
+                  f"({of_digit} of them {digit}s).", _OK)
+        self.saved.emit(digit)
+        return True

@@ -1,0 +1,282 @@
+"""The training tab's "Fine-tune on my handwriting" box: run, compare before/after, keep or not.
+
+It fine-tunes the model chosen in the tab's model list (bundled, trained or loaded) on the
+personal samples mixed with MNIST, in a :class:`~app.fine_tune_worker.FineTuneWorker` that the
+tab runs like a training run (its progress bar, curves, Pause and Cancel). The result is
+shown as before/after accuracy; "Keep" adds the tuned model to the tab's list and puts it
+live through the tab's own "Use this model" path (which also remembers it for the next
+start); "Discard" drops it and nothing changes.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digitlab.app.handwriting.fine_tune_worker import FineTuneOutcome, FineTuneWorker
+from digitlab.app.handwriting.samples import PersonalSamples
+from digitlab.app.training.tab import ModelEntry, format_duration
+from digitlab.app.training.worker import WorkerThread
+from digitlab.app.draw.views import model_title
+from digitlab.model.nets.fine_tune import FineTuneRecipe
+
+MIN_SAMPLES = 3
+"""Fewer personal samples than this: the button explains instead of running."""
+
+
+def _pct(value: float | None) -> str:
+    # Two decimals, as the Model tab: on 10,000 test digits a change of 0.01 points is one digit.
+    return "–" if value is None or not math.isfinite(value) else f"{value * 100:.2f}%"
+
+
+def _change(before: float, after: float) -> str:
+    if not (math.isfinite(before) and math.isfinite(after)):
+        return ""
+    delta = (after - before) * 100
+    if abs(delta) < 0.005:
+        return "<span style='color:#55606e'>±0.00</span>"
+    colour = "#1f6e3a" if delta > 0 else "#a61b1b"
+    return f"<span style='color:{colour}'>{delta:+.2f}</span>"
+
+
+class FineTunePanel(QGroupBox):
+    """Fine-tune the tab's chosen model on the personal samples.
+
+    Parameters
+    ----------
+    tab : the :class:`~app.training_tab.TrainingTab` it lives in.
+    samples : the personal dataset.
+    recipe : the fine-tuning recipe (tests pass a tiny one).
+    """
+
+    # A fine-tuning run ended: the FineTuneOutcome.
+    run_finished = Signal(object)
+    # The user kept (True) or discarded (False) the tuned model.
+    decided = Signal(bool)
+
+    def __init__(self, tab, samples: PersonalSamples, recipe: FineTuneRecipe | None = None,
+                 parent: QWidget | None = None):
+        super().__init__("Fine-tune on my handwriting", parent)
+        self.tab = tab
+        self.samples = samples
+        self.recipe = recipe or FineTuneRecipe()
+        self.test_size: int | None = None
+        self.data = None
+        self.pending: FineTuneOutcome | None = None
+        self._kept = 0
+        self._running = False
+
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.intro.setStyleSheet("color: #55606e;")
+        self.run_button = QPushButton("Fine-tune")
+        self.run_button.clicked.connect(self.start)
+
+        self.results = QWidget()
+        grid = QGridLayout(self.results)
+        grid.setContentsMargins(0, 4, 0, 0)
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(2)
+        for col, text in enumerate(("", "before", "after", "change")):
+            head = QLabel(f"<b>{text}</b>")
+            head.setAlignment(Qt.AlignmentFlag.AlignRight if col else Qt.AlignmentFlag.AlignLeft)
+            grid.addWidget(head, 0, col)
+        self.cells: dict[tuple[str, str], QLabel] = {}
+        rows = (("mnist", "MNIST test"), ("personal", "My handwriting"))
+        for row, (key, text) in enumerate(rows, 1):
+            grid.addWidget(QLabel(text), row, 0)
+            for col, which in enumerate(("before", "after", "change"), 1):
+                cell = QLabel("–")
+                cell.setAlignment(Qt.AlignmentFlag.AlignRight)
+                cell.setTextFormat(Qt.TextFormat.RichText)
+                grid.addWidget(cell, row, col)
+                self.cells[(key, which)] = cell
+        grid.setColumnStretch(0, 1)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #55606e;")
+        self.keep_button = QPushButton("Keep")
+        self.keep_button.setToolTip("Add the tuned model to the list and use it live now")
+        self.keep_button.clicked.connect(self.keep)
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setToolTip("Forget the tuned model; nothing changes")
+        self.discard_button.clicked.connect(self.discard)
+        decide = QHBoxLayout()
+        decide.addWidget(self.keep_button, 1)
+        decide.addWidget(self.discard_button, 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        top.addWidget(self.intro, 1)
+        top.addWidget(self.run_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(top)
+        layout.addWidget(self.results)
+        layout.addWidget(self.note)
+        layout.addLayout(decide)
+        self._show_result(None)
+        samples.changed.connect(self.update_state)
+        tab.model_choice.currentIndexChanged.connect(self._on_model_chosen)
+        self.update_state()
+
+    # ---------------------------------------------------------------- state
+
+    def _on_model_chosen(self, _index: int) -> None:
+        self.update_state()
+
+    def update_state(self) -> None:
+        """Enable the button and say what it would do (the tab calls it when a run starts or
+        ends)."""
+        n = len(self.samples)
+        entry = self.tab.current_entry()
+        busy = self.tab.is_training()
+        name = entry.label if entry is not None else "a model"
+        if n < MIN_SAMPLES:
+            have = "No samples yet" if n == 0 else f"Only {n} sample{'' if n == 1 else 's'}"
+            self.intro.setText(f"{have}: save at least {MIN_SAMPLES} with “Wrong? It was:” on "
+                               "the Draw tab to fine-tune on them.")
+        else:
+            r = self.recipe
+            self.intro.setText(f"<b>{name}</b> on your {n} samples + {r.mnist_size:,} MNIST "
+                               f"digits, {r.epochs} epoch{'s' if r.epochs != 1 else ''}.")
+        self.run_button.setEnabled(n >= MIN_SAMPLES and entry is not None and not busy)
+
+    def _show_result(self, outcome: FineTuneOutcome | None) -> None:
+        shown = outcome is not None and outcome.completed
+        self.results.setVisible(shown)
+        self.note.setVisible(shown)
+        self.keep_button.setVisible(shown)
+        self.discard_button.setVisible(shown)
+        if not shown:
+            return
+        for key in ("mnist", "personal"):
+            before = getattr(outcome.before, key)
+            after = getattr(outcome.after, key)
+            self.cells[(key, "before")].setText(_pct(before))
+            self.cells[(key, "after")].setText(f"<b>{_pct(after)}</b>")
+            self.cells[(key, "change")].setText(_change(before, after))
+        if outcome.held_out:
+            note = (f"Measured on {outcome.measured} of your samples kept out of tuning "
+                    f"(tuned on {outcome.tuned}): a fair test.")
+        else:
+            note = (f"Only {outcome.tuned} samples, all used for tuning: “after” is measured on "
+                    f"what it learned, not a fair test ({self.recipe.min_for_holdout}+ give a "
+                    "held-out split).")
+        self.note.setText(note)
+        # The result grows the box below the fold at 1280x800: scroll Keep/Discard into view
+        # once the layout has taken the new rows.
+        QTimer.singleShot(0, self._reveal)
+
+    def _reveal(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if parent is not None and self.keep_button.isVisible():
+            parent.ensureWidgetVisible(self.keep_button, 0, 12)
+
+    # ---------------------------------------------------------------- running
+
+    def start(self) -> FineTuneWorker | None:
+        """Fine-tune the tab's chosen model; returns the worker (None when it cannot start)."""
+        tab = self.tab
+        entry = tab.current_entry()
+        if entry is None or tab.is_training() or len(self.samples) < MIN_SAMPLES:
+            return None
+        from digitlab.model.nets.inference import copy_model
+
+        try:
+            model = entry.path if entry.model is None else copy_model(entry.model)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            tab.show_message(f"Cannot fine-tune {entry.label}: {exc}", "error")
+            return None
+        self.discard(quiet=True)
+        worker = FineTuneWorker(entry.slot, model, list(self.samples.samples), self.recipe,
+                                source=entry.label, data=self.data, test_size=self.test_size)
+        # The tab shows it like a training run: progress, curves, Pause and Cancel.
+        worker.started.connect(tab._on_started)
+        worker.progress.connect(tab._on_progress)
+        worker.epoch_ended.connect(tab._on_epoch_ended)
+        worker.stage.connect(tab.status.setText)
+        worker.finished.connect(self._on_finished)
+        worker.failed.connect(self._on_failed)
+        holder = WorkerThread(worker, tab)
+        holder.ended.connect(tab._on_training_thread_ended)
+        holder.ended.connect(self.update_state)
+        tab._training = holder
+        n = min(self.recipe.mnist_size, 60_000)
+        tab._batches_per_epoch = self.recipe.steps_per_epoch(n)
+        tab._last_progress = None
+        tab.curves.reset(tab._batches_per_epoch)
+        tab.progress.setRange(0, 0)
+        tab.progress.setFormat("measuring before tuning…")
+        tab.status.setText(f"Fine-tuning {entry.label} on your handwriting…")
+        tab.banner.setVisible(False)
+        tab._update_controls()
+        self.update_state()
+        holder.start()
+        return worker
+
+    def _on_finished(self, outcome: FineTuneOutcome) -> None:
+        tab = self.tab
+        if outcome.nan:
+            tab.show_message("Fine-tuning stopped: the loss became NaN. The tuned model was "
+                             "discarded; nothing changed.", "error")
+            tab.progress.setFormat("stopped: loss became NaN")
+        elif not outcome.completed:
+            tab.show_message("Fine-tuning cancelled. Nothing changed.", "info")
+            tab.progress.setFormat("cancelled")
+        else:
+            self.pending = outcome
+            tab.progress.setValue(tab.progress.maximum())
+            tab.progress.setFormat(f"fine-tuned in {format_duration(outcome.seconds)}")
+            tab.banner.setVisible(False)  # the box below shows the result
+        tab.status.setText("Ready.")
+        self._show_result(self.pending)
+        self.run_finished.emit(outcome)
+
+    def _on_failed(self, message: str) -> None:
+        self.tab.show_message(f"Fine-tuning failed: {message}. Nothing changed.", "error")
+        self.tab.progress.setFormat("failed")
+        self.tab.status.setText("Ready.")
+
+    # ---------------------------------------------------------------- deciding
+
+    def keep(self) -> bool:
+        """Add the tuned model to the tab's list and use it live; True when done."""
+        outcome = self.pending
+        if outcome is None:
+            return False
+        self._kept += 1
+        label = (f"{model_title(outcome.slot)} tuned on my handwriting #{self._kept} "
+                 f"({outcome.tuned} samples)")
+        self.tab._run_count += 1
+        self.tab._add_entry(f"tuned:{self.tab._run_count}",
+                            ModelEntry(label, outcome.slot, model=outcome.model))
+        self.pending = None
+        self._show_result(None)
+        used = self.tab.use_current()
+        if not used and self.tab.live_models is None:
+            self.tab.show_message(f"Kept as “{label}” in the model list.", "ok")
+        self.decided.emit(True)
+        return True
+
+    def discard(self, quiet: bool = False) -> None:
+        """Forget the tuned model (the live models and the list stay as they were)."""
+        had = self.pending is not None
+        self.pending = None
+        self._show_result(None)
+        if had and not quiet:
+            self.tab.show_message("Discarded the tuned model; nothing changed.", "info")
+            self.decided.emit(False)

@@ -1,0 +1,392 @@
+"""The "My handwriting" tab: the user's saved drawings, how each live model reads them, and
+relabel, delete, import and export.
+
+Thumbnails are the 28x28 inputs stored with each sample. The models' answers come from the
+inference thread (:meth:`digitlab.app.live.live_models.LiveModels.classify_batch`), which re-preprocesses
+the strokes with the one path, whenever the samples or a live model change; this tab only
+shows them.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
+from digitlab.app.live.live_models import DIGIT_MODELS
+from digitlab.app.handwriting.samples import PersonalSamples
+from digitlab.app.draw.views import model_title
+from digitlab.model.data.personal_data import PersonalDataError, Sample, model_inputs
+
+THUMB = 56
+"""Thumbnail side, px (the 28x28 input shown at twice its size)."""
+_WRONG = QColor("#a61b1b")
+_EMPTY_TEXT = ("No samples yet. On the Draw tab, when a model reads your digit wrong, click the "
+               "digit you meant under the canvas (“Wrong? It was: …”): the drawing is saved here. "
+               "Then fine-tune a model on them from the Train tab.")
+_STYLE = {"ok": "color: #1f6e3a;", "error": "color: #a61b1b;", "info": "color: #55606e;"}
+ALL, MISREAD = -1, -2
+"""Filter choices besides a digit: every sample, samples some live model misreads."""
+
+
+class HandwritingTab(QWidget):
+    """Lists the personal samples with each live model's reading and accuracy.
+
+    Parameters
+    ----------
+    samples : the personal dataset.
+    live_models : the window's :class:`~app.live_models.LiveModels` (``classify_batch``,
+        ``batch_classified``, ``ready``, ``models_ready``, ``model_changed``), or None.
+    """
+
+    # The models' answers for the current samples are shown: {name: accuracy 0..1 or NaN}.
+    accuracy_shown = Signal(object)
+    # A message was shown: text, level ("ok", "error", "info").
+    message_shown = Signal(str, str)
+
+    def __init__(self, samples: PersonalSamples, live_models=None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.samples = samples
+        self.live_models = live_models
+        self._generation = 0
+        self._asked = -1
+        # Answers for the current generation: model name -> int (n,) readings, float (n,) conf.
+        self.readings: dict[str, np.ndarray] = {}
+        self.confidence: dict[str, np.ndarray] = {}
+        self._build()
+        samples.changed.connect(self._on_samples_changed)
+        if live_models is not None:
+            live_models.batch_classified.connect(self._on_classified)
+            live_models.models_ready.connect(self._on_models_changed)
+            live_models.model_changed.connect(self._on_models_changed)
+        self._on_samples_changed()
+
+    # ---------------------------------------------------------------- layout
+
+    def _build(self) -> None:
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setStyleSheet("font-size: 11pt;")  # as the accuracy line under it
+        self.accuracy = QLabel()
+        self.accuracy.setWordWrap(True)
+        self.accuracy.setTextFormat(Qt.TextFormat.RichText)
+        self.accuracy.setStyleSheet("font-size: 11pt;")
+
+        self.filter = QComboBox()
+        self.filter.addItem("All digits", ALL)
+        self.filter.addItem("Misread by a model", MISREAD)
+        for digit in range(10):
+            self.filter.addItem(f"Only {digit}s", digit)
+        self.filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
+
+        self.relabel_button = QToolButton()
+        self.relabel_button.setText("Relabel as…")
+        self.relabel_button.setToolTip("Give the selected samples another digit")
+        self.relabel_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.relabel_button)
+        for digit in range(10):
+            action = menu.addAction(str(digit))
+            action.triggered.connect(lambda _checked=False, d=digit: self.relabel_selected(d))
+        self.relabel_button.setMenu(menu)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Remove the selected samples (Delete key)")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.import_button = QPushButton("Import…")
+        self.import_button.setToolTip("Add the samples of a .jsonl file (drawings you already "
+                                      "have are skipped)")
+        self.import_button.clicked.connect(self._on_import_clicked)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Write all samples to a .jsonl file "
+                                      "(one JSON object per line)")
+        self.export_button.clicked.connect(self._on_export_clicked)
+
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Show"))
+        bar.addWidget(self.filter)
+        bar.addSpacing(12)
+        bar.addWidget(self.relabel_button)
+        bar.addWidget(self.delete_button)
+        bar.addStretch(1)
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.export_button)
+
+        # Room for the label and a second line with what the models read when they are wrong.
+        self.grid = icon_grid(THUMB, THUMB + 64, THUMB + 50)
+        # Not uniform: the size would be measured once, on a one-line label, and a label
+        # that gains a second line (what the models read) would be cut to "7…".
+        self.grid.setUniformItemSizes(False)
+        self.grid.setWordWrap(True)
+        self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.grid.itemSelectionChanged.connect(self._update_controls)
+        delete = QAction("Delete", self.grid)
+        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete.triggered.connect(self.delete_selected)
+        self.grid.addAction(delete)
+
+        self.empty_label = QLabel(_EMPTY_TEXT)
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setStyleSheet("color: #55606e; font-size: 11pt; padding: 40px;")
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.path_label = QLabel()
+        self.path_label.setStyleSheet("color: #55606e;")
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 8, 10, 8)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.accuracy)
+        layout.addLayout(bar)
+        layout.addWidget(self.grid, 1)
+        layout.addWidget(self.empty_label, 1)
+        layout.addWidget(self.message)
+        layout.addWidget(self.path_label)
+
+    # ---------------------------------------------------------------- showing
+
+    def _on_samples_changed(self) -> None:
+        self._generation += 1
+        self.readings, self.confidence = {}, {}
+        self._fill()
+        self.refresh_accuracy()
+        if self.samples.problem:
+            self.show_message(self.samples.problem, "error")
+
+    def _fill(self) -> None:
+        samples = self.samples.samples
+        selected = {i.data(Qt.ItemDataRole.UserRole) for i in self.grid.selectedItems()}
+        self.grid.clear()
+        for index, sample in enumerate(samples):
+            item = QListWidgetItem(QIcon(digit_pixmap(sample.image, THUMB)), str(sample.label))
+            item.setData(Qt.ItemDataRole.UserRole, index)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+            self.grid.addItem(item)
+            if index in selected:
+                item.setSelected(True)
+        self._decorate()
+        counts = self.samples.counts()
+        per_digit = " · ".join(f"{d}: {c}" for d, c in enumerate(counts))
+        n = len(samples)
+        self.summary.setText(f"<b>{n} sample{'' if n == 1 else 's'}</b> of your handwriting"
+                             + (f" &nbsp;·&nbsp; per digit {per_digit}" if n else ""))
+        self.path_label.setText(f"Saved in {self.samples.path}")
+        self.grid.setVisible(n > 0)
+        self.empty_label.setVisible(n == 0)
+        self._apply_filter()
+        self._update_controls()
+
+    def _decorate(self) -> None:
+        """Label, colour and tooltip of each item from the models' readings."""
+        samples = self.samples.samples
+        for row in range(self.grid.count()):
+            item = self.grid.item(row)
+            index = item.data(Qt.ItemDataRole.UserRole)
+            sample = samples[index]
+            wrong = [(name, int(r[index])) for name, r in self.readings.items()
+                     if len(r) == len(samples) and int(r[index]) != sample.label]
+            text = str(sample.label)
+            if wrong:
+                text += "\n" + ", ".join(f"{_short(name)} {read}" for name, read in wrong)
+            item.setText(text)
+            item.setForeground(QBrush(_WRONG) if wrong else QBrush())
+            item.setToolTip(self._tooltip(sample, index))
+
+    def _tooltip(self, sample: Sample, index: int) -> str:
+        lines = [f"Labelled {sample.label}", f"added {sample.added.replace('T', ' ')}"]
+        for name, readings in self.readings.items():
+            if len(readings) > index:
+                lines.append(f"{model_title(name)} reads {int(readings[index])} "
+                             f"({float(self.confidence[name][index]):.0%})")
+        return "\n".join(lines)
+
+    def _apply_filter(self) -> None:
+        choice = self.filter.currentData()
+        samples = self.samples.samples
+        for row in range(self.grid.count()):
+            item = self.grid.item(row)
+            index = item.data(Qt.ItemDataRole.UserRole)
+            if choice == ALL:
+                hidden = False
+            elif choice == MISREAD:
+                hidden = not any(len(r) == len(samples) and int(r[index]) != samples[index].label
+                                 for r in self.readings.values())
+            else:
+                hidden = samples[index].label != choice
+            item.setHidden(hidden)
+
+    def _update_controls(self) -> None:
+        chosen = bool(self.selected_indices())
+        self.relabel_button.setEnabled(chosen)
+        self.delete_button.setEnabled(chosen)
+        self.export_button.setEnabled(len(self.samples) > 0)
+
+    def show_message(self, text: str, level: str = "info") -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(_STYLE.get(level, _STYLE["info"]))
+        self.message_shown.emit(text, level)
+
+    # ---------------------------------------------------------------- the models' answers
+
+    def _on_models_changed(self, _info) -> None:
+        self.refresh_accuracy()
+
+    def refresh_accuracy(self) -> None:
+        """Ask the live models to read every sample (answered in the inference thread)."""
+        samples = self.samples.samples
+        if not samples:
+            self.accuracy.setText("Each live model's accuracy on your samples appears here.")
+            return
+        live = self.live_models
+        if live is None or not getattr(live, "ready", False):
+            self.accuracy.setText("Accuracy on your samples: waiting for the models to load…")
+            return
+        self.accuracy.setText("Accuracy on your samples: the models are reading them…")
+        generation = self._generation
+        self._asked = generation
+        live.classify_batch(("handwriting", generation), lambda s=samples: model_inputs(s))
+
+    def _on_classified(self, token, probabilities, error: str) -> None:
+        if not (isinstance(token, tuple) and token[:1] == ("handwriting",)):
+            return
+        if token[1] != self._generation:
+            return  # the samples changed since: a newer request is on its way
+        if error or probabilities is None:
+            self.accuracy.setText(f"Could not read your samples: {error}")
+            return
+        labels = np.asarray([s.label for s in self.samples.samples], np.int64)
+        # Only digit models read digits: a model of your own classes (e.g. circle, cross) is
+        # not marked right or wrong against a digit.
+        digits = {n: p for n, p in probabilities.items() if n in DIGIT_MODELS}
+        self.readings = {n: np.asarray(p).argmax(1) for n, p in digits.items()}
+        self.confidence = {n: np.asarray(p).max(1) for n, p in digits.items()}
+        if not digits:
+            self.accuracy.setText(
+                "The live model sorts pictures into its own classes, not digits, so it is not "
+                "scored on your samples. <span style='color:#55606e'>“Restore bundled models” "
+                "on the Train tab brings the digit models back.</span>")
+            self._decorate()
+            self._apply_filter()
+            self.accuracy_shown.emit({})
+            return
+        accuracies = {}
+        parts = []
+        for name, readings in self.readings.items():
+            right = int((readings == labels).sum())
+            accuracies[name] = right / len(labels) if len(labels) else float("nan")
+            parts.append(f"<b>{model_title(name)}</b> reads {right} of {len(labels)} "
+                         f"(<b>{accuracies[name]:.1%}</b>)")
+        self.accuracy.setText("Live models on your samples: " + " &nbsp;·&nbsp; ".join(parts)
+                              + ("<br><span style='color:#55606e'>Misread samples are marked in "
+                                 "red with what each model read.</span>"
+                                 if any(a < 1 for a in accuracies.values()) else ""))
+        self._decorate()
+        self._apply_filter()
+        self.accuracy_shown.emit(accuracies)
+
+    # ---------------------------------------------------------------- editing
+
+    def selected_indices(self) -> list[int]:
+        return sorted(i.data(Qt.ItemDataRole.UserRole) for i in self.grid.selectedItems()
+                      if not i.isHidden())
+
+    def select(self, indices) -> None:
+        """Select the samples at ``indices`` (tests and keyboard users)."""
+        wanted = set(indices)
+        for row in range(self.grid.count()):
+            item = self.grid.item(row)
+            item.setSelected(item.data(Qt.ItemDataRole.UserRole) in wanted)
+
+    def delete_selected(self) -> int:
+        indices = self.selected_indices()
+        if not indices:
+            return 0
+        try:
+            count = self.samples.delete(indices)
+        except (PersonalDataError, OSError) as exc:
+            self.show_message(f"Not deleted: {exc}", "error")
+            return 0
+        self.grid.clearSelection()
+        self.show_message(f"Deleted {count} sample{'' if count == 1 else 's'}.", "ok")
+        return count
+
+    def relabel_selected(self, digit: int) -> int:
+        indices = self.selected_indices()
+        if not indices:
+            return 0
+        try:
+            count = self.samples.relabel(indices, digit)
+        except (PersonalDataError, OSError) as exc:
+            self.show_message(f"Not relabelled: {exc}", "error")
+            return 0
+        self.show_message(f"{count} sample{'' if count == 1 else 's'} now labelled {digit}."
+                          if count else f"Already labelled {digit}.", "ok")
+        return count
+
+    def _on_import_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import handwriting samples",
+                                              str(Path.home()),
+                                              "JSON lines (*.jsonl);;All files (*)")
+        if path:
+            self.import_from(path)
+
+    def import_from(self, path: str | Path) -> bool:
+        """Merge a ``.jsonl`` file in; bad lines are reported, the rest imported."""
+        try:
+            report = self.samples.import_file(path)
+        except (PersonalDataError, OSError) as exc:
+            self.show_message(f"Nothing imported: {exc}", "error")
+            return False
+        text = (f"Imported {report.added} sample{'' if report.added == 1 else 's'} "
+                f"from {Path(path).name}")
+        if report.duplicates:
+            text += f"; {report.duplicates} already here (skipped)"
+        if report.errors:
+            more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
+            bad = len(report.errors)
+            text += f"; {bad} bad line{'' if bad == 1 else 's'} skipped: {report.errors[0]}{more}"
+        self.show_message(text + ".", "error" if report.errors else "ok")
+        return True
+
+    def _on_export_clicked(self) -> None:
+        default = Path.home() / f"my-handwriting-{time.strftime('%Y%m%d')}.jsonl"
+        path, _ = QFileDialog.getSaveFileName(self, "Export handwriting samples", str(default),
+                                              "JSON lines (*.jsonl)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str | Path) -> bool:
+        path = Path(path)
+        if path.suffix.lower() != ".jsonl":
+            path = path.with_name(path.name + ".jsonl")
+        try:
+            count = self.samples.export(path)
+        except (PersonalDataError, OSError) as exc:
+            self.show_message(f"Not exported: {exc}", "error")
+            return False
+        self.show_message(f"Exported {count} sample{'' if count == 1 else 's'} to {path}.", "ok")
+        return True
+
+
+def _short(name: str) -> str:
+    return {"cnn": "CNN", "dense": "Dense"}.get(name, name)

@@ -1,0 +1,1 @@
+"""The inference thread behind the live view: the newest drawing wins."""

@@ -1,0 +1,1 @@
+"""``digitlab selftest``: one runner and its checks (``check_*`` modules, one protocol)."""

@@ -1,0 +1,66 @@
+"""Where the training tab keeps user files: models and settings in the per-user data folder.
+
+Bundled model files (``resources/models``) are only ever read; everything the user makes
+lives under ``QStandardPaths.AppDataLocation`` (e.g. ``~/.local/share/Digit Lab``), or in
+the folder named by the ``DIGITLAB_DATA_DIR`` environment variable when it is set (the
+self-test and the screenshots use a fresh temporary one, so they never touch the user's files).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QStandardPaths
+
+from digitlab.model.nets.model_files import write_json_atomic
+
+SETTINGS_FILE = "training_settings.json"
+DATA_DIR_ENV = "DIGITLAB_DATA_DIR"
+
+
+def app_data_dir() -> Path:
+    """The per-user data folder (created on demand)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        path = Path(override)
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation)
+    path = Path(location) if location else Path.home() / ".digitlab"
+    if not QCoreApplication.applicationName() or QCoreApplication.applicationName() == "python":
+        # Without an application name Qt would use the interpreter's name: keep ours.
+        path = path.parent / "digitlab" if location else path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def user_models_dir() -> Path:
+    """``<app data>/models``: the default folder for Save… and Load…."""
+    path = app_data_dir() / "models"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def active_model_path(slot: str) -> Path:
+    """The user model last put live in ``slot`` ("cnn" or "dense"); may not exist."""
+    return user_models_dir() / f"live-{slot}.keras"
+
+
+def load_settings() -> dict:
+    """The saved run set-up, or ``{}`` when there is none or it is unreadable."""
+    path = app_data_dir() / SETTINGS_FILE
+    try:
+        value = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def save_settings(settings: dict) -> None:
+    """Write the run set-up atomically (errors are ignored: settings are a convenience)."""
+    try:
+        write_json_atomic(app_data_dir() / SETTINGS_FILE, settings)
+    except OSError:
+        pass

@@ -1,0 +1,122 @@
+"""Load and validate MNIST-layout datasets (``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
+
+from __future__ import annotations
+
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from digitlab.model.data.bundled import MNIST_PATH
+
+IMAGE_SHAPE = (28, 28)
+KEYS = ("x_train", "y_train", "x_test", "y_test")
+
+
+class DatasetError(ValueError):
+    """A dataset file cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """MNIST-layout arrays.
+
+    Attributes
+    ----------
+    x_train, x_test : uint8 ``(n, 28, 28)``, 0..255, white digit on black.
+    y_train, y_test : uint8 ``(n,)``, labels 0..num_classes-1.
+    """
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def num_classes(self) -> int:
+        return int(max(self.y_train.max(), self.y_test.max())) + 1
+
+
+def to_model_input(x: np.ndarray) -> np.ndarray:
+    """uint8 ``(n, 28, 28)`` 0..255 -> float32 ``(n, 28, 28, 1)`` 0..1 (the models' contract)."""
+    return (np.asarray(x, np.float32) / 255.0)[..., None]
+
+
+def _check_split(name: str, x: np.ndarray, y: np.ndarray, split: str, num_classes: int) -> None:
+    if x.dtype == object or y.dtype == object:
+        raise DatasetError(f"{name}: {split} holds Python objects, not numbers")
+    if x.ndim != 3 or x.shape[1:] != IMAGE_SHAPE:
+        raise DatasetError(f"{name}: x_{split} has shape {x.shape}, expected (n, 28, 28)")
+    if y.ndim != 1:
+        raise DatasetError(f"{name}: y_{split} has shape {y.shape}, expected (n,)")
+    if len(x) != len(y):
+        raise DatasetError(f"{name}: x_{split} has {len(x)} images but y_{split} {len(y)} labels")
+    if len(x) == 0:
+        raise DatasetError(f"{name}: {split} split has no rows")
+    if x.dtype != np.uint8:
+        if np.issubdtype(x.dtype, np.floating) and not np.isfinite(x).all():
+            raise DatasetError(f"{name}: x_{split} holds NaN or infinite pixels")
+        raise DatasetError(f"{name}: x_{split} has dtype {x.dtype}, expected uint8 (0..255)")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise DatasetError(f"{name}: y_{split} has dtype {y.dtype}, expected integers")
+    if y.min() < 0 or y.max() >= num_classes:
+        raise DatasetError(
+            f"{name}: y_{split} has labels {int(y.min())}..{int(y.max())}, "
+            f"expected 0..{num_classes - 1}"
+        )
+
+
+def load_dataset(path: str | Path = MNIST_PATH, num_classes: int = 10) -> Dataset:
+    """Load an MNIST-layout ``.npz`` (the bundled MNIST, Keras's cache, or your own).
+
+    Never unpickles: object arrays are refused.
+
+    Raises
+    ------
+    DatasetError
+        If the file is missing, unreadable, not an npz, or its arrays have the wrong keys,
+        dtypes, shapes, lengths or labels.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        # Open the file ourselves: np.load leaks its handle when the zip is corrupt.
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"PK\x03\x04":
+                raise DatasetError(f"{name}: not an .npz file (no zip signature)")
+            fh.seek(0)
+            npz = np.load(fh, allow_pickle=False)
+            with npz:
+                missing = [k for k in KEYS if k not in npz.files]
+                if missing:
+                    raise DatasetError(f"{name}: missing arrays {', '.join(missing)} (has {npz.files})")
+                arrays = {k: npz[k] for k in KEYS}
+    except DatasetError:
+        raise
+    except FileNotFoundError as exc:
+        raise DatasetError(f"{name}: no such file") from exc
+    except IsADirectoryError as exc:
+        raise DatasetError(f"{name}: is a folder, not an .npz file") from exc
+    except PermissionError as exc:
+        raise DatasetError(f"{name}: permission denied") from exc
+    except ValueError as exc:
+        # numpy raises ValueError for object arrays when allow_pickle=False.
+        if "pickle" in str(exc).lower() or "object" in str(exc).lower():
+            raise DatasetError(f"{name}: holds pickled Python objects, refused") from exc
+        raise DatasetError(f"{name}: not a readable .npz file ({exc})") from exc
+    except (OSError, zipfile.BadZipFile, EOFError, KeyError) as exc:
+        raise DatasetError(f"{name}: not a readable .npz file ({exc})") from exc
+    for split in ("train", "test"):
+        _check_split(name, arrays[f"x_{split}"], arrays[f"y_{split}"], split, num_classes)
+    return Dataset(
+        arrays["x_train"],
+        arrays["y_train"].astype(np.uint8),
+        arrays["x_test"],
+        arrays["y_test"].astype(np.uint8),
+    )
+
+
+def load_mnist() -> Dataset:
+    """The bundled full MNIST (60,000 training and 10,000 test digits)."""
+    return load_dataset(MNIST_PATH)

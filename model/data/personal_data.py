@@ -1,0 +1,394 @@
+"""The user's own handwriting: labelled drawings kept as JSON lines, Qt-free.
+
+One line per sample, human-readable and importable elsewhere (it is also a labelled
+``digitlab evaluate --data FILE.jsonl`` / ``classify --strokes`` line)::
+
+    {"label": 4, "strokes": [[[x, y], ...], ...], "canvas": [w, h],
+     "widths": [17.0, ...], "erase": [false, ...],
+     "input": [[0, 0, ...], ...], "added": "2026-11-26T01:40:00+00:00"}
+
+``strokes`` are canvas pixels (x right, y down); ``widths`` (brush diameters, px) and
+``erase`` (eraser strokes) are optional. ``input`` is the 28x28 uint8 image the models saw
+when the sample was added, kept for display and export only: the models are always fed
+``strokes_to_input(strokes)`` again (:meth:`Sample.model_input`), so a future change of the
+preprocessing applies to old samples too. Files are written atomically; a bad line is
+reported with its number and the reason, and the good lines are still read.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from digitlab.model.nets.model_files import atomic_write
+from digitlab.model.preprocess.pipeline import PreprocessError, Stroke, as_strokes, strokes_to_input
+
+FILE_NAME = "my_handwriting.jsonl"
+"""The personal dataset's file in the per-user data folder."""
+NUM_CLASSES = 10
+MAX_LINE_CHARS = 2_000_000
+"""Longer lines are refused unread (a digit's line is a few kB)."""
+MAX_FILE_BYTES = 200_000_000
+"""Bigger files are refused (100,000 samples fit comfortably)."""
+
+
+class PersonalDataError(ValueError):
+    """A sample, a line or a file that cannot be read; the message says which and why."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One labelled drawing.
+
+    label : the digit, 0..9.
+    strokes : validated strokes, canvas pixels.
+    canvas : ``(width, height)`` of the canvas they were drawn on, px.
+    image : uint8 ``(28, 28)``, 0..255, white on black: what the models saw when it was added.
+    added : ISO 8601 time it was added (UTC).
+    """
+
+    label: int
+    strokes: tuple[Stroke, ...]
+    canvas: tuple[float, float]
+    image: np.ndarray
+    added: str
+
+    @property
+    def key(self) -> str:
+        """Identifies the drawing (not its label): equal drawings are duplicates."""
+        return _drawing_key(self.strokes, self.canvas)
+
+    def with_label(self, label: int) -> Sample:
+        return replace(self, label=_check_label(label))
+
+    def model_input(self) -> np.ndarray:
+        """float32 ``(28, 28)`` in 0..1: the strokes through today's preprocessing (cached)."""
+        key = self.key
+        cached = _INPUTS.get(key)
+        if cached is None:
+            cached = strokes_to_input(self.strokes, self.canvas).image
+            if len(_INPUTS) > 50_000:
+                _INPUTS.clear()
+            _INPUTS[key] = cached
+        return cached
+
+
+_INPUTS: dict[str, np.ndarray] = {}
+"""Model inputs by drawing key (preprocessing a drawing takes a millisecond or two)."""
+
+
+def _check_label(label) -> int:
+    if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+        raise PersonalDataError(f"label must be a whole number 0-9, not {label!r}")
+    if not 0 <= int(label) < NUM_CLASSES:
+        raise PersonalDataError(f"label {int(label)} is not a digit 0-9")
+    return int(label)
+
+
+def _drawing_key(strokes: Sequence[Stroke], canvas: Sequence[float]) -> str:
+    digest = hashlib.sha1()
+    digest.update(np.round(np.asarray(canvas, np.float64), 1).tobytes())
+    for s in strokes:
+        digest.update(b"E" if s.erase else b"S")
+        digest.update(np.round(np.asarray(s.points, np.float64), 1).tobytes())
+    return digest.hexdigest()
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def sample_from_drawing(label: int, strokes: Iterable, canvas: Sequence[float],
+                        added: str | None = None) -> Sample:
+    """A new sample from a drawing (:class:`Stroke` s or ``[[[x, y], ...], ...]``).
+
+    Raises
+    ------
+    PersonalDataError
+        For a label outside 0-9, malformed strokes or canvas, or a drawing with no ink.
+    """
+    label = _check_label(label)
+    try:
+        # 0.1 px is finer than any pointer; rounding here makes a saved and re-read sample
+        # the very same drawing (same key, same input).
+        clean = tuple(Stroke(np.round(s.points, 1), s.width, s.erase) for s in as_strokes(strokes))
+        pre = strokes_to_input(clean, canvas)
+    except PreprocessError as exc:
+        raise PersonalDataError(str(exc)) from exc
+    if pre.empty:
+        raise PersonalDataError("nothing is drawn")
+    image = np.round(pre.image * 255).astype(np.uint8)
+    w, h = (float(v) for v in canvas)
+    return Sample(label, clean, (w, h), image, added or _now())
+
+
+# --------------------------------------------------------------------------- records
+
+
+def to_record(sample: Sample) -> dict:
+    """The JSON object of one line (see the module docstring)."""
+    record = {
+        "label": sample.label,
+        "strokes": [s.points.tolist() for s in sample.strokes],
+        "canvas": [sample.canvas[0], sample.canvas[1]],
+    }
+    if any(s.width is not None for s in sample.strokes):
+        record["widths"] = [None if s.width is None else round(float(s.width), 2)
+                            for s in sample.strokes]
+    if any(s.erase for s in sample.strokes):
+        record["erase"] = [bool(s.erase) for s in sample.strokes]
+    record["input"] = sample.image.tolist()
+    record["added"] = sample.added
+    return record
+
+
+def _optional_list(record: dict, name: str, n: int) -> list:
+    value = record.get(name)
+    if value is None:
+        return [None] * n
+    if not isinstance(value, list) or len(value) != n:
+        raise PersonalDataError(f'"{name}" must be a list with one entry per stroke ({n})')
+    return value
+
+
+def _image_from(value) -> np.ndarray | None:
+    if value is None:
+        return None
+    try:
+        image = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise PersonalDataError('"input" must be 28 rows of 28 numbers 0-255') from exc
+    if (image.shape != (28, 28) or image.dtype.kind not in "iuf" or not np.isfinite(image).all()
+            or image.min() < 0 or image.max() > 255):
+        raise PersonalDataError('"input" must be 28 rows of 28 numbers 0-255')
+    return np.round(image).astype(np.uint8)
+
+
+def from_record(record) -> Sample:
+    """The sample of one parsed line; ``input`` is recomputed when it is missing.
+
+    Raises
+    ------
+    PersonalDataError
+        Naming the first thing wrong with the record.
+    """
+    if not isinstance(record, dict):
+        raise PersonalDataError("not a JSON object")
+    for name in ("label", "strokes", "canvas"):
+        if name not in record:
+            raise PersonalDataError(f'"{name}" is missing')
+    label = _check_label(record["label"])
+    raw = record["strokes"]
+    if not isinstance(raw, list):
+        raise PersonalDataError('"strokes" must be a list of strokes, each a list of [x, y] points')
+    widths = _optional_list(record, "widths", len(raw))
+    erase = _optional_list(record, "erase", len(raw))
+    strokes = []
+    for i, (points, width, erased) in enumerate(zip(raw, widths, erase)):
+        if width is not None and (isinstance(width, bool) or not isinstance(width, (int, float))):
+            raise PersonalDataError(f"stroke {i} has a width that is not a number")
+        if erased is not None and not isinstance(erased, bool):
+            raise PersonalDataError(f'"erase" of stroke {i} must be true or false')
+        try:
+            pts = np.asarray(points, np.float64)
+        except (TypeError, ValueError, OverflowError) as exc:
+            raise PersonalDataError(f"stroke {i} is not a list of [x, y] numbers") from exc
+        strokes.append(Stroke(pts, None if width is None else float(width), bool(erased)))
+    added = record.get("added")
+    if added is not None and not isinstance(added, str):
+        raise PersonalDataError('"added" must be a date and time as text')
+    fresh = sample_from_drawing(label, strokes, record["canvas"], added)
+    image = _image_from(record.get("input"))
+    return fresh if image is None else replace(fresh, image=image)
+
+
+def parse_lines(lines: Iterable[str]) -> tuple[list[Sample], list[str]]:
+    """Samples of JSON lines, and one message per bad line (``"line 3: ..."``); blank lines
+    are skipped."""
+    samples, errors = [], []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            errors.append(f"line {number}: longer than {MAX_LINE_CHARS:,} characters")
+            continue
+        try:
+            samples.append(from_record(json.loads(line)))
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError and PersonalDataError
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            if isinstance(exc, json.JSONDecodeError):
+                reason = f"not JSON ({exc.msg})"
+            errors.append(f"line {number}: {reason}")
+    return samples, errors
+
+
+def read_samples(path: str | Path) -> tuple[list[Sample], list[str]]:
+    """The samples of a JSONL file and the bad lines' messages; a missing file is empty.
+
+    Raises
+    ------
+    PersonalDataError
+        When the file cannot be read at all (a folder, too big, not UTF-8 text).
+    """
+    path = Path(path)
+    if not path.exists():
+        return [], []
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise PersonalDataError(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PersonalDataError(f"{path}: not a text file (UTF-8)") from exc
+    except OSError as exc:
+        raise PersonalDataError(f"{path}: {exc.strerror or exc}") from exc
+    return parse_lines(text.splitlines())
+
+
+def write_samples(path: str | Path, samples: Sequence[Sample]) -> Path:
+    """Write every sample as one line, atomically (the old file survives any failure)."""
+    text = "".join(json.dumps(to_record(s), separators=(", ", ": ")) + "\n" for s in samples)
+
+    def verify(tmp: Path) -> None:
+        if len(tmp.read_text("utf-8").splitlines()) != len(samples):
+            raise PersonalDataError(f"{path}: the written file did not read back")
+
+    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), verify)
+
+
+def merge(existing: Sequence[Sample], incoming: Iterable[Sample]) -> tuple[list[Sample], int, int]:
+    """``existing`` plus the incoming samples whose drawing is new.
+
+    Returns ``(merged, added, duplicates)``; a drawing already present keeps its label.
+    """
+    merged = list(existing)
+    seen = {s.key for s in merged}
+    added = duplicates = 0
+    for sample in incoming:
+        if sample.key in seen:
+            duplicates += 1
+            continue
+        seen.add(sample.key)
+        merged.append(sample)
+        added += 1
+    return merged, added, duplicates
+
+
+def model_inputs(samples: Sequence[Sample]) -> np.ndarray:
+    """float32 ``(n, 28, 28)`` in 0..1 of the samples, through today's preprocessing."""
+    if not samples:
+        return np.zeros((0, 28, 28), np.float32)
+    return np.stack([s.model_input() for s in samples]).astype(np.float32)
+
+
+def labels_of(samples: Sequence[Sample]) -> np.ndarray:
+    """int64 ``(n,)`` labels."""
+    return np.asarray([s.label for s in samples], np.int64)
+
+
+# --------------------------------------------------------------------------- the store
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: samples added, duplicates skipped, messages of bad lines."""
+
+    added: int
+    duplicates: int
+    errors: tuple[str, ...]
+
+
+class PersonalStore:
+    """The personal dataset in one JSONL file; every change is written at once, atomically.
+
+    A file with bad lines is still opened (the good lines are read, :attr:`load_errors` says
+    what was skipped); before the first change overwrites it, the original is copied next to
+    it as ``<name>.bad-<time>`` so nothing the user made is lost.
+
+    Raises
+    ------
+    PersonalDataError
+        From the constructor when the file cannot be read at all (``read=False`` starts
+        empty without reading it).
+    """
+
+    def __init__(self, path: str | Path, read: bool = True):
+        self.path = Path(path)
+        self._samples, errors = read_samples(self.path) if read else ([], [])
+        self.load_errors: tuple[str, ...] = tuple(errors)
+        self.backup: Path | None = None
+
+    @property
+    def samples(self) -> tuple[Sample, ...]:
+        return tuple(self._samples)
+
+    def __len__(self) -> int:
+        return len(self._samples)
+
+    def counts(self) -> list[int]:
+        """Samples per digit, 0..9."""
+        return np.bincount(labels_of(self._samples), minlength=NUM_CLASSES).tolist()
+
+    def _save(self, samples: list[Sample]) -> None:
+        if self.load_errors and self.backup is None and self.path.exists():
+            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = self.path.with_name(f"{self.path.name}.bad-{stamp}")
+            shutil.copyfile(self.path, backup)
+            self.backup = backup
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        write_samples(self.path, samples)
+        self._samples = samples
+
+    def add(self, label: int, strokes: Iterable, canvas: Sequence[float]) -> Sample:
+        """Add a drawing with its label (a drawing already stored is relabelled instead)."""
+        sample = sample_from_drawing(label, strokes, canvas)
+        samples = [s for s in self._samples if s.key != sample.key]
+        samples.append(sample)
+        self._save(samples)
+        return sample
+
+    def delete(self, indices: Iterable[int]) -> int:
+        """Remove the samples at ``indices``; returns how many went."""
+        drop = {int(i) for i in indices if 0 <= int(i) < len(self._samples)}
+        if drop:
+            self._save([s for i, s in enumerate(self._samples) if i not in drop])
+        return len(drop)
+
+    def relabel(self, indices: Iterable[int], label: int) -> int:
+        """Give the samples at ``indices`` the label ``label``; returns how many changed."""
+        label = _check_label(label)
+        chosen = {int(i) for i in indices if 0 <= int(i) < len(self._samples)}
+        samples = [s.with_label(label) if i in chosen else s for i, s in enumerate(self._samples)]
+        changed = sum(1 for a, b in zip(samples, self._samples) if a.label != b.label)
+        if changed:
+            self._save(samples)
+        return changed
+
+    def export(self, path: str | Path) -> int:
+        """Write all samples to ``path`` (atomically); returns how many."""
+        write_samples(path, self._samples)
+        return len(self._samples)
+
+    def import_file(self, path: str | Path) -> ImportReport:
+        """Merge the samples of another JSONL file in (duplicates skipped, bad lines reported).
+
+        Raises
+        ------
+        PersonalDataError
+            When the file cannot be read at all, or holds no sample and some bad line.
+        """
+        if not Path(path).is_file():
+            raise PersonalDataError(f"{path}: no such file")
+        incoming, errors = read_samples(path)
+        if not incoming and errors:
+            raise PersonalDataError(f"{path}: no sample could be read ({errors[0]})")
+        merged, added, duplicates = merge(self._samples, incoming)
+        if added:
+            self._save(merged)
+        return ImportReport(added, duplicates, tuple(errors))

@@ -1,0 +1,1 @@
+"""Looking inside: saliency, filters, receptive fields, activation mosaics, errors at scale."""

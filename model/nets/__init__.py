@@ -1,0 +1,1 @@
+"""The two seed networks: building, training, fine-tuning, inference and model files."""

@@ -1,0 +1,1 @@
+"""Strokes and pictures to the 28x28 model input, and the pen-like augmentation."""
