@@ -14,9 +14,16 @@ def resource_dir() -> Path:
     models are opened by path, so Digit Lab does not run from a zip.
     """
     root = files("digitlab.resources")
-    if not isinstance(root, Path):
+    if isinstance(root, Path):
+        return root
+    # PyInstaller's frozen importer answers with a MultiplexedPath of the one folder the
+    # bundle unpacked the package's files to: the package's own location names it.
+    import digitlab.resources as package
+
+    folder = Path(package.__file__).parent
+    if not folder.is_dir():
         raise RuntimeError(f"Digit Lab's bundled files must be a folder on disk, not {root!r}")
-    return root
+    return folder
 
 
 def resource_path(*parts: str) -> Path:
