@@ -25,17 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitlab.app import threads
 from digitlab.app.handwriting.correction_row import CorrectionRow
 from digitlab.app.draw.tab import DrawTab
 from digitlab.app.explain.tab import ExplainTab
 from digitlab.app.handwriting.tab import HandwritingTab
-from digitlab.app.live.live_models import LiveModels, LiveResult, reads_digits
+from digitlab.app.live.live_models import LiveModels
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.draw.views import model_title
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.preprocess.pipeline import Preprocessed, PreprocessError, image_to_input
 from digitlab.model.data.bundled import resource_path
+from digitlab.model.nets.describe import reads_digits
+from digitlab.model.nets.live_answer import LiveResult
 
 WINDOW_TITLE = "Digit Lab"
 
@@ -186,11 +189,13 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.live.start)
 
     def closeEvent(self, event) -> None:
-        for tab in (self.training_tab, self.explain_tab):
-            stop = getattr(tab, "shutdown", None)
-            if callable(stop):
-                stop()
-        self.live.stop()
+        # Every thread is asked to stop and joined, all within one bound (never terminated):
+        # one still busy after it (a model load) is left to end and joined at exit.
+        with threads.one_bound(threads.STOP_TIMEOUT_MS):
+            if self.training_tab is not None:  # built once TensorFlow loaded
+                self.training_tab.shutdown()
+            self.explain_tab.shutdown()
+            self.live.stop()
         super().closeEvent(event)
 
     # ---------------------------------------------------------------- slots

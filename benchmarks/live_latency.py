@@ -182,7 +182,7 @@ def naive(app, window, drawings, moves: int) -> list[float]:
     GUI thread, then the same views."""
     import keras
 
-    from digitlab.app.live.live_models import LiveResult
+    from digitlab.model.nets.live_answer import LiveResult
     from digitlab.model.explain.mosaic import build_mosaic
     from digitlab.model.nets.model_files import load_model
     from digitlab.model.preprocess.pipeline import strokes_to_input

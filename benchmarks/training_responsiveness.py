@@ -156,11 +156,10 @@ def run_ours(app, tab, batches: int, warmup: int) -> tuple[float, list[float]]:
 def run_plain_fit(batches: int, warmup: int) -> float:
     import keras
 
-    from digitlab.app.training.worker import mnist
+    from digitlab.model.data.mnist import load_mnist, to_model_input
     from digitlab.model.nets.architectures import build
-    from digitlab.model.data.mnist import to_model_input
 
-    data = mnist()
+    data = load_mnist()
     x = to_model_input(data.x_train[: batches * BATCH])
     y = data.y_train[: batches * BATCH].astype(np.int64)
     keras.utils.set_random_seed(0)

@@ -47,4 +47,4 @@ def open_window(qtbot, **options):
         win.show()
     yield win
     win.close()
-    assert win.live._thread.isFinished()
+    assert win.live.is_finished()

@@ -7,8 +7,13 @@ import json
 from gui_support import shared_core
 import pytest
 
-from digitlab.app.live.colour_levels import LEVELS_PATH, bundled_levels, file_sha256, stored_levels
-from digitlab.app.live.live_models import _calibration_batch, describe_model
+from digitlab.model.nets.colour_levels import (
+    LEVELS_PATH,
+    bundled_levels,
+    file_sha256,
+    stored_levels,
+)
+from digitlab.model.nets.describe import calibration_batch, describe_model
 from digitlab.model.data.bundled import bundled_model_path
 
 
@@ -22,7 +27,7 @@ def test_every_bundled_model_file_has_stored_levels():
 @pytest.mark.slow
 def test_the_stored_levels_are_what_calibration_on_mnist_gives():
     core = shared_core()
-    calibration = _calibration_batch()
+    calibration = calibration_batch()
     for name in ("cnn", "dense"):
         info = describe_model(core, name, calibration)
         stored = stored_levels(bundled_model_path(name))

@@ -18,8 +18,14 @@ from digitlab.model.explain.filters import (
     top_activating,
 )
 from digitlab.model.preprocess.pipeline import Stroke, image_to_input, normalise, strokes_to_input
-from digitlab.model.explain.receptive_field import receptive_fields
-from digitlab.model.explain.saliency import Explainer, occluded_batch, occlusion, patch_starts, upsample_cam
+from digitlab.model.explain.receptive_field import field_steps, receptive_field, receptive_fields
+from digitlab.model.explain.saliency import (
+    Explainer,
+    occluded_batch,
+    occlusion,
+    patch_starts,
+    upsample_cam,
+)
 
 SEVEN = [[[60, 60], [200, 60], [120, 230]]]
 
@@ -134,6 +140,21 @@ def test_receptive_fields_of_the_cnn_come_from_its_layers():
 def test_the_dense_networks_hidden_units_see_the_whole_28x28_input():
     rows = {r.name: r for r in receptive_fields(_explainer().model("dense"))}
     assert rows["hidden"].size == 28 and rows["hidden"].field_of(0, 0) == (0, 0, 28, 28)
+
+
+def test_the_hovered_units_field_is_the_one_the_table_shows():
+    import keras
+
+    inputs = keras.Input((28, 28, 1))
+    x = keras.layers.Conv2D(4, 3, padding="same", name="padded")(inputs)
+    x = keras.layers.MaxPooling2D(2, name="pool")(x)
+    out = keras.layers.Dense(10, activation="softmax")(keras.layers.Flatten()(x))
+    for model in (_explainer().model("cnn"), keras.Model(inputs, out)):
+        steps = field_steps(model)
+        for row in receptive_fields(model):
+            if row.kind != "Flatten":
+                for unit in ((0, 0), (3, 5)):
+                    assert receptive_field(steps, row.name, *unit) == row.field_of(*unit)
 
 
 def test_receptive_fields_follow_a_changed_architecture():

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+
 from gui_support import shared_core
 import numpy as np
 import pytest
 
-from digitlab.app.live.live_models import InferenceWorker, LiveModels, describe_model
+from digitlab.app.live.inference_worker import InferenceWorker
+from digitlab.app.live.live_models import LiveModels
+from digitlab.model.nets.describe import describe_model
 from digitlab.model.preprocess.pipeline import Stroke
 
 TIMEOUT_MS = 60_000
@@ -17,10 +21,9 @@ CANVAS = (280.0, 280.0)
 @pytest.fixture(scope="module")
 def worker():
     """The worker's own code, run in the test thread (no QThread)."""
-    w = InferenceWorker(core_factory=shared_core)
-    w.core = shared_core()
     calibration = np.zeros((2, 28, 28, 1), np.float32)
-    w._calibration = calibration
+    w = InferenceWorker(core_factory=shared_core, calibration=calibration)
+    w.core = shared_core()
     w.infos = {n: describe_model(w.core, n, calibration) for n in w.core.names}
     return w
 
@@ -44,26 +47,56 @@ def test_a_drawing_gets_both_models_probabilities_activations_and_mosaics(worker
     assert set(result.mosaics["dense"]) == {"hidden", "output"}
 
 
+class _GatedCore:
+    """The shared core, except that once ``armed`` each drawing waits in ``run`` until the
+    test opens ``gate``: the models are as slow as the test wants."""
+
+    def __init__(self, core):
+        self._core = core
+        self.armed = False
+        self.entered = threading.Event()  # a drawing reached the models
+        self.gate = threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self._core, name)
+
+    def run(self, *args, **kwargs):
+        if self.armed:
+            self.entered.set()
+            self.gate.wait(TIMEOUT_MS / 1000)  # bounded: a failing test must not hang
+        return self._core.run(*args, **kwargs)
+
+
+def _drawing(revision: int) -> list[Stroke]:
+    return [Stroke(SEVEN[0].points + [revision, 0])]
+
+
 def test_the_live_models_answer_only_the_newest_drawing(qtbot):
-    core = shared_core()
+    core = _GatedCore(shared_core())
     live = LiveModels(core_factory=lambda: core)
     results = []
     live.result.connect(results.append)
     try:
         with qtbot.waitSignal(live.models_ready, timeout=TIMEOUT_MS):
             live.start()
-        # A burst of drawings faster than the models: at most one per drawing, and the last
-        # one always.
-        for revision in range(1, 30):
-            pts = SEVEN[0].points + [revision, 0]
-            live.request(revision, [Stroke(pts)], CANVAS)
+        core.armed = True
+        live.request(1, _drawing(1), CANVAS)
+        qtbot.waitUntil(core.entered.is_set, timeout=TIMEOUT_MS)
+        # The models are busy with drawing 1: a burst of 28 more drawings arrives meanwhile.
+        for revision in range(2, 30):
+            live.request(revision, _drawing(revision), CANVAS)
+        core.gate.set()
         qtbot.waitUntil(lambda: bool(results) and results[-1].revision == 29, timeout=TIMEOUT_MS)
         revisions = [r.revision for r in results]
         assert revisions == sorted(revisions) and len(set(revisions)) == len(revisions)
+        # Only the newest of the burst was answered after the first: not one by one.
+        assert revisions == [1, 29]
+        assert live.worker.runs == 2
         # Clearing answers at once with the empty state and drops what is still pending.
         live.request(30, [], CANVAS)
         assert results[-1].revision == 30 and results[-1].empty
     finally:
+        core.gate.set()
         live.stop()
-    assert live._thread.isFinished()
+    assert live.is_finished()
     live.stop()  # twice is fine

@@ -3,14 +3,8 @@
 import numpy as np
 import pytest
 
-from digitlab.model.explain.mosaic import (
-    GAP_INDEX,
-    FieldStep,
-    build_mosaic,
-    calibrate_level,
-    layout_for,
-    receptive_field,
-)
+from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic, calibrate_level, layout_for
+from digitlab.model.explain.receptive_field import FieldStep, receptive_field
 
 CNN_STEPS = (FieldStep("conv1", 3, 1), FieldStep("pool1", 2, 2),
              FieldStep("conv2", 3, 1), FieldStep("pool2", 2, 2))

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Slot
 
-from digitlab.app.training.worker import EvaluationWorker, TrainingWorker, WorkerThread
+from digitlab.app.threads import WorkerThread
+from digitlab.app.training.worker import EvaluationWorker, TrainingWorker
 from digitlab.model.data.bundled import bundled_model_path
 from digitlab.model.nets.training import Recipe
 

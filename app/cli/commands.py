@@ -18,11 +18,16 @@ import numpy as np
 
 from digitlab.model import __version__
 from digitlab.model.binaries.bytes_image import BytesImageError
-from digitlab.model.data.mnist import DatasetError, load_dataset, to_model_input
+from digitlab.model.data.mnist import (
+    DatasetError,
+    load_dataset,
+    load_mnist,
+    mnist_test_inputs,
+    to_model_input,
+)
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.model_files import ModelFileError
 from digitlab.model.preprocess.pipeline import PreprocessError, image_to_input, strokes_to_input
-from digitlab.model.data.bundled import MNIST_PATH
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -150,8 +155,8 @@ def classify(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr, std
 
 def _evaluation_data(spec: str) -> tuple[np.ndarray, np.ndarray, str]:
     if spec in ("mnist-test", "mnist"):
-        data = load_dataset(MNIST_PATH)
-        return to_model_input(data.x_test), data.y_test.astype(np.int64), "MNIST test (10,000)"
+        data = load_mnist()
+        return mnist_test_inputs(), data.y_test.astype(np.int64), "MNIST test (10,000)"
     path = Path(spec)
     if path.suffix.lower() == ".npz":
         data = load_dataset(path)
@@ -406,7 +411,7 @@ def _training_data(args):
     ``class_names``, is "custom": no digit augmentation, class names saved with the model.
     """
     if not args.data:
-        return load_dataset(MNIST_PATH), False
+        return load_mnist(), False
     from digitlab.model.data.custom_dataset import DIGIT_NAMES, load_source
 
     data = load_source(args.data, size=args.image_size, test_share=args.test_share, seed=args.seed)

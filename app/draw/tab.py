@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from digitlab.app.draw.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
 from digitlab.app.widgets.layout import stretch_splitter
-from digitlab.app.live.live_models import LiveResult
+from digitlab.model.nets.live_answer import LiveResult
 from digitlab.app.draw.views import ActivationView, InputView, ProbabilityPanel
 
 BRUSH_TOOLTIP = (

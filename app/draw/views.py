@@ -23,8 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app.widgets.styles import viridis_lut
-from digitlab.app.live.live_models import LayerView, LiveResult, ModelInfo, colour_mosaic
-from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic, receptive_field
+from digitlab.app.live.live_models import colour_mosaic
+from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic
+from digitlab.model.explain.receptive_field import receptive_field
+from digitlab.model.nets.describe import LayerView, ModelInfo
+from digitlab.model.nets.live_answer import LiveResult
 from digitlab.model.preprocess.pipeline import Preprocessed
 
 pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="#3a3f4b",

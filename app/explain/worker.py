@@ -1,24 +1,24 @@
 """The explanation thread: saliency, steps and the answer's history for the newest drawing.
 
-It owns its own copies of the models (a :class:`digitlab.model.explain.saliency.Explainer`), separate from
-the live inference thread, so the live bars never wait for an explanation. The GUI posts
-the newest drawing into a one-slot mailbox (latest wins); model swaps and the one-off
-"top digits" precomputation go through queues. The top digits are worked through batch by
-batch, and a waiting drawing is explained between two batches.
+It owns its own copies of the models (a :class:`digitlab.model.explain.saliency.Explainer`),
+separate from the live inference thread, so the live bars never wait for an explanation. A
+:class:`digitlab.app.threads.MailboxWorker`: the GUI posts the newest drawing into its one-slot
+mailbox (latest wins); model swaps are ordered jobs, and the one-off "top digits"
+precomputation is a background job, run when no drawing waits. The top digits are worked
+through batch by batch, and a waiting drawing is explained between two batches.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-import threading
 import time
-import traceback
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
-from digitlab.model.data.mnist import to_model_input
+from digitlab.app.threads import MailboxWorker, WorkerThread
+from digitlab.model.data.mnist import load_mnist, to_model_input
 from digitlab.model.preprocess.pipeline import Preprocessed, Stroke, rasterize, strokes_to_input
 
 RAW_SIDE = 84
@@ -49,7 +49,8 @@ class Explanation:
 
     probabilities : model -> float32 ``(10,)``.
     targets : model -> the class explained.
-    occlusion : model -> float32 ``(28, 28)`` in -1..1 (see :func:`digitlab.model.explain.saliency.occlusion`).
+    occlusion : model -> float32 ``(28, 28)`` in -1..1 (see
+        :func:`digitlab.model.explain.saliency.occlusion`).
     gradcam : model -> :class:`digitlab.model.explain.saliency.GradCam` (models with conv2 only).
     raw : float32 ``(84, 84)`` in 0..1, the canvas as drawn (None for a picture).
     history : model -> float32 ``(strokes, 10)``: the answer after each stroke (empty for a
@@ -91,7 +92,8 @@ def _load_models(paths: dict[str, object] | None) -> dict[str, object]:
     out = {}
     for name in MODEL_NAMES:
         source = (paths or {}).get(name, bundled_model_path(name))
-        out[name] = load_model(source, num_classes=None) if not hasattr(source, "layers") else source
+        out[name] = (source if hasattr(source, "layers")
+                     else load_model(source, num_classes=None))
     return out
 
 
@@ -113,10 +115,11 @@ def model_pictures(name: str, model) -> ModelPictures:
     return ModelPictures(name, mosaics, tuple(receptive_fields(model)))
 
 
-class ExplainWorker(QObject):
+class ExplainWorker(MailboxWorker):
     """Runs in the explanation thread (see the module docstring).
 
-    ``submit``, ``set_model``, ``request_top`` and ``stop`` may be called from any thread.
+    ``submit``, ``drop_pending``, ``set_model``, ``request_top`` and ``cancel`` may be called
+    from any thread.
     """
 
     # The models are loaded: dict name -> ModelPictures (weights, receptive fields).
@@ -129,10 +132,9 @@ class ExplainWorker(QObject):
     top_ready = Signal(str, object)
     # MNIST test digits for showing top digits: uint8 (10000, 28, 28).
     digits_ready = Signal(object)
-    # Something failed (the thread keeps serving): a message.
-    failed = Signal(str)
-    # run() returned.
-    finished = Signal()
+
+    label = "explanations"
+    serve_error = "could not explain the drawing"
 
     def __init__(self, model_factory: Callable[[], dict] | None = None,
                  cache_dir: Callable[[], object] | None = None):
@@ -140,12 +142,6 @@ class ExplainWorker(QObject):
         self._factory = model_factory
         self._cache_dir = cache_dir
         self.explainer = None
-        self._cond = threading.Condition()
-        self._pending: ExplainRequest | None = None
-        self._swaps: list[tuple[str, object]] = []
-        self._top_wanted: set[str] = set()
-        self._stop = False
-        self._explaining = False
         self._history_cache: dict[tuple, dict[str, np.ndarray]] = {}
         self.explained_count = 0
 
@@ -153,65 +149,23 @@ class ExplainWorker(QObject):
 
     def submit(self, request: ExplainRequest) -> None:
         """Replace the drawing waiting to be explained (never queued)."""
-        with self._cond:
-            self._pending = request
-            self._cond.notify()
-
-    def drop_pending(self) -> None:
-        """Forget the drawing waiting to be explained (nobody is looking any more)."""
-        with self._cond:
-            self._pending = None
-
-    @property
-    def idle(self) -> bool:
-        """No drawing waiting and none being explained."""
-        with self._cond:
-            return self._pending is None and not self._explaining
+        self.post(request)
 
     def set_model(self, name: str, model) -> None:
         """Explain with ``model`` (a Keras model this thread may own, or a ``.keras`` path)."""
-        with self._cond:
-            self._swaps.append((name, model))
-            self._cond.notify()
+        self.queue(lambda: self._swap(name, model))
 
     def request_top(self, name: str) -> None:
         """Find ``name``'s top MNIST digits per unit (from the cache when it has them)."""
-        with self._cond:
-            self._top_wanted.add(name)
-            self._cond.notify()
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stop = True
-            self._cond.notify()
+        self.queue_background(("top", name), lambda: self._top(name))
 
     # ---------------------------------------------------------------- the thread
 
-    @Slot()
-    def run(self) -> None:
-        try:
-            self._load()
-            while True:
-                with self._cond:
-                    while not (self._stop or self._pending or self._swaps or self._top_wanted):
-                        self._cond.wait()
-                    if self._stop:
-                        break
-                    swaps, self._swaps = self._swaps, []
-                    top = next(iter(self._top_wanted), None) if not self._pending else None
-                for name, model in swaps:
-                    self._swap(name, model)
-                self._serve_pending()
-                if top is not None:
-                    self._top(top)
-                    with self._cond:
-                        self._top_wanted.discard(top)
-        except Exception as exc:  # noqa: BLE001 - report, never kill the app
-            self.failed.emit(f"explanations stopped: {exc}\n{traceback.format_exc()}")
-        finally:
-            self.finished.emit()
+    def serve(self, request: ExplainRequest) -> None:
+        self.explained.emit(self.explain(request))
 
-    def _load(self) -> None:
+    def setup(self) -> None:
+        """Load the models (``ready``)."""
         from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
 
         import_tensorflow_quietly()
@@ -233,20 +187,6 @@ class ExplainWorker(QObject):
             self.model_changed.emit(model_pictures(name, self.explainer.model(name)))
         except Exception as exc:  # noqa: BLE001 - a bad model must not stop explanations
             self.failed.emit(f"could not explain with the new {name} model: {exc}")
-
-    def _serve_pending(self) -> None:
-        with self._cond:
-            request, self._pending = self._pending, None
-            self._explaining = request is not None
-        if request is None:
-            return
-        try:
-            self.explained.emit(self.explain(request))
-        except Exception as exc:  # noqa: BLE001 - e.g. a drawing that cannot be read
-            self.failed.emit(f"could not explain the drawing: {exc}")
-        finally:
-            with self._cond:
-                self._explaining = False
 
     def explain(self, request: ExplainRequest) -> Explanation:
         """Saliency, probabilities, raw picture and history for one drawing (no signals)."""
@@ -287,7 +227,8 @@ class ExplainWorker(QObject):
         if missing:
             images = [strokes_to_input(strokes[:k], canvas) for k in missing]
             batch = np.stack([p.image for p in images])
-            probs = {name: self.explainer.probabilities(name, batch) for name in self.explainer.names}
+            probs = {name: self.explainer.probabilities(name, batch)
+                     for name in self.explainer.names}
             for i, (k, pre) in enumerate(zip(missing, images)):
                 self._history_cache[keys[k - 1]] = {
                     name: (np.full_like(p[i], np.nan) if pre.empty else p[i])
@@ -298,10 +239,16 @@ class ExplainWorker(QObject):
                 for name in self.explainer.names}
 
     def _top(self, name: str) -> None:
-        from digitlab.model.explain.filters import TOP_LAYERS, fingerprint, load_top, save_top, top_activating
+        from digitlab.model.explain.filters import (
+            TOP_LAYERS,
+            fingerprint,
+            load_top,
+            save_top,
+            top_activating,
+        )
 
         try:
-            images = _mnist_test()
+            images = load_mnist().x_test
             self.digits_ready.emit(images)
             model = self.explainer.model(name)
             key = fingerprint(model.get_weights())
@@ -319,12 +266,12 @@ class ExplainWorker(QObject):
             extractor = keras.Model(model.inputs[0], [model.get_layer(n).output for n in layers])
 
             def outputs(batch):
-                self._serve_pending()  # keep explaining the drawing between batches
+                self.serve_pending()  # keep explaining the drawing between batches
                 outs = extractor(to_model_input(batch), training=False)
                 outs = outs if isinstance(outs, (list, tuple)) else [outs]
                 return {n: np.asarray(o) for n, o in zip(layers, outs)}
 
-            top = top_activating(outputs, images, should_stop=lambda: self._stop)
+            top = top_activating(outputs, images, should_stop=lambda: self.stopping)
             if top is None:
                 return
             if path is not None:
@@ -337,46 +284,9 @@ class ExplainWorker(QObject):
             self.failed.emit(f"could not find the top digits of the {name} model: {exc}")
 
 
-def _mnist_test() -> np.ndarray:
-    """uint8 ``(10000, 28, 28)``: the MNIST test digits."""
-    from digitlab.model.data.bundled import MNIST_PATH
-
-    with np.load(MNIST_PATH, allow_pickle=False) as data:
-        return np.ascontiguousarray(data["x_test"])
-
-
-class ExplainThread(QObject):
-    """Owns the explanation thread and its worker; forwards the worker's signals."""
+class ExplainThread(WorkerThread):
+    """Owns the explanation thread and its :class:`ExplainWorker` (``worker``)."""
 
     def __init__(self, model_factory: Callable[[], dict] | None = None,
                  cache_dir: Callable[[], object] | None = None, parent: QObject | None = None):
-        super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("digitlab-explain")
-        self.worker = ExplainWorker(model_factory, cache_dir)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
-        self.worker.finished.connect(self.thread.quit)
-        self._started = False
-        self._stopped = False
-
-    @property
-    def started(self) -> bool:
-        return self._started
-
-    def start(self) -> None:
-        if not self._started and not self._stopped:
-            self._started = True
-            self.thread.start()
-
-    def stop(self) -> None:
-        """Stop and join the thread (safe to call twice, or before start)."""
-        if self._stopped:
-            return
-        self._stopped = True
-        self.worker.stop()
-        if self._started:
-            self.thread.quit()
-            if not self.thread.wait(30_000):
-                self.thread.terminate()
-                self.thread.wait()
+        super().__init__(ExplainWorker(model_factory, cache_dir), parent, "digitlab-explain")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from digitlab.app.handwriting.fine_tune_worker import FineTuneOutcome, FineTuneWorker
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.training.tab import ModelEntry, format_duration
-from digitlab.app.training.worker import WorkerThread
+from digitlab.app.threads import WorkerThread
 from digitlab.app.draw.views import model_title
 from digitlab.model.nets.fine_tune import FineTuneRecipe
 

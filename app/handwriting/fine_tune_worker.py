@@ -3,8 +3,8 @@
 :class:`FineTuneWorker` is a :class:`~app.training_worker.TrainingWorker` (same signals,
 throttled progress, pause and cancel) whose run loads its own copy of the model, measures it
 on the MNIST test set and on the personal samples held out of tuning, fine-tunes it
-(:func:`digitlab.model.nets.fine_tune.fine_tune`) and measures again. The tuned model is handed over only
-in ``finished``; nothing live changes until the user keeps it.
+(:func:`digitlab.model.nets.fine_tune.fine_tune`) and measures again. The tuned model is handed
+over only in ``finished``; nothing live changes until the user keeps it.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Signal
 
-from digitlab.app.training.worker import PROGRESS_INTERVAL_S, TrainingWorker, mnist, mnist_test_inputs
-from digitlab.model.data.mnist import to_model_input
+from digitlab.app.training.worker import PROGRESS_INTERVAL_S, TrainingWorker
+from digitlab.model.data.mnist import load_mnist, mnist_test_inputs, to_model_input
 from digitlab.model.nets.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
 from digitlab.model.data.personal_data import Sample, labels_of, model_inputs
 from digitlab.model.nets.training import TrainingStopped, evaluate
@@ -101,7 +101,7 @@ class FineTuneWorker(TrainingWorker):
 
             self.stage.emit("Loading the model…")
             model = load_model(model)
-        data = self._data if self._data is not None else mnist()
+        data = self._data if self._data is not None else load_mnist()
         if self._data is None:
             test_x, test_y = mnist_test_inputs(), data.y_test.astype(np.int64)
         else:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.live.live_models import ModelInfo
+from digitlab.model.nets.describe import ModelInfo
 from digitlab.app.draw.views import MODEL_COLOURS, model_title
 from digitlab.model.explain.at_scale import read_pen_dev
 from digitlab.model.data.bundled import METRICS_PATH, PEN_DEV_PATH

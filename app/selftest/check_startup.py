@@ -32,7 +32,7 @@ def _train_tab_built(ctx: Context) -> tuple[bool, str]:
 @check("stored_colour_levels", order=4)
 def _stored_colour_levels(ctx: Context) -> tuple[bool, str]:
     """The bundled models' colour scales come from levels.json (no calibration at start)."""
-    from digitlab.app.live.colour_levels import bundled_levels
+    from digitlab.model.nets.colour_levels import bundled_levels
 
     infos = ctx.window.live.infos
     stored = bundled_levels(tuple(infos))

@@ -16,7 +16,8 @@ import numpy as np
 from PySide6.QtCore import QEventLoop, QObject, Slot
 from PySide6.QtWidgets import QApplication
 
-from digitlab.app.training.worker import TrainingOutcome, TrainingWorker, WorkerThread
+from digitlab.app.threads import WorkerThread
+from digitlab.app.training.worker import TrainingOutcome, TrainingWorker
 from digitlab.model.nets.training import Recipe
 
 SMALL = Recipe(epochs=1, batch_size=64, learning_rate=2e-3, augment=False, train_size=512, seed=0)
@@ -65,7 +66,7 @@ def run_to_end(worker: TrainingWorker, timeout_s: float = 120.0,
     deadline = time.perf_counter() + timeout_s
     while holder.is_running() and time.perf_counter() < deadline:
         QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        holder.thread.wait(10)
+        holder.join(10)
     holder.stop(30_000)
     QApplication.processEvents()  # deliver the queued finished/failed signals
     return watcher
@@ -122,7 +123,7 @@ def check_cancel(live_models=None) -> bool:
 def check_save_load(live_models=None, folder: str | Path | None = None) -> bool:
     """Train briefly, save atomically to a ``.keras`` file, load it back with the safe loader:
     the same predictions on 32 MNIST test digits (to 1e-5)."""
-    from digitlab.app.training.worker import mnist_test_inputs
+    from digitlab.model.data.mnist import mnist_test_inputs
     from digitlab.model.nets.model_files import load_model, save_model
 
     try:

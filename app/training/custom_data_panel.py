@@ -1,10 +1,10 @@
 """The Train tab's "Training data" box: MNIST, or your own image classes (folder or .npz).
 
 Choosing a folder of class subfolders (or an MNIST-layout ``.npz``) reads it in a worker
-thread through :func:`digitlab.model.data.custom_dataset.load_source`, then shows each class's name, its
-train/test counts and a sample picture. "Make images from binaries…" renders files with
-:mod:`digitlab.model.binaries.bytes_image` (also off the GUI thread). The panel only renders and wires; the
-training tab asks it for :attr:`CustomDataPanel.dataset`.
+thread through :func:`digitlab.model.data.custom_dataset.load_source`, then shows each class's
+name, its train/test counts and a sample picture. "Make images from binaries…" renders files
+with :mod:`digitlab.model.binaries.bytes_image` (also off the GUI thread). The panel only
+renders and wires; the training tab asks it for :attr:`CustomDataPanel.dataset`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
-from digitlab.app.training.worker import WorkerThread
+from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
 from digitlab.model.data.custom_dataset import (
     DEFAULT_SIZE,
     DEFAULT_TEST_SHARE,
@@ -221,7 +221,8 @@ class CustomDataPanel(QGroupBox):
 
     def _on_npz_clicked(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "MNIST-layout dataset",
-                                              self.path or str(Path.home()), "NumPy archives (*.npz)")
+                                              self.path or str(Path.home()),
+                                              "NumPy archives (*.npz)")
         if path:
             self.load(path)
 
@@ -301,7 +302,8 @@ class CustomDataPanel(QGroupBox):
             image = data.x_train[rows[0]] if len(rows) else data.x_test[data.y_test == label][0]
             train, test = counts[name]
             short = name if len(name) <= 11 else name[:10] + "…"
-            item = QListWidgetItem(QIcon(digit_pixmap(image, ICON_PX)), f"{short}\n{train} / {test}")
+            item = QListWidgetItem(QIcon(digit_pixmap(image, ICON_PX)),
+                                   f"{short}\n{train} / {test}")
             item.setToolTip(f"{name}: {train} training and {test} test pictures")
             self.classes.addItem(item)
         skipped = (f" · <span style='color:#8a5a00'>{len(data.skipped)} unreadable pictures "
@@ -378,7 +380,8 @@ class CustomDataPanel(QGroupBox):
         ok = sum(r.error is None for r in results)
         failed = [r for r in results if r.error]
         folders = sorted({str(Path(r.output).parent) for r in results if r.output})
-        text = f"Rendered {ok:,} pictures into {', '.join(folders[:3])}{'…' if len(folders) > 3 else ''}"
+        more = "…" if len(folders) > 3 else ""
+        text = f"Rendered {ok:,} pictures into {', '.join(folders[:3])}{more}"
         if failed:
             text += f"; {len(failed)} files could not be read"
             self.summary.setToolTip("\n".join(r.error for r in failed[:20]))
@@ -390,7 +393,7 @@ class CustomDataPanel(QGroupBox):
             self._reload_after = True  # once the render thread has ended
             self.source.setCurrentIndex(self.source.findData("custom"))
 
-    def shutdown(self, timeout_ms: int = 30000) -> bool:
+    def shutdown(self, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
         """Cancel and join any reading or rendering thread."""
         if self._job is None:
             return True

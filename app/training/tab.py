@@ -46,10 +46,10 @@ from digitlab.app.training.worker import (
     EvaluationWorker,
     TrainingOutcome,
     TrainingWorker,
-    WorkerThread,
-    mnist,
 )
+from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
 from digitlab.app.draw.views import model_title
+from digitlab.model.data.mnist import load_mnist as mnist  # rename the calls after the split
 from digitlab.model.nets.training import Recipe
 
 ARCHITECTURES = (("cnn", "CNN · 225k parameters"), ("dense", "Dense network · 102k parameters"))
@@ -835,7 +835,7 @@ class TrainingTab(QWidget):
         return True
 
     # --- shutdown --------------------------------------------------------------------------
-    def shutdown(self, timeout_ms: int = 60000) -> bool:
+    def shutdown(self, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
         """Cancel any run, quit and join the worker threads; True if all ended in time.
 
         Call it from the main window's ``closeEvent``; it is safe to call twice.

@@ -1,6 +1,9 @@
-"""Train and evaluate off the UI thread: QObject workers moved to a QThread, cancel and pause.
+"""Train and evaluate off the UI thread: QObject workers, cancel and pause.
 
-The workers call the Qt-free :func:`digitlab.model.nets.training.train` and :func:`digitlab.model.nets.training.evaluate`.
+Each worker runs in a thread owned by a :class:`digitlab.app.threads.WorkerThread`.
+
+The workers call the Qt-free :func:`digitlab.model.nets.training.train` and
+:func:`digitlab.model.nets.training.evaluate`.
 A training worker builds and trains its *own* model (TensorFlow objects are not shared
 between threads); it hands the model over only in ``finished``, after it stopped using it.
 Batch progress is throttled in the worker (one signal every ``throttle_s`` carrying every
@@ -18,36 +21,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from digitlab.model.data.mnist import Dataset, load_mnist, to_model_input
+from digitlab.model.data.mnist import Dataset, load_mnist, mnist_test_inputs, to_model_input
 from digitlab.model.nets.training import Recipe, TrainingStopped, evaluate, train
 
 NUM_CLASSES = 10
 PROGRESS_INTERVAL_S = 0.25
 """At most one progress signal per this many seconds: the curves stay live (four updates a
 second), and the GUI thread's share of the two cores (which training needs) stays small."""
-
-_data_lock = threading.Lock()
-_data_cache: dict[str, object] = {}
-
-
-def mnist() -> Dataset:
-    """The bundled MNIST, loaded once per process (thread-safe)."""
-    with _data_lock:
-        if "mnist" not in _data_cache:
-            _data_cache["mnist"] = load_mnist()
-        return _data_cache["mnist"]
-
-
-def mnist_test_inputs() -> np.ndarray:
-    """float32 ``(10000, 28, 28, 1)`` model inputs of the MNIST test images, cached."""
-    data = mnist()
-    with _data_lock:
-        if "test_inputs" not in _data_cache:
-            _data_cache["test_inputs"] = to_model_input(data.x_test)
-        return _data_cache["test_inputs"]
-
 
 @dataclass
 class EvaluationReport:
@@ -108,13 +90,14 @@ def _report(start: float, model, x: np.ndarray, labels: np.ndarray, images: np.n
 def evaluate_on_mnist(model) -> EvaluationReport:
     """Evaluate ``model`` on the 10,000 MNIST test images (call from the thread that owns it)."""
     start = time.perf_counter()
-    data = mnist()
+    data = load_mnist()
     return _report(start, model, mnist_test_inputs(), data.y_test.astype(np.int64), data.x_test,
                    NUM_CLASSES)
 
 
 def evaluate_on_dataset(model, data) -> EvaluationReport:
-    """Evaluate ``model`` on the test split of a :class:`digitlab.model.data.custom_dataset.CustomDataset`."""
+    """Evaluate ``model`` on the test split of a
+    :class:`digitlab.model.data.custom_dataset.CustomDataset`."""
     start = time.perf_counter()
     return _report(start, model, to_model_input(data.x_test), data.y_test.astype(np.int64),
                    data.x_test, data.num_classes, class_names=tuple(data.class_names),
@@ -324,7 +307,7 @@ class TrainingWorker(QObject):
     def _train(self) -> TrainingOutcome:
         from digitlab.model.nets.architectures import build
 
-        data = self._data if self._data is not None else mnist()
+        data = self._data if self._data is not None else load_mnist()
         custom = is_custom(data)
         if custom and self.recipe.augment:
             # The distortions and styles are made for handwritten digits, not your classes.
@@ -356,7 +339,8 @@ class TrainingWorker(QObject):
         outcome.model = model
         if outcome.completed and self._evaluate_after and not self._cancel.is_set():
             self.evaluating.emit()
-            outcome.evaluation = evaluate_on_dataset(model, data) if custom else evaluate_on_mnist(model)
+            outcome.evaluation = (evaluate_on_dataset(model, data) if custom
+                                  else evaluate_on_mnist(model))
         return outcome
 
 
@@ -401,44 +385,3 @@ class EvaluationWorker(QObject):
         finally:
             self._model = None
             self.done.emit()
-
-
-class WorkerThread(QObject):
-    """Owns one worker and the QThread it runs in, from start to join.
-
-    ``worker.done`` quits the thread directly (not through the UI event loop), so
-    :meth:`stop` can join it even while the application is shutting down.
-    """
-
-    # The thread has ended; the worker's signals have all been emitted.
-    ended = Signal()
-
-    def __init__(self, worker: QObject, parent: QObject | None = None):
-        super().__init__(parent)
-        self.worker = worker
-        self.thread = QThread()
-        self.thread.setObjectName(f"{type(worker).__name__}Thread")
-        worker.moveToThread(self.thread)
-        self.thread.started.connect(worker.run)
-        worker.done.connect(self.thread.quit, Qt.ConnectionType.DirectConnection)
-        self.thread.finished.connect(self.ended)
-
-    def start(self) -> None:
-        self.thread.start()
-
-    def is_running(self) -> bool:
-        return self.thread.isRunning()
-
-    def dispose(self) -> None:
-        """Once ``ended`` was emitted: join the finished thread and delete this holder later."""
-        self.thread.wait()
-        self.deleteLater()
-
-    def stop(self, timeout_ms: int = 30000) -> bool:
-        """Cancel the work, quit the thread and wait for it; True if it ended in time."""
-        cancel = getattr(self.worker, "cancel", None)
-        if cancel is not None:
-            cancel()
-        self.thread.requestInterruption()
-        self.thread.quit()
-        return self.thread.wait(timeout_ms)

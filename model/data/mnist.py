@@ -1,7 +1,14 @@
-"""Load and validate MNIST-layout datasets (``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
+"""Load and validate MNIST-layout datasets (``x_train``, ``y_train``, ``x_test``, ``y_test``).
+
+:func:`load_mnist` is the one way the app reads the bundled MNIST: read and validated once
+per process, then shared (training, evaluation, colour-scale calibration, the Explain tab's
+top digits and the command line all get the same read-only arrays).
+"""
 
 from __future__ import annotations
 
+import functools
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +97,8 @@ def load_dataset(path: str | Path = MNIST_PATH, num_classes: int = 10) -> Datase
             with npz:
                 missing = [k for k in KEYS if k not in npz.files]
                 if missing:
-                    raise DatasetError(f"{name}: missing arrays {', '.join(missing)} (has {npz.files})")
+                    raise DatasetError(
+                        f"{name}: missing arrays {', '.join(missing)} (has {npz.files})")
                 arrays = {k: npz[k] for k in KEYS}
     except DatasetError:
         raise
@@ -117,6 +125,43 @@ def load_dataset(path: str | Path = MNIST_PATH, num_classes: int = 10) -> Datase
     )
 
 
+_BUNDLED_LOCK = threading.Lock()
+"""Held while the bundled MNIST is read, so two threads asking at once read it once."""
+
+
 def load_mnist() -> Dataset:
-    """The bundled full MNIST (60,000 training and 10,000 test digits)."""
-    return load_dataset(MNIST_PATH)
+    """The bundled full MNIST (60,000 training and 10,000 test digits), validated by
+    :func:`load_dataset`, read once per process and shared by every caller (thread-safe).
+
+    The arrays are read-only (uint8 ``(n, 28, 28)`` images, uint8 ``(n,)`` labels): copy
+    before changing one.
+
+    Raises
+    ------
+    DatasetError
+        If the bundled file is missing or broken (nothing is cached then).
+    """
+    with _BUNDLED_LOCK:
+        return _bundled_mnist()
+
+
+def mnist_test_inputs() -> np.ndarray:
+    """float32 ``(10000, 28, 28, 1)`` in 0..1, read-only: the model inputs of the bundled
+    MNIST test digits (:func:`to_model_input` of ``load_mnist().x_test``), made once."""
+    with _BUNDLED_LOCK:
+        return _bundled_test_inputs()
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_mnist() -> Dataset:
+    data = load_dataset(MNIST_PATH)
+    for array in (data.x_train, data.y_train, data.x_test, data.y_test):
+        array.setflags(write=False)
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_test_inputs() -> np.ndarray:
+    inputs = to_model_input(_bundled_mnist().x_test)
+    inputs.setflags(write=False)
+    return inputs

@@ -136,37 +136,6 @@ def build_mosaic(activation: np.ndarray, layout: MosaicLayout, level: float) -> 
     return np.ascontiguousarray(out)
 
 
-@dataclass(frozen=True)
-class FieldStep:
-    """One spatial layer as the receptive-field arithmetic sees it: kernel and stride."""
-
-    name: str
-    kernel: int
-    stride: int
-
-
-def receptive_field(steps: Sequence[FieldStep], layer: str, row: int, col: int,
-                    input_side: int = 28) -> tuple[int, int, int, int]:
-    """The input pixels a unit of ``layer`` at ``(row, col)`` sees: ``(top, left, height, width)``.
-
-    ``steps`` are the spatial layers from the input up, in order (valid padding). The field of
-    a unit at ``i`` is ``[i * jump, i * jump + size)`` where each layer multiplies the jump by
-    its stride and grows the size by ``(kernel - 1) * jump``; for the seed CNN that is 3x3 for
-    conv1, 4x4 after pool1, 8x8 for conv2 and 10x10 after pool2. A layer that is not spatial
-    (dense, output) sees the whole input.
-    """
-    size, jump = 1, 1
-    for step in steps:
-        size += (step.kernel - 1) * jump
-        jump *= step.stride
-        if step.name == layer:
-            top, left = row * jump, col * jump
-            h = min(size, input_side - top)
-            w = min(size, input_side - left)
-            return top, left, h, w
-    return 0, 0, input_side, input_side
-
-
 def calibrate_level(values: np.ndarray, percentile: float = 99.5) -> float:
     """A fixed top of the colour scale for a layer: a high percentile of typical activations.
 
@@ -180,3 +149,9 @@ def calibrate_level(values: np.ndarray, percentile: float = 99.5) -> float:
         return 1.0
     level = float(np.percentile(v, percentile))
     return level if level > 0 else 1.0
+
+
+def apply_lut(mosaic: np.ndarray, lut: np.ndarray) -> np.ndarray:
+    """uint8 RGBA ``(h, w, 4)`` of a uint8 ``(h, w)`` mosaic (:func:`build_mosaic`) through
+    ``lut``, a uint8 ``(256, 4)`` RGBA table (row :data:`GAP_INDEX` colours the gaps)."""
+    return np.take(lut, mosaic, axis=0)

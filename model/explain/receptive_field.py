@@ -4,7 +4,12 @@ For a stack of valid-padding convolutions and poolings the field of a unit grows
 ``(kernel - 1) * jump`` at each layer, where ``jump`` (the distance in input pixels between
 neighbouring units) is the product of the strides so far. ``Flatten`` keeps each value's
 field; a ``Dense`` layer after it sees the whole input. Everything here reads the layers'
-configs (kernel size, pool size, strides, padding); nothing is typed in per model.
+configs (kernel size, pool size, strides, padding, dilation); nothing is typed in per model.
+
+One computation serves two readers: :func:`receptive_fields` (the Explain tab's
+feature-hierarchy table) and :func:`receptive_field` (the Draw tab's hover outline, from the
+:class:`FieldStep` s that :func:`field_steps` reads once when a model is loaded). Both grow
+the field with :func:`_grow`.
 """
 
 from __future__ import annotations
@@ -13,6 +18,100 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 INPUT_SIDE = 28
+_NOT_SPATIAL = ("Dense", "GlobalAveragePooling2D", "GlobalMaxPooling2D")
+"""Layer kinds after which every unit sees the whole input."""
+
+
+@dataclass(frozen=True)
+class FieldStep:
+    """One spatial layer as the receptive-field arithmetic sees it.
+
+    kernel : effective kernel (or pool) side in units of the layer below, dilation included.
+    stride : its stride.
+    same : ``same`` padding: the field reaches ``(kernel - 1) // 2`` units into the border.
+    """
+
+    name: str
+    kernel: int
+    stride: int
+    same: bool = False
+
+
+@dataclass(frozen=True)
+class _Field:
+    """The field of unit 0 after some layers: side ``size``, ``jump`` input pixels between
+    neighbouring units, starting at input pixel ``start`` (row = col; < 0 with padding)."""
+
+    size: int = 1
+    jump: int = 1
+    start: float = 0.0
+
+
+def _grow(field: _Field, step: FieldStep) -> _Field:
+    """The field after one more spatial layer."""
+    start = field.start - ((step.kernel - 1) // 2) * field.jump if step.same else field.start
+    return _Field(field.size + (step.kernel - 1) * field.jump, field.jump * step.stride, start)
+
+
+def _clip(field: _Field, row: int, col: int, input_side: int) -> tuple[int, int, int, int]:
+    """``(top, left, height, width)`` of the unit at ``(row, col)``, clipped to the input."""
+    top = int(field.start + row * field.jump)
+    left = int(field.start + col * field.jump)
+    return top, left, min(field.size, input_side - top), min(field.size, input_side - left)
+
+
+def _pair(value) -> int:
+    if isinstance(value, (tuple, list)):
+        if len(set(value)) != 1:
+            raise ValueError(f"non-square kernels or strides are not supported: {value}")
+        return int(value[0])
+    return int(value)
+
+
+def _step_of(layer) -> FieldStep | None:
+    """The :class:`FieldStep` of a Keras layer with a kernel (or pool) and strides, else None."""
+    kernel = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
+    strides = getattr(layer, "strides", None)
+    if kernel is None or strides is None:
+        return None
+    dilation = _pair(getattr(layer, "dilation_rate", 1))
+    k = (_pair(kernel) - 1) * dilation + 1
+    return FieldStep(layer.name, k, _pair(strides), getattr(layer, "padding", "valid") == "same")
+
+
+def field_steps(model) -> tuple[FieldStep, ...]:
+    """The spatial layers of a Keras model, from the input up, until the first layer that
+    sees the whole input (``Dense``, global pooling).
+
+    Raises
+    ------
+    ValueError
+        For non-square kernels or strides (not in this app's models).
+    """
+    steps = []
+    for layer in model.layers:
+        if type(layer).__name__ in _NOT_SPATIAL:
+            break
+        step = _step_of(layer)
+        if step is not None:
+            steps.append(step)
+    return tuple(steps)
+
+
+def receptive_field(steps: Sequence[FieldStep], layer: str, row: int, col: int,
+                    input_side: int = INPUT_SIDE) -> tuple[int, int, int, int]:
+    """The input pixels a unit of ``layer`` at ``(row, col)`` sees: ``(top, left, height, width)``.
+
+    ``steps`` are the spatial layers from the input up, in order (:func:`field_steps`). For
+    the seed CNN that is 3x3 for conv1, 4x4 after pool1, 8x8 for conv2 and 10x10 after pool2.
+    A layer that is not among the steps (dense, output) sees the whole input.
+    """
+    field = _Field()
+    for step in steps:
+        field = _grow(field, step)
+        if step.name == layer:
+            return _clip(field, row, col, input_side)
+    return 0, 0, input_side, input_side
 
 
 @dataclass(frozen=True)
@@ -44,17 +143,7 @@ class FieldRow:
         clipped to the input."""
         if not self.spatial:
             return 0, 0, INPUT_SIDE, INPUT_SIDE
-        top = int(self.start + row * self.jump)
-        left = int(self.start + col * self.jump)
-        return (top, left, min(self.size, INPUT_SIDE - top), min(self.size, INPUT_SIDE - left))
-
-
-def _pair(value) -> int:
-    if isinstance(value, (tuple, list)):
-        if len(set(value)) != 1:
-            raise ValueError(f"non-square kernels or strides are not supported: {value}")
-        return int(value[0])
-    return int(value)
+        return _clip(_Field(self.size, self.jump, self.start), row, col, INPUT_SIDE)
 
 
 def _detects(kind: str, size: int, spatial: bool, is_last: bool, previous: str) -> str:
@@ -91,41 +180,34 @@ def receptive_fields(model, input_side: int = INPUT_SIDE) -> list[FieldRow]:
     Raises
     ------
     ValueError
-        For ``same`` padding after a stride, or non-square kernels (not in this app's models).
+        For non-square kernels or strides (not in this app's models).
     """
     import keras
 
     rows: list[FieldRow] = []
-    size, jump, start = 1, 1, 0.0
+    field = _Field()
     spatial = True
     previous = "the input pixels"
     layers = [layer for layer in model.layers if not isinstance(layer, keras.layers.InputLayer)]
     for i, layer in enumerate(layers):
         kind = type(layer).__name__
-        kernel = getattr(layer, "kernel_size", None) or getattr(layer, "pool_size", None)
-        strides = getattr(layer, "strides", None)
-        if spatial and kernel is not None and strides is not None:
-            k, s = _pair(kernel), _pair(strides)
-            dilation = _pair(getattr(layer, "dilation_rate", 1))
-            k = (k - 1) * dilation + 1
-            if getattr(layer, "padding", "valid") == "same":
-                start -= ((k - 1) // 2) * jump  # the field reaches into the zero border
-            size += (k - 1) * jump
-            jump *= s
-        elif kind in ("Dense", "GlobalAveragePooling2D", "GlobalMaxPooling2D"):
+        step = _step_of(layer) if spatial else None
+        if step is not None:
+            field = _grow(field, step)
+        elif kind in _NOT_SPATIAL:
             spatial = False
         shape = tuple(int(d) for d in layer.output.shape[1:])
         if kind == "Flatten" and spatial:
             # Flatten moves values, not fields: each of its units still sees one patch.
             words = ("the same features as the layer before, laid out in one row" if rows
                      else "the input pixels themselves, one per unit")
-            rows.append(FieldRow(layer.name, kind, shape, min(size, input_side), jump, start,
-                                 True, words))
+            rows.append(FieldRow(layer.name, kind, shape, min(field.size, input_side),
+                                 field.jump, field.start, True, words))
             continue
         if not spatial:
             row_size, row_jump, row_start = input_side, 1, 0.0
         else:
-            row_size, row_jump, row_start = min(size, input_side), jump, start
+            row_size, row_jump, row_start = min(field.size, input_side), field.jump, field.start
         detects = _detects(kind, row_size, spatial, i == len(layers) - 1, previous)
         rows.append(FieldRow(layer.name, kind, shape, row_size, row_jump, row_start, spatial,
                              detects))

@@ -1,19 +1,21 @@
 """Precomputed colour-scale tops of the bundled models' activation maps (a fast start).
 
 Each layer's mosaic has a fixed colour scale whose top is a high percentile of its activations
-on 128 MNIST test digits (:func:`digitlab.model.explain.mosaic.calibrate_level`). For the bundled models those
-tops never change, so they are computed once and stored in ``resources/models/levels.json``,
-keyed by the sha256 of the model file: the app starts without loading MNIST or running the
-models on it. A model whose file does not match (a user model, a retrained bundled model) is
-calibrated as before, when it is loaded.
+on 128 MNIST test digits (:func:`digitlab.model.explain.mosaic.calibrate_level`). For the
+bundled models those tops never change, so they are computed once and stored in
+``resources/models/levels.json``, keyed by the sha256 of the model file: the app starts
+without loading MNIST or running the models on it. A model whose file does not match (a user
+model, a retrained bundled model) is calibrated as before, when it is loaded.
 
-``python -m digitlab.app.live.colour_levels`` rewrites the file after the bundled models change.
+Qt-free. ``python -m digitlab.model.nets.colour_levels`` rewrites the file after the bundled
+models change.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from digitlab.model.data.bundled import MODELS_DIR, bundled_model_path
@@ -48,6 +50,15 @@ def stored_levels(model_file: str | Path, levels_file: str | Path = LEVELS_PATH
     return levels
 
 
+def levels_of(model) -> dict[str, float] | None:
+    """The stored tops of a model given as a file (e.g. the bundled ones brought back by
+    "Restore bundled models"), so it is not calibrated again; None for anything else (a Keras
+    model in memory, a file whose sha256 is not stored)."""
+    if not isinstance(model, (str, os.PathLike)):
+        return None
+    return stored_levels(model)
+
+
 def bundled_levels(names) -> dict[str, dict[str, float]] | None:
     """Stored tops for each bundled model in ``names``, or None if any is missing."""
     found = {}
@@ -64,13 +75,13 @@ def compute_bundled_levels() -> dict[str, dict]:
     from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
 
     import_tensorflow_quietly()
-    from digitlab.app.live.live_models import _calibration_batch, describe_model
-    from digitlab.model.nets.inference import MODEL_NAMES, InferenceCore
+    from digitlab.model.nets.describe import DIGIT_MODELS, calibration_batch, describe_model
+    from digitlab.model.nets.inference import InferenceCore
 
     core = InferenceCore()
-    calibration = _calibration_batch()
+    calibration = calibration_batch()
     table = {}
-    for name in MODEL_NAMES:
+    for name in DIGIT_MODELS:
         info = describe_model(core, name, calibration)
         table[file_sha256(bundled_model_path(name))] = {
             "model": name, "levels": {v.name: v.level for v in info.layers}}
@@ -78,6 +89,7 @@ def compute_bundled_levels() -> dict[str, dict]:
 
 
 def main() -> int:
+    """Rewrite :data:`LEVELS_PATH` from the bundled models; prints its path."""
     from digitlab.model.nets.model_files import write_json_atomic
 
     write_json_atomic(LEVELS_PATH, compute_bundled_levels())

@@ -1,0 +1,181 @@
+"""The inference thread's worker: loads the models, then answers the newest drawing.
+
+A :class:`digitlab.app.threads.MailboxWorker`: it owns the
+:class:`digitlab.model.nets.inference.InferenceCore` (TensorFlow objects stay on the thread
+that uses them). A drawing, or a ready 28x28 input (a dropped picture), is posted into the
+one-slot mailbox, so a burst of drawings is answered once, for the newest; model swaps and
+batch classifications are ordered jobs that are never dropped. The answers themselves are
+computed by the Qt-free :mod:`digitlab.model.nets.live_answer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+from PySide6.QtCore import Signal
+
+from digitlab.app.threads import MailboxWorker
+from digitlab.app.widgets.styles import viridis_lut
+from digitlab.model.nets.colour_levels import levels_of
+from digitlab.model.nets.describe import ModelInfo, describe_model
+from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
+from digitlab.model.preprocess.pipeline import Preprocessed, Stroke
+
+Done = Callable[[str | None], None]
+"""Called in the inference thread when a model swap ends: the error message, or None."""
+
+
+class InferenceWorker(MailboxWorker):
+    """Runs in the inference thread (see the module docstring).
+
+    The GUI thread calls :meth:`submit`, :meth:`submit_input`, :meth:`set_model`,
+    :meth:`replace_models`, :meth:`classify` and :meth:`cancel` (all thread-safe).
+
+    Parameters
+    ----------
+    core_factory : builds the core in the inference thread (default: the bundled models,
+        with their stored colour scales).
+    calibration : float32 ``(n, 28, 28, 1)`` inputs that fix a loaded model's colour scales
+        (default: MNIST test digits, read when first needed).
+    """
+
+    # A status message for the user (e.g. "loading models").
+    status = Signal(str)
+    # Models are loaded: dict name -> ModelInfo.
+    models_ready = Signal(object)
+    # One model was replaced: ModelInfo.
+    model_changed = Signal(object)
+    # The answer for a drawing: LiveResult.
+    result = Signal(object)
+
+    label = "inference"
+    serve_error = "could not read the drawing"
+
+    def __init__(self, core_factory: Callable[[], object] | None = None,
+                 calibration: np.ndarray | None = None):
+        super().__init__()
+        self._core_factory = core_factory
+        self._calibration = calibration
+        self.core = None
+        self.infos: dict[str, ModelInfo] = {}
+        self.runs = 0  # how many drawings went to the models (tests check it stays 0)
+        # False while no activation maps can be seen (another tab covers them): answers then
+        # carry activations but no mosaics, and a view that ever shows one builds its own.
+        # A training run shares the two cores with this thread, so work nobody sees is skipped.
+        self.maps_wanted = True
+
+    # ---------------------------------------------------------------- called from any thread
+
+    def submit(self, revision: int, strokes: Sequence[Stroke],
+               canvas: tuple[float, float]) -> None:
+        """Replace whatever drawing is waiting with this one (never queued)."""
+        self.post(("strokes", (revision, list(strokes), canvas)))
+
+    def submit_input(self, revision: int, preprocessed: Preprocessed) -> None:
+        """Replace whatever is waiting with a ready model input (e.g. a dropped picture)."""
+        self.post(("input", (revision, preprocessed)))
+
+    def set_model(self, name: str, model, done: Done | None = None) -> None:
+        """Queue a swap of the model ``name`` (a Keras model or a ``.keras`` path)."""
+        self.queue(lambda: self._swap(name, model, done))
+
+    def replace_models(self, models: dict, class_names: dict[str, tuple[str, ...]],
+                       done: Done | None = None) -> None:
+        """Queue a swap of the whole model set (``models``: name -> Keras model or path)."""
+        models, class_names = dict(models), dict(class_names)
+        self.queue(lambda: self._replace(models, class_names, done))
+
+    def classify(self, make_inputs: Callable[[], np.ndarray],
+                 done: Callable[[dict | None, str | None], None]) -> None:
+        """Queue a batch: ``make_inputs()`` (run in the inference thread) gives float32
+        ``(n, 28, 28)`` inputs; ``done(probabilities by model name or None, error or None)``."""
+        self.queue(lambda: self._classify(make_inputs, done))
+
+    # ---------------------------------------------------------------- the inference thread
+
+    def setup(self) -> None:
+        """Load the models and describe them (``models_ready``)."""
+        stored = None
+        if self.core is None:
+            self.status.emit("loading models")
+            if self._core_factory is None:
+                from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
+
+                import_tensorflow_quietly()  # seconds
+                from digitlab.model.nets.colour_levels import bundled_levels
+                from digitlab.model.nets.inference import InferenceCore
+
+                self.core = InferenceCore()
+                # The bundled models' colour scales are stored: no MNIST, no calibration run.
+                stored = bundled_levels(self.core.names)
+            else:
+                self.core = self._core_factory()
+        self.infos = {name: describe_model(self.core, name, self._calibration,
+                                           levels=None if stored is None else stored[name])
+                      for name in self.core.names}
+        self.models_ready.emit(dict(self.infos))
+
+    def serve(self, request: tuple[str, tuple]) -> None:
+        kind, job = request
+        self.result.emit(self.answer_input(*job) if kind == "input" else self.answer(*job))
+
+    def answer(self, revision: int, strokes: Sequence[Stroke],
+               canvas: tuple[float, float]) -> LiveResult:
+        """Preprocess and run one drawing (no signals; tests call it directly)."""
+        result = answer_drawing(self.core, self.infos, revision, strokes, canvas, self._lut())
+        self.runs += not result.empty
+        return result
+
+    def answer_input(self, revision: int, pre: Preprocessed) -> LiveResult:
+        """Run one ready model input (no signals; tests call it directly)."""
+        result = answer_input(self.core, self.infos, revision, pre, self._lut())
+        self.runs += not result.empty
+        return result
+
+    def _lut(self) -> np.ndarray | None:
+        return viridis_lut() if self.maps_wanted else None
+
+    def _replace(self, models: dict, class_names: dict, done: Done | None) -> None:
+        """Build a new core for ``models``; the old one stays on any error."""
+        try:
+            from digitlab.model.nets.inference import InferenceCore
+
+            core = InferenceCore(models)
+            infos = {name: describe_model(core, name, self._calibration,
+                                          class_names.get(name, ()),
+                                          levels=levels_of(models[name]))
+                     for name in core.names}
+            self.core, self.infos = core, infos
+            self.models_ready.emit(dict(infos))
+            error = None
+        except Exception as exc:  # noqa: BLE001 - a bad model must not stop live inference
+            error = f"could not load {', '.join(models)}: {exc}"
+            self.failed.emit(error)
+        if done is not None:
+            done(error)
+
+    def _swap(self, name: str, model, done: Done | None) -> None:
+        try:
+            self.core.set_model(name, model)
+            old = self.infos.get(name)
+            info = describe_model(self.core, name, self._calibration,
+                                  old.class_names if old is not None else (),
+                                  levels=levels_of(model))
+            self.infos[name] = info
+            self.model_changed.emit(info)
+            error = None
+        except Exception as exc:  # noqa: BLE001 - a bad model must not stop live inference
+            error = f"could not load the {name} model: {exc}"
+            self.failed.emit(error)
+        if done is not None:
+            done(error)
+
+    def _classify(self, make_inputs, done) -> None:
+        try:
+            inputs = make_inputs()
+            probabilities = self.core.probabilities(inputs)
+        except Exception as exc:  # noqa: BLE001 - reported to the asker, live inference goes on
+            done(None, f"could not classify the batch: {exc}")
+            return
+        done(probabilities, None)
