@@ -34,7 +34,8 @@ from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.draw.views import model_title
 from digitlab.model.data.images import ImageFileError, load_image
-from digitlab.model.preprocess.pipeline import Preprocessed, PreprocessError, image_to_input
+from digitlab.model.preprocess.frame import Preprocessed, PreprocessError
+from digitlab.model.preprocess.pictures import image_to_input
 from digitlab.model.data.bundled import resource_path
 
 WINDOW_TITLE = "Digit Lab"

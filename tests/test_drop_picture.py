@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from digitlab.app.selftest.runner import draw_digit
 from digitlab.model.data.mnist import load_mnist
 from digitlab.model.data.images import load_image
-from digitlab.model.preprocess.pipeline import image_to_input
+from digitlab.model.preprocess.pictures import image_to_input
 
 TIMEOUT_MS = 60_000
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from digitlab.app.cli.commands import run
 from digitlab.model.data.images import MAX_PIXELS, ImageFileError, load_image
-from digitlab.model.preprocess.pipeline import image_to_input
+from digitlab.model.preprocess.pictures import image_to_input
 
 
 def _digit(size=64) -> np.ndarray:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from digitlab.app.live.live_models import InferenceWorker, LiveModels, describe_model
-from digitlab.model.preprocess.pipeline import Stroke
+from digitlab.model.preprocess.strokes import Stroke
 
 TIMEOUT_MS = 60_000
 SEVEN = [Stroke(np.array([[80.0, 70], [200, 70], [130, 230]]))]

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.app.live.live_models import LayerView, LiveResult, ModelInfo, colour_mosaic
 from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic, receptive_field
-from digitlab.model.preprocess.pipeline import Preprocessed
+from digitlab.model.preprocess.frame import Preprocessed
 
 pg.setConfigOptions(imageAxisOrder="row-major", background="w", foreground="#3a3f4b",
                     antialias=False)

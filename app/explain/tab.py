@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.draw.canvas import DrawnStroke
+from digitlab.model.preprocess.canvas_strokes import DrawnStroke
 from digitlab.app.explain.views import (
     DigitStrip,
     DrawOverlay,

@@ -277,7 +277,7 @@ class StepsView(QWidget):
         self.shown[key] = img.shape
 
     def show_steps(self, pre, raw: np.ndarray | None) -> None:
-        """``pre``: a :class:`digitlab.model.preprocess.pipeline.Preprocessed`; ``raw``: the canvas as drawn."""
+        """``pre``: a :class:`digitlab.model.preprocess.frame.Preprocessed`; ``raw``: the canvas as drawn."""
         if pre.empty:
             for key, _ in self.STEPS:
                 self._set(key, np.zeros((28, 28), np.float32))

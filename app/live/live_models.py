@@ -3,7 +3,7 @@
 One long-lived inference thread owns the :class:`digitlab.model.nets.inference.InferenceCore` (TensorFlow
 objects stay on the thread that uses them). The GUI thread posts the drawing into a one-slot
 mailbox; the thread wakes, takes the newest drawing, preprocesses it with the one path
-(:func:`digitlab.model.preprocess.pipeline.strokes_to_input`), runs both models once and posts the result
+(:func:`digitlab.model.preprocess.strokes.strokes_to_input`), runs both models once and posts the result
 back, with each layer's activation mosaic already built, so the views only show pictures
 (while another tab covers the maps, answers skip the mosaics: nobody could see them).
 A ready 28x28 input (a dropped picture) goes through the same one-slot mailbox.
@@ -32,7 +32,8 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.explain.mosaic import FieldStep, MosaicLayout, build_mosaic, calibrate_level, layout_for
-from digitlab.model.preprocess.pipeline import Preprocessed, Stroke, strokes_to_input
+from digitlab.model.preprocess.frame import Preprocessed
+from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 
 DIGIT_MODELS = ("cnn", "dense")
 """The bundled digit models: the live set at start and after "Restore bundled models" (a

@@ -18,7 +18,7 @@ class ImageFileError(ValueError):
 
 
 def load_image(path: str | Path) -> np.ndarray:
-    """Read a picture file into an array for :func:`digitlab.model.preprocess.pipeline.image_to_input`.
+    """Read a picture file into an array for :func:`digitlab.model.preprocess.pictures.image_to_input`.
 
     Returns
     -------
