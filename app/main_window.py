@@ -32,7 +32,7 @@ from digitlab.app.handwriting.tab import HandwritingTab
 from digitlab.app.live.live_models import LiveModels, LiveResult, reads_digits
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.handwriting.samples import PersonalSamples
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.preprocess.frame import Preprocessed, PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input

@@ -46,7 +46,7 @@ from digitlab.app.explain.views import (
 from digitlab.app.explain.worker import ExplainRequest, ExplainThread, Explanation, ModelPictures
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.app.live.live_models import reads_digits
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.explain import at_scale
 from digitlab.model.explain.receptive_field import field_table
 

@@ -49,7 +49,7 @@ from digitlab.app.training.worker import (
     WorkerThread,
     mnist,
 )
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.nets.training import Recipe
 
 ARCHITECTURES = (("cnn", "CNN · 225k parameters"), ("dense", "Dense network · 102k parameters"))
