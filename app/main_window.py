@@ -33,9 +33,10 @@ from digitlab.app.handwriting.tab import HandwritingTab
 from digitlab.app.live.live_models import LiveModels
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.handwriting.samples import PersonalSamples
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.data.images import ImageFileError, load_image
-from digitlab.model.preprocess.pipeline import Preprocessed, PreprocessError, image_to_input
+from digitlab.model.preprocess.frame import Preprocessed, PreprocessError
+from digitlab.model.preprocess.pictures import image_to_input
 from digitlab.model.data.bundled import resource_path
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult

@@ -19,7 +19,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 
 from digitlab.model.nets.inference import InferenceCore  # noqa: E402
-from digitlab.model.preprocess.pipeline import strokes_to_input  # noqa: E402
+from digitlab.model.preprocess.strokes import strokes_to_input  # noqa: E402
 
 
 def timed(fn, repeats: int) -> np.ndarray:

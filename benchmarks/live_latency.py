@@ -185,7 +185,7 @@ def naive(app, window, drawings, moves: int) -> list[float]:
     from digitlab.model.nets.live_answer import LiveResult
     from digitlab.model.explain.mosaic import build_mosaic
     from digitlab.model.nets.model_files import load_model
-    from digitlab.model.preprocess.pipeline import strokes_to_input
+    from digitlab.model.preprocess.strokes import strokes_to_input
     from digitlab.model.data.bundled import bundled_model_path
 
     tab = window.draw_tab

@@ -26,13 +26,13 @@ import numpy as np  # noqa: E402
 from pen_digits import DEFAULT_DATA, load, replace_randomly  # noqa: E402
 
 from digitlab.model.nets.inference import InferenceCore  # noqa: E402
-from digitlab.model.preprocess.pipeline import as_strokes, normalise, rasterize, strokes_to_input  # noqa: E402
-from digitlab.model.preprocess.pipeline import _resample_matrix  # noqa: E402
+from digitlab.model.preprocess.frame import normalise, resample_matrix  # noqa: E402
+from digitlab.model.preprocess.strokes import as_strokes, rasterize, strokes_to_input  # noqa: E402
 
 
 def naive(row) -> np.ndarray:
     raster = rasterize(as_strokes(row["strokes"]), row["canvas"], (280, 280))
-    return _resample_matrix(280, 28) @ raster @ _resample_matrix(280, 28).T
+    return resample_matrix(280, 28) @ raster @ resample_matrix(280, 28).T
 
 
 def mnist_style(row) -> np.ndarray:

@@ -117,7 +117,7 @@ class Scribbler(QObject):
 
     def __init__(self, window):
         super().__init__()
-        from digitlab.model.preprocess.pipeline import Stroke
+        from digitlab.model.preprocess.strokes import Stroke
 
         self.window = window
         self.Stroke = Stroke

@@ -10,7 +10,7 @@ from cli_support import run_cli
 from PIL import Image
 
 from digitlab.model.nets.inference import InferenceCore
-from digitlab.model.preprocess.pipeline import strokes_to_input
+from digitlab.model.preprocess.strokes import strokes_to_input
 
 SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}
 ONE = {"strokes": [[[140, 40], [140, 240]]], "canvas": [280, 280], "label": 1}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from picture_support import KINDS, on_paper, transparent_picture
 import pytest
 from PIL import Image
 
@@ -16,9 +17,11 @@ from digitlab.model.data.custom_dataset import (
     load_source,
     save_npz,
     scan_folder,
+    picture_to_grey,
     stratified_split,
-    to_grey,
 )
+from digitlab.model.data.images import load_image
+from digitlab.model.preprocess.pictures import image_to_input, to_grey
 
 
 def _picture(path: Path, value: int = 128, size=(20, 30), mode="L") -> Path:
@@ -26,7 +29,8 @@ def _picture(path: Path, value: int = 128, size=(20, 30), mode="L") -> Path:
     if mode == "L":
         Image.new("L", size, value).save(path)
     else:
-        Image.new(mode, size, (value, value // 2, 0) + ((255,) if mode == "RGBA" else ())).save(path)
+        colour = (value, value // 2, 0) + ((255,) if mode == "RGBA" else ())
+        Image.new(mode, size, colour).save(path)
     return path
 
 
@@ -54,16 +58,36 @@ def test_pictures_are_resized_to_the_chosen_size_and_keep_their_grey_level(tmp_p
         assert x.min() == x.max() and 40 * int(y) <= int(x[0, 0]) < 40 * int(y) + 4
 
 
-def test_colour_and_transparency_become_luminance_over_black():
+def test_colour_becomes_luminance_and_transparent_pixels_white_paper():
     rgb = np.zeros((2, 2, 3), np.uint8)
     rgb[0, 0] = (255, 0, 0)
     rgba = np.zeros((2, 2, 4), np.uint8)
-    rgba[..., :3] = 255
+    rgba[..., :3] = 255  # white stored in every pixel, but only the first is opaque ...
+    rgba[1, 1] = (0, 0, 0, 255)  # ... and this black one
+    rgba[0, 1] = (0, 0, 0, 0)  # transparent black is paper too
+    rgba[1, 0] = (0, 0, 0, 102)  # 40% opaque black: 60% of the way to white
     rgba[0, 0, 3] = 255
-    assert to_grey(rgb)[0, 0] == round(0.299 * 255)
-    assert to_grey(rgba).tolist() == [[255, 0], [0, 0]]
-    assert to_grey(np.full((2, 2), 65535, np.uint16)).max() == 255
-    assert to_grey(np.full((2, 2), True)).max() == 255
+    assert picture_to_grey(rgb)[0, 0] == round(0.299 * 255)
+    assert picture_to_grey(rgba).tolist() == [[255, 255], [153, 0]]
+    assert picture_to_grey(np.full((2, 2), 65535, np.uint16)).max() == 255
+    assert picture_to_grey(np.full((2, 2), True)).max() == 255
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_transparent_picture_reads_in_a_folder_as_it_does_dropped_on_the_canvas(tmp_path, kind):
+    for name in ("a/1.png", "a/2.png", "b/1.png", "b/2.png"):
+        transparent_picture(tmp_path / name, kind)
+    data = load_folder(tmp_path, test_share=0.5)
+    # The ink is where the opaque strokes were, and transparent pixels are white paper
+    # whatever colour they store.
+    for x in (*data.x_train, *data.x_test):
+        np.testing.assert_array_equal(x, on_paper())
+    pixels = load_image(tmp_path / "a" / "1.png")
+    np.testing.assert_array_equal(np.round(to_grey(pixels) * 255), on_paper())
+    dropped = image_to_input(pixels)
+    assert not dropped.empty
+    np.testing.assert_allclose(image_to_input(data.x_train[0]).image, dropped.image, atol=1e-6)
+    np.testing.assert_allclose(image_to_input(on_paper()).image, dropped.image, atol=1e-6)
 
 
 def test_colour_jpeg_and_rgba_files_are_read(tmp_path):
@@ -105,8 +129,10 @@ def _unreadable_class(folder: Path) -> None:
     "make, reason",
     [
         (lambda r: _folder(r, classes=("only",)), "only one class"),
-        (lambda r: (_folder(r, classes=("a", "b")), (r / "empty").mkdir()), "'empty' has no pictures"),
-        (lambda r: (_folder(r, classes=("a", "b")), _picture(r / "one" / "x.png")), "only one picture"),
+        (lambda r: (_folder(r, classes=("a", "b")), (r / "empty").mkdir()),
+         "'empty' has no pictures"),
+        (lambda r: (_folder(r, classes=("a", "b")), _picture(r / "one" / "x.png")),
+         "only one picture"),
         (lambda r: _picture(r / "loose.png"), "no class subfolders (1 pictures lie directly"),
         (lambda r: None, "no class subfolders"),
         (lambda r: (_folder(r, classes=("a",)), _unreadable_class(r / "b")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from gui_support import open_window, shared_core
 import numpy as np
+from picture_support import KINDS, on_paper, transparent_picture
 import pytest
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -11,9 +12,10 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from digitlab.app.selftest.runner import draw_digit
-from digitlab.model.data.mnist import load_mnist
+from digitlab.model.data.custom_dataset import load_folder
 from digitlab.model.data.images import load_image
-from digitlab.model.preprocess.pipeline import image_to_input
+from digitlab.model.data.mnist import load_mnist
+from digitlab.model.preprocess.pictures import image_to_input
 
 TIMEOUT_MS = 60_000
 
@@ -72,7 +74,8 @@ def test_a_dropped_picture_is_shown_as_the_input_and_read_by_both_models(qtbot, 
     latest = window.live.latest
     expected = image_to_input(load_image(path)).image
     np.testing.assert_array_equal(latest.preprocessed.image, expected)
-    assert {n: int(np.argmax(p)) for n, p in latest.probabilities.items()} == {"cnn": label, "dense": label}
+    readings = {n: int(np.argmax(p)) for n, p in latest.probabilities.items()}
+    assert readings == {"cnn": label, "dense": label}
     assert "seven.png" in window.status_label.text()
     # Drawing again replaces the picture with the drawing.
     draw_digit(canvas, 1)
@@ -80,12 +83,34 @@ def test_a_dropped_picture_is_shown_as_the_input_and_read_by_both_models(qtbot, 
     assert int(np.argmax(window.live.latest.probabilities["cnn"])) == 1
 
 
+def test_a_transparent_picture_dropped_reads_as_it_does_in_a_training_folder(qtbot, window,
+                                                                             tmp_path):
+    canvas = window.draw_tab.canvas
+    for kind in KINDS:
+        folder = tmp_path / kind
+        for name in ("a/1.png", "a/2.png", "b/1.png", "b/2.png"):
+            transparent_picture(folder / name, kind)
+        in_folder = load_folder(folder, test_share=0.5).x_train[0]
+        np.testing.assert_array_equal(in_folder, on_paper())  # ink where the strokes were
+        draw_digit(canvas, 1)  # something else first, so the answer to the drop is new
+        qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
+        assert _drop(canvas, _mime(QUrl.fromLocalFile(str(folder / "a" / "1.png"))))
+        qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
+        dropped = window.live.latest.preprocessed
+        assert not dropped.empty, kind
+        np.testing.assert_allclose(dropped.image, image_to_input(in_folder).image, atol=1e-6,
+                                   err_msg=kind)
+        np.testing.assert_allclose(dropped.image, image_to_input(on_paper()).image, atol=1e-6,
+                                   err_msg=kind)
+
+
 @pytest.mark.parametrize(
     "content",
     [b"not a picture", b"\x89PNG\r\n\x1a\n" + bytes(30), b""],
     ids=["text", "truncated-png", "empty"],
 )
-def test_a_bad_dropped_file_says_why_and_keeps_the_drawing_and_its_answer(qtbot, window, tmp_path, content):
+def test_a_bad_dropped_file_says_why_and_keeps_the_drawing_and_its_answer(qtbot, window, tmp_path,
+                                                                          content):
     canvas = window.draw_tab.canvas
     draw_digit(canvas, 7)
     qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)

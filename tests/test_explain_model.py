@@ -17,7 +17,9 @@ from digitlab.model.explain.filters import (
     save_top,
     top_activating,
 )
-from digitlab.model.preprocess.pipeline import Stroke, image_to_input, normalise, strokes_to_input
+from digitlab.model.preprocess.frame import normalise
+from digitlab.model.preprocess.pictures import image_to_input
+from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 from digitlab.model.explain.receptive_field import field_steps, receptive_field, receptive_fields
 from digitlab.model.explain.saliency import (
     Explainer,

@@ -18,7 +18,8 @@ from digitlab.app.cli.commands import UsageError, _stroke_lines, preprocess_stro
 from digitlab.model.data.mnist import DatasetError, load_dataset
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.model_files import ModelFileError, load_model
-from digitlab.model.preprocess.pipeline import PreprocessError, image_to_input
+from digitlab.model.preprocess.frame import PreprocessError
+from digitlab.model.preprocess.pictures import image_to_input
 from digitlab.model.data.bundled import bundled_model_path
 
 

@@ -14,7 +14,7 @@ from PIL import Image
 
 from digitlab.app.cli.commands import run
 from digitlab.model.data.images import MAX_PIXELS, ImageFileError, load_image
-from digitlab.model.preprocess.pipeline import image_to_input
+from digitlab.model.preprocess.pictures import image_to_input, to_grey
 
 
 def _digit(size=64) -> np.ndarray:
@@ -35,7 +35,8 @@ def _png_header_only(width: int, height: int) -> bytes:
     header, without allocating anything."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        crc = struct.pack(">I", zlib.crc32(kind + data))
+        return struct.pack(">I", len(data)) + kind + data + crc
 
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 16))
@@ -52,8 +53,10 @@ def _png_header_only(width: int, height: int) -> bytes:
         (lambda: _png_bytes(Image.fromarray(_digit()))[:80], "truncated or corrupt"),
         (lambda: _png_header_only(20_000, 20_000), "(pixels is more than|too many pixels)"),
         (lambda: _png_header_only(100_000, 100_000), "(pixels is more than|too many pixels)"),
-        (lambda: _png_bytes(Image.fromarray(_digit()), format="ICO"), "not a picture in a supported format"),
-        (lambda: _png_bytes(Image.fromarray(_digit()), format="TGA"), "not a picture in a supported format"),
+        (lambda: _png_bytes(Image.fromarray(_digit()), format="ICO"),
+         "not a picture in a supported format"),
+        (lambda: _png_bytes(Image.fromarray(_digit()), format="TGA"),
+         "not a picture in a supported format"),
     ],
     ids=["text", "empty", "truncated-png", "bomb-400M", "bomb-10G", "ico", "tga"],
 )
@@ -113,10 +116,32 @@ def test_transparent_background_is_paper_not_ink(tmp_path):
     assert np.abs(_read(tmp_path / "rgba.png") - _read(tmp_path / "grey.png")).max() < 0.02
 
 
+def _keyed(mode: str) -> tuple[Image.Image, object]:
+    """The "1" with black paper made transparent by a transparent colour (a PNG tRNS key),
+    its ink a dark grey; and that key."""
+    ink = np.where(_digit() == 0, 40, 0).astype(np.uint8)  # dark ink on *black* paper
+    if mode == "I;16":
+        return Image.fromarray(ink.astype(np.uint16) * 257), 0
+    img = Image.fromarray(ink)
+    return (img, 0) if mode == "L" else (img.convert("RGB"), (0, 0, 0))
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "I;16"])
+def test_a_transparent_colour_is_paper_too(tmp_path, mode):
+    img, key = _keyed(mode)
+    img.save(tmp_path / "keyed.png", transparency=key)
+    on_paper = np.where(_digit() == 0, 40, 255).astype(np.uint8)  # the same ink on white
+    Image.fromarray(on_paper).save(tmp_path / "paper.png")
+    keyed = to_grey(load_image(tmp_path / "keyed.png"))
+    np.testing.assert_allclose(keyed, to_grey(load_image(tmp_path / "paper.png")), atol=1e-6)
+    assert np.abs(_read(tmp_path / "keyed.png") - _read(tmp_path / "paper.png")).max() < 1e-6
+
+
 @pytest.mark.parametrize("transparency", [False, True])
 def test_palette_pictures_read_like_grey_ones(tmp_path, transparency):
     Image.fromarray(_digit()).save(tmp_path / "grey.png")
-    pal = Image.fromarray(_digit()).convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE, colors=4)
+    pal = Image.fromarray(_digit()).convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE,
+                                                           colors=4)
     if transparency:
         white = pal.getpixel((0, 0))
         pal.save(tmp_path / "pal.png", transparency=white)  # the white paper is transparent
@@ -132,7 +157,8 @@ def test_an_animated_gif_gives_its_first_frame(tmp_path):
     bar = np.full((64, 64), 255, np.uint8)
     bar[30:34, 8:56] = 0  # a horizontal bar: a different drawing
     frames = [one, Image.fromarray(bar), Image.fromarray(np.full((64, 64), 255, np.uint8))]
-    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=100,
+                   loop=0)
     with Image.open(tmp_path / "anim.gif") as img:
         assert img.n_frames == 3
     one.save(tmp_path / "first.png")
@@ -150,7 +176,8 @@ def test_an_animated_gif_gives_its_first_frame(tmp_path):
         lambda: Image.new("1", (40, 40), 1),
         lambda: Image.new("I;16", (40, 40), 65535),
     ],
-    ids=["1x1-black", "1x1-white", "white", "black-rgb", "transparent", "bilevel-white", "16-bit-white"],
+    ids=["1x1-black", "1x1-white", "white", "black-rgb", "transparent", "bilevel-white",
+         "16-bit-white"],
 )
 def test_blank_and_one_pixel_pictures_are_nothing_drawn(tmp_path, make):
     path = tmp_path / "blank.png"
@@ -178,7 +205,8 @@ def test_classify_reads_the_odd_pictures_and_reports_each_bad_one_on_its_own_lin
     out, err = io.StringIO(), io.StringIO()
     assert run(args, stdout=out, stderr=err) == 2
     answers = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert "dense" in answers[0] and answers[1] == {"nothing_drawn": True, "file": str(tmp_path / "dot.png")}
+    assert "dense" in answers[0]
+    assert answers[1] == {"nothing_drawn": True, "file": str(tmp_path / "dot.png")}
     lines = err.getvalue().splitlines()
     assert len(lines) == 2 and "trunc.png" in lines[0] and "bomb.png" in lines[1]
     assert "Traceback" not in err.getvalue()

@@ -11,7 +11,7 @@ import pytest
 from digitlab.app.live.inference_worker import InferenceWorker
 from digitlab.app.live.live_models import LiveModels
 from digitlab.model.nets.describe import describe_model
-from digitlab.model.preprocess.pipeline import Stroke
+from digitlab.model.preprocess.strokes import Stroke
 
 TIMEOUT_MS = 60_000
 SEVEN = [Stroke(np.array([[80.0, 70], [200, 70], [130, 230]]))]

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from digitlab.app.selftest.runner import draw_digit
-from digitlab.model.preprocess.pipeline import strokes_to_input
+from digitlab.model.preprocess.strokes import strokes_to_input
 
 TIMEOUT_MS = 60_000
 

@@ -21,7 +21,7 @@ from digitlab.model.data.personal_data import (
     to_record,
     write_samples,
 )
-from digitlab.model.preprocess.pipeline import Stroke, strokes_to_input
+from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 
 CANVAS = (280.0, 280.0)
 

@@ -6,14 +6,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from digitlab.model.preprocess.pipeline import (
-    PreprocessError,
-    Stroke,
-    image_to_input,
-    normalise,
-    rasterize,
-    strokes_to_input,
-)
+from digitlab.model.preprocess.frame import PreprocessError, normalise
+from digitlab.model.preprocess.pictures import image_to_input
+from digitlab.model.preprocess.strokes import Stroke, rasterize, strokes_to_input
 
 SEVEN = [[[60, 60], [200, 60], [120, 230]]]
 
@@ -67,7 +62,8 @@ def test_nothing_drawn_is_reported_as_empty_never_as_a_digit(strokes):
 
 
 def test_only_eraser_strokes_is_nothing_drawn():
-    assert strokes_to_input([Stroke(np.array([[1.0, 1.0], [50, 50]]), erase=True)], (280, 280)).empty
+    eraser = Stroke(np.array([[1.0, 1.0], [50, 50]]), erase=True)
+    assert strokes_to_input([eraser], (280, 280)).empty
 
 
 def test_a_single_click_makes_a_dot():
@@ -156,8 +152,10 @@ def test_any_strokes_give_a_valid_input_and_the_same_every_time(strokes, canvas)
 @given(
     st.one_of(
         arrays(np.uint8, st.tuples(st.integers(1, 64), st.integers(1, 64))),
-        arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40), st.sampled_from([3, 4]))),
-        arrays(np.float32, st.tuples(st.integers(1, 40), st.integers(1, 40)), elements=st.floats(0, 1, width=32)),
+        arrays(np.uint8,
+               st.tuples(st.integers(1, 40), st.integers(1, 40), st.sampled_from([3, 4]))),
+        arrays(np.float32, st.tuples(st.integers(1, 40), st.integers(1, 40)),
+               elements=st.floats(0, 1, width=32)),
     )
 )
 def test_any_picture_gives_a_valid_input_and_the_same_every_time(pixels):

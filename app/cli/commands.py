@@ -27,7 +27,10 @@ from digitlab.model.data.mnist import (
 )
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.model_files import ModelFileError
-from digitlab.model.preprocess.pipeline import PreprocessError, image_to_input, strokes_to_input
+from digitlab.model.preprocess.frame import PreprocessError
+from digitlab.model.preprocess.pictures import image_to_input
+from digitlab.model.preprocess.strokes import strokes_to_input
+from digitlab.model.data.bundled import MNIST_PATH
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2

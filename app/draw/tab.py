@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
 from digitlab.app.draw.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.model.nets.live_answer import LiveResult
-from digitlab.app.draw.views import ActivationView, InputView, ProbabilityPanel
+from digitlab.app.draw.activation_view import ActivationView
+from digitlab.app.draw.input_view import InputView
+from digitlab.app.draw.probability_panel import ProbabilityPanel
 
 BRUSH_TOOLTIP = (
     "Brush size on the paper. The models read the same either way: your strokes are redrawn\n"
@@ -137,6 +139,7 @@ class DrawTab(QWidget):
         self._right = right
         self._ready = False
         self._deferred: LiveResult | None = None  # the newest result while hidden
+        self._sized = False  # the columns get their first widths on the first show
         self.brush_slider.setValue(17)
         self._update_history()
 
@@ -152,7 +155,7 @@ class DrawTab(QWidget):
         self._show_deferred()
         # Give the left column the canvas's natural width on first show.
         total = self._split.width()
-        if total > 0 and not getattr(self, "_sized", False):
+        if total > 0 and not self._sized:
             self._sized = True
             left = max(320, min(int(total * 0.30), 560))
             self._split.setSizes([left, total - left])

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.draw.canvas import DrawnStroke
+from digitlab.model.preprocess.canvas_strokes import DrawnStroke
 from digitlab.app.explain.views import (
     DigitStrip,
     DrawOverlay,
@@ -46,7 +46,7 @@ from digitlab.app.explain.views import (
 from digitlab.app.explain.worker import ExplainRequest, ExplainThread, Explanation, ModelPictures
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.model.nets.describe import reads_digits
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.explain import at_scale
 from digitlab.model.explain.receptive_field import field_table
 

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.draw.views import MODEL_COLOURS, model_title
+from digitlab.app.widgets.styles import MODEL_COLOURS
+from digitlab.model.nets.wording import model_title
 
 BACKGROUND = (255, 255, 255)
 
@@ -148,7 +149,7 @@ class SaliencyView(QWidget):
 
 class DrawOverlay(QWidget):
     """The Draw tab's saliency overlay: a heat map over "what the models see", a switch, a
-    choice of map and an opacity slider, added to an existing :class:`digitlab.app.draw.views.InputView`.
+    choice of map and an opacity slider, added to an existing :class:`digitlab.app.draw.input_view.InputView`.
 
     Off by default: while it is off, drawing asks for no explanation at all.
     """
@@ -277,7 +278,7 @@ class StepsView(QWidget):
         self.shown[key] = img.shape
 
     def show_steps(self, pre, raw: np.ndarray | None) -> None:
-        """``pre``: a :class:`digitlab.model.preprocess.pipeline.Preprocessed`; ``raw``: the canvas as drawn."""
+        """``pre``: a :class:`digitlab.model.preprocess.frame.Preprocessed`; ``raw``: the canvas as drawn."""
         if pre.empty:
             for key, _ in self.STEPS:
                 self._set(key, np.zeros((28, 28), np.float32))

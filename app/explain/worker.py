@@ -19,7 +19,8 @@ from PySide6.QtCore import QObject, Signal
 
 from digitlab.app.threads import MailboxWorker, WorkerThread
 from digitlab.model.data.mnist import load_mnist, to_model_input
-from digitlab.model.preprocess.pipeline import Preprocessed, Stroke, rasterize, strokes_to_input
+from digitlab.model.preprocess.frame import Preprocessed
+from digitlab.model.preprocess.strokes import Stroke, rasterize, strokes_to_input
 
 RAW_SIDE = 84
 """Side, px, of the raw canvas picture in the step-by-step view."""

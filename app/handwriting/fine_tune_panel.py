@@ -28,7 +28,7 @@ from digitlab.app.handwriting.fine_tune_worker import FineTuneOutcome, FineTuneW
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.training.tab import ModelEntry, format_duration
 from digitlab.app.threads import WorkerThread
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.nets.fine_tune import FineTuneRecipe
 
 MIN_SAMPLES = 3

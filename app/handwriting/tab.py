@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
 from digitlab.model.nets.describe import DIGIT_MODELS
 from digitlab.app.handwriting.samples import PersonalSamples
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.data.personal_data import PersonalDataError, Sample, model_inputs
 
 THUMB = 56

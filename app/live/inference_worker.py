@@ -20,7 +20,8 @@ from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.nets.colour_levels import levels_of
 from digitlab.model.nets.describe import ModelInfo, describe_model
 from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
-from digitlab.model.preprocess.pipeline import Preprocessed, Stroke
+from digitlab.model.preprocess.frame import Preprocessed
+from digitlab.model.preprocess.strokes import Stroke
 
 Done = Callable[[str | None], None]
 """Called in the inference thread when a model swap ends: the error message, or None."""

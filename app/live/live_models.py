@@ -4,7 +4,7 @@
 inference thread (a :class:`digitlab.app.threads.WorkerThread` running an
 :class:`digitlab.app.live.inference_worker.InferenceWorker`). The GUI thread posts the drawing
 into the worker's one-slot mailbox; the thread wakes, takes the newest drawing, preprocesses
-it with the one path (:func:`digitlab.model.preprocess.pipeline.strokes_to_input`), runs the
+it with the one path (:func:`digitlab.model.preprocess.strokes.strokes_to_input`), runs the
 models once and posts the result back, with each layer's activation mosaic already built, so
 the views only show pictures (while another tab covers the maps, answers skip the mosaics:
 nobody could see them). A ready 28x28 input (a dropped picture) goes through the same
@@ -28,7 +28,8 @@ from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.explain.mosaic import apply_lut
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo
 from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult
-from digitlab.model.preprocess.pipeline import Preprocessed, Stroke
+from digitlab.model.preprocess.frame import Preprocessed
+from digitlab.model.preprocess.strokes import Stroke
 
 GIL_SWITCH_INTERVAL_S = 0.001
 """How often Python threads hand over the GIL while the inference thread runs."""

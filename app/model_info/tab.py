@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.model.nets.describe import ModelInfo
-from digitlab.app.draw.views import MODEL_COLOURS, model_title
+from digitlab.app.widgets.styles import MODEL_COLOURS
+from digitlab.model.nets.wording import model_title
 from digitlab.model.explain.at_scale import read_pen_dev
 from digitlab.model.data.bundled import METRICS_PATH, PEN_DEV_PATH
 

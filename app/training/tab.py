@@ -48,7 +48,7 @@ from digitlab.app.training.worker import (
     TrainingWorker,
 )
 from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.data.mnist import load_mnist as mnist  # rename the calls after the split
 from digitlab.model.nets.training import Recipe
 

@@ -1,4 +1,5 @@
-"""Colour tables shared by the views and the inference thread (which colours the mosaics)."""
+"""The shared look: colour tables for the views and the inference thread (which colours the
+mosaics), and pyqtgraph's global options, applied when this module is first imported."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ import numpy as np
 import pyqtgraph as pg
 
 from digitlab.model.explain.mosaic import GAP_INDEX
+
+PLOT_OPTIONS = {"imageAxisOrder": "row-major", "background": "w", "foreground": "#3a3f4b",
+                "antialias": False}
+"""pyqtgraph's global options for every plot and image: arrays are (row, column), white paper."""
+pg.setConfigOptions(**PLOT_OPTIONS)
 
 GAP_COLOUR = (255, 255, 255)
 """The background between the maps of a mosaic (the plots' background)."""
@@ -26,3 +32,6 @@ def viridis_lut() -> np.ndarray:
     lut = np.ascontiguousarray(np.hstack([rgb, np.full((256, 1), 255, np.uint8)]))
     lut.setflags(write=False)
     return lut
+
+MODEL_COLOURS = {"cnn": "#3b6fd8", "dense": "#7a4fc9", "custom": "#0f8a7e"}
+"""Each model's colour wherever it is named or plotted (its bars, titles and curves)."""

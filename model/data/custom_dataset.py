@@ -2,9 +2,10 @@
 
 A folder ``data/`` with ``data/cats/*.png``, ``data/dogs/*.jpg`` ... becomes classes
 ``cats``, ``dogs`` (sorted by name; labels 0, 1, ... in that order). Every picture is read
-through :func:`digitlab.model.data.images.load_image` (safe decoding, size limits), converted to greyscale
-(colour by luminance, transparency over black), stretched to ``size x size`` (area averaging
-when shrinking) and kept as uint8 0..255, *without* inverting: pixels are used as stored.
+through :func:`digitlab.model.data.images.load_image` (safe decoding, size limits), converted
+to greyscale by the same function as a picture dropped on the canvas (colour by luminance,
+transparent pixels are white paper), stretched to ``size x size`` (area averaging when
+shrinking) and kept as uint8 0..255, *without* inverting: pixels are used as stored.
 Then each class is split into train and test images separately (stratified, seeded).
 
 Policy for bad input: a picture that cannot be decoded is **skipped and counted** (see
@@ -21,8 +22,9 @@ from pathlib import Path
 
 import numpy as np
 
-from digitlab.model.data.mnist import Dataset, DatasetError, load_dataset
 from digitlab.model.data.images import ImageFileError, load_image
+from digitlab.model.data.mnist import Dataset, DatasetError, load_dataset
+from digitlab.model.preprocess.pictures import to_grey
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm",
                   ".pgm", ".pbm")
@@ -104,13 +106,14 @@ class FolderScan:
             found.append(f"{root}: class {', '.join(repr(e) for e in empty)} has no pictures")
         single = [name for name, files in self.classes.items() if len(files) == 1]
         if single:
-            found.append(f"{root}: class {', '.join(repr(s) for s in single)} has only one picture; "
-                         "each class needs at least two (one to train, one to test)")
+            found.append(f"{root}: class {', '.join(repr(s) for s in single)} has only one "
+                         "picture; each class needs at least two (one to train, one to test)")
         if len(self.classes) == 1:
             found.append(f"{root}: only one class ({self.class_names[0]!r}); a classifier needs "
                          "at least two class subfolders")
         if len(self.classes) > MAX_CLASSES:
-            found.append(f"{root}: {len(self.classes)} classes, at most {MAX_CLASSES} are supported")
+            found.append(f"{root}: {len(self.classes)} classes, at most {MAX_CLASSES} are "
+                         "supported")
         return found
 
 
@@ -155,26 +158,20 @@ def scan_folder(folder: str | Path) -> FolderScan:
     return FolderScan(root, classes, ignored, loose)
 
 
-def to_grey(pixels: np.ndarray) -> np.ndarray:
-    """Any array from :func:`digitlab.model.data.images.load_image` -> uint8 ``(h, w)`` 0..255.
+def picture_to_grey(pixels: np.ndarray) -> np.ndarray:
+    """A decoded picture as a dataset stores it: uint8 ``(h, w)``, 0..255, 255 = white.
 
-    Colour uses ITU-R 601 luminance; an alpha channel darkens towards black (transparent
-    pixels are black); 16-bit and float pictures are scaled to 0..255.
+    ``pixels`` is anything :func:`digitlab.model.data.images.load_image` returns; the grey
+    levels are those of :func:`digitlab.model.preprocess.pictures.to_grey` (the conversion
+    the canvas and ``digitlab classify`` use), rounded to bytes: colour by luminance, and
+    transparent pixels are white paper.
+
+    Raises
+    ------
+    PreprocessError
+        (a ValueError) What :func:`~digitlab.model.preprocess.pictures.to_grey` refuses.
     """
-    a = np.asarray(pixels)
-    if a.dtype == bool:
-        a = a.astype(np.uint8) * 255
-    if a.dtype == np.uint16:
-        a = a.astype(np.float32) / 257.0
-    elif np.issubdtype(a.dtype, np.floating):
-        a = np.clip(np.nan_to_num(a.astype(np.float32)), 0, 1) * 255.0
-    a = a.astype(np.float32)
-    if a.ndim == 3:
-        alpha = a[..., 3] / 255.0 if a.shape[2] == 4 else 1.0
-        a = (0.299 * a[..., 0] + 0.587 * a[..., 1] + 0.114 * a[..., 2]) * alpha
-    if a.ndim != 2:
-        raise ValueError(f"picture has shape {pixels.shape}, expected (h, w) or (h, w, 3|4)")
-    return np.clip(np.round(a), 0, 255).astype(np.uint8)
+    return np.round(to_grey(pixels) * 255.0).astype(np.uint8)
 
 
 def resize_square(grey: np.ndarray, size: int) -> np.ndarray:
@@ -191,7 +188,7 @@ def resize_square(grey: np.ndarray, size: int) -> np.ndarray:
 def picture_to_array(path: str | Path, size: int = DEFAULT_SIZE) -> np.ndarray:
     """One picture file -> uint8 ``(size, size)`` greyscale (raises ImageFileError)."""
     try:
-        return resize_square(to_grey(load_image(path)), size)
+        return resize_square(picture_to_grey(load_image(path)), size)
     except ImageFileError:
         raise
     except (ValueError, OSError, MemoryError) as exc:
@@ -228,8 +225,9 @@ def stratified_split(labels: np.ndarray, test_share: float, seed: int = 0
             rng.permutation(np.concatenate(test)).astype(np.int64))
 
 
-def load_folder(folder: str | Path, size: int = DEFAULT_SIZE, test_share: float = DEFAULT_TEST_SHARE,
-                seed: int = 0, on_progress: Callable[[int, int], None] | None = None,
+def load_folder(folder: str | Path, size: int = DEFAULT_SIZE,
+                test_share: float = DEFAULT_TEST_SHARE, seed: int = 0,
+                on_progress: Callable[[int, int], None] | None = None,
                 should_stop: Callable[[], bool] | None = None) -> CustomDataset:
     """Read a folder of class subfolders into a :class:`CustomDataset` (see the module text).
 
@@ -304,7 +302,8 @@ def load_npz(path: str | Path) -> CustomDataset:
             try:
                 raw = npz["class_names"]
             except ValueError as exc:
-                raise CustomDatasetError(f"{path}: class_names holds Python objects, refused") from exc
+                raise CustomDatasetError(
+                    f"{path}: class_names holds Python objects, refused") from exc
             if raw.dtype.kind not in "US" or raw.ndim != 1:
                 raise CustomDatasetError(f"{path}: class_names must be a 1-d array of strings")
             k = max(k, len(raw))
@@ -331,8 +330,9 @@ def save_npz(data: CustomDataset, path: str | Path) -> Path:
     return atomic_write(path, write)
 
 
-def load_source(spec: str | Path, size: int = DEFAULT_SIZE, test_share: float = DEFAULT_TEST_SHARE,
-                seed: int = 0, on_progress=None, should_stop=None) -> CustomDataset:
+def load_source(spec: str | Path, size: int = DEFAULT_SIZE,
+                test_share: float = DEFAULT_TEST_SHARE, seed: int = 0, on_progress=None,
+                should_stop=None) -> CustomDataset:
     """A folder of class subfolders or an ``.npz`` file, whichever ``spec`` names."""
     path = Path(spec)
     if path.is_dir():

@@ -18,11 +18,13 @@ class ImageFileError(ValueError):
 
 
 def load_image(path: str | Path) -> np.ndarray:
-    """Read a picture file into an array for :func:`digitlab.model.preprocess.pipeline.image_to_input`.
+    """Read a picture file into an array for :func:`digitlab.model.preprocess.pictures.to_grey`.
 
     Returns
     -------
-    ``(h, w)`` uint8/uint16/bool, or ``(h, w, 3|4)`` uint8 (RGBA keeps its transparency).
+    ``(h, w)`` uint8 0..255, uint16 0..65535 or float32 0..1; ``(h, w, 3|4)`` uint8 RGB or
+    RGBA; or ``(h, w, 2)`` uint16 grey and alpha (a 16-bit grey picture with a transparent
+    level). Transparency, whether an alpha channel or a transparent colour, is kept as alpha.
     Animated pictures give their first frame.
 
     Raises
@@ -46,7 +48,8 @@ def load_image(path: str | Path) -> np.ndarray:
             with Image.open(path, formats=FORMATS) as img:
                 w, h = img.size
                 if w * h > MAX_PIXELS:
-                    raise ImageFileError(f"{name}: {w}x{h} pixels is more than the {MAX_PIXELS:,} allowed")
+                    raise ImageFileError(
+                        f"{name}: {w}x{h} pixels is more than the {MAX_PIXELS:,} allowed")
                 img.seek(0)
                 img.load()
                 return _to_array(img)
@@ -55,7 +58,8 @@ def load_image(path: str | Path) -> np.ndarray:
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
         raise ImageFileError(f"{name}: too many pixels (possible decompression bomb)") from exc
     except UnidentifiedImageError as exc:
-        raise ImageFileError(f"{name}: not a picture in a supported format ({', '.join(FORMATS)})") from exc
+        raise ImageFileError(
+            f"{name}: not a picture in a supported format ({', '.join(FORMATS)})") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageFileError(f"{name}: cannot be decoded, truncated or corrupt ({exc})") from exc
     except Exception as exc:  # noqa: BLE001 - Pillow's decoders raise many types on bad data
@@ -64,22 +68,39 @@ def load_image(path: str | Path) -> np.ndarray:
         ) from exc
 
 
+_ALPHA_MODES = ("LA", "La", "PA", "RGBA", "RGBa")
+"""Pillow modes with an alpha channel: read as RGBA so the transparency reaches the grey."""
+_SIXTEEN_BIT = ("I;16", "I;16B", "I;16L")
+
+
 def _to_array(img: Image.Image) -> np.ndarray:
+    """The decoded frame as :func:`load_image` returns it, transparency kept.
+
+    Transparency comes as an alpha channel (mode ``RGBA`` and friends) or as one colour that
+    is transparent (a PNG's ``tRNS`` key, Pillow's ``info["transparency"]``); both become an
+    alpha channel, so :func:`digitlab.model.preprocess.pictures.to_grey` can read transparent
+    pixels as paper.
+    """
     mode = img.mode
-    if mode in ("I;16", "I;16B", "I;16L", "I"):
+    key = img.info.get("transparency")
+    if mode in _SIXTEEN_BIT:
+        a = np.asarray(img).astype(np.uint16)
+        if isinstance(key, int):  # one grey level is transparent: make it an alpha channel
+            return np.stack([a, np.where(a == key, 0, 65535).astype(np.uint16)], axis=-1)
+        return a
+    if mode == "I":
         a = np.asarray(img)
-        if mode == "I":
-            top = max(int(a.max()), 1)
-            return (np.clip(a, 0, None).astype(np.float64) / (65535 if top > 255 else 255)).astype(np.float32)
-        return a.astype(np.uint16)
+        top = max(int(a.max()), 1)
+        scale = 65535 if top > 255 else 255
+        return (np.clip(a, 0, None).astype(np.float64) / scale).astype(np.float32)
     if mode == "F":
         a = np.asarray(img, np.float32)
         hi = float(np.nanmax(a)) if a.size else 1.0
         return np.clip(a / (hi if hi > 1 else 1.0), 0, 1)
+    if mode in _ALPHA_MODES or (key is not None and mode in ("1", "L", "P", "RGB")):
+        return np.asarray(img.convert("RGBA"))
     if mode == "1":
         return np.asarray(img.convert("L"))
-    if mode in ("L",):
+    if mode == "L":
         return np.asarray(img)
-    if mode in ("LA", "PA", "RGBA", "La") or (mode == "P" and "transparency" in img.info):
-        return np.asarray(img.convert("RGBA"))
     return np.asarray(img.convert("RGB"))

@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from digitlab.model.nets.model_files import atomic_write
-from digitlab.model.preprocess.pipeline import PreprocessError, Stroke, as_strokes, strokes_to_input
+from digitlab.model.preprocess.frame import PreprocessError
+from digitlab.model.preprocess.strokes import Stroke, as_strokes, strokes_to_input
 
 FILE_NAME = "my_handwriting.jsonl"
 """The personal dataset's file in the per-user data folder."""

@@ -20,7 +20,7 @@ import numpy as np
 import tensorflow as tf
 
 from digitlab.model.nets.inference import copy_model
-from digitlab.model.preprocess.pipeline import SIDE, as_model_batch
+from digitlab.model.preprocess.frame import SIDE, as_model_batch
 from digitlab.model.explain.receptive_field import receptive_fields
 
 PATCH = 6

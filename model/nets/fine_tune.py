@@ -18,7 +18,7 @@ import keras
 import numpy as np
 
 from digitlab.model.preprocess.augment import AugmentConfig, distort
-from digitlab.model.preprocess.pipeline import as_model_batch
+from digitlab.model.preprocess.frame import as_model_batch
 from digitlab.model.nets.training import (
     Progress,
     _extend_history,

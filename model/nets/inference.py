@@ -17,7 +17,7 @@ import numpy as np
 import tensorflow as tf
 
 from digitlab.model.nets.model_files import load_model
-from digitlab.model.preprocess.pipeline import as_model_batch
+from digitlab.model.preprocess.frame import as_model_batch
 from digitlab.model.data.bundled import bundled_model_path
 
 MODEL_NAMES = ("cnn", "dense")
@@ -154,7 +154,7 @@ class InferenceCore:
 
         Parameters
         ----------
-        inputs : float32 ``(n, 28, 28[, 1])`` in 0..1 (see :mod:`digitlab.model.preprocess.pipeline`).
+        inputs : float32 ``(n, 28, 28[, 1])`` in 0..1 (see :mod:`digitlab.model.preprocess.frame`).
         names : which models (default all).
         """
         batch = as_model_batch(inputs)

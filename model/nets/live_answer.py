@@ -15,9 +15,10 @@ import numpy as np
 
 from digitlab.model.explain.mosaic import apply_lut, build_mosaic
 from digitlab.model.nets.describe import ModelInfo
-from digitlab.model.preprocess.pipeline import Preprocessed, Stroke, strokes_to_input
+from digitlab.model.preprocess.frame import Preprocessed, empty_input
+from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 
-EMPTY_INPUT = Preprocessed(np.zeros((28, 28), np.float32), True)
+EMPTY_INPUT = empty_input()
 """The model input of an empty canvas: float32 zeros ``(28, 28)``, marked empty."""
 
 
@@ -86,7 +87,7 @@ def answer_drawing(core, infos: Mapping[str, ModelInfo], revision: int,
                    strokes: Sequence[Stroke], canvas: tuple[float, float],
                    lut: np.ndarray | None) -> LiveResult:
     """Preprocess a drawing (``strokes`` on a ``canvas`` of ``(width, height)``) with the one
-    path (:func:`digitlab.model.preprocess.pipeline.strokes_to_input`), then
+    path (:func:`digitlab.model.preprocess.strokes.strokes_to_input`), then
     :func:`answer_input`."""
     t0 = time.perf_counter()
     pre = strokes_to_input(strokes, canvas)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digitlab.model.preprocess.pipeline import SIDE, _resample_matrix, draw_segments, normalise
+from digitlab.model.preprocess.frame import SIDE, normalise, resample_matrix
+from digitlab.model.preprocess.pen import draw_segments
 
 WORK = 40
 """Side of the scratch field (px of the 28 frame) the distorted digit is drawn into."""
@@ -42,13 +43,15 @@ class AugmentConfig:
 def _dilate(x: np.ndarray) -> np.ndarray:
     """3x3 cross-shaped grey dilation of ``(n, h, w)``."""
     p = np.pad(x, ((0, 0), (1, 1), (1, 1)))
-    return np.maximum.reduce([p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1], p[:, 1:-1, :-2], p[:, 1:-1, 2:]])
+    return np.maximum.reduce([p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1],
+                              p[:, 1:-1, :-2], p[:, 1:-1, 2:]])
 
 
 def _erode(x: np.ndarray) -> np.ndarray:
     """3x3 cross-shaped grey erosion of ``(n, h, w)``."""
     p = np.pad(x, ((0, 0), (1, 1), (1, 1)))
-    return np.minimum.reduce([p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1], p[:, 1:-1, :-2], p[:, 1:-1, 2:]])
+    return np.minimum.reduce([p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1],
+                              p[:, 1:-1, :-2], p[:, 1:-1, 2:]])
 
 
 def _bilinear(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -68,7 +71,9 @@ def _bilinear(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndar
     return (top * (1 - fr) + bottom * fr).astype(np.float32)
 
 
-def distort(images: np.ndarray, rng: np.random.Generator, config: AugmentConfig = AugmentConfig()) -> np.ndarray:
+def distort(
+    images: np.ndarray, rng: np.random.Generator, config: AugmentConfig = AugmentConfig()
+) -> np.ndarray:
     """Distort and re-normalise a batch of digits.
 
     Parameters
@@ -112,7 +117,7 @@ def distort(images: np.ndarray, rng: np.random.Generator, config: AugmentConfig 
 
     if config.elastic_px > 0:
         coarse = rng.normal(0.0, config.elastic_px, (k, 2, 5, 5))
-        up = _resample_matrix(5, WORK * FINE)
+        up = resample_matrix(5, WORK * FINE)
         field = up @ coarse @ up.T
         src_r = src_r + field[:, 0]
         src_c = src_c + field[:, 1]
@@ -130,8 +135,8 @@ class StyleConfig:
     """How often MNIST's American-style digits get a common European variant.
 
     MNIST's writers rarely cross a seven, slash a zero or give a one its long up-stroke;
-    many pen users do (and curl a nine's tail). The variants are drawn onto MNIST digits with the same pen as the
-    canvas, so the models learn them without ever seeing a user's drawing.
+    many pen users do (and curl a nine's tail). The variants are drawn onto MNIST digits with
+    the same pen as the canvas, so the models learn them without ever seeing a user's drawing.
     """
 
     slashed_zero: float = 0.3

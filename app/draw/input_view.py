@@ -1,0 +1,73 @@
+"""The Draw tab's view of the model input: the 28x28 image the models read, its notes, and the
+outline of the receptive field of the unit hovered in the activation maps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPen
+from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
+
+from digitlab.app.draw.graphics import TrackedView, fixed_viewbox
+from digitlab.model.nets.live_answer import LiveResult
+
+
+class InputView(QWidget):
+    """The 28x28 image the models read, its notes, and the hovered unit's receptive field."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.view = TrackedView()
+        self.view.setMinimumSize(140, 140)
+        self.view.setMaximumHeight(300)
+        self.view.sizeHint = lambda: QSize(200, 200)  # a graphics view asks for its scene's size
+        self.view.ci.setContentsMargins(2, 2, 2, 2)
+        self.vb = fixed_viewbox()
+        self.view.addItem(self.vb)
+        self.image = pg.ImageItem(np.zeros((28, 28), np.uint8), levels=(0, 255))
+        self.vb.addItem(self.image)
+        self.vb.setRange(QRectF(0, 0, 28, 28), padding=0)
+        self.field = QGraphicsRectItem()
+        pen = QPen(QColor("#ff4d4d"), 0)
+        pen.setCosmetic(True)
+        pen.setWidthF(2.0)
+        self.field.setPen(pen)
+        self.field.setVisible(False)
+        self.vb.addItem(self.field)
+        title = QLabel("<b>What the models see</b> · 28×28, as in MNIST")
+        title.setToolTip("Your strokes, cropped, redrawn with an MNIST-like pen, scaled so the\n"
+                         "longer side is 20 px and centred by mass in a 28×28 field.")
+        self.notes = QLabel("")
+        self.notes.setWordWrap(True)
+        self.notes.setStyleSheet("color: #8a5a00;")
+        # Room for two lines whether or not there is a note: a note that appears mid-stroke
+        # must not shrink the paper above while the pen is on it.
+        self.notes.setFixedHeight(2 * self.notes.fontMetrics().lineSpacing() + 2)
+        self.notes.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.notes)
+
+    def update_result(self, result: LiveResult) -> None:
+        """Show the result's input (float32 ``(28, 28)`` in 0..1) and its notes."""
+        # uint8 with levels 0..255 is pyqtgraph's fast path (a float image is rescaled per paint).
+        pixels = (result.preprocessed.image * 255.0 + 0.5).astype(np.uint8)
+        self.image.setImage(pixels, autoLevels=False, levels=(0, 255))
+        notes = result.preprocessed.notes
+        text = "⚠ " + "; ".join(notes) if notes else ""
+        if self.notes.text() != text:
+            self.notes.setText(text)
+            self.notes.setToolTip(text)  # the whole text, should three notes need a third line
+        self.view.shown_revision = result.revision
+
+    def show_field(self, rect: tuple[int, int, int, int] | None) -> None:
+        """Outline ``(top, left, height, width)`` in input pixels, or hide the outline."""
+        if rect is None:
+            self.field.setVisible(False)
+            return
+        top, left, h, w = rect
+        self.field.setRect(QRectF(left, top, w, h))
+        self.field.setVisible(True)

@@ -1,0 +1,252 @@
+"""The Draw tab's answers: both models' probability bars, their readings in words, and
+whether they agree (the words come from :mod:`digitlab.model.nets.wording`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+
+from digitlab.app.draw.graphics import TrackedView, cache_static
+from digitlab.model.nets.live_answer import LiveResult
+from digitlab.app.widgets.styles import MODEL_COLOURS
+from digitlab.model.nets.wording import class_label, confidence_words, model_title, verdict
+from digitlab.model.preprocess.frame import empty_input
+
+TICK_CHARS = 10
+"""Longer class names are shortened on the bars' axis (the header shows them whole)."""
+BAR_IDLE = "#c5cad3"
+DISAGREE = "#e07b1a"
+VERDICT_COLOURS = {"single": ("#0b5e56", "#e0f3f0"), "agree": ("#1d6b3e", "#e3f4ea"),
+                   "disagree": ("#8a4300", "#fde9d3")}
+"""The banner's (text, background) colours for each tone of :func:`verdict`."""
+IDLE_BANNER = ("#55606e", "#eef1f5")
+"""The banner's (text, background) colours while there is no answer to show."""
+
+_NO_PEN = pg.mkPen(None)
+_DISAGREE_PEN = pg.mkPen(DISAGREE, width=2.5)
+
+
+class ProbabilityPlot(TrackedView):
+    """One model's probability for each class, as bars (items created once)."""
+
+    def __init__(self, name: str, classes: int = 10, parent=None):
+        super().__init__(parent)
+        self.name = name
+        self.setMinimumHeight(140)
+        self.plot = self.addPlot()
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(False, False)
+        self.plot.hideButtons()
+        self.plot.setYRange(0, 1.05, padding=0)
+        self.plot.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1.0, "100%")]])
+        self.plot.showGrid(y=True, alpha=0.25)
+        self.bars = pg.BarGraphItem(x=np.arange(classes), height=np.zeros(classes), width=0.72,
+                                    brush=BAR_IDLE, pen=None)
+        self.plot.addItem(self.bars)
+        self.set_classes(classes)
+        font = QFont()
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.plot.getAxis("bottom").setStyle(tickFont=font)
+        cache_static(self.plot.getAxis("bottom"), self.plot.getAxis("left"))
+
+    def set_classes(self, classes: int, names: tuple[str, ...] = ()) -> None:
+        """``classes`` bars labelled with ``names`` (default the digits 0, 1, ...)."""
+        self.classes = classes
+        labels = [(n if len(n) <= TICK_CHARS else n[: TICK_CHARS - 1] + "…")
+                  for n in (names or [str(i) for i in range(classes)])]
+        self.plot.setXRange(-0.6, classes - 0.4, padding=0)
+        self.plot.getAxis("bottom").setTicks([list(enumerate(labels))])
+        self.bars.setOpts(x=np.arange(classes), height=np.zeros(classes), brushes=None,
+                          brush=BAR_IDLE, pens=None, pen=None)
+
+    def show_probabilities(self, probs: np.ndarray | None, revision: int,
+                           other_top: int | None = None) -> None:
+        """Bars for ``probs`` (float ``(classes,)`` in 0..1; None: all empty), the top one in
+        the model's colour, ``other_top`` (the other model's answer) outlined if it differs."""
+        if probs is None:
+            self.bars.setOpts(height=np.zeros(self.classes), brushes=None, brush=BAR_IDLE,
+                              pens=None, pen=None)
+        else:
+            top = int(np.argmax(probs))
+            brushes = [BAR_IDLE] * self.classes
+            brushes[top] = MODEL_COLOURS.get(self.name, "#3b6fd8")
+            pens = [_NO_PEN] * self.classes
+            if other_top is not None and other_top != top:
+                pens[other_top] = _DISAGREE_PEN  # where the other model's answer stands
+            self.bars.setOpts(height=np.asarray(probs, np.float64), brushes=brushes, pens=pens)
+        self.shown_revision = revision
+
+
+class TextStrip(QWidget):
+    """A one-line rich-text strip whose text changes while the pen moves.
+
+    A QLabel asks its window to re-lay itself out on every new text, which here repaints
+    every widget in the window (about 5 ms a stroke); this strip only repaints itself.
+    """
+
+    def __init__(self, height: int, centred: bool = False, font_scale: float = 1.0,
+                 bold: bool = False, parent=None):
+        super().__init__(parent)
+        self._doc = QTextDocument()
+        font = self.font()
+        font.setPointSizeF(font.pointSizeF() * font_scale)
+        font.setBold(bold)
+        self._doc.setDefaultFont(font)
+        self._doc.setDocumentMargin(2)
+        self._html = ""
+        self._centred = centred
+        self._background: QColor | None = None
+        self._colour = QColor("#3a3f4b")
+        self.setFixedHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
+
+    def text(self) -> str:
+        """The text without markup (for tests and accessibility)."""
+        return self._doc.toPlainText()
+
+    def set_html(self, html: str, colour: str | None = None, background: str | None = None):
+        if colour is not None:
+            self._colour = QColor(colour)
+        self._background = QColor(background) if background else None
+        if html != self._html:
+            self._html = html
+            self._doc.setDefaultStyleSheet(f"body {{ color: {self._colour.name()}; }}")
+            self._doc.setHtml(f"<body>{html}</body>")
+            self.setToolTip(self.text())
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().window())  # opaque: parents need not paint
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self._background is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(self._background)
+            painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
+        self._doc.setTextWidth(-1)
+        size = self._doc.size()
+        x = (self.width() - size.width()) / 2 if self._centred else 0.0
+        y = (self.height() - size.height()) / 2
+        painter.translate(max(0.0, x), y)
+        self._doc.drawContents(painter, QRectF(0, 0, self.width(), size.height()))
+        painter.end()
+
+
+class ProbabilityPanel(QWidget):
+    """Both models' bars side by side, their readings in words, and whether they agree.
+
+    Clicking a bar emits :attr:`class_clicked` with its class (the Explain tab explains it).
+    """
+
+    # A bar was clicked: its class.
+    class_clicked = Signal(int)
+
+    def __init__(self, names=("cnn", "dense"), parent=None):
+        super().__init__(parent)
+        self.banner = TextStrip(38, centred=True, font_scale=1.25, bold=True)
+        self.headers: dict[str, TextStrip] = {}
+        self.plots: dict[str, ProbabilityPlot] = {}
+        self.labels: dict[str, tuple[str, ...]] = {}
+        self._row = QHBoxLayout()
+        self._row.setSpacing(12)
+        self._columns: list[QWidget] = []
+        self._build_columns({name: () for name in names})
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addLayout(self._row, 1)
+        self.show_loading()
+
+    def _build_columns(self, labels: dict[str, tuple[str, ...]]) -> None:
+        for column in self._columns:
+            column.setParent(None)
+            column.deleteLater()
+        self._columns, self.headers, self.plots = [], {}, {}
+        for name, names in labels.items():
+            column = QWidget()
+            inner = QVBoxLayout(column)
+            inner.setContentsMargins(0, 0, 0, 0)
+            header = TextStrip(30)
+            plot = ProbabilityPlot(name, len(names) or 10)
+            if names:
+                plot.set_classes(len(names), names)
+            self.headers[name] = header
+            self.plots[name] = plot
+            plot.scene().sigMouseClicked.connect(
+                lambda event, p=plot: self._on_clicked(p, event.scenePos()))
+            inner.addWidget(header)
+            inner.addWidget(plot, 1)
+            self._row.addWidget(column, 1)
+            self._columns.append(column)
+        self.labels = {name: names or tuple(str(i) for i in range(10))
+                       for name, names in labels.items()}
+
+    def set_models(self, infos) -> None:
+        """Show one column of bars per model in ``infos`` (name -> ModelInfo), labelled with
+        its classes; nothing is rebuilt when the names and classes are the same."""
+        labels = {name: tuple(info.labels) for name, info in infos.items()}
+        if labels == self.labels:
+            return
+        self._build_columns(labels)
+        self.show_loading() if not infos else self.update_result(
+            LiveResult(-1, empty_input()), ready=True)
+
+    def _set_banner(self, text: str, colour: str, background: str) -> None:
+        self.banner.set_html(text, colour, background)
+
+    def _on_clicked(self, plot: ProbabilityPlot, scene_pos) -> None:
+        x = plot.plot.vb.mapSceneToView(scene_pos).x()
+        digit = int(round(x))
+        if 0 <= digit < plot.classes and abs(x - digit) <= 0.5:
+            self.class_clicked.emit(digit)
+
+    def _header(self, name: str, text: str) -> None:
+        colour = MODEL_COLOURS.get(name, "#333")
+        self.headers[name].set_html(
+            f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
+            f"&nbsp;&nbsp;{text}")
+
+    def show_loading(self) -> None:
+        """Empty bars and a banner saying the models are on their way."""
+        self._set_banner("Loading the models… you can start drawing", *IDLE_BANNER)
+        for name, plot in self.plots.items():
+            self._header(name, "<span style='color:#888'>loading…</span>")
+            plot.show_probabilities(None, plot.shown_revision)
+
+    def update_result(self, result: LiveResult, ready: bool = True) -> None:
+        """Show each model's answer in ``result`` (``ready``: the models are loaded)."""
+        if result.empty:
+            if ready and len(self.plots) == 1:
+                name = next(iter(self.plots))
+                self._set_banner(f"Draw on the paper: {model_title(name)} sorts it into "
+                                 f"{len(self.labels[name])} classes", *IDLE_BANNER)
+            elif ready:
+                self._set_banner("Draw a digit on the paper", *IDLE_BANNER)
+            for name, plot in self.plots.items():
+                self._header(name, "<span style='color:#888'>waiting for a drawing</span>")
+                plot.show_probabilities(None, result.revision)
+            return
+        tops = {n: int(np.argmax(p)) for n, p in result.probabilities.items() if n in self.plots}
+        for name, plot in self.plots.items():
+            probs = result.probabilities.get(name)
+            if probs is None or len(probs) != plot.classes:
+                continue  # an answer from before the model set changed
+            others = [t for n, t in tops.items() if n != name]
+            plot.show_probabilities(probs, result.revision, others[0] if others else None)
+            top = tops[name]
+            p = float(probs[top])
+            label = class_label(self.labels.get(name, ()), top)
+            self._header(name, f"reads <b style='font-size:15pt'>{label}</b> · "
+                               f"{confidence_words(p)} ({p:.0%})")
+        said = verdict(tops, self.labels)
+        if said is not None:
+            text, tone = said
+            self._set_banner(text, *VERDICT_COLOURS[tone])
+
+    @property
+    def painted_revision(self) -> int:
+        return min(p.painted_revision for p in self.plots.values())

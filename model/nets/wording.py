@@ -1,0 +1,85 @@
+"""How the app words the models and their answers: titles, how sure, agree or disagree.
+
+Plain text with no Qt, so every tab shows the same words and tests read them without a
+window; the views only choose colours and fonts for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+MODEL_TITLES = {"cnn": "CNN", "dense": "Dense network", "custom": "Your model"}
+"""What the app calls each model it knows by name (others are shown by their own name)."""
+
+
+def model_title(name: str) -> str:
+    """``"CNN"`` for ``"cnn"``; a name the app does not know is shown as it is."""
+    return MODEL_TITLES.get(name, name)
+
+
+def confidence_words(p: float) -> str:
+    """A probability in 0..1 in plain words (the number follows in brackets)."""
+    if p >= 0.95:
+        return "almost certain"
+    if p >= 0.8:
+        return "fairly sure"
+    if p >= 0.6:
+        return "leaning"
+    if p >= 0.4:
+        return "unsure"
+    return "guessing"
+
+
+def class_label(names: Sequence[str], index: int) -> str:
+    """The name of class ``index`` among ``names``, or the index itself when unnamed."""
+    return names[index] if 0 <= index < len(names) else str(index)
+
+
+def verdict(tops: Mapping[str, int],
+            labels: Mapping[str, Sequence[str]]) -> tuple[str, str] | None:
+    """The one line over the bars: what the models read and whether they agree.
+
+    Parameters
+    ----------
+    tops : model name -> the class it gives the highest probability, in display order.
+    labels : model name -> its class names (digits when missing).
+
+    Returns
+    -------
+    ``(text, tone)`` with tone ``"single"`` (one model), ``"agree"`` or ``"disagree"``;
+    None when no model answered.
+    """
+    if len(tops) == 1:
+        name, top = next(iter(tops.items()))
+        return f"{model_title(name)} reads {class_label(labels.get(name, ()), top)}", "single"
+    if len(set(tops.values())) == 1:
+        return f"Both models read {next(iter(tops.values()))}", "agree"
+    if tops:
+        parts = " · ".join(f"{model_title(n)} reads {t}" for n, t in tops.items())
+        return f"The models disagree: {parts}", "disagree"
+    return None
+
+
+def unit_description(title: str, layer: str, unit: tuple[int, int, int], value: float | None,
+                     level: float, field: tuple[int, int, int, int] | None) -> str:
+    """One line about a unit of an activation map, for the pointer hovering it.
+
+    Parameters
+    ----------
+    title : the model's title (:func:`model_title`).
+    layer : the layer's name; ``"output"`` units are classes.
+    unit : ``(channel, row, col)``; row and col are 0 for a vector layer's units.
+    value : its activation for the drawing shown, or None when there is none.
+    level : the top of the layer's colour scale (the scale runs from 0).
+    field : ``(top, left, height, width)`` of the input patch a spatial unit sees, in 28x28
+        input pixels; None for a vector layer's unit, which sees the whole input.
+    """
+    channel, row, col = unit
+    shown = "—" if value is None else f"{value:.3g}"
+    if field is not None:
+        return (f"{title} · {layer} · channel {channel} · row {row}, col {col} · value {shown} "
+                f"(scale 0–{level:.3g}) · sees the {field[2]}×{field[3]} input patch "
+                "outlined in red")
+    label = f"class {channel}" if layer == "output" else f"unit {channel}"
+    return (f"{title} · {layer} · {label} · value {shown} (scale 0–{level:.3g}) · sees the "
+            "whole input")

@@ -1,0 +1,224 @@
+"""The canvas's drawing without Qt: gestures as drawn, clipped to the paper, rescaled, undone.
+
+The drawing widget (:class:`digitlab.app.draw.canvas.DrawingCanvas`) only collects points and
+paints; everything it computes about its strokes is here, as pure functions and the small
+:class:`StrokeHistory`, which tests import without a window. :func:`to_model_strokes` hands the
+drawing to :func:`digitlab.model.preprocess.strokes.strokes_to_input`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from digitlab.model.preprocess.strokes import Stroke
+
+
+@dataclass
+class DrawnStroke:
+    """One pen-down-to-pen-up gesture as the user made it.
+
+    ``points`` are logical canvas px (x right, y down) and may lie outside the canvas; what
+    counts is :func:`clip_polyline` of them. ``width`` is the brush diameter, logical px.
+    """
+
+    points: list[tuple[float, float]] = field(default_factory=list)
+    width: float = 17.0
+    erase: bool = False
+
+    def as_array(self) -> np.ndarray:
+        """The points as float64 ``(n, 2)`` (x, y), logical canvas px."""
+        return np.asarray(self.points, dtype=np.float64).reshape(-1, 2)
+
+
+def _clip_segment(
+    p: np.ndarray, q: np.ndarray, w: float, h: float
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Liang-Barsky: the part of segment ``p``-``q`` inside ``[0, w] x [0, h]``, or None."""
+    d = q - p
+    t0, t1 = 0.0, 1.0
+    for denom, num in ((-d[0], p[0]), (d[0], w - p[0]), (-d[1], p[1]), (d[1], h - p[1])):
+        if denom == 0:
+            if num < 0:
+                return None
+            continue
+        t = num / denom
+        if denom < 0:
+            t0 = max(t0, t)
+        else:
+            t1 = min(t1, t)
+        if t0 > t1:
+            return None
+    return p + t0 * d, p + t1 * d
+
+
+def clip_polyline(points: np.ndarray, width: float, height: float) -> list[np.ndarray]:
+    """Cut a polyline to the canvas rectangle ``[0, width] x [0, height]``.
+
+    Parameters
+    ----------
+    points : float ``(n, 2)`` canvas px, ``n >= 1``.
+
+    Returns
+    -------
+    The runs of the polyline inside the canvas, each float64 ``(m, 2)``, ``m >= 1``, in order:
+    a stroke that leaves and comes back gives two runs; the part crossing the edge ends exactly
+    on the edge. A single point inside gives one run of one point (a dot); outside gives none.
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    if len(pts) == 0:
+        return []
+
+    def inside(p):
+        return 0.0 <= p[0] <= width and 0.0 <= p[1] <= height
+
+    if len(pts) == 1:
+        return [pts.copy()] if inside(pts[0]) else []
+    if ((pts >= 0.0) & (pts <= (width, height))).all():
+        return [pts.copy()]
+    runs: list[list[np.ndarray]] = []
+    current: list[np.ndarray] = []
+    for p, q in zip(pts[:-1], pts[1:]):
+        seg = _clip_segment(p, q, width, height)
+        if seg is None:
+            if current:
+                runs.append(current)
+                current = []
+            continue
+        a, b = seg
+        if current and np.array_equal(current[-1], a):
+            current.append(b)
+        else:
+            if current:
+                runs.append(current)
+            current = [a, b]
+        if not np.array_equal(b, q):  # left the canvas
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return [np.asarray(run) for run in runs]
+
+
+def to_model_strokes(strokes: Sequence[DrawnStroke], width: float, height: float) -> list[Stroke]:
+    """The strokes as :func:`~digitlab.model.preprocess.strokes.strokes_to_input` takes them.
+
+    Each run of a gesture inside the canvas ``[0, width] x [0, height]`` (logical px) becomes
+    one :class:`~digitlab.model.preprocess.strokes.Stroke` (float64 ``(m, 2)`` points) with the
+    gesture's brush width and eraser flag; parts outside the canvas are dropped.
+    """
+    out: list[Stroke] = []
+    for stroke in strokes:
+        for run in clip_polyline(stroke.as_array(), width, height):
+            out.append(Stroke(run, float(stroke.width), bool(stroke.erase)))
+    return out
+
+
+def scale_strokes(strokes: Sequence[DrawnStroke], factor: float) -> list[DrawnStroke]:
+    """The drawing scaled about the top-left corner (positions and brush widths alike).
+
+    New :class:`DrawnStroke` s are returned; ``strokes`` are left as they were.
+    """
+    return [
+        DrawnStroke([(x * factor, y * factor) for x, y in s.points], s.width * factor, s.erase)
+        for s in strokes
+    ]
+
+
+def strokes_record(strokes: Sequence[DrawnStroke], width: float, height: float) -> dict:
+    """A ``digitlab classify --strokes`` line for the drawing (ink strokes only, clipped).
+
+    Returns ``{"strokes": [[[x, y], ...], ...], "canvas": [width, height]}`` in logical px.
+
+    Eraser strokes and brush widths are not part of that format, so the record is exact only
+    for drawings made with the default brush and no eraser.
+    """
+    runs = [s.points.tolist() for s in to_model_strokes(strokes, width, height) if not s.erase]
+    return {"strokes": runs, "canvas": [width, height]}
+
+
+def smooth_path_points(
+    points: np.ndarray,
+) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """Quadratic Bezier pieces through the midpoints of a polyline (for display only).
+
+    ``points`` is float ``(n, 2)`` (x, y), any frame; the pieces are in the same frame.
+
+    Returns ``[(control, end), ...]`` to follow ``moveTo(points[0])``; the curve passes through
+    the first point, every midpoint and the last point, and never leaves the polyline's hull,
+    so fast strokes look round without inventing ink the model does not see.
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
+    if len(pts) < 3:
+        return [(tuple(p), tuple(p)) for p in pts[1:]]
+    pieces = []
+    mids = (pts[:-1] + pts[1:]) / 2.0
+    pieces.append((tuple(pts[0]), tuple(mids[0])))
+    for i in range(1, len(pts) - 1):
+        pieces.append((tuple(pts[i]), tuple(mids[i])))
+    pieces.append((tuple(pts[-1]), tuple(pts[-1])))
+    return pieces
+
+
+MAX_UNDO_CLEARS = 50
+"""Cleared drawings kept for undo; older ones are forgotten, so memory stays flat over long use."""
+
+
+class StrokeHistory:
+    """The drawing as a list of gestures with per-gesture undo and redo (no Qt)."""
+
+    def __init__(self) -> None:
+        self.strokes: list[DrawnStroke] = []
+        self._redo: list[list[DrawnStroke] | DrawnStroke] = []
+        self._undo_clear: list[list[DrawnStroke]] = []
+
+    def add(self, stroke: DrawnStroke) -> None:
+        """A finished gesture; whatever could be redone is forgotten."""
+        self.strokes.append(stroke)
+        self._redo.clear()
+
+    def undo(self) -> bool:
+        """Take back the last gesture (or the last clear). False when nothing to undo."""
+        if self.strokes:
+            self._redo.append(self.strokes.pop())
+            return True
+        if self._undo_clear:  # undoing a clear brings the whole drawing back
+            self.strokes = self._undo_clear.pop()
+            self._redo.append([])
+            return True
+        return False
+
+    def redo(self) -> bool:
+        """Put back the last gesture (or clear) undone. False when nothing to redo."""
+        if not self._redo:
+            return False
+        item = self._redo.pop()
+        if isinstance(item, list):  # redo the clear
+            self._keep_cleared(self.strokes)
+            self.strokes = []
+        else:
+            self.strokes.append(item)
+        return True
+
+    def clear(self) -> bool:
+        """Start again, keeping the drawing for undo. False when there was nothing drawn."""
+        if not self.strokes:
+            return False
+        self._keep_cleared(self.strokes)
+        self.strokes = []
+        self._redo.clear()
+        return True
+
+    def _keep_cleared(self, strokes: list[DrawnStroke]) -> None:
+        self._undo_clear.append(strokes)
+        del self._undo_clear[:-MAX_UNDO_CLEARS]
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self.strokes or self._undo_clear)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)

@@ -1,0 +1,163 @@
+"""The 28x28 frame the models read, and normalising any ink image into it the way MNIST was made.
+
+MNIST digits were cropped to their ink, scaled (aspect kept) so the longer side is 20 px with
+anti-aliasing, then placed in a 28x28 field so the centre of mass sits at the centre.
+:func:`normalise` does the same, NumPy only; the stroke path (:mod:`.strokes`) and the picture
+path (:mod:`.pictures`) both end in it and both return a :class:`Preprocessed`, whose ``image``
+is float32 ``(28, 28)`` in 0..1, white digit on black, exactly like ``mnist.x_test / 255``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+SIDE = 28
+"""Side of the model input, px."""
+BOX = 20
+"""Longer side of the ink after fitting, px (as MNIST)."""
+CENTRE = (14.0, 14.0)
+"""Where the centre of mass lands (row, column); the mean over MNIST's training set."""
+
+
+class PreprocessError(ValueError):
+    """The strokes or the image cannot be read as a drawing (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Preprocessed:
+    """The model input and what it took to get there.
+
+    Attributes
+    ----------
+    image : float32 ``(28, 28)`` in 0..1, white ink on black; zeros when ``empty``.
+    empty : True when nothing was drawn (no model should be asked).
+    fitted : float32 ``(h, w)`` with ``max(h, w) == 20``: the ink scaled to the 20-px box,
+        before it was placed by its centre of mass (``(0, 0)`` when empty).
+    notes : short sentences about how far the drawing is from what MNIST looks like
+        (too small, touching the edge, ...), for the user; empty when all is well.
+    cropped : float32 ``(h, w)`` in 0..1: the ink cropped to its bounding box, before it was
+        scaled (for strokes, as re-drawn with the MNIST-like pen at
+        :data:`~digitlab.model.preprocess.strokes.SUPERSAMPLE` times the final resolution;
+        ``(0, 0)`` when empty). A byproduct of the same path, kept for the "step by step"
+        view; nothing reads it to make :attr:`image`.
+    placed_at : ``(top, left)`` of the fitted box in the 28x28 field.
+    centre_of_mass : ``(row, col)`` of the fitted ink's centre of mass, in ``fitted`` pixels
+        (it lands on :data:`CENTRE` unless the box would leave the field).
+    """
+
+    image: np.ndarray
+    empty: bool
+    fitted: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    notes: tuple[str, ...] = ()
+    cropped: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    placed_at: tuple[int, int] = (0, 0)
+    centre_of_mass: tuple[float, float] = (0.0, 0.0)
+
+
+def empty_input(notes: tuple[str, ...] = ()) -> Preprocessed:
+    """Nothing drawn: an all-zero float32 ``(28, 28)`` image, ``empty`` set, with ``notes``."""
+    return Preprocessed(np.zeros((SIDE, SIDE), np.float32), True, notes=notes)
+
+
+@lru_cache(maxsize=1024)
+def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """float32 ``(n_out, n_in)`` weights mapping a row of ``n_in`` pixels to ``n_out``.
+
+    Downscaling averages the exact area each output pixel covers (anti-aliasing, as MNIST
+    was made); upscaling interpolates linearly between pixel centres. Each row sums to 1.
+    The result is cached and shared: do not write into it.
+    """
+    if n_out <= n_in:
+        edges = np.linspace(0.0, n_in, n_out + 1)
+        left = np.arange(n_in)[None, :]
+        overlap = np.minimum(edges[1:, None], left + 1) - np.maximum(edges[:-1, None], left)
+        m = np.clip(overlap, 0.0, None)
+        return (m / m.sum(1, keepdims=True)).astype(np.float32)
+    centres = (np.arange(n_out) + 0.5) * n_in / n_out - 0.5
+    centres = np.clip(centres, 0, n_in - 1)
+    lo = np.floor(centres).astype(int)
+    hi = np.minimum(lo + 1, n_in - 1)
+    frac = centres - lo
+    m = np.zeros((n_out, n_in), np.float32)
+    m[np.arange(n_out), lo] += 1 - frac
+    m[np.arange(n_out), hi] += frac
+    return m
+
+
+def normalise(ink: np.ndarray, threshold: float = 0.0) -> Preprocessed:
+    """Crop to the ink, fit the longer side to 20 px, place by centre of mass in 28x28.
+
+    Parameters
+    ----------
+    ink : float ``(h, w)`` in 0..1, ink bright on black, any size.
+    threshold : pixels at or below this do not count when finding the ink's bounding box.
+
+    Returns
+    -------
+    Preprocessed
+        ``empty`` when no pixel is above ``threshold``.
+
+    Raises
+    ------
+    PreprocessError
+        When ``ink`` is not 2-D.
+    """
+    ink = np.asarray(ink, np.float32)
+    if ink.ndim != 2:
+        raise PreprocessError(f"expected a 2-D image, got shape {ink.shape}")
+    mask = ink > threshold
+    if not mask.any():
+        return empty_input()
+    rows = np.flatnonzero(mask.any(1))
+    cols = np.flatnonzero(mask.any(0))
+    crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+    h, w = crop.shape
+    f = BOX / max(h, w)
+    nh, nw = max(1, int(round(h * f))), max(1, int(round(w * f)))
+    fitted = resample_matrix(h, nh) @ crop @ resample_matrix(w, nw).T
+    fitted = np.clip(fitted, 0.0, 1.0).astype(np.float32)
+    mass = float(fitted.sum())
+    if mass <= 0:
+        return empty_input()
+    ry, rx = np.indices(fitted.shape)
+    com_r = float((ry * fitted).sum()) / mass
+    com_c = float((rx * fitted).sum()) / mass
+    top = int(round(CENTRE[0] - com_r))
+    left = int(round(CENTRE[1] - com_c))
+    # Keep the whole box inside the field (MNIST never cut a digit off).
+    top = min(max(top, 0), SIDE - nh)
+    left = min(max(left, 0), SIDE - nw)
+    image = np.zeros((SIDE, SIDE), np.float32)
+    image[top : top + nh, left : left + nw] = fitted
+    return Preprocessed(image, False, fitted, cropped=crop, placed_at=(top, left),
+                        centre_of_mass=(com_r, com_c))
+
+
+def as_model_batch(images: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:
+    """Stack inputs into the models' batch.
+
+    Parameters
+    ----------
+    images : one float ``(28, 28)`` image, or ``(n, 28, 28)`` / ``(n, 28, 28, 1)``, 0..1.
+
+    Returns
+    -------
+    C-contiguous float32 ``(n, 28, 28, 1)``, values as given.
+
+    Raises
+    ------
+    PreprocessError
+        For any other shape.
+    """
+    batch = np.asarray(images, dtype=np.float32)
+    if batch.ndim == 2:
+        batch = batch[None]
+    if batch.ndim == 3:
+        batch = batch[..., None]
+    if batch.shape[1:] != (SIDE, SIDE, 1):
+        raise PreprocessError(f"expected (n, 28, 28[, 1]) inputs, got {batch.shape}")
+    return np.ascontiguousarray(batch)
