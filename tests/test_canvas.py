@@ -207,3 +207,36 @@ def test_clearing_thousands_of_drawings_keeps_only_the_last_ones_for_undo():
         assert history.clear()
     assert len(history._undo_clear) == MAX_UNDO_CLEARS
     assert history.undo() and history.strokes[0].points[0] == (float(MAX_UNDO_CLEARS * 3 - 1), 0.0)
+
+
+def test_a_preview_shows_other_strokes_without_touching_the_drawing_or_its_undo(qtbot, canvas):
+    _draw(qtbot, canvas, POINTS)
+    _draw(qtbot, canvas, [(60, 60), (90, 90)])
+    canvas.undo()  # one step to redo
+    drawing = [list(s.points) for s in canvas.strokes()]
+    frame = [DrawnStroke([(20.0, 20.0), (260.0, 260.0)], 12.0)]
+    with qtbot.waitSignal(canvas.strokes_changed):
+        canvas.show_preview(frame)
+    assert canvas.previewing and [s.points for s in canvas.strokes()] == [frame[0].points]
+    assert canvas.grab().toImage().pixelColor(140, 140).lightness() < 80  # the frame's ink
+    canvas.show_preview([])
+    assert canvas.is_empty()
+    with qtbot.waitSignal(canvas.strokes_changed):
+        canvas.end_preview()
+    assert not canvas.previewing and [list(s.points) for s in canvas.strokes()] == drawing
+    assert canvas.history.can_redo
+    canvas.redo()
+    assert len(canvas.strokes()) == 2
+    canvas.undo()
+    canvas.undo()
+    assert canvas.is_empty() and not canvas.history.can_undo
+
+
+def test_drawing_or_undoing_during_a_preview_ends_it_first(qtbot, canvas):
+    _draw(qtbot, canvas, POINTS)
+    canvas.show_preview([])
+    _draw(qtbot, canvas, [(60, 60), (90, 90)])
+    assert not canvas.previewing and len(canvas.strokes()) == 2
+    canvas.show_preview([])
+    canvas.undo()
+    assert not canvas.previewing and len(canvas.strokes()) == 1
