@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 
 from digitlab.app.cli.commands import preprocess_stroke_record
 from digitlab.app.draw.canvas import DrawingCanvas
-from digitlab.model.preprocess.canvas_strokes import strokes_record
+from digitlab.model.preprocess.canvas_strokes import DrawnStroke, strokes_record
 from digitlab.model.preprocess.strokes import default_brush_width, strokes_to_input
 
 @pytest.fixture
@@ -121,3 +121,36 @@ def test_the_canvas_paints_the_strokes_it_keeps(qtbot, canvas):
     image = canvas.grab().toImage()
     assert image.pixelColor(150, 140).lightness() < 80  # ink under the stroke
     assert image.pixelColor(40, 140).lightness() > 200  # paper elsewhere
+
+
+def test_a_preview_shows_other_strokes_without_touching_the_drawing_or_its_undo(qtbot, canvas):
+    _draw(qtbot, canvas, POINTS)
+    _draw(qtbot, canvas, [(60, 60), (90, 90)])
+    canvas.undo()  # one step to redo
+    drawing = [list(s.points) for s in canvas.strokes()]
+    frame = [DrawnStroke([(20.0, 20.0), (260.0, 260.0)], 12.0)]
+    with qtbot.waitSignal(canvas.strokes_changed):
+        canvas.show_preview(frame)
+    assert canvas.previewing and [s.points for s in canvas.strokes()] == [frame[0].points]
+    assert canvas.grab().toImage().pixelColor(140, 140).lightness() < 80  # the frame's ink
+    canvas.show_preview([])
+    assert canvas.is_empty()
+    with qtbot.waitSignal(canvas.strokes_changed):
+        canvas.end_preview()
+    assert not canvas.previewing and [list(s.points) for s in canvas.strokes()] == drawing
+    assert canvas.history.can_redo
+    canvas.redo()
+    assert len(canvas.strokes()) == 2
+    canvas.undo()
+    canvas.undo()
+    assert canvas.is_empty() and not canvas.history.can_undo
+
+
+def test_drawing_or_undoing_during_a_preview_ends_it_first(qtbot, canvas):
+    _draw(qtbot, canvas, POINTS)
+    canvas.show_preview([])
+    _draw(qtbot, canvas, [(60, 60), (90, 90)])
+    assert not canvas.previewing and len(canvas.strokes()) == 2
+    canvas.show_preview([])
+    canvas.undo()
+    assert not canvas.previewing and len(canvas.strokes()) == 1

@@ -13,6 +13,7 @@ from digitlab.app.selftest.runner import draw_digit, draw_strokes, path_points
 
 TIMEOUT_MS = 120_000
 FOUR = [[(0.55, 0.15), (0.25, 0.6), (0.75, 0.6)], [(0.6, 0.35), (0.6, 0.88)]]
+UNDERLINED_FOUR = FOUR + [[(0.3, 0.93), (0.8, 0.93)]]
 
 
 @pytest.fixture
@@ -122,6 +123,30 @@ def test_the_history_has_a_point_per_stroke_and_the_replay_redraws_the_strokes(q
     assert [list(s.points) for s in canvas.strokes()] == before
     assert len(seen) >= 3  # the answers moved while the strokes came back
     assert not tab.history.cursor.isVisible()
+
+
+def test_replaying_the_drawing_leaves_its_undo_and_redo_as_they_were(qtbot, window):
+    def three_strokes(canvas):
+        size = (canvas.width(), canvas.height())
+        draw_strokes(canvas, [path_points(p, size) for p in UNDERLINED_FOUR])
+
+    _explained(qtbot, window, three_strokes)
+    tab = window.explain_tab
+    canvas = window.draw_tab.canvas
+    drawn = [list(s.points) for s in canvas.strokes()]
+    assert len(drawn) == 3
+    qtbot.mouseClick(tab.replay_button, Qt.MouseButton.LeftButton)
+    assert tab.replaying
+    qtbot.waitUntil(lambda: not tab.replaying, timeout=TIMEOUT_MS)
+    assert [list(s.points) for s in canvas.strokes()] == drawn
+    for left in (2, 1, 0):  # the strokes come off one by one, as before the replay
+        canvas.undo()
+        assert [list(s.points) for s in canvas.strokes()] == drawn[:left]
+    assert not canvas.history.can_undo  # no replay frame hides behind them
+    for count in (1, 2, 3):
+        canvas.redo()
+        assert [list(s.points) for s in canvas.strokes()] == drawn[:count]
+    assert not canvas.history.can_redo
 
 
 def test_hovering_a_kernel_shows_the_mnist_digits_that_drive_it_hardest(qtbot, window):

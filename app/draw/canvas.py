@@ -62,6 +62,11 @@ def _path(points: Sequence[tuple[float, float]]) -> QPainterPath:
     return path
 
 
+_ENDS_PREVIEW = (QEvent.Type.MouseButtonPress, QEvent.Type.TabletPress, QEvent.Type.TouchBegin,
+                 QEvent.Type.Resize)
+"""Events that end a preview: the user starts drawing, or the paper changes size."""
+
+
 class DrawingCanvas(QWidget):
     """A square sheet of paper to draw a digit on with mouse, pen or finger.
 
@@ -82,6 +87,8 @@ class DrawingCanvas(QWidget):
     history_changed = Signal()
     # A local file was dropped on the canvas: its path.
     file_dropped = Signal(str)
+    # Strokes shown instead of the drawing (show_preview), or None.
+    _preview: list[DrawnStroke] | None = None
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -126,7 +133,9 @@ class DrawingCanvas(QWidget):
         self.update()
 
     def strokes(self) -> list[DrawnStroke]:
-        """The finished gestures plus the one in progress."""
+        """The finished gestures plus the one in progress (a preview's, while one is shown)."""
+        if self._preview is not None:
+            return list(self._preview)
         done = list(self.history.strokes)
         if self._current is not None:
             done.append(self._current)
@@ -195,6 +204,7 @@ class DrawingCanvas(QWidget):
         self._changed()
 
     def _finish(self) -> None:
+        self.end_preview()  # the drawing is about to change: show it
         if self._current is None:
             return
         stroke, self._current = self._current, None
@@ -244,6 +254,8 @@ class DrawingCanvas(QWidget):
 
     def event(self, event: QEvent) -> bool:
         kind = event.type()
+        if self._preview is not None and kind in _ENDS_PREVIEW:
+            self.end_preview()
         if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
                     QEvent.Type.TouchCancel):
             self._touch(event)  # type: ignore[arg-type]
@@ -344,7 +356,7 @@ class DrawingCanvas(QWidget):
             painter = QPainter(self._cache)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setClipRect(QRectF(0, 0, self.width(), self.height()))
-            for stroke in self.history.strokes:
+            for stroke in self._shown():
                 self._draw(painter, stroke)
             painter.end()
         return self._cache
@@ -365,7 +377,7 @@ class DrawingCanvas(QWidget):
         painter.setClipRect(self.rect())
         if self._current is not None:
             self._draw(painter, self._current)
-        if not self.history.strokes and self._current is None:
+        if not self._shown() and self._current is None:
             painter.setPen(QColor("#9aa0aa"))
             font = painter.font()
             font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -379,3 +391,35 @@ class DrawingCanvas(QWidget):
         painter.setPen(QPen(BORDER, 1))
         painter.drawRect(QRectF(0.5, 0.5, self.width() - 1, self.height() - 1))
         painter.end()
+
+    # ---------------------------------------------------------------- preview
+
+    def show_preview(self, strokes: Sequence[DrawnStroke]) -> None:
+        """Show ``strokes`` in place of the drawing, outside the drawing and its undo history
+        (the Explain tab's replay shows its frames so).
+
+        While a preview is shown, :meth:`strokes`, :meth:`model_strokes` and
+        :attr:`strokes_changed` report it, so the live models read it; the drawing, undo and
+        redo are left as they were. :meth:`end_preview` shows the drawing again, and so does
+        anything that changes it (drawing, undo, redo, clear) or the paper's size.
+        """
+        if self._current is not None:  # a stroke in progress belongs to the drawing
+            self._finish()
+        self._preview = list(strokes)
+        self._changed(redraw=True)
+
+    def end_preview(self) -> None:
+        """Show the drawing again after :meth:`show_preview` (nothing when none is shown)."""
+        if self._preview is None:
+            return
+        self._preview = None
+        self._changed(redraw=True)
+
+    @property
+    def previewing(self) -> bool:
+        """A preview is shown instead of the drawing (see :meth:`show_preview`)."""
+        return self._preview is not None
+
+    def _shown(self) -> list[DrawnStroke]:
+        """The finished gestures on the paper: the preview's, or the drawing's."""
+        return self.history.strokes if self._preview is None else self._preview

@@ -9,7 +9,7 @@ hybrid score interval (method 10), which treats the two measurements as independ
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 import json
 import math
@@ -18,6 +18,10 @@ from pathlib import Path
 Z95 = 1.959963984540054
 """The two-sided 95% normal quantile."""
 DEFAULT_EVENTS = 1_000_000
+SET_TITLES = {"mnist-test": "MNIST's test set", "pen-dev": "the pen-drawn dev set"}
+"""How a sentence names each measured set."""
+SET_NAMES = {"mnist-test": "MNIST test", "pen-dev": "pen-drawn dev"}
+"""How the table names each measured set."""
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,8 @@ class Measured:
 
     def __post_init__(self) -> None:
         if self.total <= 0 or not 0 <= self.errors <= self.total:
-            raise ValueError(f"need 0 <= errors <= total and total > 0, got {self.errors}/{self.total}")
+            raise ValueError("need 0 <= errors <= total and total > 0, "
+                             f"got {self.errors}/{self.total}")
 
     @property
     def rate(self) -> float:
@@ -37,7 +42,8 @@ class Measured:
 
 
 def wilson_interval(errors: int, total: int, z: float = Z95) -> tuple[float, float]:
-    """The Wilson score interval for a binomial proportion ``errors / total`` (both ends in 0..1)."""
+    """The Wilson score interval for a binomial proportion ``errors / total`` (both ends in
+    0..1)."""
     if total <= 0:
         raise ValueError("total must be positive")
     p = errors / total
@@ -118,7 +124,8 @@ def sentence(comp: Comparison, titles: Mapping[str, str], where: str) -> str:
     b, w = comp.expected[comp.better], comp.expected[comp.worse]
     tb, tw = titles.get(comp.better, comp.better), titles.get(comp.worse, comp.worse)
     text = (f"Out of {b.events:,} digits a day like {where}, the {tb} would misread about "
-            f"{_round_count(b.count)} (95% interval {_round_count(b.low)}–{_round_count(b.high)}) "
+            f"{_round_count(b.count)} (95% interval "
+            f"{_round_count(b.low)}–{_round_count(b.high)}) "
             f"and the {tw} about {_round_count(w.count)} ({_round_count(w.low)}–"
             f"{_round_count(w.high)}).")
     if comp.saved_low > 0:
@@ -129,6 +136,43 @@ def sentence(comp: Comparison, titles: Mapping[str, str], where: str) -> str:
         text += (f" The difference ({_round_count(comp.saved)} a day) is within the "
                  f"measurement's uncertainty: this test set cannot tell the two apart.")
     return text
+
+
+def table_rows(sets: Mapping[str, Mapping[str, Measured]], events: int,
+               title: Callable[[str], str]) -> list[tuple[str, str, str, str, str]]:
+    """The at-scale table as text: per set, its models from the lowest error rate up.
+
+    Parameters
+    ----------
+    sets : set key (``"mnist-test"``) -> model name -> errors measured on it.
+    events : digits read a day.
+    title : model name -> the name shown.
+
+    Returns
+    -------
+    Rows of (set, model, errors measured, misreadings a day, 95% interval), e.g.
+    ``("MNIST test", "CNN", "52 of 10,000 (0.52%)", "5,200", "3,968 – 6,812")``.
+    """
+    rows = []
+    for key, measured in sets.items():
+        for name, m in sorted(measured.items(), key=lambda kv: kv[1].rate):
+            e = expected_errors(m, events)
+            rows.append((SET_NAMES.get(key, key), title(name),
+                         f"{m.errors} of {m.total:,} ({m.rate:.2%})",
+                         f"{e.count:,.0f}", f"{e.low:,.0f} – {e.high:,.0f}"))
+    return rows
+
+
+def set_sentences(sets: Mapping[str, Mapping[str, Measured]], events: int,
+                  title: Callable[[str], str]) -> list[str]:
+    """One :func:`sentence` per set measured on exactly two models (``title``: model name ->
+    the name a sentence gives it)."""
+    out = []
+    for key, measured in sets.items():
+        if len(measured) == 2:
+            titles = {name: title(name) for name in measured}
+            out.append(sentence(compare(measured, events), titles, SET_TITLES.get(key, key)))
+    return out
 
 
 def measured_from_metrics(path: str | Path) -> dict[str, dict[str, Measured]]:

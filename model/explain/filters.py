@@ -57,7 +57,23 @@ class Grid:
         return index if index < self.count else None
 
 
-def tile(cells: np.ndarray, cols: int, gap: int = 1, fill: float = np.nan) -> tuple[np.ndarray, Grid]:
+def unit_at(grid: Grid, layer: str, cell: int) -> int:
+    """The unit a mosaic cell belongs to: the cell itself, except on ``conv2``, whose grid
+    has one row of ``grid.cols`` input-channel kernels per unit (see :func:`kernel_mosaic`)."""
+    return cell // grid.cols if layer == "conv2" else cell
+
+
+def unit_outline(grid: Grid, layer: str, unit: int) -> tuple[int, int, int, int]:
+    """Where ``unit`` sits in its mosaic, as mosaic pixels ``(top, left, height, width)``:
+    its cell, or on ``conv2`` its whole row of kernels."""
+    if layer == "conv2":
+        return unit * (grid.h + grid.gap), 0, grid.h, grid.shape[1]
+    r, c = divmod(unit, grid.cols)
+    return r * (grid.h + grid.gap), c * (grid.w + grid.gap), grid.h, grid.w
+
+
+def tile(cells: np.ndarray, cols: int, gap: int = 1, fill: float = np.nan
+         ) -> tuple[np.ndarray, Grid]:
     """Tile ``(n, h, w)`` cells row by row into one float32 image (gaps hold ``fill``)."""
     cells = np.asarray(cells, np.float32)
     n, h, w = cells.shape
@@ -95,7 +111,8 @@ def kernel_mosaic(kernel: np.ndarray, gap: int = 1) -> tuple[np.ndarray, Grid, f
     return image, grid, level
 
 
-def dense_templates(weights: np.ndarray, cols: int = 16, gap: int = 1) -> tuple[np.ndarray, Grid, float]:
+def dense_templates(weights: np.ndarray, cols: int = 16, gap: int = 1
+                    ) -> tuple[np.ndarray, Grid, float]:
     """First-layer weights ``(784, units)`` as ``units`` 28x28 templates in one mosaic.
 
     Returns ``(image, grid, level)`` as :func:`kernel_mosaic`; each template is scaled by the

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+import os
 from pathlib import Path
 
 import keras
@@ -51,6 +52,15 @@ def copy_model(model: keras.Model) -> keras.Model:
     clone = keras.models.clone_model(model)
     clone.set_weights(model.get_weights())
     return clone
+
+
+def copy_for_thread(model: keras.Model | str | os.PathLike) -> keras.Model | str | os.PathLike:
+    """``model`` as another thread may own it: a ``.keras`` path as it is (loading it there
+    makes a private model), a Keras model copied (TensorFlow objects are not safe to share
+    between threads)."""
+    if isinstance(model, (str, os.PathLike)):
+        return model
+    return copy_model(model)
 
 
 def describe(model: keras.Model) -> list[LayerInfo]:

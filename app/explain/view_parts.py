@@ -1,0 +1,33 @@
+"""Small pieces the Explain tab's views share: a fixed image box, a grey caption, the hint
+colour."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+HINT_STYLE = "color: #55606e;"
+"""The style sheet of the tab's quiet explanatory text."""
+
+
+def image_box() -> pg.ViewBox:
+    """A view box for a picture: square pixels, row 0 on top, no panning, zooming or menu."""
+    vb = pg.ViewBox(lockAspect=True, invertY=True, enableMouse=False, enableMenu=False)
+    vb.setDefaultPadding(0.0)
+    return vb
+
+
+def caption(text: str = "") -> QLabel:
+    """A centred, wrapping caption in the hint colour."""
+    label = hint(text)
+    label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+    return label
+
+
+def hint(text: str) -> QLabel:
+    """A left-aligned, wrapping note in the hint colour."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setStyleSheet(HINT_STYLE)
+    return label
