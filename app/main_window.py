@@ -31,6 +31,9 @@ from digitlab.app.draw.tab import DrawTab
 from digitlab.app.explain.tab import ExplainTab
 from digitlab.app.handwriting.tab import HandwritingTab
 from digitlab.app.live.live_models import LiveModels
+from digitlab.app.live.remembered import RememberedLive
+from digitlab.model.nets.describe import reads_digits
+from digitlab.model.nets.live_answer import LiveResult
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.model.nets.wording import model_title
@@ -53,13 +56,17 @@ class MainWindow(QMainWindow):
         The window starts it when first shown and stops it when closed.
     with_training : add the "Train" tab when :mod:`digitlab.app.training.tab` is available.
     personal_samples : the user's saved drawings (default: the per-user data folder's).
+    remembered : the digit models put live last time, put live again once the bundled ones
+        answer (default: those of the per-user data folder).
     """
 
     def __init__(self, live_models: LiveModels | None = None, with_training: bool = True,
-                 parent: QWidget | None = None, personal_samples: PersonalSamples | None = None):
+                 parent: QWidget | None = None, personal_samples: PersonalSamples | None = None,
+                 remembered: RememberedLive | None = None):
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.live = live_models or LiveModels(parent=self)
+        self.remembered = remembered or RememberedLive(self.live, parent=self)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
@@ -71,6 +78,7 @@ class MainWindow(QMainWindow):
         self.explain_tab.attach_to_draw_tab(self.draw_tab)
         self.draw_tab.probabilities.class_clicked.connect(self.explain_tab.set_target)
         self.training_tab: QWidget | None = None
+        self._train_index: int | None = None
         if with_training:
             self._add_training_tab()
         self.personal = (personal_samples if personal_samples is not None
@@ -82,6 +90,8 @@ class MainWindow(QMainWindow):
         self.add_tab(self.model_tab, "Model")
         self._build_menus()
         self._build_status_bar()
+        self.remembered.reported.connect(self.status_label.setText)
+        self._remembered_asked = False
 
         canvas = self.draw_tab.canvas
         canvas.strokes_changed.connect(self._on_strokes_changed)
@@ -119,14 +129,19 @@ class MainWindow(QMainWindow):
         self._train_index = self.add_tab(placeholder, "Train")
         return None
 
+    @property
+    def offers_training(self) -> bool:
+        """Whether the window has a "Train" tab (a placeholder until TensorFlow has loaded)."""
+        return self._train_index is not None
+
     def _build_training_tab(self) -> None:
-        index = getattr(self, "_train_index", None)
+        index = self._train_index
         if index is None or self.training_tab is not None:
             return
         try:
             from digitlab.app.training.tab import TrainingTab
 
-            tab = TrainingTab(self.live)
+            tab = TrainingTab(self.live, remembered=self.remembered)
         except Exception:  # noqa: BLE001 - a broken feature tab must not take the window down
             traceback.print_exc()
             self.tabs.widget(index).setText("The training tools could not be loaded "
@@ -140,8 +155,7 @@ class MainWindow(QMainWindow):
         try:
             from digitlab.app.handwriting.fine_tune_panel import FineTunePanel
 
-            tab.fine_tune = FineTunePanel(tab, self.personal)
-            tab.left_column.insertWidget(tab.left_column.count() - 1, tab.fine_tune)
+            tab.add_fine_tune(FineTunePanel(tab, self.personal))
         except Exception:  # noqa: BLE001 - the training tab works without the fine-tune box
             traceback.print_exc()
         self.tabs.setCurrentIndex(current)
@@ -259,6 +273,10 @@ class MainWindow(QMainWindow):
         # Show the ready state: ask for the drawing (made meanwhile, or read by the models
         # that were live before a new set replaced them).
         self._on_strokes_changed(self.draw_tab.canvas.revision)
+        if not self._remembered_asked:
+            # The bundled models answer already: now bring back the ones put live last time.
+            self._remembered_asked = True
+            self.remembered.restore()
 
     def _on_model_changed(self, info) -> None:
         self.draw_tab.activations.update_model(info)
@@ -267,6 +285,8 @@ class MainWindow(QMainWindow):
         self._on_strokes_changed(self.draw_tab.canvas.revision)
 
     def _on_model_set(self, name: str, error: str) -> None:
+        if self.remembered.confirm(name, error):
+            return  # a model remembered from last time: reported by self.remembered
         if not error and name in ("cnn", "dense"):  # a whole new set says so when ready
             self.status_label.setText(f"Now showing the new {model_title(name)} live.")
 

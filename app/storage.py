@@ -37,15 +37,11 @@ def app_data_dir() -> Path:
 
 
 def user_models_dir() -> Path:
-    """``<app data>/models``: the default folder for Save… and Load…."""
+    """``<app data>/models``: the default folder for Save… and Load…, and where the models put
+    live are remembered (:mod:`digitlab.model.nets.remembered`)."""
     path = app_data_dir() / "models"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def active_model_path(slot: str) -> Path:
-    """The user model last put live in ``slot`` ("cnn" or "dense"); may not exist."""
-    return user_models_dir() / f"live-{slot}.keras"
 
 
 def load_settings() -> dict:

@@ -17,14 +17,24 @@ def shared_core():
 
 
 class LiveStub:
-    """Stands in for the main window's LiveModels: records ``set_model`` calls (it has
-    nothing else, so a tab takes its digit-model paths)."""
+    """Stands in for the main window's LiveModels: records ``set_model`` calls as
+    ``(name, model)``; restoring the digit models is recorded as the two ``set_model`` calls
+    of the bundled files it amounts to."""
 
     def __init__(self):
         self.calls = []
 
     def set_model(self, name, model):
         self.calls.append((name, model))
+
+    def show_models(self, models, class_names=None):
+        self.calls.append(("show_models", models, class_names))
+
+    def restore_digit_models(self):
+        from digitlab.model.data.bundled import bundled_model_path
+
+        for name in ("cnn", "dense"):
+            self.set_model(name, bundled_model_path(name))
 
 
 WINDOW_TIMEOUT_MS = 60_000

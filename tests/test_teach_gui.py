@@ -135,9 +135,8 @@ def train_tab(qtbot, tmp_path):
     tab = TrainingTab(LiveStub())
     qtbot.addWidget(tab)
     samples = PersonalSamples(tmp_path / "mine.jsonl")
-    tab.fine_tune = FineTunePanel(tab, samples, TINY)
+    tab.add_fine_tune(FineTunePanel(tab, samples, TINY))
     tab.fine_tune.test_size = 500
-    tab.left_column.insertWidget(tab.left_column.count() - 1, tab.fine_tune)
     tab.model_choice.setCurrentIndex(tab.model_choice.findData("bundled:dense"))
     yield tab
     assert tab.shutdown()

@@ -150,15 +150,27 @@ def test_the_tab_works_without_live_models(qtbot):
 
 
 def test_settings_survive_in_the_user_data_folder(qtbot, tab):
-    tab.apply_settings({**TINY, "epochs": 7, "seed": 42})
-    tab.shutdown()
-    tab._training = None
-    from digitlab.app import storage
-
-    storage.save_settings(tab.settings())
+    """Changed by hand and the tab closed, no run started: the next tab shows them."""
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.epochs.setValue(7)
+    tab.seed.setValue(42)
+    tab.close()  # the window closing hides the tab
     again = TrainingTab(None)
     qtbot.addWidget(again)
     assert again.epochs.value() == 7 and again.seed.value() == 42
+
+
+def test_a_changed_set_up_is_saved_by_itself_shortly_after(qtbot, tab):
+    """Written without closing anything (a crash later keeps it)."""
+    from digitlab.app import storage
+
+    tab.epochs.setValue(9)
+    tab.learning_rate.setText("0.005")
+    qtbot.waitUntil(lambda: storage.load_settings().get("epochs") == 9, timeout=10_000)
+    again = TrainingTab(None)
+    qtbot.addWidget(again)
+    assert again.epochs.value() == 9 and again.learning_rate.text() == "0.005"
 
 
 def test_durations_read_as_clock_times():
@@ -195,7 +207,7 @@ CLOSE_MID_RUN = textwrap.dedent("""
     window.tab.start_training()
 
     def close_once_training():  # polled in the UI thread, as a user's click would be
-        info = window.tab._last_progress
+        info = window.tab.last_progress
         if info and info["step"] >= 3 and window.isVisible():
             print("closing at step", info["step"], flush=True)
             window.close()

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 
 from digitlab.app.handwriting.fine_tune_worker import FineTuneOutcome, FineTuneWorker
 from digitlab.app.handwriting.samples import PersonalSamples
-from digitlab.app.training.tab import ModelEntry, format_duration
+from digitlab.app.training.model_list import ModelEntry
+from digitlab.app.training.run_control import format_duration
 from digitlab.app.threads import WorkerThread
 from digitlab.model.nets.wording import model_title
 from digitlab.model.nets.fine_tune import FineTuneRecipe
@@ -55,7 +56,8 @@ class FineTunePanel(QGroupBox):
 
     Parameters
     ----------
-    tab : the :class:`~app.training_tab.TrainingTab` it lives in.
+    tab : the :class:`~digitlab.app.training.tab.TrainingTab` it lives in (it runs the
+        worker through the tab's ``run_worker`` and adds the kept model with ``add_model``).
     samples : the personal dataset.
     recipe : the fine-tuning recipe (tests pass a tiny one).
     """
@@ -128,17 +130,13 @@ class FineTunePanel(QGroupBox):
         layout.addLayout(decide)
         self._show_result(None)
         samples.changed.connect(self.update_state)
-        tab.model_choice.currentIndexChanged.connect(self._on_model_chosen)
+        tab.controls_changed.connect(self.update_state)  # a run started or ended, a new choice
         self.update_state()
 
     # ---------------------------------------------------------------- state
 
-    def _on_model_chosen(self, _index: int) -> None:
-        self.update_state()
-
     def update_state(self) -> None:
-        """Enable the button and say what it would do (the tab calls it when a run starts or
-        ends)."""
+        """Enable the button and say what it would do."""
         n = len(self.samples)
         entry = self.tab.current_entry()
         busy = self.tab.is_training()
@@ -204,52 +202,34 @@ class FineTunePanel(QGroupBox):
         self.discard(quiet=True)
         worker = FineTuneWorker(entry.slot, model, list(self.samples.samples), self.recipe,
                                 source=entry.label, data=self.data, test_size=self.test_size)
-        # The tab shows it like a training run: progress, curves, Pause and Cancel.
-        worker.started.connect(tab._on_started)
-        worker.progress.connect(tab._on_progress)
-        worker.epoch_ended.connect(tab._on_epoch_ended)
-        worker.stage.connect(tab.status.setText)
+        worker.stage.connect(tab.show_status)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
-        holder = WorkerThread(worker, tab)
-        holder.ended.connect(tab._on_training_thread_ended)
-        holder.ended.connect(self.update_state)
-        tab._training = holder
+        # The tab shows it like a training run: progress, curves, Pause and Cancel.
         n = min(self.recipe.mnist_size, 60_000)
-        tab._batches_per_epoch = self.recipe.steps_per_epoch(n)
-        tab._last_progress = None
-        tab.curves.reset(tab._batches_per_epoch)
-        tab.progress.setRange(0, 0)
-        tab.progress.setFormat("measuring before tuning…")
-        tab.status.setText(f"Fine-tuning {entry.label} on your handwriting…")
-        tab.banner.setVisible(False)
-        tab._update_controls()
-        self.update_state()
-        holder.start()
+        tab.run_worker(worker, batches_per_epoch=self.recipe.steps_per_epoch(n),
+                       progress_text="measuring before tuning…",
+                       status_text=f"Fine-tuning {entry.label} on your handwriting…")
         return worker
 
     def _on_finished(self, outcome: FineTuneOutcome) -> None:
         tab = self.tab
         if outcome.nan:
-            tab.show_message("Fine-tuning stopped: the loss became NaN. The tuned model was "
-                             "discarded; nothing changed.", "error")
-            tab.progress.setFormat("stopped: loss became NaN")
+            tab.end_run("stopped: loss became NaN", message=(
+                "Fine-tuning stopped: the loss became NaN. The tuned model was discarded; "
+                "nothing changed.", "error"))
         elif not outcome.completed:
-            tab.show_message("Fine-tuning cancelled. Nothing changed.", "info")
-            tab.progress.setFormat("cancelled")
+            tab.end_run("cancelled", message=("Fine-tuning cancelled. Nothing changed.", "info"))
         else:
             self.pending = outcome
-            tab.progress.setValue(tab.progress.maximum())
-            tab.progress.setFormat(f"fine-tuned in {format_duration(outcome.seconds)}")
-            tab.banner.setVisible(False)  # the box below shows the result
-        tab.status.setText("Ready.")
+            # No banner: the box below shows the result.
+            tab.end_run(f"fine-tuned in {format_duration(outcome.seconds)}", complete=True)
         self._show_result(self.pending)
         self.run_finished.emit(outcome)
 
     def _on_failed(self, message: str) -> None:
-        self.tab.show_message(f"Fine-tuning failed: {message}. Nothing changed.", "error")
-        self.tab.progress.setFormat("failed")
-        self.tab.status.setText("Ready.")
+        self.tab.end_run("failed", message=(f"Fine-tuning failed: {message}. Nothing changed.",
+                                            "error"))
 
     # ---------------------------------------------------------------- deciding
 
@@ -261,9 +241,7 @@ class FineTunePanel(QGroupBox):
         self._kept += 1
         label = (f"{model_title(outcome.slot)} tuned on my handwriting #{self._kept} "
                  f"({outcome.tuned} samples)")
-        self.tab._run_count += 1
-        self.tab._add_entry(f"tuned:{self.tab._run_count}",
-                            ModelEntry(label, outcome.slot, model=outcome.model))
+        self.tab.add_model(ModelEntry(label, outcome.slot, model=outcome.model), "tuned")
         self.pending = None
         self._show_result(None)
         used = self.tab.use_current()

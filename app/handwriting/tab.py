@@ -258,7 +258,7 @@ class HandwritingTab(QWidget):
             self.accuracy.setText("Each live model's accuracy on your samples appears here.")
             return
         live = self.live_models
-        if live is None or not getattr(live, "ready", False):
+        if live is None or not live.ready:
             self.accuracy.setText("Accuracy on your samples: waiting for the models to load…")
             return
         self.accuracy.setText("Accuracy on your samples: the models are reading them…")

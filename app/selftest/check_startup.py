@@ -23,7 +23,7 @@ TRAIN_TAB_TIMEOUT_S = 60.0
 def _train_tab_built(ctx: Context) -> tuple[bool, str]:
     """The Train tab replaces its placeholder once the first answer is shown."""
     window = ctx.window
-    if getattr(window, "_train_index", None) is None:
+    if not window.offers_training:
         return True, "no training tab in this build"
     ok = ctx.wait_until(lambda: window.training_tab is not None, TRAIN_TAB_TIMEOUT_S)
     return ok, "Train tab built" if ok else "the Train tab was never built"
