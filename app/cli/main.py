@@ -141,6 +141,9 @@ def main(argv: list[str] | None = None) -> int:
         from digitlab.app.cli.commands import run
 
         return run(args)
+    offscreen = command in ("selftest", "screenshots")  # these two never need a display
+    if _window_cannot_open(offscreen):
+        return 1
     if command == "selftest":
         from digitlab.app.selftest.runner import run_selftest
 
@@ -152,6 +155,18 @@ def main(argv: list[str] | None = None) -> int:
     from digitlab.app.main_window import run_gui
 
     return run_gui(process_start=PROCESS_START)
+
+
+def _window_cannot_open(offscreen: bool) -> bool:
+    """True, with one line on stderr naming the missing system libraries and how to install
+    them, when Qt's window platform could not load (checked before any Qt library loads)."""
+    from digitlab.app.cli.system_libraries import window_platform_problem
+
+    environ = dict(os.environ, QT_QPA_PLATFORM="offscreen") if offscreen else os.environ
+    problem = window_platform_problem(environ)
+    if problem:
+        print(problem, file=sys.stderr)
+    return problem is not None
 
 
 if __name__ == "__main__":
