@@ -18,7 +18,7 @@ from digitlab.app.draw.canvas import (
     strokes_record,
     to_model_strokes,
 )
-from digitlab.app.cli.commands import preprocess_stroke_record
+from digitlab.app.cli.common import preprocess_stroke_record
 from digitlab.model.preprocess.pipeline import default_brush_width, strokes_to_input
 
 # --------------------------------------------------------------------------- pure geometry
