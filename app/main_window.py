@@ -14,9 +14,8 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QApplication,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app import threads
+from digitlab.app.application import application
 from digitlab.app.handwriting.correction_row import CorrectionRow
 from digitlab.app.draw.tab import DrawTab
 from digitlab.app.explain.tab import ExplainTab
@@ -295,22 +295,11 @@ class MainWindow(QMainWindow):
         print(message, file=sys.stderr)
 
 
-def _application(offscreen: bool = False) -> QApplication:
-    if offscreen and QApplication.instance() is None:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Digit Lab")
-    app.setApplicationDisplayName("Digit Lab")
-    app.setWindowIcon(QIcon(str(resource_path("icons", "digitlab.png"))))
-    return app
-
-
 def run_gui(process_start: float) -> int:
     """Open the window (``digitlab``); returns the exit code."""
     from digitlab.app.error_handling import ErrorReporter, install
 
-    app = _application()
+    app = application()
     # Before the window exists: an error while building it is logged and shown, not fatal.
     reporter = ErrorReporter(parent=app)
     uninstall = install(reporter)
@@ -321,23 +310,8 @@ def run_gui(process_start: float) -> int:
         app.aboutToQuit.connect(window.live.stop)
         window.show()
         if os.environ.get("DIGITLAB_REPORT_START"):
-            print(f"window shown after {time.perf_counter() - process_start:.2f} s", file=sys.stderr)
+            seconds = time.perf_counter() - process_start
+            print(f"window shown after {seconds:.2f} s", file=sys.stderr)
         return app.exec()
     finally:
         uninstall()
-
-
-def run_selftest(timings: bool, process_start: float) -> int:
-    """``digitlab selftest``: see :mod:`digitlab.app.selftest.runner`."""
-    _application(offscreen=True)
-    from digitlab.app.selftest.runner import run
-
-    return run(timings=timings, process_start=process_start)
-
-
-def run_screenshots(folder: str) -> int:
-    """``digitlab screenshots DIR``: see :mod:`digitlab.app.selftest.runner`."""
-    _application(offscreen=True)
-    from digitlab.app.selftest.runner import screenshots
-
-    return screenshots(folder)

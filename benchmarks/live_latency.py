@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEvent, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from digitlab.app.selftest.runner import DIGIT_PATHS, path_points, send_mouse  # noqa: E402
+from digitlab.app.selftest.support import DIGIT_PATHS, path_points, send_mouse  # noqa: E402
 
 WAIT = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
 ALL = QEventLoop.ProcessEventsFlag.AllEvents

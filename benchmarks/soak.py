@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QEventLoop  # noqa: E402
 
-from digitlab.app.selftest.runner import draw_digit  # noqa: E402
+from digitlab.app.selftest.support import draw_digit  # noqa: E402
 
 DIGITS = (1, 7, 0)
 TIMEOUT_S = 60.0

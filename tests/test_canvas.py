@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from digitlab.app.cli.commands import preprocess_stroke_record
+from digitlab.app.cli.common import preprocess_stroke_record
 from digitlab.app.draw.canvas import DrawingCanvas
 from digitlab.model.preprocess.canvas_strokes import DrawnStroke, strokes_record
 from digitlab.model.preprocess.strokes import default_brush_width, strokes_to_input

@@ -25,7 +25,7 @@ def _custom_model():
 
 
 def _draw_and_wait(qtbot, win):
-    from digitlab.app.selftest.runner import draw_digit
+    from digitlab.app.selftest.support import draw_digit
 
     with qtbot.waitSignal(win.live.result, timeout=WINDOW_TIMEOUT_MS,
                           check_params_cb=lambda r: not r.empty):

@@ -11,8 +11,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
-from digitlab.app.selftest.runner import draw_digit
+from digitlab.app.selftest.support import draw_digit
 from digitlab.model.data.custom_dataset import load_folder
+from digitlab.model.data.mnist import load_mnist
 from digitlab.model.data.images import load_image
 from digitlab.model.data.mnist import load_mnist
 from digitlab.model.preprocess.pictures import image_to_input

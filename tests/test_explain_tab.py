@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
 
-from digitlab.app.selftest.runner import draw_digit, draw_strokes, path_points
+from digitlab.app.selftest.support import draw_digit, draw_strokes, path_points
 
 TIMEOUT_MS = 120_000
 FOUR = [[(0.55, 0.15), (0.25, 0.6), (0.75, 0.6)], [(0.6, 0.35), (0.6, 0.88)]]

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from digitlab.app.cli.commands import UsageError, _stroke_lines, preprocess_stroke_record
+from digitlab.app.cli.common import UsageError, preprocess_stroke_record, stroke_lines
 from digitlab.model.data.mnist import DatasetError, load_dataset
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.model_files import ModelFileError, load_model
@@ -188,7 +188,7 @@ def test_strokes_line_parser_only_raises_preprocess_or_usage_errors(tmp_path):
         path = tmp_path / "fuzz.jsonl"
         path.write_bytes(data + b"\n")
         try:
-            for _, record in _stroke_lines(str(path), io.StringIO()):
+            for _, record in stroke_lines(str(path), io.StringIO()):
                 try:
                     preprocess_stroke_record(record)
                     answered += 1

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from digitlab.app.selftest.runner import draw_digit
+from digitlab.app.selftest.support import draw_digit
 from digitlab.model.preprocess.strokes import strokes_to_input
 
 TIMEOUT_MS = 60_000
@@ -87,7 +87,7 @@ def test_bars_and_maps_change_when_the_drawing_changes(qtbot, window):
 def test_answers_arrive_while_the_pen_moves_not_only_on_release(qtbot, window):
     from PySide6.QtCore import QEvent
 
-    from digitlab.app.selftest.runner import send_mouse
+    from digitlab.app.selftest.support import send_mouse
 
     canvas = window.draw_tab.canvas
     send_mouse(canvas, QEvent.Type.MouseButtonPress, (150, 60))

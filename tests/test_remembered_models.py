@@ -45,7 +45,7 @@ def _new_window(qtbot, live_models=None):
 
 
 def _answer(qtbot, win):
-    from digitlab.app.selftest.runner import draw_digit
+    from digitlab.app.selftest.support import draw_digit
 
     canvas = win.draw_tab.canvas
     draw_digit(canvas, 7)

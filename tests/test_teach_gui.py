@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from digitlab.app.handwriting.samples import PersonalSamples
-from digitlab.app.selftest.runner import draw_digit
+from digitlab.app.selftest.support import draw_digit
 from digitlab.model.nets.fine_tune import FineTuneRecipe
 from digitlab.model.data.personal_data import PersonalStore
 
@@ -221,7 +221,7 @@ def test_the_saved_message_stays_and_the_drawing_keeps_its_size_after_a_click(qt
 
 
 def test_a_note_under_the_model_input_does_not_shrink_the_paper(qtbot, window):
-    from digitlab.app.selftest.runner import draw_strokes, path_points
+    from digitlab.app.selftest.support import draw_strokes, path_points
 
     window.resize(1280, 800)
     canvas = window.draw_tab.canvas

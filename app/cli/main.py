@@ -40,21 +40,28 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="digitlab", description="Draw a digit and watch two neural networks read it.")
+    parser = _Parser(prog="digitlab",
+                     description="Draw a digit and watch two neural networks read it.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     sub.add_parser("gui", help="open the window (the default)")
 
-    classify = sub.add_parser("classify", help="classify images or stroke drawings, one JSON line each")
+    classify = sub.add_parser("classify",
+                              help="classify images or stroke drawings, one JSON line each")
     classify.add_argument("images", nargs="*", help="image files (PNG, JPEG, ...)")
     classify.add_argument("--strokes", metavar="FILE.jsonl",
-                          help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; - for stdin')
-    classify.add_argument("--model", default=None, help="cnn, dense, or a .keras file (default: both bundled)")
+                          help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; '
+                               '- for stdin')
+    classify.add_argument("--model", default=None,
+                          help="cnn, dense, or a .keras file (default: both bundled)")
 
     evaluate = sub.add_parser("evaluate", help="accuracy and confusion matrix on a test set")
-    evaluate.add_argument("--model", default=None, help="cnn, dense, or a .keras file (default: both)")
-    evaluate.add_argument("--data", default="mnist-test", help="mnist-test, FILE.npz (MNIST layout) or labelled FILE.jsonl")
-    evaluate.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    evaluate.add_argument("--model", default=None,
+                          help="cnn, dense, or a .keras file (default: both)")
+    evaluate.add_argument("--data", default="mnist-test",
+                          help="mnist-test, FILE.npz (MNIST layout) or labelled FILE.jsonl")
+    evaluate.add_argument("--json", action="store_true",
+                          help="print one JSON object instead of tables")
     evaluate.add_argument("--all", action="store_true",
                           help="with a folder: judge every picture, not only its test split")
     evaluate.add_argument("--seed", type=int, default=0, help="with a folder: the split's seed")
@@ -64,13 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--model", choices=["cnn", "dense"], required=True)
     train.add_argument("--epochs", type=int, default=None, help="default: cnn 20, dense 40")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--learning-rate", type=float, default=None, help="peak Adam rate (cosine decay); default 2e-3")
+    train.add_argument("--learning-rate", type=float, default=None,
+                       help="peak Adam rate (cosine decay); default 2e-3")
     train.add_argument("--batch-size", type=int, default=None,
                        help="default: 128 on MNIST, 32 on your own (usually smaller) data")
-    train.add_argument("--train-size", type=int, default=None, help="use only the first N training images")
+    train.add_argument("--train-size", type=int, default=None,
+                       help="use only the first N training images")
     train.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
     train.add_argument("--augment-share", type=float, default=None,
-                       help="share of digits distorted each epoch, 0..1 (default: cnn 0.75, dense 0.5)")
+                       help="share of digits distorted each epoch, 0..1 "
+                            "(default: cnn 0.75, dense 0.5)")
     train.add_argument("--augmented-copies", type=int, default=3,
                        help="distorted versions of each digit prepared up front (default 3)")
     train.add_argument("--data", default=None, metavar="FOLDER_OR_NPZ",
@@ -83,8 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --teacher: weight of the teacher's probabilities in the targets")
     train.add_argument("--temperature", type=float, default=3.0,
                        help="with --teacher: soften the teacher's probabilities (1 = as they are)")
-    train.add_argument("--out", default=None, help="where to write the .keras file (default: ./MODEL.keras)")
-    train.add_argument("--metrics", default=None, help="metrics JSON to update (default: metrics.json beside --out)")
+    train.add_argument("--out", default=None,
+                       help="where to write the .keras file (default: ./MODEL.keras)")
+    train.add_argument("--metrics", default=None,
+                       help="metrics JSON to update (default: metrics.json beside --out)")
     _custom_data_options(train)
 
     pictures = sub.add_parser("bytes-to-image",
@@ -129,13 +141,32 @@ def main(argv: list[str] | None = None) -> int:
         from digitlab.app.cli.commands import run
 
         return run(args)
-    from digitlab.app.main_window import run_gui, run_screenshots, run_selftest
-
+    offscreen = command in ("selftest", "screenshots")  # these two never need a display
+    if _window_cannot_open(offscreen):
+        return 1
     if command == "selftest":
+        from digitlab.app.selftest.runner import run_selftest
+
         return run_selftest(timings=args.timings, process_start=PROCESS_START)
     if command == "screenshots":
+        from digitlab.app.selftest.screenshots import run_screenshots
+
         return run_screenshots(args.folder)
+    from digitlab.app.main_window import run_gui
+
     return run_gui(process_start=PROCESS_START)
+
+
+def _window_cannot_open(offscreen: bool) -> bool:
+    """True, with one line on stderr naming the missing system libraries and how to install
+    them, when Qt's window platform could not load (checked before any Qt library loads)."""
+    from digitlab.app.cli.system_libraries import window_platform_problem
+
+    environ = dict(os.environ, QT_QPA_PLATFORM="offscreen") if offscreen else os.environ
+    problem = window_platform_problem(environ)
+    if problem:
+        print(problem, file=sys.stderr)
+    return problem is not None
 
 
 if __name__ == "__main__":

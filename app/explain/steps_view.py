@@ -2,8 +2,8 @@
 pictures (drawn, cropped, fitted, centred, input), with the fitted box and the centre of
 mass marked.
 
-The pictures are byproducts of :func:`digitlab.model.preprocess.pipeline.strokes_to_input`
-carried in its :class:`~digitlab.model.preprocess.pipeline.Preprocessed`; the view only
+The pictures are byproducts of :func:`digitlab.model.preprocess.strokes.strokes_to_input`
+carried in its :class:`~digitlab.model.preprocess.frame.Preprocessed`; the view only
 shows them.
 """
 
@@ -77,7 +77,7 @@ class StepsView(QWidget):
         self.shown[key] = img.shape
 
     def show_steps(self, pre, raw: np.ndarray | None) -> None:
-        """Show the stages of ``pre`` (a :class:`digitlab.model.preprocess.pipeline.Preprocessed`).
+        """Show the stages of ``pre`` (a :class:`digitlab.model.preprocess.frame.Preprocessed`).
 
         ``raw`` is float ``(84, 84)`` in 0..1, the canvas as drawn, or None for a picture
         (its cropped ink is shown first instead).

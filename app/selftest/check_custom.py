@@ -1,11 +1,12 @@
 """Self-test check ``custom_dataset``: your own image classes, end to end, in the real window.
 
 In a temporary folder: synthetic binaries of four families are rendered as pictures
-(:mod:`digitlab.model.binaries.bytes_image`), one unreadable picture is added, the folder is read
-(:func:`digitlab.model.data.custom_dataset.load_folder`: the bad picture skipped and counted), the seed CNN
-is trained briefly in a :class:`~app.training_worker.TrainingWorker` thread, evaluated on the
-held-out split, saved with its class names and loaded back, then shown live in the Draw tab
-(the bars carry the family names) and the digit models restored.
+(:mod:`digitlab.model.binaries.bytes_image`), one unreadable picture is added, the folder is
+read (:func:`digitlab.model.data.custom_dataset.load_folder`: the bad picture skipped and
+counted), the seed CNN is trained briefly in a
+:class:`~digitlab.app.training.worker.TrainingWorker` thread, evaluated on the held-out
+split, saved with its class names and loaded back, then shown live in the Draw tab (the bars
+carry the family names) and the digit models restored.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from digitlab.app.selftest.runner import check, draw_digit
+from digitlab.app.selftest.support import Check, Context, draw_digit
 
 PER_FAMILY = 24
 MIN_ACCURACY = 0.6
@@ -23,7 +24,7 @@ MIN_ACCURACY = 0.6
 
 
 def _train(data, timeout_s: float = 180.0):
-    from digitlab.app.selftest.check_training import run_to_end
+    from digitlab.app.selftest.worker_support import run_to_end
     from digitlab.app.training.worker import TrainingWorker
     from digitlab.model.nets.training import Recipe
 
@@ -34,8 +35,7 @@ def _train(data, timeout_s: float = 180.0):
     return watcher.outcome, watcher.error
 
 
-@check("custom_dataset", order=60)
-def check_custom_dataset(ctx) -> tuple[bool, str]:
+def _custom_dataset(ctx: Context) -> tuple[bool, str]:
     """Render, read, train, evaluate, save/load and show live a model of four families."""
     from digitlab.model.data.custom_dataset import load_folder
     from digitlab.model.data.mnist import to_model_input
@@ -72,7 +72,8 @@ def check_custom_dataset(ctx) -> tuple[bool, str]:
     canvas = window.draw_tab.canvas
     canvas.clear()
     draw_digit(canvas, 0)
-    ok_live = ctx.wait_until(lambda: live.latest is not None and live.latest.revision == canvas.revision
+    ok_live = ctx.wait_until(lambda: live.latest is not None
+                             and live.latest.revision == canvas.revision
                              and "custom" in live.latest.probabilities, 30)
     header = window.draw_tab.probabilities.headers.get("custom")
     shown = header.text() if header is not None else ""
@@ -84,3 +85,6 @@ def check_custom_dataset(ctx) -> tuple[bool, str]:
     return ok, (f"{len(names)} families, {len(data.x_train)} training pictures, 1 unreadable "
                 f"skipped; test accuracy {accuracy:.0%}; live bars: {shown!r}; digit models "
                 f"{'restored' if restored else 'NOT restored'}")
+
+
+CHECKS: dict[str, Check] = {"custom_dataset": _custom_dataset}

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from digitlab.app.selftest.runner import ANSWER_TIMEOUT_S, MODELS_TIMEOUT_S, Context, check, draw_digit
+from digitlab.app.selftest.support import (
+    ANSWER_TIMEOUT_S,
+    MODELS_TIMEOUT_S,
+    Check,
+    Context,
+    draw_digit,
+)
 
 
 def _explained(ctx: Context, digit: int = 7):
@@ -27,7 +33,6 @@ def _explained(ctx: Context, digit: int = 7):
     return tab.latest if ok else None
 
 
-@check("saliency", order=60)
 def _saliency(ctx: Context) -> tuple[bool, str]:
     """Both models read the drawn 7; the occlusion maps are brighter on the ink than off it and
     Grad-CAM is an 11x11 map in 0..1."""
@@ -47,7 +52,6 @@ def _saliency(ctx: Context) -> tuple[bool, str]:
     return ok, "; ".join(parts)
 
 
-@check("steps", order=61)
 def _steps(ctx: Context) -> tuple[bool, str]:
     """The step view shows the one path's stages and they add up to the model input."""
     ex = _explained(ctx, 1)
@@ -64,7 +68,6 @@ def _steps(ctx: Context) -> tuple[bool, str]:
     return ok, f"cropped {pre.cropped.shape}, fitted {pre.fitted.shape} at {pre.placed_at}"
 
 
-@check("filters", order=62)
 def _filters(ctx: Context) -> tuple[bool, str]:
     """Kernels and templates are shown; hovering a conv1 kernel shows its top MNIST digits."""
     window = ctx.window
@@ -81,3 +84,6 @@ def _filters(ctx: Context) -> tuple[bool, str]:
     ok = (sizes == {"conv1": 32, "conv2": 2048, "hidden": 128}
           and shown == list(tab.top["cnn"]["conv1"][0]))
     return ok, f"mosaic cells {sizes}; conv1 kernel 0's top digits {shown[:3]}..."
+
+
+CHECKS: dict[str, Check] = {"saliency": _saliency, "steps": _steps, "filters": _filters}

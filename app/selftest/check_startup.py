@@ -2,8 +2,8 @@
 first answer, the bundled models start from their stored colour scales, the window has its
 icon, and errors are logged when there is no console (``sys.stdout``/``sys.stderr`` None).
 
-Registered with :func:`digitlab.app.selftest.runner.check` when :mod:`digitlab.app.selftest.runner` imports this module, so
-``digitlab selftest`` runs them from a checkout and from the frozen executable alike.
+``digitlab selftest`` runs them (:data:`CHECKS`) from a checkout and from the frozen
+executable alike.
 """
 
 from __future__ import annotations
@@ -14,12 +14,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from digitlab.app.selftest.runner import Context, check
+from digitlab.app.selftest.support import Check, Context
 
 TRAIN_TAB_TIMEOUT_S = 60.0
 
 
-@check("train_tab_built", order=3)
 def _train_tab_built(ctx: Context) -> tuple[bool, str]:
     """The Train tab replaces its placeholder once the first answer is shown."""
     window = ctx.window
@@ -29,7 +28,6 @@ def _train_tab_built(ctx: Context) -> tuple[bool, str]:
     return ok, "Train tab built" if ok else "the Train tab was never built"
 
 
-@check("stored_colour_levels", order=4)
 def _stored_colour_levels(ctx: Context) -> tuple[bool, str]:
     """The bundled models' colour scales come from levels.json (no calibration at start)."""
     from digitlab.model.nets.colour_levels import bundled_levels
@@ -43,7 +41,6 @@ def _stored_colour_levels(ctx: Context) -> tuple[bool, str]:
     return same, "from levels.json" if same else "the shown levels differ from levels.json"
 
 
-@check("window_icon", order=5)
 def _window_icon(ctx: Context) -> tuple[bool, str]:
     """The application and the window carry the Digit Lab icon."""
     icon = QApplication.instance().windowIcon()
@@ -52,7 +49,6 @@ def _window_icon(ctx: Context) -> tuple[bool, str]:
     return ok, f"icon sizes {[s.width() for s in sizes]}" if ok else "no window icon"
 
 
-@check("log_without_console", order=6)
 def _log_without_console(ctx: Context) -> tuple[bool, str]:
     """With no console streams (a windowed build), an error is still written to the log."""
     from digitlab.app.error_handling import ErrorReporter
@@ -72,3 +68,11 @@ def _log_without_console(ctx: Context) -> tuple[bool, str]:
         text = log.read_text(encoding="utf-8") if log.exists() else ""
     ok = "a deliberate error" in text
     return ok, "logged with sys.stderr None" if ok else "nothing logged"
+
+
+CHECKS: dict[str, Check] = {
+    "train_tab_built": _train_tab_built,
+    "stored_colour_levels": _stored_colour_levels,
+    "window_icon": _window_icon,
+    "log_without_console": _log_without_console,
+}

@@ -15,14 +15,21 @@ from pathlib import Path
 
 import numpy as np
 
-from digitlab.app.selftest.runner import ANSWER_TIMEOUT_S, DIGIT_PATHS, Context, check, draw_digit, path_points
+from digitlab.app.selftest.support import (
+    ANSWER_TIMEOUT_S,
+    DIGIT_PATHS,
+    Check,
+    Context,
+    draw_digit,
+    path_points,
+)
 
 SELFTEST_RECIPE = dict(epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=256, seed=0)
 
 
 def _fine_tune_briefly(samples, timeout_s: float = 120.0):
     from digitlab.app.handwriting.fine_tune_worker import FineTuneWorker
-    from digitlab.app.selftest.check_training import run_to_end
+    from digitlab.app.selftest.worker_support import run_to_end
     from digitlab.model.nets.fine_tune import FineTuneRecipe
     from digitlab.model.data.bundled import bundled_model_path
 
@@ -32,8 +39,8 @@ def _fine_tune_briefly(samples, timeout_s: float = 120.0):
     return watcher.outcome, watcher.error
 
 
-@check("teach", order=60)
 def _teach(ctx: Context) -> tuple[bool, str]:
+    """Correct a reading, see it in "My handwriting", export/import, fine-tune briefly."""
     window = ctx.window
     personal = window.personal
     tab = window.handwriting_tab
@@ -89,3 +96,6 @@ def _teach(ctx: Context) -> tuple[bool, str]:
               f"fine-tuned dense on {outcome.tuned} samples: MNIST {outcome.before.mnist:.1%} -> "
               f"{outcome.after.mnist:.1%}; live models untouched: {not swaps}")
     return ok, detail
+
+
+CHECKS: dict[str, Check] = {"teach": _teach}

@@ -1,79 +1,30 @@
 """Self-test checks of the training tab for ``digitlab selftest``: train, cancel, save_load.
 
-Each check drives a real :class:`~app.training_worker.TrainingWorker` in its thread on a
-small slice of MNIST, spins the Qt event loop until it ends, and returns True or False
-(never raises). ``live_models`` is anything with ``set_model(name, model)``; the checks
-never call it, and ``check_cancel`` verifies exactly that.
+Each check drives a real :class:`~digitlab.app.training.worker.TrainingWorker` in its thread
+on a small slice of MNIST, spins the Qt event loop until it ends, and returns True or False
+(never raises); :data:`CHECKS` runs them on the window's live models. ``live_models`` is
+anything with ``set_model(name, model)``; the checks never call it, and ``check_cancel``
+verifies exactly that.
 """
 
 from __future__ import annotations
 
 import tempfile
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QEventLoop, QObject, Slot
-from PySide6.QtWidgets import QApplication
 
-from digitlab.app.threads import WorkerThread
-from digitlab.app.training.worker import TrainingOutcome, TrainingWorker
+from digitlab.app.selftest.support import Check, Context
+from digitlab.app.selftest.worker_support import RunWatcher, run_to_end
+from digitlab.app.training.worker import TrainingWorker
 from digitlab.model.nets.training import Recipe
 
 SMALL = Recipe(epochs=1, batch_size=64, learning_rate=2e-3, augment=False, train_size=512, seed=0)
 
 
-class _Watcher(QObject):
-    """Collects a worker's signals in the UI thread."""
-
-    def __init__(self, worker: TrainingWorker, cancel_at_step: int | None = None):
-        super().__init__()
-        self.worker = worker
-        self.cancel_at_step = cancel_at_step
-        self.steps: list[int] = []
-        self.outcome: TrainingOutcome | None = None
-        self.error = ""
-        self.cancelled_after: int | None = None
-        worker.progress.connect(self._on_progress)
-        worker.finished.connect(self._on_finished)
-        worker.failed.connect(self._on_failed)
-
-    @Slot(object)
-    def _on_progress(self, info: dict) -> None:
-        self.steps.append(int(info["step"]))
-        if (self.cancel_at_step is not None and info["step"] >= self.cancel_at_step
-                and self.cancelled_after is None):
-            self.worker.cancel()
-            self.cancelled_after = self.worker.steps_done
-
-    @Slot(object)
-    def _on_finished(self, outcome) -> None:
-        self.outcome = outcome
-
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
-        self.error = message
-
-
-def run_to_end(worker: TrainingWorker, timeout_s: float = 120.0,
-               cancel_at_step: int | None = None) -> _Watcher:
-    """Run ``worker`` (a :class:`TrainingWorker` or subclass) in its thread, spinning the Qt
-    event loop until it ends or ``timeout_s`` passes; then join the thread and deliver the
-    queued signals. The watcher holds the steps seen, the ``outcome`` or the ``error``."""
-    watcher = _Watcher(worker, cancel_at_step)
-    holder = WorkerThread(worker)
-    holder.start()
-    deadline = time.perf_counter() + timeout_s
-    while holder.is_running() and time.perf_counter() < deadline:
-        QApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        holder.join(10)
-    holder.stop(30_000)
-    QApplication.processEvents()  # deliver the queued finished/failed signals
-    return watcher
-
-
 def _run(recipe: Recipe, architecture: str = "dense", cancel_at_step: int | None = None
-         ) -> _Watcher:
+         ) -> RunWatcher:
     worker = TrainingWorker(architecture, recipe, validate=False, evaluate_after=False,
                             throttle_s=0.0)
     return run_to_end(worker, cancel_at_step=cancel_at_step)
@@ -143,4 +94,18 @@ def check_save_load(live_models=None, folder: str | Path | None = None) -> bool:
         return False
 
 
-CHECKS = {"train": check_train, "cancel": check_cancel, "save_load": check_save_load}
+def _on_live_models(fn: Callable[[object], bool]) -> Check:
+    """``fn(live_models) -> bool`` as a check of the window's live models; its detail is the
+    first line of ``fn``'s docstring."""
+
+    def run_check(ctx: Context) -> tuple[bool, str]:
+        return bool(fn(ctx.window.live)), (fn.__doc__ or "").strip().splitlines()[0]
+
+    return run_check
+
+
+CHECKS: dict[str, Check] = {
+    "train": _on_live_models(check_train),
+    "cancel": _on_live_models(check_cancel),
+    "save_load": _on_live_models(check_save_load),
+}

@@ -1,0 +1,74 @@
+"""``digitlab classify IMAGE... | --strokes FILE.jsonl``: one JSON line per input."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import TextIO
+
+import numpy as np
+
+from digitlab.app.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    UsageError,
+    inference_core,
+    preprocess_stroke_record,
+    stroke_lines,
+)
+from digitlab.model.data.images import ImageFileError, load_image
+from digitlab.model.preprocess.frame import PreprocessError
+from digitlab.model.preprocess.pictures import image_to_input
+
+
+def _answer(probs: dict[str, np.ndarray], i: int) -> dict:
+    return {
+        name: {"label": int(np.argmax(p[i])), "probabilities": [round(float(v), 6) for v in p[i]]}
+        for name, p in probs.items()
+    }
+
+
+def classify(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
+             stdin: TextIO = sys.stdin) -> int:
+    """``digitlab classify IMAGE... | --strokes FILE.jsonl``: one JSON line per input."""
+    if not args.images and not args.strokes:
+        raise UsageError("give image files or --strokes FILE.jsonl")
+    # (kind, payload): ("input", array) / ("empty", None) / ("error", dict)
+    entries: list[tuple[str, object]] = []
+    failed = False
+    if args.strokes:
+        for n, record in stroke_lines(args.strokes, stdin):
+            try:
+                image = preprocess_stroke_record(record)
+                entries.append(("empty", None) if image is None else ("input", image))
+            except PreprocessError as exc:
+                entries.append(("error", {"error": str(exc), "line": n}))
+                failed = True
+    for path in args.images or []:
+        try:
+            result = image_to_input(load_image(path))
+            entries.append(("empty", {"file": path}) if result.empty else ("input", result.image))
+        except (ImageFileError, PreprocessError) as exc:
+            text = str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
+            print(text, file=stderr)
+            entries.append(("skip", None))
+            failed = True
+    inputs = [payload for kind, payload in entries if kind == "input"]
+    probs = {}
+    if inputs:
+        core = inference_core(args.model)
+        probs = core.probabilities(np.stack(inputs))
+    k = 0
+    for kind, payload in entries:
+        if kind == "input":
+            line = _answer(probs, k)
+            k += 1
+        elif kind == "empty":
+            line = {"nothing_drawn": True, **(payload or {})}
+        elif kind == "error":
+            line = payload
+        else:
+            continue
+        stdout.write(json.dumps(line) + "\n")
+    stdout.flush()
+    return EXIT_BAD_INPUT if failed else EXIT_OK

@@ -1,0 +1,84 @@
+"""What the command-line verbs share: exit codes, the one-line usage error, the models to ask,
+and reading ``--strokes`` JSON lines.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from digitlab.model.preprocess.frame import PreprocessError
+from digitlab.model.preprocess.strokes import strokes_to_input
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+
+
+class UsageError(ValueError):
+    """A bad argument or file: printed as one line, exit code 2."""
+
+
+def quiet_tensorflow() -> None:
+    """Keep TensorFlow's C++ start-up chatter off the console."""
+    from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
+
+    import_tensorflow_quietly()
+
+
+def inference_core(model_arg: str | None):
+    """The models a verb asks: both bundled (None or ``"both"``), one of them (``"cnn"``,
+    ``"dense"``), or a ``.keras`` file of the 10 digit classes."""
+    from digitlab.model.nets.inference import InferenceCore
+
+    if model_arg in (None, "both"):
+        return InferenceCore()
+    if model_arg in ("cnn", "dense"):
+        from digitlab.model.data.bundled import bundled_model_path
+
+        return InferenceCore({model_arg: bundled_model_path(model_arg)})
+    from digitlab.model.nets.model_files import load_model
+
+    # Checked here for the 10 digit classes: the core alone accepts any number of classes.
+    return InferenceCore({Path(model_arg).stem: load_model(model_arg, num_classes=10)})
+
+
+def stroke_lines(path: str, stdin: TextIO) -> Iterator[tuple[int, object]]:
+    """(line number, parsed JSON or the exception) for each non-blank line of ``path``
+    (``-``: ``stdin``); :class:`UsageError` when the file cannot be read as UTF-8 text."""
+    if path == "-":
+        stream = stdin
+        close = False
+    else:
+        try:
+            stream = open(path, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"{path}: {exc.strerror or exc}") from exc
+        close = True
+    try:
+        for n, line in enumerate(stream, 1):
+            if not line.strip():
+                continue
+            try:
+                yield n, json.loads(line)
+            except (json.JSONDecodeError, RecursionError) as exc:
+                yield n, PreprocessError(f"not JSON ({exc})")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{path}: not a UTF-8 text file") from exc
+    finally:
+        if close:
+            stream.close()
+
+
+def preprocess_stroke_record(record) -> np.ndarray | None:
+    """A ``--strokes`` JSON object -> ``(28, 28)`` input, or None when nothing is drawn."""
+    if isinstance(record, Exception):
+        raise record
+    if not isinstance(record, dict) or "strokes" not in record:
+        raise PreprocessError("a line must be an object with \"strokes\" (and \"canvas\")")
+    canvas = record.get("canvas", [280, 280])
+    result = strokes_to_input(record["strokes"], canvas)
+    return None if result.empty else result.image

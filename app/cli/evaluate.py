@@ -1,0 +1,121 @@
+"""``digitlab evaluate``: accuracy and confusion matrix per model on MNIST, an ``.npz``, labelled
+stroke drawings, or a folder of your own image classes."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from digitlab.app.cli.common import (
+    EXIT_OK,
+    UsageError,
+    inference_core,
+    preprocess_stroke_record,
+    stroke_lines,
+)
+from digitlab.model.data.mnist import (
+    load_dataset,
+    load_mnist,
+    mnist_test_inputs,
+    to_model_input,
+)
+
+
+def _evaluation_data(spec: str) -> tuple[np.ndarray, np.ndarray, str]:
+    if spec in ("mnist-test", "mnist"):
+        data = load_mnist()
+        return mnist_test_inputs(), data.y_test.astype(np.int64), "MNIST test (10,000)"
+    path = Path(spec)
+    if path.suffix.lower() == ".npz":
+        data = load_dataset(path)
+        return to_model_input(data.x_test), data.y_test.astype(np.int64), f"{path} (x_test)"
+    if path.suffix.lower() == ".jsonl":
+        xs, ys = [], []
+        for n, record in stroke_lines(str(path), sys.stdin):
+            if (isinstance(record, Exception) or not isinstance(record, dict)
+                    or "label" not in record):
+                raise UsageError(f"{path}: line {n} is not a labelled strokes object")
+            image = preprocess_stroke_record(record)
+            xs.append(np.zeros((28, 28), np.float32) if image is None else image)
+            ys.append(int(record["label"]))
+        if not xs:
+            raise UsageError(f"{path}: no rows")
+        return np.stack(xs)[..., None], np.asarray(ys, np.int64), f"{path} ({len(xs)} drawings)"
+    raise UsageError(f"{spec}: --data takes mnist-test, an .npz or a labelled .jsonl file")
+
+
+def _custom_evaluation(args):
+    """(core, x, y, label, class names) for a folder, or an .npz judged by a model file."""
+    from digitlab.model.data.custom_dataset import load_source
+    from digitlab.model.nets.inference import InferenceCore
+    from digitlab.model.nets.model_files import load_model, read_class_names
+
+    data = load_source(args.data, size=args.image_size, test_share=args.test_share, seed=args.seed)
+    if args.model in (None, "both", "cnn", "dense"):
+        if data.num_classes != 10 or data.image_size != 28:
+            raise UsageError(f"{args.data}: {data.num_classes} classes of {data.image_size}x"
+                             f"{data.image_size} pictures; the bundled models read 28x28 digits: "
+                             "give --model FILE.keras")
+        core = inference_core(args.model)
+        names = data.class_names
+    else:
+        model = load_model(args.model, num_classes=data.num_classes, input_shape=None)
+        if tuple(model.input_shape[1:3]) != (data.image_size, data.image_size):
+            raise UsageError(f"{args.model}: reads {model.input_shape[1]}x{model.input_shape[2]} "
+                             f"pictures; give --image-size {model.input_shape[1]}")
+        names = read_class_names(args.model) or data.class_names
+        if names != data.class_names:
+            raise UsageError(f"{args.data}: classes {', '.join(data.class_names)} differ from "
+                             f"the model's {', '.join(names)}")
+        core = InferenceCore({Path(args.model).stem: model})
+    x_img, y = data.x_test, data.y_test
+    if args.all and Path(args.data).is_dir():
+        x_img = np.concatenate([data.x_train, data.x_test])
+        y = np.concatenate([data.y_train, data.y_test])
+        label = f"{args.data} (all {len(y)} pictures)"
+    elif Path(args.data).is_dir():
+        label = (f"{args.data} (test split: {args.test_share:.0%} of each class, seed {args.seed}, "
+                 f"{len(y)} pictures)")
+    else:
+        label = f"{args.data} (x_test)"
+    if data.skipped:
+        label += f"; {len(data.skipped)} unreadable pictures skipped"
+    return core, to_model_input(x_img), y.astype(np.int64), label, names
+
+
+def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
+    """``digitlab evaluate``: accuracy and confusion matrix per model."""
+    from digitlab.model.nets.training import evaluate as evaluate_model
+
+    model_file = args.model not in (None, "both", "cnn", "dense")
+    custom = Path(args.data).is_dir() or (model_file and Path(args.data).suffix.lower() == ".npz")
+    if custom:
+        core, x, y, label, names = _custom_evaluation(args)
+    else:
+        x, y, label = _evaluation_data(args.data)
+        core = inference_core(args.model)
+        names = None
+    report = {"data": label, "models": {}}
+    if names is not None:
+        report["class_names"] = list(names)
+    for name in core.names:
+        result = evaluate_model(core.model(name), x, y, num_classes=core.num_classes(name))
+        report["models"][name] = {"accuracy": result["accuracy"], "confusion": result["confusion"]}
+    if args.json:
+        stdout.write(json.dumps(report) + "\n")
+        return EXIT_OK
+    stdout.write(f"Data: {label}\n")
+    for name, result in report["models"].items():
+        k = len(result["confusion"])
+        labels = [str(c) for c in (names or range(k))]
+        w = max(5, *(len(t) for t in labels)) + 1
+        stdout.write(f"\n{name}: accuracy {result['accuracy'] * 100:.2f}%\n")
+        corner = "true\\pred"
+        stdout.write(f"{corner:>{w}} " + " ".join(f"{c:>{w}}" for c in labels) + "\n")
+        for t, row in enumerate(result["confusion"]):
+            stdout.write(f"{labels[t]:>{w}} " + " ".join(f"{v:>{w}}" for v in row) + "\n")
+    return EXIT_OK
