@@ -14,9 +14,10 @@ def _private(name: object) -> bool:
 
 
 def _own(node: ast.expr) -> bool:
-    """``self``, ``cls`` or ``super()``: an object's own members."""
+    """``self``, ``cls`` or ``super()``: an object's own members; also ``sys``, whose
+    ``_MEIPASS`` is how PyInstaller tells a frozen program where its bundle is."""
     if isinstance(node, ast.Name):
-        return node.id in ("self", "cls")
+        return node.id in ("self", "cls", "sys")
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             and node.func.id == "super")
 

@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from digitlab.app import storage
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.model.nets.remembered import SLOTS, RememberedModels
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app import storage
-from digitlab.app.draw.views import model_title
+from digitlab.model.nets.wording import model_title
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.training.worker import EvaluationReport, TrainingOutcome
 
