@@ -9,12 +9,12 @@ neither (they are ``None``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from pathlib import Path
 import sys
 import threading
 import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -58,8 +58,13 @@ class ErrorReporter(QObject):
     # thread that failed; the dialog slot runs in the GUI thread (queued connection).
     reported = Signal(str, str)
 
-    def __init__(self, log_file: str | Path | None = None, parent_widget: QWidget | None = None,
-                 show_dialog: bool = True, parent: QObject | None = None):
+    def __init__(
+        self,
+        log_file: str | Path | None = None,
+        parent_widget: QWidget | None = None,
+        show_dialog: bool = True,
+        parent: QObject | None = None,
+    ):
         super().__init__(parent)
         self.log_file = Path(log_file) if log_file is not None else log_path()
         self.parent_widget = parent_widget
@@ -75,7 +80,7 @@ class ErrorReporter(QObject):
         """Record one exception (the signature of ``sys.excepthook`` plus a place)."""
         try:
             text = "".join(traceback.format_exception(exc_type, exc, tb))
-        except Exception:  # noqa: BLE001 - a broken exception must not break the hook
+        except Exception:
             text = f"{getattr(exc_type, '__name__', exc_type)}: {exc!r}\n"
         summary = f"{getattr(exc_type, '__name__', 'Error')}: {exc}".splitlines()[0][:300]
         if where:
@@ -105,11 +110,18 @@ class ErrorReporter(QObject):
 
     @Slot(str, str)
     def _on_reported(self, summary: str, details: str) -> None:
-        text = (f"Something went wrong, but Digit Lab keeps running.\n\n{summary}\n\n"
-                f"Details were written to {self.log_file}.")
+        text = (
+            f"Something went wrong, but Digit Lab keeps running.\n\n{summary}\n\n"
+            f"Details were written to {self.log_file}."
+        )
         if self.dialog is None:
-            dialog = QMessageBox(QMessageBox.Icon.Warning, "Digit Lab: unexpected error", text,
-                                 QMessageBox.StandardButton.Close, self.parent_widget)
+            dialog = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Digit Lab: unexpected error",
+                text,
+                QMessageBox.StandardButton.Close,
+                self.parent_widget,
+            )
             dialog.setModal(False)  # never block: more errors or the user's work go on
             self.dialog = dialog
         else:

@@ -15,34 +15,24 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QProgressBar,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget, QWidget
 
 from digitlab.app import threads
 from digitlab.app.application import application
-from digitlab.app.handwriting.correction_row import CorrectionRow
 from digitlab.app.draw.tab import DrawTab
 from digitlab.app.explain.tab import ExplainTab
+from digitlab.app.handwriting.correction_row import CorrectionRow
+from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.handwriting.tab import HandwritingTab
 from digitlab.app.live.live_models import LiveModels
 from digitlab.app.live.remembered import RememberedLive
+from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
+from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
-from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
-from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.model.nets.wording import model_title
-from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.preprocess.frame import Preprocessed, PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
-from digitlab.model.data.bundled import resource_path
-from digitlab.model.nets.describe import reads_digits
-from digitlab.model.nets.live_answer import LiveResult
 
 WINDOW_TITLE = "Digit Lab"
 
@@ -60,9 +50,14 @@ class MainWindow(QMainWindow):
         answer (default: those of the per-user data folder).
     """
 
-    def __init__(self, live_models: LiveModels | None = None, with_training: bool = True,
-                 parent: QWidget | None = None, personal_samples: PersonalSamples | None = None,
-                 remembered: RememberedLive | None = None):
+    def __init__(
+        self,
+        live_models: LiveModels | None = None,
+        with_training: bool = True,
+        parent: QWidget | None = None,
+        personal_samples: PersonalSamples | None = None,
+        remembered: RememberedLive | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
         self.live = live_models or LiveModels(parent=self)
@@ -81,8 +76,9 @@ class MainWindow(QMainWindow):
         self._train_index: int | None = None
         if with_training:
             self._add_training_tab()
-        self.personal = (personal_samples if personal_samples is not None
-                         else PersonalSamples(parent=self))
+        self.personal = (
+            personal_samples if personal_samples is not None else PersonalSamples(parent=self)
+        )
         self.correction = CorrectionRow(self.draw_tab.canvas, self.personal)
         self.draw_tab.canvas_column.insertWidget(2, self.correction)
         self.handwriting_tab = HandwritingTab(self.personal, self.live)
@@ -105,7 +101,8 @@ class MainWindow(QMainWindow):
         self.live.model_set.connect(self._on_model_set)
         # Only the Draw tab shows activation maps: while it is covered, answers skip them.
         self.draw_tab.covered_changed.connect(
-            lambda covered: self.live.set_maps_wanted(not covered))
+            lambda covered: self.live.set_maps_wanted(not covered)
+        )
         self._started = False
         self.resize(1280, 800)
 
@@ -142,10 +139,11 @@ class MainWindow(QMainWindow):
             from digitlab.app.training.tab import TrainingTab
 
             tab = TrainingTab(self.live, remembered=self.remembered)
-        except Exception:  # noqa: BLE001 - a broken feature tab must not take the window down
+        except Exception:
             traceback.print_exc()
-            self.tabs.widget(index).setText("The training tools could not be loaded "
-                                            "(see the terminal for why).")
+            self.tabs.widget(index).setText(
+                "The training tools could not be loaded (see the terminal for why)."
+            )
             return
         current = self.tabs.currentIndex()
         old = self.tabs.widget(index)
@@ -156,7 +154,7 @@ class MainWindow(QMainWindow):
             from digitlab.app.handwriting.fine_tune_panel import FineTunePanel
 
             tab.add_fine_tune(FineTunePanel(tab, self.personal))
-        except Exception:  # noqa: BLE001 - the training tab works without the fine-tune box
+        except Exception:
             traceback.print_exc()
         self.tabs.setCurrentIndex(current)
         self.training_tab = tab
@@ -261,14 +259,19 @@ class MainWindow(QMainWindow):
         parts = []
         if not digit_models:  # e.g. a model of your own image classes
             self.status_label.setText(
-                "Now live: " + ", ".join(f"{model_title(n)} ({len(i.labels)} classes: "
-                                         f"{', '.join(i.labels)})" for n, i in infos.items()))
+                "Now live: "
+                + ", ".join(
+                    f"{model_title(n)} ({len(i.labels)} classes: {', '.join(i.labels)})"
+                    for n, i in infos.items()
+                )
+            )
             self._on_strokes_changed(self.draw_tab.canvas.revision)
             return
         for name in infos:
             a = acc.get(name, {}).get("test_accuracy")
-            parts.append(f"{model_title(name)} {a:.2%}" if isinstance(a, float)
-                         else model_title(name))
+            parts.append(
+                f"{model_title(name)} {a:.2%}" if isinstance(a, float) else model_title(name)
+            )
         self.status_label.setText("Models ready · MNIST test accuracy: " + ", ".join(parts))
         # Show the ready state: ask for the drawing (made meanwhile, or read by the models
         # that were live before a new set replaced them).

@@ -130,8 +130,9 @@ class WorkerThread(QObject):
         """
         if not self._started:
             return True
-        ended = self._thread.wait() if timeout_ms is None else self._thread.wait(
-            _bounded(timeout_ms))
+        ended = (
+            self._thread.wait() if timeout_ms is None else self._thread.wait(_bounded(timeout_ms))
+        )
         if ended:
             _running.discard(self)
         return ended
@@ -234,7 +235,7 @@ class MailboxWorker(QObject):
             self.setup()
             while self._round():
                 pass
-        except Exception as exc:  # noqa: BLE001 - report, never kill the app
+        except Exception as exc:
             self.failed.emit(f"{self.label} stopped: {exc}\n{traceback.format_exc()}")
         finally:
             self.done.emit()
@@ -248,7 +249,7 @@ class MailboxWorker(QObject):
             return
         try:
             self.serve(request)
-        except Exception as exc:  # noqa: BLE001 - e.g. a drawing that cannot be read
+        except Exception as exc:
             self.failed.emit(f"{self.serve_error}: {exc}")
         finally:
             with self._cond:
@@ -257,14 +258,14 @@ class MailboxWorker(QObject):
     def _round(self) -> bool:
         """Wait for work and do one round of it; False once cancelled."""
         with self._cond:
-            while not (self._stop or self._latest is not None or self._jobs
-                       or self._background):
+            while not (self._stop or self._latest is not None or self._jobs or self._background):
                 self._cond.wait()
             if self._stop:
                 return False
             jobs, self._jobs = self._jobs, []
-            background = (next(iter(self._background.items()), None)
-                          if self._latest is None else None)
+            background = (
+                next(iter(self._background.items()), None) if self._latest is None else None
+            )
         for job in jobs:
             self._run_job(job)
         self.serve_pending()
@@ -278,5 +279,5 @@ class MailboxWorker(QObject):
     def _run_job(self, job: Callable[[], None]) -> None:
         try:
             job()
-        except Exception as exc:  # noqa: BLE001 - a failed job must not stop the worker
+        except Exception as exc:
             self.failed.emit(f"{self.label}: {exc}\n{traceback.format_exc()}")

@@ -14,10 +14,10 @@ from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
 
 import_tensorflow_quietly()
 
-from digitlab.model.nets.model_files import load_model  # noqa: E402
-from digitlab.model.preprocess.strokes import Stroke, strokes_to_input  # noqa: E402
 from digitlab.model.data.bundled import bundled_model_path  # noqa: E402
 from digitlab.model.explain.saliency import Explainer  # noqa: E402
+from digitlab.model.nets.model_files import load_model  # noqa: E402
+from digitlab.model.preprocess.strokes import Stroke, strokes_to_input  # noqa: E402
 
 RUNS = 30
 SEVEN = [Stroke(np.array([[60.0, 60], [200, 60], [120, 230]]))]

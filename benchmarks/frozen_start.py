@@ -30,15 +30,22 @@ def main() -> int:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     rows = []
     for i in range(args.runs):
-        proc = subprocess.run([*shlex.split(args.exe), "selftest", "--timings"], env=env,
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [*shlex.split(args.exe), "selftest", "--timings"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         report = json.loads(proc.stdout.strip().splitlines()[-1])
         failed = [k for k, v in report["checks"].items() if v != "pass"]
         rows.append(report)
-        print(f"run {i + 1}: " + "  ".join(f"{k} {report[k]:.2f}" for k in KEYS)
-              + (f"  FAILED {failed}" if failed else "  all checks pass"))
-    print("median: " + "  ".join(f"{k} {statistics.median(r[k] for r in rows):.2f}"
-                                 for k in KEYS))
+        print(
+            f"run {i + 1}: "
+            + "  ".join(f"{k} {report[k]:.2f}" for k in KEYS)
+            + (f"  FAILED {failed}" if failed else "  all checks pass")
+        )
+    print("median: " + "  ".join(f"{k} {statistics.median(r[k] for r in rows):.2f}" for k in KEYS))
     return 0
 
 

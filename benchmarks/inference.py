@@ -16,10 +16,10 @@ import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-from digitlab.model.nets.inference import InferenceCore  # noqa: E402
-from digitlab.model.preprocess.strokes import strokes_to_input  # noqa: E402
+from digitlab.model.nets.inference import InferenceCore
+from digitlab.model.preprocess.strokes import strokes_to_input
 
 
 def timed(fn, repeats: int) -> np.ndarray:
@@ -42,16 +42,28 @@ def main() -> None:
     ours = timed(lambda: core.run(x), args.repeats)
     models = [core.model(name) for name in core.names]
     predict = timed(lambda: [m.predict(x, verbose=0) for m in models], max(args.repeats // 6, 20))
-    prep = timed(lambda: strokes_to_input([[[60, 60], [200, 60], [120, 230]]], (280, 280)), args.repeats)
+    prep = timed(
+        lambda: strokes_to_input([[[60, 60], [200, 60], [120, 230]]], (280, 280)), args.repeats
+    )
     print(f"{'path':<44}{'median ms':>10}{'p95 ms':>10}")
-    print(f"{'InferenceCore.run (both, all activations)':<44}{np.median(ours):>10.2f}{np.percentile(ours, 95):>10.2f}")
-    print(f"{'model.predict (both, output only)':<44}{np.median(predict):>10.2f}{np.percentile(predict, 95):>10.2f}")
-    print(f"{'strokes_to_input (a three-point seven)':<44}{np.median(prep):>10.2f}{np.percentile(prep, 95):>10.2f}")
-    print(json.dumps({
-        "ours_median_ms": round(float(np.median(ours)), 3),
-        "ours_p95_ms": round(float(np.percentile(ours, 95)), 3),
-        "predict_median_ms": round(float(np.median(predict)), 3),
-    }))
+    print(
+        f"{'InferenceCore.run (both, all activations)':<44}{np.median(ours):>10.2f}{np.percentile(ours, 95):>10.2f}"
+    )
+    print(
+        f"{'model.predict (both, output only)':<44}{np.median(predict):>10.2f}{np.percentile(predict, 95):>10.2f}"
+    )
+    print(
+        f"{'strokes_to_input (a three-point seven)':<44}{np.median(prep):>10.2f}{np.percentile(prep, 95):>10.2f}"
+    )
+    print(
+        json.dumps(
+            {
+                "ours_median_ms": round(float(np.median(ours)), 3),
+                "ours_p95_ms": round(float(np.percentile(ours, 95)), 3),
+                "predict_median_ms": round(float(np.median(predict)), 3),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -21,19 +21,19 @@ from __future__ import annotations
 import argparse
 import json
 import os
-from pathlib import Path
 import sys
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-from PySide6.QtCore import QEvent, QEventLoop, QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import numpy as np
+from PySide6.QtCore import QEvent, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
 
-from digitlab.app.selftest.support import DIGIT_PATHS, path_points, send_mouse  # noqa: E402
+from digitlab.app.selftest.support import DIGIT_PATHS, path_points, send_mouse
 
 WAIT = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
 ALL = QEventLoop.ProcessEventsFlag.AllEvents
@@ -82,8 +82,9 @@ def _wait_painted(app, tab, revision: int, timeout_s: float = 30.0) -> None:
         _idle(app)
 
 
-def sequential(app, window, drawings, limit: int | None = None,
-               wait_after_clear: bool = True) -> list[float]:
+def sequential(
+    app, window, drawings, limit: int | None = None, wait_after_clear: bool = True
+) -> list[float]:
     """One move, wait until every view painted it, next move; at most ``limit`` moves.
 
     ``wait_after_clear`` waits for the cleared canvas to be painted too (a path that never
@@ -182,11 +183,11 @@ def naive(app, window, drawings, moves: int) -> list[float]:
     GUI thread, then the same views."""
     import keras
 
-    from digitlab.model.nets.live_answer import LiveResult
+    from digitlab.model.data.bundled import bundled_model_path
     from digitlab.model.explain.mosaic import build_mosaic
+    from digitlab.model.nets.live_answer import LiveResult
     from digitlab.model.nets.model_files import load_model
     from digitlab.model.preprocess.strokes import strokes_to_input
-    from digitlab.model.data.bundled import bundled_model_path
 
     tab = window.draw_tab
     canvas = tab.canvas
@@ -195,8 +196,11 @@ def naive(app, window, drawings, moves: int) -> list[float]:
     for name in infos:
         m = load_model(bundled_model_path(name), num_classes=None)
         layers = [layer for layer in m.layers if not isinstance(layer, keras.layers.InputLayer)]
-        extractors[name] = (m, keras.Model(m.inputs, [layer.output for layer in layers]),
-                            [layer.name for layer in layers])
+        extractors[name] = (
+            m,
+            keras.Model(m.inputs, [layer.output for layer in layers]),
+            [layer.name for layer in layers],
+        )
 
     def answer(revision):
         pre = strokes_to_input(canvas.model_strokes(), canvas.canvas_size())
@@ -208,8 +212,10 @@ def naive(app, window, drawings, moves: int) -> list[float]:
             probs[name] = m.predict(x, verbose=0)[0]
             outs = ex.predict(x, verbose=0)
             acts[name] = {n: o[0] for n, o in zip(names, outs)}
-            mosaics[name] = {v.name: build_mosaic(acts[name][v.name], v.layout, v.level)
-                             for v in infos[name].shown}
+            mosaics[name] = {
+                v.name: build_mosaic(acts[name][v.name], v.layout, v.level)
+                for v in infos[name].shown
+            }
         tab.update_result(LiveResult(revision, pre, probs, acts, mosaics))
 
     canvas.strokes_changed.disconnect(window._on_strokes_changed)

@@ -52,7 +52,11 @@ def replace_randomly(rows: list[dict], seed: int = 0) -> list[dict]:
         margin = 6.0
         free = np.maximum(CANVAS - size - 2 * margin, 0)
         offset = margin + rng.uniform(0, 1, 2) * free
-        strokes = [((np.asarray(s, float) - lo) * scale + offset).round(1).tolist() for s in row["strokes"] if len(s)]
+        strokes = [
+            ((np.asarray(s, float) - lo) * scale + offset).round(1).tolist()
+            for s in row["strokes"]
+            if len(s)
+        ]
         out.append({**row, "strokes": strokes, "canvas": [CANVAS, CANVAS]})
     return out
 
@@ -79,8 +83,7 @@ def classify(rows: list[dict], model: str | None) -> list[dict]:
     return answers
 
 
-def report(title: str, rows: list[dict], answers: list[dict],
-           counts: dict | None = None) -> dict:
+def report(title: str, rows: list[dict], answers: list[dict], counts: dict | None = None) -> dict:
     """Print the accuracy tables; ``counts`` (if given) receives {model: {errors, total}}."""
     labels = np.array([r["label"] for r in rows])
     sources = np.array([r.get("source", "?") for r in rows])
@@ -96,40 +99,57 @@ def report(title: str, rows: list[dict], answers: list[dict],
         print(f"{name}: {ok.mean() * 100:.2f}%")
         by_source = {s: ok[sources == s].mean() * 100 for s in sorted(set(sources))}
         print("  per source: " + ", ".join(f"{s} {v:.1f}%" for s, v in by_source.items()))
-        print("  per digit:  " + ", ".join(f"{d}: {ok[labels == d].mean() * 100:.1f}" for d in range(10)))
+        print(
+            "  per digit:  "
+            + ", ".join(f"{d}: {ok[labels == d].mean() * 100:.1f}" for d in range(10))
+        )
         pairs = Counter((int(t), int(p)) for t, p in zip(labels[~ok], pred[~ok]))
-        print("  most confused (true->pred x count): "
-              + ", ".join(f"{t}->{p} x{c}" for (t, p), c in pairs.most_common(8)))
+        print(
+            "  most confused (true->pred x count): "
+            + ", ".join(f"{t}->{p} x{c}" for (t, p), c in pairs.most_common(8))
+        )
     return summary
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--model", default=None, help="cnn, dense or a .keras file (default: both bundled)")
+    parser.add_argument(
+        "--model", default=None, help="cnn, dense or a .keras file (default: both bundled)"
+    )
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--write-counts", type=Path, default=None, metavar="JSON",
-                        help="write the varied run's error counts here (pen_dev.json)")
+    parser.add_argument(
+        "--write-counts",
+        type=Path,
+        default=None,
+        metavar="JSON",
+        help="write the varied run's error counts here (pen_dev.json)",
+    )
     args = parser.parse_args()
     if not args.data.exists():
         sys.exit(f"{args.data}: not found (the pen-drawn dev set lives in ../shared/data)")
     rows = load(args.data, args.limit)
-    result = {"as_recorded": report("as recorded (196 px, centred)", rows, classify(rows, args.model))}
+    result = {
+        "as_recorded": report("as recorded (196 px, centred)", rows, classify(rows, args.model))
+    }
     varied = replace_randomly(rows, args.seed)
     counts: dict = {}
-    result["varied"] = report("varied size 70-250 px and place", varied,
-                              classify(varied, args.model), counts)
+    result["varied"] = report(
+        "varied size 70-250 px and place", varied, classify(varied, args.model), counts
+    )
     if args.write_counts is not None:
         _write_counts(args.write_counts, counts, len(rows))
     print(json.dumps(result))
 
 
 def _write_counts(path: Path, counts: dict, total: int) -> None:
-    about = (f"Errors of the bundled models on the {total:,} pen-drawn UNIPEN dev digits, redrawn "
-             "at a random size (70-250 px) and place, through the canvas pipeline (written by "
-             "python benchmarks/pen_digits.py --write-counts; README 'How well does it read "
-             "handwriting?'). Counts only; the digits themselves are never copied here.")
+    about = (
+        f"Errors of the bundled models on the {total:,} pen-drawn UNIPEN dev digits, redrawn "
+        "at a random size (70-250 px) and place, through the canvas pipeline (written by "
+        "python benchmarks/pen_digits.py --write-counts; README 'How well does it read "
+        "handwriting?'). Counts only; the digits themselves are never copied here."
+    )
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps({"about": about, "models": counts}, indent=2) + "\n", "utf-8")
     os.replace(tmp, path)

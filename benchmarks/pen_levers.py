@@ -22,12 +22,12 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import numpy as np  # noqa: E402
-from pen_digits import DEFAULT_DATA, load, replace_randomly  # noqa: E402
+import numpy as np
+from pen_digits import DEFAULT_DATA, load, replace_randomly
 
-from digitlab.model.nets.inference import InferenceCore  # noqa: E402
-from digitlab.model.preprocess.frame import normalise, resample_matrix  # noqa: E402
-from digitlab.model.preprocess.strokes import as_strokes, rasterize, strokes_to_input  # noqa: E402
+from digitlab.model.nets.inference import InferenceCore
+from digitlab.model.preprocess.frame import normalise, resample_matrix
+from digitlab.model.preprocess.strokes import as_strokes, rasterize, strokes_to_input
 
 
 def naive(row) -> np.ndarray:

@@ -20,19 +20,19 @@ import argparse
 import gc
 import json
 import os
-from pathlib import Path
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-from PySide6.QtCore import QEventLoop  # noqa: E402
+import numpy as np
+from PySide6.QtCore import QEventLoop
 
-from digitlab.app.selftest.support import draw_digit  # noqa: E402
+from digitlab.app.selftest.support import draw_digit
 
 DIGITS = (1, 7, 0)
 TIMEOUT_S = 60.0
@@ -107,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=2000, help="draw/predict/clear cycles")
     parser.add_argument("--reloads", type=int, default=200, help="model reloads")
     parser.add_argument("--warmup", type=int, default=50, help="draw cycles before the baseline")
-    parser.add_argument("--warmup-reloads", type=int, default=10, help="reloads before the baseline")
+    parser.add_argument(
+        "--warmup-reloads", type=int, default=10, help="reloads before the baseline"
+    )
     args = parser.parse_args(argv)
 
     from digitlab.app.error_handling import ErrorReporter, install
@@ -124,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
     soak = Soak(app, window)
     started = time.perf_counter()
     if not soak.wait(lambda: window.live.ready, "models ready", 300):
-        _say(json.dumps({"rss_growth_mb": None, "errors": len(soak.errors), "messages": soak.errors}))
+        _say(
+            json.dumps({"rss_growth_mb": None, "errors": len(soak.errors), "messages": soak.errors})
+        )
         return 1
     path = bundled_model_path("dense")
 
@@ -134,13 +138,17 @@ def main(argv: list[str] | None = None) -> int:
         soak.reload_once("dense", path)
     gc.collect()
     baseline = rss_mb()
-    _say(f"after warm-up ({args.warmup} draws, {args.warmup_reloads} reloads): RSS {baseline:.1f} MB")
+    _say(
+        f"after warm-up ({args.warmup} draws, {args.warmup_reloads} reloads): RSS {baseline:.1f} MB"
+    )
 
     t0 = time.perf_counter()
     for i in range(args.iterations):
         soak.draw_once(DIGITS[i % len(DIGITS)])
         if (i + 1) % 200 == 0 or i + 1 == args.iterations:
-            _say(f"draw {i + 1}/{args.iterations}: RSS {rss_mb():.1f} MB, errors {len(soak.errors)}")
+            _say(
+                f"draw {i + 1}/{args.iterations}: RSS {rss_mb():.1f} MB, errors {len(soak.errors)}"
+            )
     draw_s = time.perf_counter() - t0
     gc.collect()
     after_draws = rss_mb()
@@ -162,8 +170,11 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "rss_growth_mb": round(end - baseline, 1),
         "errors": len(soak.errors) + reporter.count,
-        "rss_mb": {"after_warmup": round(baseline, 1), "after_draws": round(after_draws, 1),
-                   "end": round(end, 1)},
+        "rss_mb": {
+            "after_warmup": round(baseline, 1),
+            "after_draws": round(after_draws, 1),
+            "end": round(end, 1),
+        },
         "draws_growth_mb": round(after_draws - baseline, 1),
         "reloads_growth_mb": round(end - after_draws, 1),
         "iterations": args.iterations,

@@ -32,9 +32,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import numpy as np  # noqa: E402
-from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, QTimer, Slot  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMainWindow  # noqa: E402
+import numpy as np
+from PySide6.QtCore import QEventLoop, QObject, QStandardPaths, QTimer, Slot
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 BATCH = 128
 
@@ -138,8 +138,16 @@ class Scribbler(QObject):
 def run_ours(app, tab, batches: int, warmup: int) -> tuple[float, list[float]]:
     meter = StallMeter()
     log = ProgressLog(meter, warmup)
-    tab.apply_settings({"architecture": "cnn", "epochs": 1, "batch_size": BATCH,
-                        "train_size": batches * BATCH, "augment": False, "seed": 0})
+    tab.apply_settings(
+        {
+            "architecture": "cnn",
+            "epochs": 1,
+            "batch_size": BATCH,
+            "train_size": batches * BATCH,
+            "augment": False,
+            "seed": 0,
+        }
+    )
     worker = tab.start_training(validate=False, evaluate_after=False)
     worker.progress.connect(log.on_progress)
     loop = QEventLoop()
@@ -165,8 +173,11 @@ def run_plain_fit(batches: int, warmup: int) -> float:
     keras.utils.set_random_seed(0)
     model = build("cnn")
     schedule = keras.optimizers.schedules.CosineDecay(2e-3, batches)
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=schedule),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=schedule),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     times: list[tuple[int, float]] = []
 
     class Clock(keras.callbacks.Callback):
@@ -192,8 +203,10 @@ def main(argv=None) -> int:
     QStandardPaths.setTestModeEnabled(True)  # never touch the user's settings
     window, tab, full = make_window()
     scribbler = Scribbler(window) if full else None
-    print(f"window: {'main window with live drawing view' if full else 'training tab only'}",
-          flush=True)
+    print(
+        f"window: {'main window with live drawing view' if full else 'training tab only'}",
+        flush=True,
+    )
 
     ours, fits, stalls = [], [], []
     for round_ in range(args.rounds):
@@ -204,9 +217,11 @@ def main(argv=None) -> int:
         stalls.extend(round_stalls)
         if not round_ % 2:
             fits.append(run_plain_fit(args.batches, args.warmup))
-        print(f"round {round_ + 1}: ours {ours[-1]:.0f} samples/s (max stall "
-              f"{max(round_stalls, default=0):.1f} ms), plain fit {fits[-1]:.0f} samples/s",
-              flush=True)
+        print(
+            f"round {round_ + 1}: ours {ours[-1]:.0f} samples/s (max stall "
+            f"{max(round_stalls, default=0):.1f} ms), plain fit {fits[-1]:.0f} samples/s",
+            flush=True,
+        )
     if scribbler is not None:
         scribbler.timer.stop()
     window.close()
@@ -227,7 +242,8 @@ def main(argv=None) -> int:
         "rounds": args.rounds,
         "live_view": full,
         "load_average": [round(v, 2) for v in os.getloadavg()],
-        "scheduling": "real-time" if os.sched_getscheduler(0) in (os.SCHED_FIFO, os.SCHED_RR)
+        "scheduling": "real-time"
+        if os.sched_getscheduler(0) in (os.SCHED_FIFO, os.SCHED_RR)
         else "normal",
     }
     print(json.dumps(result))

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from digitlab.app.cli.main import main as digitlab  # noqa: E402
-from digitlab.model.binaries.synthetic import FAMILIES, write_families  # noqa: E402
+from digitlab.app.cli.main import main as digitlab
+from digitlab.model.binaries.synthetic import FAMILIES, write_families
 
 
 def run(folder: Path, per_family: int, epochs: int, seed: int) -> dict:
@@ -32,17 +32,35 @@ def run(folder: Path, per_family: int, epochs: int, seed: int) -> dict:
         assert code == 0, f"bytes-to-image failed for {family}"
     rendered = time.perf_counter()
     model = folder / "families.keras"
-    code = digitlab(["train", "--model", "cnn", "--data", str(folder / "images"),
-                     "--epochs", str(epochs), "--seed", str(seed), "--out", str(model)])
+    code = digitlab(
+        [
+            "train",
+            "--model",
+            "cnn",
+            "--data",
+            str(folder / "images"),
+            "--epochs",
+            str(epochs),
+            "--seed",
+            str(seed),
+            "--out",
+            str(model),
+        ]
+    )
     assert code == 0, "training failed"
     trained = time.perf_counter()
-    code = digitlab(["evaluate", "--model", str(model), "--data", str(folder / "images"),
-                     "--seed", str(seed)])
+    code = digitlab(
+        ["evaluate", "--model", str(model), "--data", str(folder / "images"), "--seed", str(seed)]
+    )
     assert code == 0, "evaluation failed"
     metrics = json.loads((folder / "metrics.json").read_text())["families"]
-    return {"accuracy": metrics["test_accuracy"], "confusion": metrics["confusion"],
-            "classes": metrics["class_names"], "render_s": rendered - start,
-            "train_s": trained - rendered}
+    return {
+        "accuracy": metrics["test_accuracy"],
+        "confusion": metrics["confusion"],
+        "classes": metrics["class_names"],
+        "render_s": rendered - start,
+        "train_s": trained - rendered,
+    }
 
 
 def main() -> None:

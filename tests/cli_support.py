@@ -7,8 +7,8 @@ import io
 
 def run_cli(argv: list[str]) -> tuple[int, str, str]:
     """Parse ``argv`` as the ``digitlab`` command line and run it: (exit code, stdout, stderr)."""
-    from digitlab.app.cli.main import build_parser
     from digitlab.app.cli.commands import run
+    from digitlab.app.cli.main import build_parser
 
     args = build_parser().parse_args(argv)
     args.argv = argv

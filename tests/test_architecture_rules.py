@@ -37,8 +37,11 @@ def _imports(path: Path) -> set[str]:
 def _calls(path: Path, attribute: str):
     """Calls of ``something.attribute(...)`` in ``path``."""
     for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == attribute):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == attribute
+        ):
             yield node
 
 
@@ -55,8 +58,12 @@ def test_keras_model_files_are_opened_only_by_model_files_with_safe_mode():
         for call in _calls(path, "load_model"):
             func = call.func
             if isinstance(func.value, ast.Attribute) and func.value.attr in ("saving", "models"):
-                safe = any(k.arg == "safe_mode" and isinstance(k.value, ast.Constant)
-                           and k.value.value is True for k in call.keywords)
+                safe = any(
+                    k.arg == "safe_mode"
+                    and isinstance(k.value, ast.Constant)
+                    and k.value.value is True
+                    for k in call.keywords
+                )
                 openers.append((path.relative_to(ROOT).as_posix(), safe))
     assert openers == [("model/nets/model_files.py", True)]
 
@@ -66,8 +73,12 @@ def test_numpy_files_are_read_without_unpickling():
     for path in sorted(MODEL.rglob("*.py")) + sorted(APP.rglob("*.py")):
         for call in _calls(path, "load"):
             numpy = isinstance(call.func.value, ast.Name) and call.func.value.id in ("np", "numpy")
-            if numpy and not any(k.arg == "allow_pickle" and isinstance(k.value, ast.Constant)
-                                 and k.value.value is False for k in call.keywords):
+            if numpy and not any(
+                k.arg == "allow_pickle"
+                and isinstance(k.value, ast.Constant)
+                and k.value.value is False
+                for k in call.keywords
+            ):
                 unsafe.append(f"{path.name}:{call.lineno}")
     assert unsafe == []
 
@@ -106,8 +117,10 @@ def test_no_import_cycles_between_modules():
     known = set(paths)
     graph = {name: _our_imports(path, known) - {name} for name, path in paths.items()}
     # A package's __init__ is imported on the way to any of its modules: not an edge back.
-    graph = {name: {t for t in targets if not name.startswith(t + ".")}
-             for name, targets in graph.items()}
+    graph = {
+        name: {t for t in targets if not name.startswith(t + ".")}
+        for name, targets in graph.items()
+    }
     cycles, state = [], {}
 
     def visit(node, stack):
@@ -115,7 +128,7 @@ def test_no_import_cycles_between_modules():
         stack.append(node)
         for target in sorted(graph[node]):
             if state.get(target) == "open":
-                cycles.append(" -> ".join(stack[stack.index(target):] + [target]))
+                cycles.append(" -> ".join(stack[stack.index(target) :] + [target]))
             elif target not in state:
                 visit(target, stack)
         stack.pop()
@@ -128,8 +141,11 @@ def test_no_import_cycles_between_modules():
 
 
 def test_no_module_is_over_400_lines():
-    too_long = {p.relative_to(ROOT).as_posix(): n for p in _sources()
-                if (n := len(p.read_text("utf-8").splitlines())) > 400}
+    too_long = {
+        p.relative_to(ROOT).as_posix(): n
+        for p in _sources()
+        if (n := len(p.read_text("utf-8").splitlines())) > 400
+    }
     assert too_long == {}
 
 
@@ -137,10 +153,15 @@ def test_the_package_list_names_every_package_folder():
     """pyproject.toml lists the packages by hand (the folders are mapped onto ``digitlab``):
     a new folder missing from the list would be missing from the wheel."""
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
-    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))
-                 ["tool"]["setuptools"]["packages"])
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
     folders = {_module_name(p) for p in _sources() if p.name == "__init__.py"}
     folders |= {"digitlab.resources"} | {
-        "digitlab.resources." + d.name for d in (ROOT / "resources").iterdir() if d.is_dir()
-        and d.name != "__pycache__"}
+        "digitlab.resources." + d.name
+        for d in (ROOT / "resources").iterdir()
+        if d.is_dir() and d.name != "__pycache__"
+    }
     assert listed == folders

@@ -27,12 +27,23 @@ def test_every_byte_is_one_pixel_in_order_and_the_last_row_is_zero_padded(data, 
     assert image.dtype == np.uint8 and image.shape == (-(-len(data) // width), width)
     flat = image.ravel()
     assert flat[: len(data)].tobytes() == data
-    assert not flat[len(data):].any()
+    assert not flat[len(data) :].any()
 
 
-@pytest.mark.parametrize("size, width", [(1, 32), (10 * 1024 - 1, 32), (10 * 1024, 64),
-                                         (50_000, 128), (99_000, 256), (150_000, 384),
-                                         (400_000, 512), (900_000, 768), (5_000_000, 1024)])
+@pytest.mark.parametrize(
+    "size, width",
+    [
+        (1, 32),
+        (10 * 1024 - 1, 32),
+        (10 * 1024, 64),
+        (50_000, 128),
+        (99_000, 256),
+        (150_000, 384),
+        (400_000, 512),
+        (900_000, 768),
+        (5_000_000, 1024),
+    ],
+)
 def test_the_width_follows_the_file_size_as_in_nataraj_et_al(size, width):
     assert width_for_size(size) == width
     assert bytes_to_image(b"\x01" * size).shape[1] == width

@@ -13,6 +13,7 @@ from digitlab.app.draw.canvas import DrawingCanvas
 from digitlab.model.preprocess.canvas_strokes import DrawnStroke, strokes_record
 from digitlab.model.preprocess.strokes import default_brush_width, strokes_to_input
 
+
 @pytest.fixture
 def canvas(qtbot):
     widget = DrawingCanvas()
@@ -45,7 +46,8 @@ def test_a_mouse_stroke_gives_exactly_the_input_classify_strokes_gives(qtbot, ca
     assert canvas.brush_width() == default_brush_width((280, 280))
     np.testing.assert_array_equal(canvas_input.image, cli_input)
     np.testing.assert_array_equal(
-        cli_input, preprocess_stroke_record(strokes_record(canvas.strokes(), 280, 280)))
+        cli_input, preprocess_stroke_record(strokes_record(canvas.strokes(), 280, 280))
+    )
 
 
 def test_every_move_emits_the_drawing_not_only_the_release(qtbot, canvas):

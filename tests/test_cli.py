@@ -22,7 +22,9 @@ def _write_lines(path, lines):
 
 
 def test_classify_strokes_prints_one_answer_per_line_for_both_models(tmp_path):
-    code, out, err = run_cli(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [SEVEN, ONE]))])
+    code, out, err = run_cli(
+        ["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [SEVEN, ONE]))]
+    )
     assert code == 0, err
     answers = [json.loads(l) for l in out.splitlines()]
     assert len(answers) == 2
@@ -35,17 +37,36 @@ def test_classify_strokes_prints_one_answer_per_line_for_both_models(tmp_path):
 
 
 def test_classify_uses_exactly_the_canvas_pipeline(tmp_path):
-    _, out, _ = run_cli(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [SEVEN])), "--model", "cnn"])
-    expected = InferenceCore().probabilities(strokes_to_input(SEVEN["strokes"], SEVEN["canvas"]).image[None])["cnn"][0]
+    _, out, _ = run_cli(
+        [
+            "classify",
+            "--strokes",
+            str(_write_lines(tmp_path / "s.jsonl", [SEVEN])),
+            "--model",
+            "cnn",
+        ]
+    )
+    expected = InferenceCore().probabilities(
+        strokes_to_input(SEVEN["strokes"], SEVEN["canvas"]).image[None]
+    )["cnn"][0]
     got = json.loads(out)["cnn"]["probabilities"]
     np.testing.assert_allclose(got, expected, atol=1e-5)
 
 
 def test_bad_stroke_lines_get_an_error_line_and_the_rest_are_still_classified(tmp_path):
-    lines = [SEVEN, "{not json", {"canvas": [280, 280]}, {"strokes": [[[0, float("nan")]]]},
-             {"strokes": [[[1, 1]] * 100_000]}, ONE]
+    lines = [
+        SEVEN,
+        "{not json",
+        {"canvas": [280, 280]},
+        {"strokes": [[[0, float("nan")]]]},
+        {"strokes": [[[1, 1]] * 100_000]},
+        ONE,
+    ]
     path = tmp_path / "s.jsonl"
-    path.write_text("\n".join(l if isinstance(l, str) else json.dumps(l).replace("NaN", "NaN") for l in lines) + "\n")
+    path.write_text(
+        "\n".join(l if isinstance(l, str) else json.dumps(l).replace("NaN", "NaN") for l in lines)
+        + "\n"
+    )
     code, out, _ = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
     answers = [json.loads(l) for l in out.splitlines()]
     assert code == 2
@@ -54,7 +75,9 @@ def test_bad_stroke_lines_get_an_error_line_and_the_rest_are_still_classified(tm
 
 
 def test_an_empty_drawing_says_nothing_drawn_and_gets_no_prediction(tmp_path):
-    code, out, _ = run_cli(["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [{"strokes": []}]))])
+    code, out, _ = run_cli(
+        ["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [{"strokes": []}]))]
+    )
     assert code == 0 and json.loads(out) == {"nothing_drawn": True}
 
 
@@ -64,7 +87,9 @@ def test_classify_images_reports_the_bad_one_and_classifies_the_rest(tmp_path):
     Image.fromarray(img).save(tmp_path / "a.png")
     Image.fromarray(img).save(tmp_path / "c.png")
     (tmp_path / "bad.png").write_bytes(b"this is not a png")
-    code, out, err = run_cli(["classify", str(tmp_path / "a.png"), str(tmp_path / "bad.png"), str(tmp_path / "c.png")])
+    code, out, err = run_cli(
+        ["classify", str(tmp_path / "a.png"), str(tmp_path / "bad.png"), str(tmp_path / "c.png")]
+    )
     assert code == 2
     assert len(out.splitlines()) == 2
     assert err.count("\n") == 1 and "bad.png" in err
@@ -101,12 +126,25 @@ def test_evaluate_prints_accuracy_and_the_confusion_matrix(tmp_path):
 
 
 def test_evaluate_reads_labelled_stroke_files(tmp_path):
-    code, out, _ = run_cli(["evaluate", "--model", "cnn", "--data", str(_write_lines(tmp_path / "d.jsonl", [ONE])), "--json"])
+    code, out, _ = run_cli(
+        [
+            "evaluate",
+            "--model",
+            "cnn",
+            "--data",
+            str(_write_lines(tmp_path / "d.jsonl", [ONE])),
+            "--json",
+        ]
+    )
     assert code == 0 and np.sum(json.loads(out)["models"]["cnn"]["confusion"]) == 1
 
 
 def test_the_installed_command_exits_2_without_a_traceback_on_a_bad_argument():
-    proc = subprocess.run([sys.executable, "-m", "digitlab.app", "classify", "--bogus"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "digitlab.app", "classify", "--bogus"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 
@@ -114,12 +152,32 @@ def test_the_installed_command_exits_2_without_a_traceback_on_a_bad_argument():
 def test_train_learns_from_several_teachers_and_records_them_with_the_copies(tmp_path):
     small = tmp_path / "small.npz"
     with np.load("resources/mnist.npz") as mnist:
-        np.savez(small, x_train=mnist["x_train"][:128], y_train=mnist["y_train"][:128],
-                 x_test=mnist["x_test"][:100], y_test=mnist["y_test"][:100])
+        np.savez(
+            small,
+            x_train=mnist["x_train"][:128],
+            y_train=mnist["y_train"][:128],
+            x_test=mnist["x_test"][:100],
+            y_test=mnist["y_test"][:100],
+        )
     teachers = ["resources/models/cnn.keras", "resources/models/dense.keras"]
     out = tmp_path / "student.keras"
-    code, stdout, err = run_cli(["train", "--model", "dense", "--epochs", "1", "--data", str(small),
-                              "--augmented-copies", "1", "--teacher", *teachers, "--out", str(out)])
+    code, stdout, err = run_cli(
+        [
+            "train",
+            "--model",
+            "dense",
+            "--epochs",
+            "1",
+            "--data",
+            str(small),
+            "--augmented-copies",
+            "1",
+            "--teacher",
+            *teachers,
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0, err
     assert out.exists() and "test accuracy" in stdout
     record = json.loads((tmp_path / "metrics.json").read_text())["dense"]
@@ -128,5 +186,7 @@ def test_train_learns_from_several_teachers_and_records_them_with_the_copies(tmp
 
 
 def test_train_refuses_zero_augmented_copies(tmp_path):
-    code, _, err = run_cli(["train", "--model", "dense", "--augmented-copies", "0", "--out", str(tmp_path / "m.keras")])
+    code, _, err = run_cli(
+        ["train", "--model", "dense", "--augmented-copies", "0", "--out", str(tmp_path / "m.keras")]
+    )
     assert code == 2 and "--augmented-copies" in err and err.count("\n") == 1

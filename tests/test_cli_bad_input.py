@@ -33,16 +33,30 @@ def _tiny(input_shape=(28, 28, 1), outputs=10, lambda_layer=False, nan=False):
 # Each bad model: how to make it, and a fragment of the reason the line must give.
 BAD_MODELS = {
     "empty": (lambda p: p.write_bytes(b""), "empty"),
-    "truncated": (lambda p: p.write_bytes(bundled_model_path("dense").read_bytes()[:5000]),
-                  "not a Keras model archive"),
-    "random-bytes": (lambda p: p.write_bytes(np.random.default_rng(0).bytes(4096)),
-                     "not a Keras model archive"),
-    "zip-without-config": (lambda p: zipfile.ZipFile(p, "w").writestr("model.weights.h5", b"x"),
-                           "no config.json"),
-    "renamed-png": (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)), "not a Keras model archive"),
-    "lambda-layer": (lambda p: keras.saving.save_model(_tiny(lambda_layer=True), p), "contains code"),
-    "input-32x32x3": (lambda p: keras.saving.save_model(_tiny(input_shape=(32, 32, 3)), p),
-                      "expected (None, 28, 28, 1)"),
+    "truncated": (
+        lambda p: p.write_bytes(bundled_model_path("dense").read_bytes()[:5000]),
+        "not a Keras model archive",
+    ),
+    "random-bytes": (
+        lambda p: p.write_bytes(np.random.default_rng(0).bytes(4096)),
+        "not a Keras model archive",
+    ),
+    "zip-without-config": (
+        lambda p: zipfile.ZipFile(p, "w").writestr("model.weights.h5", b"x"),
+        "no config.json",
+    ),
+    "renamed-png": (
+        lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200)),
+        "not a Keras model archive",
+    ),
+    "lambda-layer": (
+        lambda p: keras.saving.save_model(_tiny(lambda_layer=True), p),
+        "contains code",
+    ),
+    "input-32x32x3": (
+        lambda p: keras.saving.save_model(_tiny(input_shape=(32, 32, 3)), p),
+        "expected (None, 28, 28, 1)",
+    ),
     "five-outputs": (lambda p: keras.saving.save_model(_tiny(outputs=5), p), "5 outputs"),
     "nan-weights": (lambda p: keras.saving.save_model(_tiny(nan=True), p), "NaN"),
     "h5": (lambda p: p.write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(100)), "only .keras"),
@@ -79,9 +93,19 @@ def test_a_refused_model_gives_one_line_naming_the_file_and_the_reason(bad_model
 def test_the_installed_command_refuses_a_lambda_model_in_one_line(bad_models):
     path = bad_models["lambda-layer"]
     proc = subprocess.run(
-        [sys.executable, "-m", "digitlab.app", "classify", "--strokes", str(path.with_name("seven.jsonl")),
-         "--model", str(path)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "digitlab.app",
+            "classify",
+            "--strokes",
+            str(path.with_name("seven.jsonl")),
+            "--model",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin", "HOME": str(path.parent)},
     )
     assert proc.returncode == 2 and proc.stdout == ""
@@ -99,7 +123,7 @@ def test_the_installed_command_refuses_a_lambda_model_in_one_line(bad_models):
         ("{not json", "not JSON"),
         ("[1, 2, 3]", "must be an object"),
         ('"strokes"', "must be an object"),
-        ('{"canvas": [280, 280]}', "must be an object with \"strokes\""),
+        ('{"canvas": [280, 280]}', 'must be an object with "strokes"'),
         ('{"strokes": "abc"}', "list of strokes"),
         ('{"strokes": [[[0, NaN]]]}', "NaN or infinite"),
         ('{"strokes": [[[0, Infinity]]]}', "NaN or infinite"),
@@ -113,11 +137,28 @@ def test_the_installed_command_refuses_a_lambda_model_in_one_line(bad_models):
         (json.dumps({"strokes": [[[i % 280, i % 200] for i in range(1000)]] * 100}), "more than"),
         ("[" * 100_000 + "]" * 100_000, "not JSON"),
     ],
-    ids=["not-json", "a-list", "a-string", "no-strokes", "strokes-not-a-list", "nan", "inf",
-         "minus-inf", "huge", "three-coordinates", "strings", "zero-canvas", "canvas-string",
-         "100000-points-one-stroke", "100000-points-in-strokes", "deep-nesting"],
+    ids=[
+        "not-json",
+        "a-list",
+        "a-string",
+        "no-strokes",
+        "strokes-not-a-list",
+        "nan",
+        "inf",
+        "minus-inf",
+        "huge",
+        "three-coordinates",
+        "strings",
+        "zero-canvas",
+        "canvas-string",
+        "100000-points-one-stroke",
+        "100000-points-in-strokes",
+        "deep-nesting",
+    ],
 )
-def test_a_bad_strokes_line_gets_an_error_line_and_its_neighbours_are_classified(tmp_path, line, reason):
+def test_a_bad_strokes_line_gets_an_error_line_and_its_neighbours_are_classified(
+    tmp_path, line, reason
+):
     path = tmp_path / "s.jsonl"
     path.write_text(json.dumps(SEVEN) + "\n" + line + "\n" + json.dumps(ONE) + "\n")
     code, out, err = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
@@ -129,7 +170,9 @@ def test_a_bad_strokes_line_gets_an_error_line_and_its_neighbours_are_classified
     assert reason in answers[1]["error"]
 
 
-@pytest.mark.parametrize("strokes", [[], [[]], [[], []]], ids=["no-strokes", "one-empty", "two-empty"])
+@pytest.mark.parametrize(
+    "strokes", [[], [[]], [[], []]], ids=["no-strokes", "one-empty", "two-empty"]
+)
 def test_empty_strokes_are_nothing_drawn_and_ask_no_model(tmp_path, strokes):
     path = tmp_path / "s.jsonl"
     path.write_text(json.dumps({"strokes": strokes}) + "\n" + json.dumps(ONE) + "\n")
@@ -150,8 +193,10 @@ def test_a_strokes_file_that_is_not_text_is_one_line(tmp_path):
 
 def _good(n=3):
     return dict(
-        x_train=np.zeros((n, 28, 28), np.uint8), y_train=np.arange(n, dtype=np.uint8),
-        x_test=np.zeros((n, 28, 28), np.uint8), y_test=np.arange(n, dtype=np.uint8),
+        x_train=np.zeros((n, 28, 28), np.uint8),
+        y_train=np.arange(n, dtype=np.uint8),
+        x_test=np.zeros((n, 28, 28), np.uint8),
+        y_test=np.arange(n, dtype=np.uint8),
     )
 
 
@@ -170,13 +215,32 @@ def _good(n=3):
         (lambda a: a.update(y_test=np.array([0, 1, 10], np.int64)), "labels 0..10"),
         (lambda a: a.update(y_test=np.array([-1, 1, 2], np.int64)), "labels -1..2"),
         (lambda a: a.update(y_test=np.array([0, 1], np.uint8)), "3 images but y_test 2 labels"),
-        (lambda a: a.update(x_test=np.zeros((0, 28, 28), np.uint8), y_test=np.zeros(0, np.uint8)), "no rows"),
+        (
+            lambda a: a.update(
+                x_test=np.zeros((0, 28, 28), np.uint8), y_test=np.zeros(0, np.uint8)
+            ),
+            "no rows",
+        ),
         (lambda a: a.update(x_test=np.zeros((), np.uint8)), "expected (n, 28, 28)"),
         (lambda a: a.update(x_test=np.array(["a", "b", "c"])), "expected (n, 28, 28)"),
     ],
-    ids=["pickle", "missing-key", "wrong-key", "float-pixels", "float-labels", "wrong-shape",
-         "flat-images", "2d-labels", "nan", "label-10", "label-negative", "lengths-differ",
-         "no-rows", "scalar", "strings"],
+    ids=[
+        "pickle",
+        "missing-key",
+        "wrong-key",
+        "float-pixels",
+        "float-labels",
+        "wrong-shape",
+        "flat-images",
+        "2d-labels",
+        "nan",
+        "label-10",
+        "label-negative",
+        "lengths-differ",
+        "no-rows",
+        "scalar",
+        "strings",
+    ],
 )
 def test_evaluate_refuses_a_bad_dataset_in_one_line(tmp_path, change, reason):
     arrays = _good()

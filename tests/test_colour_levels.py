@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 
-from gui_support import shared_core
 import pytest
+from gui_support import shared_core
 
+from digitlab.model.data.bundled import bundled_model_path
 from digitlab.model.nets.colour_levels import (
     LEVELS_PATH,
     bundled_levels,
@@ -14,7 +15,6 @@ from digitlab.model.nets.colour_levels import (
     stored_levels,
 )
 from digitlab.model.nets.describe import calibration_batch, describe_model
-from digitlab.model.data.bundled import bundled_model_path
 
 
 def test_every_bundled_model_file_has_stored_levels():
@@ -64,6 +64,7 @@ def test_an_unreadable_levels_file_means_calibrating_not_failing(tmp_path):
     bad = tmp_path / "levels.json"
     bad.write_text("{not json")
     assert stored_levels(bundled_model_path("cnn"), bad) is None
-    bad.write_text(json.dumps({file_sha256(bundled_model_path("cnn")):
-                               {"levels": {"conv1": -1.0}}}))
+    bad.write_text(
+        json.dumps({file_sha256(bundled_model_path("cnn")): {"levels": {"conv1": -1.0}}})
+    )
     assert stored_levels(bundled_model_path("cnn"), bad) is None

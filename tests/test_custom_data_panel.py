@@ -12,8 +12,14 @@ from digitlab.app.training.custom_data_panel import CustomDataPanel
 from digitlab.app.training.tab import TrainingTab
 from digitlab.model.binaries.synthetic import FAMILIES, build_image_dataset, write_families
 
-TINY = {"architecture": "cnn", "epochs": 2, "batch_size": 16, "augment": False,
-        "learning_rate": 2e-3, "seed": 0}
+TINY = {
+    "architecture": "cnn",
+    "epochs": 2,
+    "batch_size": 16,
+    "augment": False,
+    "learning_rate": 2e-3,
+    "seed": 0,
+}
 
 
 class LiveStub:
@@ -120,7 +126,9 @@ def _train(qtbot, tab):
     return blocker.args[0]
 
 
-def test_a_run_on_your_classes_is_evaluated_with_their_names_and_used_live_alone(qtbot, tab, images):
+def test_a_run_on_your_classes_is_evaluated_with_their_names_and_used_live_alone(
+    qtbot, tab, images
+):
     _load(qtbot, tab, images)
     outcome = _train(qtbot, tab)
     assert outcome.completed and outcome.model.output_shape == (None, 4)
@@ -133,7 +141,7 @@ def test_a_run_on_your_classes_is_evaluated_with_their_names_and_used_live_alone
     assert "of 8 test pictures" in view.summary.text()
     assert "true class" in view.axis_label.text()
     assert tab.use_current()
-    (kind, models, names), = tab.live_models.calls
+    ((kind, models, names),) = tab.live_models.calls
     assert kind == "show_models" and list(models) == ["custom"] and names == {"custom": FAMILIES}
     assert models["custom"] is not outcome.model
     assert tab.restore_bundled()
@@ -169,7 +177,10 @@ def test_images_from_binaries_renders_family_folders_and_reads_them(qtbot, panel
     with qtbot.waitSignal(panel.rendered, timeout=60_000) as rendered:
         panel.render_folder(tmp_path / "bin", tmp_path / "pictures")
     results = rendered.args[0]
-    assert sum(r.error is None for r in results) == 12 and sum(r.error is not None for r in results) == 1
+    assert (
+        sum(r.error is None for r in results) == 12
+        and sum(r.error is not None for r in results) == 1
+    )
     qtbot.waitUntil(lambda: panel.dataset is not None and not panel.busy(), timeout=60_000)
     assert panel.dataset.class_names == FAMILIES
     assert sorted(p.name for p in (tmp_path / "pictures").iterdir()) == sorted(FAMILIES)

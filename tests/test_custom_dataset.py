@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from picture_support import KINDS, on_paper, transparent_picture
 import pytest
+from picture_support import KINDS, on_paper, transparent_picture
 from PIL import Image
 
 from digitlab.model.data.custom_dataset import (
@@ -15,9 +15,9 @@ from digitlab.model.data.custom_dataset import (
     load_folder,
     load_npz,
     load_source,
+    picture_to_grey,
     save_npz,
     scan_folder,
-    picture_to_grey,
     stratified_split,
 )
 from digitlab.model.data.images import load_image
@@ -129,17 +129,29 @@ def _unreadable_class(folder: Path) -> None:
     "make, reason",
     [
         (lambda r: _folder(r, classes=("only",)), "only one class"),
-        (lambda r: (_folder(r, classes=("a", "b")), (r / "empty").mkdir()),
-         "'empty' has no pictures"),
-        (lambda r: (_folder(r, classes=("a", "b")), _picture(r / "one" / "x.png")),
-         "only one picture"),
+        (
+            lambda r: (_folder(r, classes=("a", "b")), (r / "empty").mkdir()),
+            "'empty' has no pictures",
+        ),
+        (
+            lambda r: (_folder(r, classes=("a", "b")), _picture(r / "one" / "x.png")),
+            "only one picture",
+        ),
         (lambda r: _picture(r / "loose.png"), "no class subfolders (1 pictures lie directly"),
         (lambda r: None, "no class subfolders"),
-        (lambda r: (_folder(r, classes=("a",)), _unreadable_class(r / "b")),
-         "no readable pictures in class 'b'"),
+        (
+            lambda r: (_folder(r, classes=("a",)), _unreadable_class(r / "b")),
+            "no readable pictures in class 'b'",
+        ),
     ],
-    ids=["single-class", "empty-class", "one-picture-class", "loose-pictures", "empty-folder",
-         "unreadable-class"],
+    ids=[
+        "single-class",
+        "empty-class",
+        "one-picture-class",
+        "loose-pictures",
+        "empty-folder",
+        "unreadable-class",
+    ],
 )
 def test_bad_folders_are_refused_with_the_reason(tmp_path, make, reason):
     make(tmp_path)
@@ -180,8 +192,14 @@ def test_an_mnist_layout_npz_with_class_names_keeps_them(tmp_path):
     x = rng.integers(0, 256, (12, 28, 28), dtype=np.uint8)
     y = np.arange(12, dtype=np.uint8) % 3
     path = tmp_path / "d.npz"
-    np.savez(path, x_train=x, y_train=y, x_test=x[:6], y_test=y[:6],
-             class_names=np.array(["cat", "dog", "émeu"]))
+    np.savez(
+        path,
+        x_train=x,
+        y_train=y,
+        x_test=x[:6],
+        y_test=y[:6],
+        class_names=np.array(["cat", "dog", "émeu"]),
+    )
     data = load_npz(path)
     assert data.class_names == ("cat", "dog", "émeu") and data.num_classes == 3
     assert np.array_equal(data.x_train, x)
@@ -190,15 +208,23 @@ def test_an_mnist_layout_npz_with_class_names_keeps_them(tmp_path):
 
 def test_an_npz_without_class_names_numbers_its_classes(tmp_path):
     x = np.zeros((4, 28, 28), np.uint8)
-    np.savez(tmp_path / "d.npz", x_train=x, y_train=np.array([0, 1, 2, 3]), x_test=x,
-             y_test=np.array([0, 1, 2, 3]))
+    np.savez(
+        tmp_path / "d.npz",
+        x_train=x,
+        y_train=np.array([0, 1, 2, 3]),
+        x_test=x,
+        y_test=np.array([0, 1, 2, 3]),
+    )
     assert load_npz(tmp_path / "d.npz").class_names == ("0", "1", "2", "3")
 
 
 @pytest.mark.parametrize(
     "names, reason",
-    [(np.array(["a"]), "1 class_names but labels up to 1"), (np.array([1, 2]), "array of strings"),
-     (np.array([object(), object()], dtype=object), "Python objects")],
+    [
+        (np.array(["a"]), "1 class_names but labels up to 1"),
+        (np.array([1, 2]), "array of strings"),
+        (np.array([object(), object()], dtype=object), "Python objects"),
+    ],
 )
 def test_bad_class_names_in_an_npz_are_refused(tmp_path, names, reason):
     x = np.zeros((4, 28, 28), np.uint8)

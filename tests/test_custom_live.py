@@ -27,8 +27,9 @@ def _custom_model():
 def _draw_and_wait(qtbot, win):
     from digitlab.app.selftest.support import draw_digit
 
-    with qtbot.waitSignal(win.live.result, timeout=WINDOW_TIMEOUT_MS,
-                          check_params_cb=lambda r: not r.empty):
+    with qtbot.waitSignal(
+        win.live.result, timeout=WINDOW_TIMEOUT_MS, check_params_cb=lambda r: not r.empty
+    ):
         draw_digit(win.draw_tab.canvas, 7)
     return win.live.latest
 
@@ -77,15 +78,16 @@ def test_a_model_that_fails_to_load_leaves_the_digit_models_live(qtbot, window, 
     assert set(result.probabilities) == {"cnn", "dense"}
 
 
-def test_the_explain_tab_says_it_explains_the_digit_models_while_your_own_is_live(
-        qtbot, window):
+def test_the_explain_tab_says_it_explains_the_digit_models_while_your_own_is_live(qtbot, window):
     with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
         window.live.show_models({"custom": _custom_model()}, {"custom": NAMES})
     result = _draw_and_wait(qtbot, window)
     tab = window.explain_tab
     window.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.latest is not None and tab.latest.revision == result.revision,
-                    timeout=WINDOW_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: tab.latest is not None and tab.latest.revision == result.revision,
+        timeout=WINDOW_TIMEOUT_MS,
+    )
     assert "Your own model is live" in tab.reading.text()
     assert "reads" in tab.reading.text()  # the digit models' explanation is still shown
     with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
@@ -93,6 +95,8 @@ def test_the_explain_tab_says_it_explains_the_digit_models_while_your_own_is_liv
     window.tabs.setCurrentWidget(window.draw_tab)
     result = _draw_and_wait(qtbot, window)
     window.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.latest is not None and tab.latest.revision == result.revision,
-                    timeout=WINDOW_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: tab.latest is not None and tab.latest.revision == result.revision,
+        timeout=WINDOW_TIMEOUT_MS,
+    )
     assert "Your own model is live" not in tab.reading.text()

@@ -5,8 +5,8 @@ import hashlib
 import numpy as np
 import pytest
 
-from digitlab.model.data.mnist import DatasetError, load_dataset, load_mnist, to_model_input
 from digitlab.model.data.bundled import MNIST_PATH
+from digitlab.model.data.mnist import DatasetError, load_dataset, load_mnist, to_model_input
 
 EXPECTED_SHA256 = {
     "x_train": "741c988805d008ac6e4c904b69001ba184c24b2c540a4ef403f4c71b676cf757",
@@ -26,7 +26,18 @@ def test_bundled_mnist_has_all_seventy_thousand_digits():
     data = load_mnist()
     assert data.x_train.shape == (60000, 28, 28) and data.x_test.shape == (10000, 28, 28)
     assert data.x_train.dtype == np.uint8 and data.num_classes == 10
-    assert np.bincount(data.y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    assert np.bincount(data.y_test).tolist() == [
+        980,
+        1135,
+        1032,
+        1010,
+        982,
+        892,
+        958,
+        1028,
+        974,
+        1009,
+    ]
 
 
 def test_model_input_is_float32_scaled_to_one_with_a_channel_axis():
@@ -42,8 +53,10 @@ def _save(path, **arrays):
 
 def _good(n=3):
     return dict(
-        x_train=np.zeros((n, 28, 28), np.uint8), y_train=np.arange(n, dtype=np.uint8) % 10,
-        x_test=np.zeros((n, 28, 28), np.uint8), y_test=np.arange(n, dtype=np.uint8) % 10,
+        x_train=np.zeros((n, 28, 28), np.uint8),
+        y_train=np.arange(n, dtype=np.uint8) % 10,
+        x_test=np.zeros((n, 28, 28), np.uint8),
+        y_test=np.arange(n, dtype=np.uint8) % 10,
     )
 
 
@@ -61,7 +74,12 @@ def test_a_file_of_the_same_layout_loads(tmp_path):
         (lambda a: a.update(x_train=np.full((3, 28, 28), np.nan, np.float32)), "NaN"),
         (lambda a: a.update(y_train=np.array([0, 1, 12], np.uint8)), "labels 0..12"),
         (lambda a: a.update(y_train=np.array([0, 1], np.uint8)), "3 images but y_train 2 labels"),
-        (lambda a: a.update(x_test=np.zeros((0, 28, 28), np.uint8), y_test=np.zeros(0, np.uint8)), "no rows"),
+        (
+            lambda a: a.update(
+                x_test=np.zeros((0, 28, 28), np.uint8), y_test=np.zeros(0, np.uint8)
+            ),
+            "no rows",
+        ),
     ],
 )
 def test_bad_datasets_are_refused_naming_what_is_wrong(tmp_path, change, message):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from gui_support import open_window, shared_core
 import numpy as np
-from picture_support import KINDS, on_paper, transparent_picture
 import pytest
+from gui_support import open_window, shared_core
+from picture_support import KINDS, on_paper, transparent_picture
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QApplication
 
 from digitlab.app.selftest.support import draw_digit
 from digitlab.model.data.custom_dataset import load_folder
-from digitlab.model.data.mnist import load_mnist
 from digitlab.model.data.images import load_image
 from digitlab.model.data.mnist import load_mnist
 from digitlab.model.preprocess.pictures import image_to_input
@@ -35,13 +34,23 @@ def _mime(*urls: QUrl) -> QMimeData:
 def _drop(canvas, mime: QMimeData) -> bool:
     """Drag ``mime`` onto the middle of ``canvas`` and drop it; True if the drag was accepted."""
     centre = QPoint(canvas.width() // 2, canvas.height() // 2)
-    enter = QDragEnterEvent(centre, Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        centre,
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(canvas, enter)
     if not enter.isAccepted():
         return False
-    drop = QDropEvent(QPointF(centre), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(centre),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(canvas, drop)
     return True
 
@@ -84,8 +93,9 @@ def test_a_dropped_picture_is_shown_as_the_input_and_read_by_both_models(qtbot, 
     assert int(np.argmax(window.live.latest.probabilities["cnn"])) == 1
 
 
-def test_a_transparent_picture_dropped_reads_as_it_does_in_a_training_folder(qtbot, window,
-                                                                             tmp_path):
+def test_a_transparent_picture_dropped_reads_as_it_does_in_a_training_folder(
+    qtbot, window, tmp_path
+):
     canvas = window.draw_tab.canvas
     for kind in KINDS:
         folder = tmp_path / kind
@@ -99,10 +109,12 @@ def test_a_transparent_picture_dropped_reads_as_it_does_in_a_training_folder(qtb
         qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
         dropped = window.live.latest.preprocessed
         assert not dropped.empty, kind
-        np.testing.assert_allclose(dropped.image, image_to_input(in_folder).image, atol=1e-6,
-                                   err_msg=kind)
-        np.testing.assert_allclose(dropped.image, image_to_input(on_paper()).image, atol=1e-6,
-                                   err_msg=kind)
+        np.testing.assert_allclose(
+            dropped.image, image_to_input(in_folder).image, atol=1e-6, err_msg=kind
+        )
+        np.testing.assert_allclose(
+            dropped.image, image_to_input(on_paper()).image, atol=1e-6, err_msg=kind
+        )
 
 
 @pytest.mark.parametrize(
@@ -110,8 +122,9 @@ def test_a_transparent_picture_dropped_reads_as_it_does_in_a_training_folder(qtb
     [b"not a picture", b"\x89PNG\r\n\x1a\n" + bytes(30), b""],
     ids=["text", "truncated-png", "empty"],
 )
-def test_a_bad_dropped_file_says_why_and_keeps_the_drawing_and_its_answer(qtbot, window, tmp_path,
-                                                                          content):
+def test_a_bad_dropped_file_says_why_and_keeps_the_drawing_and_its_answer(
+    qtbot, window, tmp_path, content
+):
     canvas = window.draw_tab.canvas
     draw_digit(canvas, 7)
     qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
@@ -147,7 +160,12 @@ def test_a_dropped_picture_is_read_again_by_a_new_model(qtbot, window, tmp_path)
     revision = window.draw_tab.canvas.revision
     with qtbot.waitSignal(window.live.model_changed, timeout=TIMEOUT_MS):
         window.live.set_model("dense", shared_core().model("dense"))
-    qtbot.waitUntil(lambda: window.live.latest.revision == revision
-                    and len(window.live.latest.probabilities) == 2, timeout=TIMEOUT_MS)
-    np.testing.assert_array_equal(window.live.latest.preprocessed.image,
-                                  image_to_input(load_image(path)).image)
+    qtbot.waitUntil(
+        lambda: (
+            window.live.latest.revision == revision and len(window.live.latest.probabilities) == 2
+        ),
+        timeout=TIMEOUT_MS,
+    )
+    np.testing.assert_array_equal(
+        window.live.latest.preprocessed.image, image_to_input(load_image(path)).image
+    )

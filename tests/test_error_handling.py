@@ -4,9 +4,9 @@ keeps running, with or without a console."""
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -29,7 +29,7 @@ def reporter(qtbot, tmp_path):
 def _raise(exc):
     try:
         raise exc
-    except BaseException as caught:  # noqa: BLE001
+    except BaseException as caught:
         return type(caught), caught, caught.__traceback__
 
 
@@ -40,7 +40,8 @@ def test_the_log_lives_in_the_per_user_data_folder():
 
 
 def test_the_data_folder_can_be_redirected_so_self_tests_never_touch_the_users(
-        tmp_path, monkeypatch):
+    tmp_path, monkeypatch
+):
     from digitlab.app.storage import DATA_DIR_ENV, app_data_dir
 
     monkeypatch.setenv(DATA_DIR_ENV, str(tmp_path / "elsewhere"))
@@ -56,9 +57,13 @@ def test_an_unexpected_error_is_logged_and_shown_in_a_dialog_that_does_not_block
     first = log.splitlines()[0]
     assert first.endswith("ERROR ValueError: the widget broke") and first[:4].isdigit()
     assert "Traceback" in log and "_raise" in log
-    qtbot.waitUntil(lambda: reporter.dialog is not None and reporter.dialog.isVisible(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: reporter.dialog is not None and reporter.dialog.isVisible(), timeout=5000
+    )
     assert not reporter.dialog.isModal()
-    assert "keeps running" in reporter.dialog.text() and "the widget broke" in reporter.dialog.text()
+    assert (
+        "keeps running" in reporter.dialog.text() and "the widget broke" in reporter.dialog.text()
+    )
 
 
 def test_a_burst_of_errors_reuses_one_dialog(qtbot, reporter):
@@ -130,10 +135,14 @@ def test_a_large_log_is_rotated(tmp_path):
 def _console_writes(tree: ast.AST):
     """``sys.stdout.x(...)`` / ``sys.stderr.x(...)`` calls: they fail when the stream is None."""
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and isinstance(node.func.value, ast.Attribute)
-                and isinstance(node.func.value.value, ast.Name) and node.func.value.value.id == "sys"
-                and node.func.value.attr in ("stdout", "stderr")):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Attribute)
+            and isinstance(node.func.value.value, ast.Name)
+            and node.func.value.value.id == "sys"
+            and node.func.value.attr in ("stdout", "stderr")
+        ):
             yield node
 
 

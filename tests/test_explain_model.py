@@ -17,9 +17,6 @@ from digitlab.model.explain.filters import (
     save_top,
     top_activating,
 )
-from digitlab.model.preprocess.frame import normalise
-from digitlab.model.preprocess.pictures import image_to_input
-from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 from digitlab.model.explain.receptive_field import field_steps, receptive_field, receptive_fields
 from digitlab.model.explain.saliency import (
     Explainer,
@@ -28,14 +25,17 @@ from digitlab.model.explain.saliency import (
     patch_starts,
     upsample_cam,
 )
+from digitlab.model.preprocess.frame import normalise
+from digitlab.model.preprocess.pictures import image_to_input
+from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 
 SEVEN = [[[60, 60], [200, 60], [120, 230]]]
 
 
 @functools.lru_cache(maxsize=1)
 def _explainer() -> Explainer:
-    from digitlab.model.nets.model_files import load_model
     from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.model_files import load_model
 
     return Explainer({name: load_model(bundled_model_path(name)) for name in ("cnn", "dense")})
 
@@ -61,8 +61,8 @@ def test_occlusion_slides_144_patches_and_covers_every_pixel():
     assert list(patch_starts()) == list(range(0, 23, 2))
     covered = np.zeros((28, 28), bool)
     for (t, left), img in zip(positions, batch[..., 0]):
-        assert (img[t:t + 6, left:left + 6] == 0).all() and img.sum() == 28 * 28 - 36
-        covered[t:t + 6, left:left + 6] = True
+        assert (img[t : t + 6, left : left + 6] == 0).all() and img.sum() == 28 * 28 - 36
+        covered[t : t + 6, left : left + 6] = True
     assert covered.all()
 
 
@@ -183,7 +183,7 @@ def test_conv_kernels_become_one_mosaic_per_layer():
     assert (grid2.rows, grid2.cols, grid2.count) == (64, 32, 2048)
     k = model.get_layer("conv2").kernel.numpy()
     top, left = 5 * 4, 7 * 4  # output channel 5 reading input channel 7
-    np.testing.assert_array_equal(image2[top:top + 3, left:left + 3], k[:, :, 7, 5])
+    np.testing.assert_array_equal(image2[top : top + 3, left : left + 3], k[:, :, 7, 5])
     assert grid2.locate(top + 1, left + 2) == 5 * 32 + 7 and grid2.locate(3, 0) is None
 
 
@@ -198,9 +198,12 @@ def test_top_activating_digits_are_the_strongest_first():
     images = np.zeros((6, 28, 28, 1), np.float32)
     for i in range(6):
         images[i, 0, 0, 0] = i
-    top = top_activating(lambda b: {"unit": b.reshape(len(b), -1)[:, :1],
-                                    "neg": -b.reshape(len(b), -1)[:, :1]},
-                         images, k=3, batch_size=4)
+    top = top_activating(
+        lambda b: {"unit": b.reshape(len(b), -1)[:, :1], "neg": -b.reshape(len(b), -1)[:, :1]},
+        images,
+        k=3,
+        batch_size=4,
+    )
     assert top["unit"].tolist() == [[5, 4, 3]]
     assert top["neg"][0, 0] == 0
 
@@ -233,7 +236,7 @@ def test_the_steps_are_byproducts_of_the_one_path_and_add_up_to_its_input():
     assert max(pre.fitted.shape) == 20
     top, left = pre.placed_at
     h, w = pre.fitted.shape
-    np.testing.assert_array_equal(pre.image[top:top + h, left:left + w], pre.fitted)
+    np.testing.assert_array_equal(pre.image[top : top + h, left : left + w], pre.fitted)
     assert pre.image.sum() == pytest.approx(pre.fitted.sum(), rel=1e-6)
     r, c = pre.centre_of_mass
     assert abs(top + r - 14) <= 0.5 and abs(left + c - 14) <= 0.5
@@ -269,8 +272,9 @@ def test_expected_errors_per_million_with_their_interval():
 
 
 def test_the_better_model_saves_misreadings_with_an_interval_that_excludes_zero():
-    comp = at_scale.compare({"cnn": at_scale.Measured(56, 10_000),
-                             "dense": at_scale.Measured(139, 10_000)}, 1_000_000)
+    comp = at_scale.compare(
+        {"cnn": at_scale.Measured(56, 10_000), "dense": at_scale.Measured(139, 10_000)}, 1_000_000
+    )
     assert (comp.better, comp.worse) == ("cnn", "dense")
     assert comp.saved == pytest.approx(8_300)
     assert 0 < comp.saved_low < comp.saved < comp.saved_high
@@ -279,7 +283,9 @@ def test_the_better_model_saves_misreadings_with_an_interval_that_excludes_zero(
 
 
 def test_a_difference_within_the_noise_is_called_so():
-    comp = at_scale.compare({"a": at_scale.Measured(10, 1000), "b": at_scale.Measured(12, 1000)}, 1000)
+    comp = at_scale.compare(
+        {"a": at_scale.Measured(10, 1000), "b": at_scale.Measured(12, 1000)}, 1000
+    )
     assert comp.saved_low < 0
     assert "cannot tell" in at_scale.sentence(comp, {}, "this")
 

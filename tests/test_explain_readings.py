@@ -105,8 +105,7 @@ def test_an_input_becomes_grey_pixels():
 
 def test_the_reading_says_what_each_model_read_and_which_class_is_explained():
     p = {"cnn": np.eye(10)[7] * 0.9 + 0.01, "dense": np.eye(10)[1] * 0.9 + 0.01}
-    line = reading_line(p, {"cnn": 7, "dense": 7}, {"cnn": "CNN", "dense": "Dense network"},
-                        7)
+    line = reading_line(p, {"cnn": 7, "dense": 7}, {"cnn": "CNN", "dense": "Dense network"}, 7)
     assert "<b>CNN</b> reads <b>7</b> (91.0%)" in line
     assert "<b>Dense network</b> reads <b>1</b> (91.0%, P(7) = 1.0%)" in line
     assert line.endswith("— explaining class 7.")
@@ -117,8 +116,9 @@ def test_the_reading_says_what_each_model_read_and_which_class_is_explained():
 def test_the_captions_give_each_maps_scale():
     occ = np.zeros((28, 28), np.float32)
     occ[3, 3] = 0.42
-    assert occlusion_caption(3, occ) == ("covering the red parts lowers P(3) most: by up to "
-                                         "42 points")
+    assert occlusion_caption(3, occ) == (
+        "covering the red parts lowers P(3) most: by up to 42 points"
+    )
     assert "speak for 3, mapped back" in gradcam_caption(3, 0.7)
     assert gradcam_caption(3, 0.0) == "no conv2 feature speaks for 3"
 
@@ -132,8 +132,9 @@ def test_the_steps_note_and_the_unit_label_name_what_is_shown():
 
 
 def test_the_history_points_are_each_strokes_top_probability_and_class():
-    h = np.array([[np.nan] * 10, np.eye(10)[4] * 0.6 + 0.04, np.eye(10)[9] * 0.9 + 0.01],
-                 np.float32)
+    h = np.array(
+        [[np.nan] * 10, np.eye(10)[4] * 0.6 + 0.04, np.eye(10)[9] * 0.9 + 0.01], np.float32
+    )
     x, top, read = history_points(h)
     assert list(x) == [1.0, 2.0, 3.0]
     assert np.isnan(top[0]) and top[1:] == pytest.approx([0.64, 0.91])
@@ -153,12 +154,19 @@ def test_a_conv2_cell_belongs_to_its_row_and_its_outline_spans_the_row():
 
 
 def test_the_at_scale_table_lists_each_set_best_model_first_with_a_sentence_per_pair():
-    sets = {"mnist-test": {"dense": at_scale.Measured(139, 10_000),
-                           "cnn": at_scale.Measured(52, 10_000)},
-            "pen-dev": {"cnn": at_scale.Measured(29, 3721)}}
+    sets = {
+        "mnist-test": {
+            "dense": at_scale.Measured(139, 10_000),
+            "cnn": at_scale.Measured(52, 10_000),
+        },
+        "pen-dev": {"cnn": at_scale.Measured(29, 3721)},
+    }
     rows = at_scale.table_rows(sets, 1_000_000, str.upper)
-    assert [r[:2] for r in rows] == [("MNIST test", "CNN"), ("MNIST test", "DENSE"),
-                                     ("pen-drawn dev", "CNN")]
+    assert [r[:2] for r in rows] == [
+        ("MNIST test", "CNN"),
+        ("MNIST test", "DENSE"),
+        ("pen-drawn dev", "CNN"),
+    ]
     assert rows[0][2:4] == ("52 of 10,000 (0.52%)", "5,200")
     (sentence,) = at_scale.set_sentences(sets, 1_000_000, str.upper)
     assert sentence.startswith("Out of 1,000,000 digits a day like MNIST's test set, the CNN")

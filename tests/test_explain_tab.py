@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from gui_support import open_window
 import numpy as np
 import pytest
+from gui_support import open_window
 from PySide6.QtCore import QPointF, Qt
 
 from digitlab.app.selftest.support import draw_digit, draw_strokes, path_points
@@ -28,11 +28,15 @@ def _explained(qtbot, win, draw):
     win.draw_tab.canvas.clear()
     draw(win.draw_tab.canvas)
     canvas = win.draw_tab.canvas
-    qtbot.waitUntil(lambda: win.live.latest is not None
-                    and win.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: win.live.latest is not None and win.live.latest.revision == canvas.revision,
+        timeout=TIMEOUT_MS,
+    )
     win.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.latest is not None and tab.latest.revision == canvas.revision,
-                    timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: tab.latest is not None and tab.latest.revision == canvas.revision,
+        timeout=TIMEOUT_MS,
+    )
     return tab.latest
 
 
@@ -58,9 +62,12 @@ def test_the_explain_tab_shows_where_each_model_looked_at_the_drawn_seven(qtbot,
         values = tab.maps[key].values
         assert values.shape == (28, 28) and values.max() > 0
         assert values[ink].mean() > values[~ink].mean()
-        np.testing.assert_array_equal(tab.maps[key].image.image,
-                                      (ex.preprocessed.image * 255 + 0.5).astype(np.uint8))
-    assert "CNN reads 7" in _plain(tab.reading) and "P(7)" in tab.maps["cnn-occlusion"].caption.text()
+        np.testing.assert_array_equal(
+            tab.maps[key].image.image, (ex.preprocessed.image * 255 + 0.5).astype(np.uint8)
+        )
+    assert (
+        "CNN reads 7" in _plain(tab.reading) and "P(7)" in tab.maps["cnn-occlusion"].caption.text()
+    )
 
 
 def test_clicking_a_bar_on_the_draw_tab_explains_that_class(qtbot, window):
@@ -68,13 +75,14 @@ def test_clicking_a_bar_on_the_draw_tab_explains_that_class(qtbot, window):
     window.tabs.setCurrentWidget(window.draw_tab)
     plot = window.draw_tab.probabilities.plots["cnn"]
     scene = plot.plot.vb.mapViewToScene(QPointF(3.0, 0.02))
-    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton,
-                     pos=plot.mapFromScene(scene))
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.mapFromScene(scene))
     tab = window.explain_tab
     assert tab.target_class() == 3
     window.tabs.setCurrentWidget(tab)
-    qtbot.waitUntil(lambda: tab.latest is not None and tab.latest.targets == {"cnn": 3, "dense": 3},
-                    timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: tab.latest is not None and tab.latest.targets == {"cnn": 3, "dense": 3},
+        timeout=TIMEOUT_MS,
+    )
     assert "P(3)" in tab.maps["cnn-occlusion"].caption.text()
     assert "explaining class 3" in _plain(tab.reading)
 
@@ -98,12 +106,17 @@ def test_the_steps_show_each_stage_of_the_one_preprocessing_path(qtbot, window):
     assert steps.shown["cropped"] == pre.cropped.shape
     assert steps.shown["fitted"] == pre.fitted.shape and max(pre.fitted.shape) == 20
     assert steps.shown["input"] == (28, 28)
-    np.testing.assert_array_equal(steps.images["input"].image,
-                                  (pre.image * 255 + 0.5).astype(np.uint8))
+    np.testing.assert_array_equal(
+        steps.images["input"].image, (pre.image * 255 + 0.5).astype(np.uint8)
+    )
     top, left = pre.placed_at
     rect = steps.box_outline.rect()
     assert (rect.left(), rect.top(), rect.width(), rect.height()) == (
-        left, top, pre.fitted.shape[1], pre.fitted.shape[0])
+        left,
+        top,
+        pre.fitted.shape[1],
+        pre.fitted.shape[0],
+    )
 
 
 def test_the_history_has_a_point_per_stroke_and_the_replay_redraws_the_strokes(qtbot, window):
@@ -113,7 +126,9 @@ def test_the_history_has_a_point_per_stroke_and_the_replay_redraws_the_strokes(q
     assert {name: h.shape for name, h in ex.history.items()} == {"cnn": (2, 10), "dense": (2, 10)}
     x, y = tab.history.curves["cnn"].getData()
     assert list(x) == [1.0, 2.0] and y[-1] == pytest.approx(float(ex.probabilities["cnn"].max()))
-    assert tab.history.labels["cnn"][1].toPlainText() == str(int(np.argmax(ex.probabilities["cnn"])))
+    assert tab.history.labels["cnn"][1].toPlainText() == str(
+        int(np.argmax(ex.probabilities["cnn"]))
+    )
     before = [list(s.points) for s in canvas.strokes()]
     seen = []
     window.live.result.connect(lambda r: seen.append(len(r.probabilities)))
@@ -153,8 +168,10 @@ def test_hovering_a_kernel_shows_the_mnist_digits_that_drive_it_hardest(qtbot, w
     _explained(qtbot, window, _seven)
     tab = window.explain_tab
     tab.pages.setCurrentIndex(0)
-    qtbot.waitUntil(lambda: "cnn" in tab.top and "dense" in tab.top and tab.digits is not None,
-                    timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: "cnn" in tab.top and "dense" in tab.top and tab.digits is not None,
+        timeout=TIMEOUT_MS,
+    )
     assert tab.filters.cells[("cnn", "conv1")][2].count == 32
     assert tab.filters.cells[("cnn", "conv2")][2].count == 64 * 32
     assert tab.filters.cells[("dense", "hidden")][2].count == 128
@@ -179,8 +196,10 @@ def test_the_receptive_field_table_is_read_from_the_models(qtbot, window):
 def test_at_scale_gives_misreadings_a_day_for_the_number_typed(qtbot, window):
     panel = window.explain_tab.at_scale
     assert panel.events.value() == 1_000_000
-    rows = {(panel.table.item(r, 0).text(), panel.table.item(r, 1).text()): r
-            for r in range(panel.table.rowCount())}
+    rows = {
+        (panel.table.item(r, 0).text(), panel.table.item(r, 1).text()): r
+        for r in range(panel.table.rowCount())
+    }
     assert panel.table.item(rows[("MNIST test", "CNN")], 3).text() == "5,200"
     panel.set_events(2_000_000)
     assert panel.table.item(rows[("MNIST test", "CNN")], 3).text() == "10,400"
@@ -212,8 +231,10 @@ def test_the_draw_tab_overlay_shows_where_the_cnn_looked_while_drawing(qtbot, wi
     canvas = window.draw_tab.canvas
     window.tabs.setCurrentWidget(window.draw_tab)
     draw_digit(canvas, 7)
-    qtbot.waitUntil(lambda: tab.latest is not None and tab.latest.revision == canvas.revision,
-                    timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: tab.latest is not None and tab.latest.revision == canvas.revision,
+        timeout=TIMEOUT_MS,
+    )
     assert overlay.overlay.isVisible()
     np.testing.assert_array_equal(overlay.values, np.clip(tab.latest.occlusion["cnn"], 0, None))
     ink = tab.latest.preprocessed.image > 0.3
@@ -247,9 +268,9 @@ def test_a_new_live_model_is_explained_too(qtbot, window):
 def test_after_restore_bundled_models_the_bundled_models_are_explained_again(qtbot, window):
     from gui_support import shared_core
 
+    from digitlab.model.data.bundled import bundled_model_path
     from digitlab.model.nets.inference import copy_model
     from digitlab.model.nets.model_files import load_model
-    from digitlab.model.data.bundled import bundled_model_path
 
     bundled = load_model(bundled_model_path("dense"))
     mine = copy_model(bundled)
@@ -261,8 +282,9 @@ def test_after_restore_bundled_models_the_bundled_models_are_explained_again(qtb
             window.live.set_model("dense", mine)
         assert not np.any(worker.explainer.model("dense").get_weights()[-1])
         # Wait for both: the live set is back too.
-        with qtbot.waitSignals([window.live.models_ready, worker.model_changed],
-                               timeout=TIMEOUT_MS):
+        with qtbot.waitSignals(
+            [window.live.models_ready, worker.model_changed], timeout=TIMEOUT_MS
+        ):
             window.live.restore_digit_models()
         explained = worker.explainer.model("dense")
         assert np.array_equal(explained.get_weights()[-1], bundled.get_weights()[-1])

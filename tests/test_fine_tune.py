@@ -20,8 +20,8 @@ def _mnist():
 
 
 def _dense():
-    from digitlab.model.nets.model_files import load_model
     from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.model_files import load_model
 
     return load_model(bundled_model_path("dense"))
 
@@ -30,13 +30,17 @@ def _mirrored_style():
     """Test digits drawn mirror-wise (a "style" MNIST never shows), float32 0..1."""
     data = _mnist()
     chosen = np.flatnonzero(np.isin(data.y_test, [2, 3, 4, 5, 6, 7, 9]))[:120]
-    return (data.x_test[chosen][:, :, ::-1].astype(np.float32) / 255.0,
-            data.y_test[chosen].astype(np.int64))
+    return (
+        data.x_test[chosen][:, :, ::-1].astype(np.float32) / 255.0,
+        data.y_test[chosen].astype(np.int64),
+    )
 
 
 def test_every_digit_with_two_samples_gives_some_to_the_held_out_part_and_keeps_some():
     labels = np.array([0] * 8 + [1] * 4 + [2] * 1 + [3] * 2)
-    tune, measure, held_out = split_personal(labels, FineTuneRecipe(holdout=0.25, min_for_holdout=12))
+    tune, measure, held_out = split_personal(
+        labels, FineTuneRecipe(holdout=0.25, min_for_holdout=12)
+    )
     assert held_out
     assert sorted(np.concatenate([tune, measure]).tolist()) == list(range(len(labels)))
     assert np.bincount(labels[measure], minlength=4).tolist() == [2, 1, 0, 1]
@@ -57,11 +61,18 @@ def test_a_short_fine_tune_learns_the_users_style_and_still_reads_mnist():
     model = _dense()
     test_x = data.x_test[:2000].astype(np.float32) / 255.0
     test_y = data.y_test[:2000]
-    before_style, before_mnist = accuracy(model, x[measure], y[measure]), accuracy(model, test_x, test_y)
+    before_style, before_mnist = (
+        accuracy(model, x[measure], y[measure]),
+        accuracy(model, test_x, test_y),
+    )
     events = []
-    result = fine_tune(model, data.x_train, data.y_train, x[tune], y[tune], TINY,
-                       on_progress=events.append)
-    after_style, after_mnist = accuracy(model, x[measure], y[measure]), accuracy(model, test_x, test_y)
+    result = fine_tune(
+        model, data.x_train, data.y_train, x[tune], y[tune], TINY, on_progress=events.append
+    )
+    after_style, after_mnist = (
+        accuracy(model, x[measure], y[measure]),
+        accuracy(model, test_x, test_y),
+    )
     assert not result["stopped"] and not result["nan"] and result["epochs_run"] == 1
     assert after_style >= before_style + 0.10  # on samples it never saw
     assert after_mnist >= 0.93 and after_mnist >= before_mnist - 0.04
@@ -74,8 +85,14 @@ def test_a_fine_tune_asked_to_stop_stops_within_a_batch_and_says_so():
     data = _mnist()
     x, y = _mirrored_style()
     batches = []
-    result = fine_tune(_dense(), data.x_train, data.y_train, x, y,
-                       FineTuneRecipe(epochs=3, mnist_size=2000, seed=1),
-                       on_progress=lambda e: batches.append(e) if e["kind"] == "batch" else None,
-                       should_stop=lambda: len(batches) >= 2)
+    result = fine_tune(
+        _dense(),
+        data.x_train,
+        data.y_train,
+        x,
+        y,
+        FineTuneRecipe(epochs=3, mnist_size=2000, seed=1),
+        on_progress=lambda e: batches.append(e) if e["kind"] == "batch" else None,
+        should_stop=lambda: len(batches) >= 2,
+    )
     assert result["stopped"] and len(batches) <= 3 and result["epochs_run"] <= 1

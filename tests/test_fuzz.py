@@ -15,12 +15,12 @@ import pytest
 from PIL import Image
 
 from digitlab.app.cli.common import UsageError, preprocess_stroke_record, stroke_lines
-from digitlab.model.data.mnist import DatasetError, load_dataset
+from digitlab.model.data.bundled import bundled_model_path
 from digitlab.model.data.images import ImageFileError, load_image
+from digitlab.model.data.mnist import DatasetError, load_dataset
 from digitlab.model.nets.model_files import ModelFileError, load_model
 from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
-from digitlab.model.data.bundled import bundled_model_path
 
 
 def _mutations(valid: bytes, rng: np.random.Generator, count: int):
@@ -62,8 +62,11 @@ def _image_files() -> list[bytes]:
         (Image.fromarray(digit), "PNG", {}),
         (Image.fromarray(rgba), "PNG", {}),
         (Image.fromarray(digit.astype(np.uint16) * 257), "PNG", {}),
-        (Image.fromarray(digit).convert("P"), "GIF", {"save_all": True,
-                                                      "append_images": [Image.fromarray(255 - digit).convert("P")]}),
+        (
+            Image.fromarray(digit).convert("P"),
+            "GIF",
+            {"save_all": True, "append_images": [Image.fromarray(255 - digit).convert("P")]},
+        ),
         (Image.fromarray(digit), "JPEG", {}),
         (Image.fromarray(digit), "BMP", {}),
         (Image.fromarray(digit), "TIFF", {}),
@@ -94,8 +97,10 @@ def test_image_loader_only_raises_image_or_preprocess_errors(tmp_path):
 def _npz_files(tmp_path: Path) -> list[bytes]:
     rng = np.random.default_rng(0)
     arrays = dict(
-        x_train=rng.integers(0, 256, (4, 28, 28), dtype=np.uint8), y_train=np.arange(4, dtype=np.uint8),
-        x_test=rng.integers(0, 256, (2, 28, 28), dtype=np.uint8), y_test=np.arange(2, dtype=np.uint8),
+        x_train=rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
+        y_train=np.arange(4, dtype=np.uint8),
+        x_test=rng.integers(0, 256, (2, 28, 28), dtype=np.uint8),
+        y_test=np.arange(2, dtype=np.uint8),
     )
     files = []
     for save in (np.savez, np.savez_compressed):
@@ -159,10 +164,36 @@ STROKE_LINES = [
     {"strokes": [[[140, 40], [140, 240]], [[100, 100]]], "canvas": [280, 200], "label": 1},
     {"strokes": []},
 ]
-WEIRD_VALUES = [None, True, 0, -1, 1e308, 10**400, -(10**400), "x", "", [], {}, [[]], [[[]]],
-                [1, 2], [[1, 2]], [[[1]]], [[[1, 2, 3]]], [[["1", "2"]]], [[[None, 1]]],
-                [[[1e308, -1e308]]], [[[10**400, 1]]], {"a": 1}, [[{"x": 1}]], [280], [0, 0],
-                [1e400, 5], ["280", "280"], [280, 280, 280]]
+WEIRD_VALUES = [
+    None,
+    True,
+    0,
+    -1,
+    1e308,
+    10**400,
+    -(10**400),
+    "x",
+    "",
+    [],
+    {},
+    [[]],
+    [[[]]],
+    [1, 2],
+    [[1, 2]],
+    [[[1]]],
+    [[[1, 2, 3]]],
+    [[["1", "2"]]],
+    [[[None, 1]]],
+    [[[1e308, -1e308]]],
+    [[[10**400, 1]]],
+    {"a": 1},
+    [[{"x": 1}]],
+    [280],
+    [0, 0],
+    [1e400, 5],
+    ["280", "280"],
+    [280, 280, 280],
+]
 
 
 def _stroke_line_cases(rng: np.random.Generator):

@@ -53,10 +53,14 @@ def _png_header_only(width: int, height: int) -> bytes:
         (lambda: _png_bytes(Image.fromarray(_digit()))[:80], "truncated or corrupt"),
         (lambda: _png_header_only(20_000, 20_000), "(pixels is more than|too many pixels)"),
         (lambda: _png_header_only(100_000, 100_000), "(pixels is more than|too many pixels)"),
-        (lambda: _png_bytes(Image.fromarray(_digit()), format="ICO"),
-         "not a picture in a supported format"),
-        (lambda: _png_bytes(Image.fromarray(_digit()), format="TGA"),
-         "not a picture in a supported format"),
+        (
+            lambda: _png_bytes(Image.fromarray(_digit()), format="ICO"),
+            "not a picture in a supported format",
+        ),
+        (
+            lambda: _png_bytes(Image.fromarray(_digit()), format="TGA"),
+            "not a picture in a supported format",
+        ),
     ],
     ids=["text", "empty", "truncated-png", "bomb-400M", "bomb-10G", "ico", "tga"],
 )
@@ -140,8 +144,11 @@ def test_a_transparent_colour_is_paper_too(tmp_path, mode):
 @pytest.mark.parametrize("transparency", [False, True])
 def test_palette_pictures_read_like_grey_ones(tmp_path, transparency):
     Image.fromarray(_digit()).save(tmp_path / "grey.png")
-    pal = Image.fromarray(_digit()).convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE,
-                                                           colors=4)
+    pal = (
+        Image.fromarray(_digit())
+        .convert("RGB")
+        .convert("P", palette=Image.Palette.ADAPTIVE, colors=4)
+    )
     if transparency:
         white = pal.getpixel((0, 0))
         pal.save(tmp_path / "pal.png", transparency=white)  # the white paper is transparent
@@ -157,8 +164,9 @@ def test_an_animated_gif_gives_its_first_frame(tmp_path):
     bar = np.full((64, 64), 255, np.uint8)
     bar[30:34, 8:56] = 0  # a horizontal bar: a different drawing
     frames = [one, Image.fromarray(bar), Image.fromarray(np.full((64, 64), 255, np.uint8))]
-    frames[0].save(tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=100,
-                   loop=0)
+    frames[0].save(
+        tmp_path / "anim.gif", save_all=True, append_images=frames[1:], duration=100, loop=0
+    )
     with Image.open(tmp_path / "anim.gif") as img:
         assert img.n_frames == 3
     one.save(tmp_path / "first.png")
@@ -176,8 +184,15 @@ def test_an_animated_gif_gives_its_first_frame(tmp_path):
         lambda: Image.new("1", (40, 40), 1),
         lambda: Image.new("I;16", (40, 40), 65535),
     ],
-    ids=["1x1-black", "1x1-white", "white", "black-rgb", "transparent", "bilevel-white",
-         "16-bit-white"],
+    ids=[
+        "1x1-black",
+        "1x1-white",
+        "white",
+        "black-rgb",
+        "transparent",
+        "bilevel-white",
+        "16-bit-white",
+    ],
 )
 def test_blank_and_one_pixel_pictures_are_nothing_drawn(tmp_path, make):
     path = tmp_path / "blank.png"
@@ -186,8 +201,10 @@ def test_blank_and_one_pixel_pictures_are_nothing_drawn(tmp_path, make):
     assert result.empty and result.image.shape == (28, 28) and not result.image.any()
 
 
-@pytest.mark.parametrize("fmt, suffix", [("JPEG", "jpg"), ("BMP", "bmp"), ("TIFF", "tif"),
-                                         ("WEBP", "webp"), ("PPM", "ppm")])
+@pytest.mark.parametrize(
+    "fmt, suffix",
+    [("JPEG", "jpg"), ("BMP", "bmp"), ("TIFF", "tif"), ("WEBP", "webp"), ("PPM", "ppm")],
+)
 def test_every_supported_format_reads(tmp_path, fmt, suffix):
     path = tmp_path / f"digit.{suffix}"
     Image.fromarray(_digit()).convert("RGB").save(path, format=fmt)
@@ -200,8 +217,13 @@ def test_classify_reads_the_odd_pictures_and_reports_each_bad_one_on_its_own_lin
     (tmp_path / "trunc.png").write_bytes(_png_bytes(Image.fromarray(_digit()))[:80])
     (tmp_path / "bomb.png").write_bytes(_png_header_only(30_000, 30_000))
     names = ["a.png", "trunc.png", "dot.png", "bomb.png"]
-    args = Namespace(command="classify", images=[str(tmp_path / n) for n in names], strokes=None,
-                     model="dense", argv=[])
+    args = Namespace(
+        command="classify",
+        images=[str(tmp_path / n) for n in names],
+        strokes=None,
+        model="dense",
+        argv=[],
+    )
     out, err = io.StringIO(), io.StringIO()
     assert run(args, stdout=out, stderr=err) == 2
     answers = [json.loads(line) for line in out.getvalue().splitlines()]

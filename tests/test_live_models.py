@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import threading
 
-from gui_support import shared_core
 import numpy as np
 import pytest
+from gui_support import shared_core
 
 from digitlab.app.live.inference_worker import InferenceWorker
 from digitlab.app.live.live_models import LiveModels

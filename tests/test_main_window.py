@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from gui_support import open_window
 import numpy as np
 import pytest
+from gui_support import open_window
 from PySide6.QtCore import Qt
 
 from digitlab.app.selftest.support import draw_digit
@@ -64,9 +64,9 @@ def test_drawing_shows_the_input_both_models_bars_and_maps(qtbot, window):
     assert "Both models read 1" in tab.probabilities.banner.text()
     assert "reads 1" in tab.probabilities.headers["cnn"].text()
     shapes = {key: cell.image.image.shape[:2] for key, cell in tab.activations.cells.items()}
-    assert set(shapes) == {("cnn", n) for n in ("conv1", "pool1", "conv2", "pool2", "dense",
-                                                "output")} | {("dense", "hidden"),
-                                                              ("dense", "output")}
+    assert set(shapes) == {
+        ("cnn", n) for n in ("conv1", "pool1", "conv2", "pool2", "dense", "output")
+    } | {("dense", "hidden"), ("dense", "output")}
     assert shapes[("cnn", "conv1")] == (4 * 27 - 1, 8 * 27 - 1)
 
 
@@ -107,8 +107,11 @@ def test_undo_redo_and_clear_shortcuts_update_the_answer(qtbot, window):
     qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
     assert canvas.is_empty() and window.live.latest.empty
     assert window.live.worker.runs == runs  # the emptied canvas asked no model
-    qtbot.keyClick(window, Qt.Key.Key_Z,
-                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
     qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
     assert not window.live.latest.empty
     qtbot.keyClick(window, Qt.Key.Key_Escape)
@@ -136,8 +139,7 @@ def test_the_model_tab_counts_the_real_parameters(window):
     tab = window.model_tab
     assert "225,034" in tab.totals["cnn"].text()
     assert "101,770" in tab.totals["dense"].text()
-    texts = [tab.compare.item(r, c).text() for r in range(tab.compare.rowCount())
-             for c in range(3)]
+    texts = [tab.compare.item(r, c).text() for r in range(tab.compare.rowCount()) for c in range(3)]
     assert "99.2%" in texts and "97.8%" in texts
     assert "34,826" not in " ".join(texts)
 
@@ -147,8 +149,10 @@ def test_the_model_tab_puts_the_pen_drawn_accuracy_beside_mnist(window):
 
     pen = load_pen_accuracy()
     assert set(pen) == {"cnn", "dense"}
-    rows = {window.model_tab.compare.item(r, 0).text(): r
-            for r in range(window.model_tab.compare.rowCount())}
+    rows = {
+        window.model_tab.compare.item(r, 0).text(): r
+        for r in range(window.model_tab.compare.rowCount())
+    }
     row = next(r for label, r in rows.items() if label.startswith("Pen-drawn digits"))
     cnn = window.model_tab.compare.item(row, 1).text()
     assert cnn == f"{pen['cnn'][0]:.2%}" and float(cnn.rstrip("%")) > 95
@@ -157,8 +161,8 @@ def test_the_model_tab_puts_the_pen_drawn_accuracy_beside_mnist(window):
 def test_a_model_swapped_live_is_used_for_the_next_answer(qtbot, window):
     import keras
 
-    from digitlab.model.nets.architectures import build_dense
     from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.architectures import build_dense
 
     first = _draw_and_wait(qtbot, window, 7)
     keras.utils.set_random_seed(1)
@@ -168,8 +172,10 @@ def test_a_model_swapped_live_is_used_for_the_next_answer(qtbot, window):
         with qtbot.waitSignal(window.live.model_set, timeout=TIMEOUT_MS) as blocker:
             window.live.set_model("dense", fresh)
         assert blocker.args == ["dense", ""]
-        qtbot.waitUntil(lambda: np.allclose(window.live.latest.probabilities["dense"], expected,
-                                            atol=1e-5), timeout=TIMEOUT_MS)
+        qtbot.waitUntil(
+            lambda: np.allclose(window.live.latest.probabilities["dense"], expected, atol=1e-5),
+            timeout=TIMEOUT_MS,
+        )
         assert "replaced" in window.model_tab.totals["dense"].text()
     finally:  # the core is shared by the whole session: put the bundled model back
         with qtbot.waitSignal(window.live.model_set, timeout=TIMEOUT_MS):
@@ -185,14 +191,19 @@ def test_a_bad_model_is_refused_and_live_inference_goes_on(qtbot, window):
 
 @pytest.mark.slow
 def test_the_selftest_command_passes():
-    proc = subprocess.run([sys.executable, "-m", "digitlab.app", "selftest"], capture_output=True,
-                          text=True, timeout=600)
+    proc = subprocess.run(
+        [sys.executable, "-m", "digitlab.app", "selftest"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert '"draw_predict": "pass"' in proc.stdout.strip().splitlines()[-1]
 
 
 def test_answers_that_come_while_another_tab_is_shown_are_drawn_when_the_draw_tab_returns(
-        qtbot, window):
+    qtbot, window
+):
     first = _draw_and_wait(qtbot, window, 1)
     painted = window.draw_tab.painted_revision()
     window.tabs.setCurrentWidget(window.model_tab)

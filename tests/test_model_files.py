@@ -7,9 +7,9 @@ import keras
 import numpy as np
 import pytest
 
+from digitlab.model.data.bundled import bundled_model_path
 from digitlab.model.nets.architectures import build
 from digitlab.model.nets.model_files import ModelFileError, atomic_write, load_model, save_model
-from digitlab.model.data.bundled import bundled_model_path
 
 
 def _tiny(input_shape=(28, 28, 1), outputs=10, lambda_layer=False):
@@ -34,8 +34,14 @@ def test_the_bundled_model_loads(tmp_path):
     "make, reason",
     [
         (lambda p: p.write_bytes(b""), "empty"),
-        (lambda p: p.write_bytes(bundled_model_path("dense").read_bytes()[:5000]), "not a Keras model archive"),
-        (lambda p: p.write_bytes(np.random.default_rng(0).bytes(4096)), "not a Keras model archive"),
+        (
+            lambda p: p.write_bytes(bundled_model_path("dense").read_bytes()[:5000]),
+            "not a Keras model archive",
+        ),
+        (
+            lambda p: p.write_bytes(np.random.default_rng(0).bytes(4096)),
+            "not a Keras model archive",
+        ),
         (lambda p: zipfile.ZipFile(p, "w").writestr("weights.h5", b"x"), "no config.json"),
         (lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100), "not a Keras model archive"),
     ],

@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
+from digitlab.model.data.bundled import METRICS_PATH, bundled_model_path
 from digitlab.model.nets.architectures import build
 from digitlab.model.nets.inference import InferenceCore
-from digitlab.model.data.bundled import METRICS_PATH, bundled_model_path
 
 CNN_LAYERS = [
     ("conv1", "Conv2D", (26, 26, 32), 320),

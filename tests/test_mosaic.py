@@ -6,12 +6,17 @@ import pytest
 from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic, calibrate_level, layout_for
 from digitlab.model.explain.receptive_field import FieldStep, receptive_field
 
-CNN_STEPS = (FieldStep("conv1", 3, 1), FieldStep("pool1", 2, 2),
-             FieldStep("conv2", 3, 1), FieldStep("pool2", 2, 2))
+CNN_STEPS = (
+    FieldStep("conv1", 3, 1),
+    FieldStep("pool1", 2, 2),
+    FieldStep("conv2", 3, 1),
+    FieldStep("pool2", 2, 2),
+)
 
 
-@pytest.mark.parametrize("shape", [(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64),
-                                   (128,), (10,)])
+@pytest.mark.parametrize(
+    "shape", [(26, 26, 32), (13, 13, 32), (11, 11, 64), (5, 5, 64), (128,), (10,)]
+)
 def test_every_unit_lands_in_its_own_mosaic_pixel_and_is_found_again(shape):
     layout = layout_for(shape)
     act = np.arange(np.prod(shape), dtype=np.float32).reshape(shape)
@@ -51,8 +56,7 @@ def test_vector_layers_form_compact_blocks():
     assert layout_for((10,)).shape == (1, 10)
 
 
-@pytest.mark.parametrize("layer, size", [("conv1", 3), ("pool1", 4), ("conv2", 8),
-                                         ("pool2", 10)])
+@pytest.mark.parametrize("layer, size", [("conv1", 3), ("pool1", 4), ("conv2", 8), ("pool2", 10)])
 def test_receptive_fields_of_the_seed_cnn(layer, size):
     top, left, h, w = receptive_field(CNN_STEPS, layer, 0, 0)
     assert (top, left, h, w) == (0, 0, size, size)

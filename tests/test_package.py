@@ -21,10 +21,14 @@ ELF = b"\x7fELF" + bytes(60)
 def _fake_bundle(tmp_path: Path) -> Path:
     dist = tmp_path / "dist" / "digitlab"
     internal = dist / "_internal"
-    for rel in ("tensorflow/libtensorflow_cc.so.2", "tensorflow/python/_pywrap_tfe.so",
-                "numpy.libs/libscipy_openblas64_.so", "libpython3.11.so.1.0",
-                "python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so",
-                "PySide6/Qt/lib/libQt6Core.so.6"):
+    for rel in (
+        "tensorflow/libtensorflow_cc.so.2",
+        "tensorflow/python/_pywrap_tfe.so",
+        "numpy.libs/libscipy_openblas64_.so",
+        "libpython3.11.so.1.0",
+        "python3.11/lib-dynload/_ssl.cpython-311-x86_64-linux-gnu.so",
+        "PySide6/Qt/lib/libQt6Core.so.6",
+    ):
         path = internal / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(ELF)
@@ -37,9 +41,15 @@ def test_every_library_but_numpys_openblas_is_stripped_once(tmp_path):
     internal = _fake_bundle(tmp_path) / "_internal"
     groups = package.strippable(internal)
     names = [p.name for paths in groups.values() for p in paths]
-    assert sorted(names) == sorted({"libtensorflow_cc.so.2", "_pywrap_tfe.so",
-                                    "libpython3.11.so.1.0",
-                                    "_ssl.cpython-311-x86_64-linux-gnu.so", "libQt6Core.so.6"})
+    assert sorted(names) == sorted(
+        {
+            "libtensorflow_cc.so.2",
+            "_pywrap_tfe.so",
+            "libpython3.11.so.1.0",
+            "_ssl.cpython-311-x86_64-linux-gnu.so",
+            "libQt6Core.so.6",
+        }
+    )
     assert {p.name for p in groups["packages"]} == {"libQt6Core.so.6"}
 
 
@@ -90,7 +100,12 @@ def test_tensorflow_imports_with_the_executables_stand_ins_and_tf_lite_fails_lou
     )
     import subprocess
 
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=300, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "refused:" in done.stdout and "not part of the Digit Lab executable" in done.stdout

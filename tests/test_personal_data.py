@@ -35,7 +35,10 @@ def drawing(seed: int = 0) -> list[list[list[float]]]:
 
 
 def test_a_sample_round_trips_through_a_json_line(tmp_path):
-    strokes = [Stroke(np.array(drawing()[0]), 17.0), Stroke(np.array([[150.0, 100.0], [160, 110]]), 30.0, True)]
+    strokes = [
+        Stroke(np.array(drawing()[0]), 17.0),
+        Stroke(np.array([[150.0, 100.0], [160, 110]]), 30.0, True),
+    ]
     sample = sample_from_drawing(7, strokes, CANVAS)
     path = tmp_path / "mine.jsonl"
     write_samples(path, [sample])
@@ -62,25 +65,39 @@ def test_the_models_read_the_strokes_again_not_the_stored_picture(tmp_path):
 
 
 def test_a_line_without_input_gets_one_from_its_strokes():
-    (sample,), errors = parse_lines([json.dumps({"label": 3, "strokes": drawing(), "canvas": [280, 280]})])
+    (sample,), errors = parse_lines(
+        [json.dumps({"label": 3, "strokes": drawing(), "canvas": [280, 280]})]
+    )
     assert errors == [] and sample.image.max() > 200
 
 
-@pytest.mark.parametrize("line, reason", [
-    ("{not json", "not JSON"),
-    ("[1, 2]", "not a JSON object"),
-    ('{"strokes": [[[1, 2]]], "canvas": [280, 280]}', '"label" is missing'),
-    ('{"label": 12, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280]}', "not a digit"),
-    ('{"label": true, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280]}', "whole number"),
-    ('{"label": 1, "strokes": "abc", "canvas": [280, 280]}', "list of strokes"),
-    ('{"label": 1, "strokes": [[[1, "x"]]], "canvas": [280, 280]}', "stroke 0"),
-    ('{"label": 1, "strokes": [[[1, NaN], [2, 3]]], "canvas": [280, 280]}', "NaN"),
-    ('{"label": 1, "strokes": [], "canvas": [280, 280]}', "nothing is drawn"),
-    ('{"label": 1, "strokes": [[[1, 2], [50, 60]]], "canvas": [0, 280]}', "not a sane size"),
-    ('{"label": 1, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280], "input": [[1]]}', "28 rows"),
-    ('{"label": 1, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280], "erase": [1]}', "true or false"),
-    ('{"label": 1, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280], "widths": []}', "one entry per stroke"),
-])
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("{not json", "not JSON"),
+        ("[1, 2]", "not a JSON object"),
+        ('{"strokes": [[[1, 2]]], "canvas": [280, 280]}', '"label" is missing'),
+        ('{"label": 12, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280]}', "not a digit"),
+        ('{"label": true, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280]}', "whole number"),
+        ('{"label": 1, "strokes": "abc", "canvas": [280, 280]}', "list of strokes"),
+        ('{"label": 1, "strokes": [[[1, "x"]]], "canvas": [280, 280]}', "stroke 0"),
+        ('{"label": 1, "strokes": [[[1, NaN], [2, 3]]], "canvas": [280, 280]}', "NaN"),
+        ('{"label": 1, "strokes": [], "canvas": [280, 280]}', "nothing is drawn"),
+        ('{"label": 1, "strokes": [[[1, 2], [50, 60]]], "canvas": [0, 280]}', "not a sane size"),
+        (
+            '{"label": 1, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280], "input": [[1]]}',
+            "28 rows",
+        ),
+        (
+            '{"label": 1, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280], "erase": [1]}',
+            "true or false",
+        ),
+        (
+            '{"label": 1, "strokes": [[[1, 2], [50, 60]]], "canvas": [280, 280], "widths": []}',
+            "one entry per stroke",
+        ),
+    ],
+)
 def test_a_bad_line_is_reported_with_its_number_and_reason_and_the_rest_is_read(line, reason):
     good = json.dumps({"label": 7, "strokes": drawing(), "canvas": [280, 280]})
     samples, errors = parse_lines([good, "", line, good])
@@ -182,8 +199,10 @@ def test_importing_a_bad_or_missing_file_changes_nothing(tmp_path):
 
 def test_an_import_with_some_bad_lines_takes_the_good_ones_and_names_the_bad(tmp_path):
     src = tmp_path / "mixed.jsonl"
-    src.write_text(json.dumps({"label": 2, "strokes": drawing(3), "canvas": [280, 280]})
-                   + "\n{\"label\": 99}\n", "utf-8")
+    src.write_text(
+        json.dumps({"label": 2, "strokes": drawing(3), "canvas": [280, 280]}) + '\n{"label": 99}\n',
+        "utf-8",
+    )
     store = PersonalStore(tmp_path / "mine.jsonl")
     report = store.import_file(src)
     assert report.added == 1 and report.errors == ('line 2: "strokes" is missing',)
@@ -208,5 +227,7 @@ def test_an_empty_drawing_or_a_bad_label_is_not_a_sample():
 
 def test_a_huge_line_is_refused_unread(monkeypatch):
     monkeypatch.setattr(personal_data, "MAX_LINE_CHARS", 100)
-    samples, errors = parse_lines([json.dumps({"label": 7, "strokes": drawing(), "canvas": [280, 280]})])
+    samples, errors = parse_lines(
+        [json.dumps({"label": 7, "strokes": drawing(), "canvas": [280, 280]})]
+    )
     assert samples == [] and "longer than 100" in errors[0]

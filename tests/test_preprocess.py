@@ -152,10 +152,14 @@ def test_any_strokes_give_a_valid_input_and_the_same_every_time(strokes, canvas)
 @given(
     st.one_of(
         arrays(np.uint8, st.tuples(st.integers(1, 64), st.integers(1, 64))),
-        arrays(np.uint8,
-               st.tuples(st.integers(1, 40), st.integers(1, 40), st.sampled_from([3, 4]))),
-        arrays(np.float32, st.tuples(st.integers(1, 40), st.integers(1, 40)),
-               elements=st.floats(0, 1, width=32)),
+        arrays(
+            np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40), st.sampled_from([3, 4]))
+        ),
+        arrays(
+            np.float32,
+            st.tuples(st.integers(1, 40), st.integers(1, 40)),
+            elements=st.floats(0, 1, width=32),
+        ),
     )
 )
 def test_any_picture_gives_a_valid_input_and_the_same_every_time(pixels):

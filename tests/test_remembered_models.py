@@ -49,8 +49,10 @@ def _answer(qtbot, win):
 
     canvas = win.draw_tab.canvas
     draw_digit(canvas, 7)
-    qtbot.waitUntil(lambda: win.live.latest is not None
-                    and win.live.latest.revision == canvas.revision, timeout=WINDOW_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: win.live.latest is not None and win.live.latest.revision == canvas.revision,
+        timeout=WINDOW_TIMEOUT_MS,
+    )
     return win.live.latest
 
 
@@ -99,8 +101,11 @@ def test_a_model_put_live_is_live_again_at_the_next_start(qtbot, data_folder, tm
 
     # The next start. A core of its own: the tests' shared core must stay bundled.
     win = _new_window(qtbot, LiveModels(core_factory=InferenceCore))
-    with qtbot.waitSignal(win.live.model_set, timeout=WINDOW_TIMEOUT_MS,
-                          check_params_cb=lambda name, error: name == "dense"):
+    with qtbot.waitSignal(
+        win.live.model_set,
+        timeout=WINDOW_TIMEOUT_MS,
+        check_params_cb=lambda name, error: name == "dense",
+    ):
         win.show()
     assert "Dense network from last time is live again" in win.status_label.text()
     result = _answer(qtbot, win)
@@ -125,7 +130,8 @@ def test_a_model_put_live_is_live_again_at_the_next_start(qtbot, data_folder, tm
 
 
 def test_an_unreadable_remembered_model_leaves_the_bundled_one_and_says_so_in_a_line(
-        qtbot, data_folder):
+    qtbot, data_folder
+):
     from digitlab.app import storage
 
     store = RememberedModels(storage.user_models_dir())
@@ -134,8 +140,10 @@ def test_an_unreadable_remembered_model_leaves_the_bundled_one_and_says_so_in_a_
     swaps = []
     win.live.model_set.connect(lambda name, error: swaps.append(name))
     win.show()
-    qtbot.waitUntil(lambda: "remembered from last time is unreadable" in
-                    win.status_label.text(), timeout=WINDOW_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: "remembered from last time is unreadable" in win.status_label.text(),
+        timeout=WINDOW_TIMEOUT_MS,
+    )
     line = win.status_label.text()
     assert "\n" not in line and "live-cnn.keras" in line and "bundled CNN stays live" in line
     result = _answer(qtbot, win)

@@ -41,28 +41,42 @@ def test_every_check_module_follows_the_one_protocol_with_unique_check_names(qap
     assert len(names) == len(set(names))
     assert all(callable(fn) for _, fn in checks)
     assert names[:3] == ["draw_predict", "views_painted", "empty_asks_no_model"]
-    assert {"train", "cancel", "save_load", "saliency", "steps", "filters", "teach",
-            "custom_dataset", "window_icon", "log_without_console"} <= set(names)
+    assert {
+        "train",
+        "cancel",
+        "save_load",
+        "saliency",
+        "steps",
+        "filters",
+        "teach",
+        "custom_dataset",
+        "window_icon",
+        "log_without_console",
+    } <= set(names)
 
 
 def test_no_check_module_imports_the_runner_and_the_shared_helpers_import_no_check():
     for path in sorted(SELFTEST.glob("check_*.py")):
         imported = _imported_modules(path)
-        assert not {m for m in imported if m.startswith(("digitlab.app.selftest.runner",
-                                                          "digitlab.app.selftest.screenshots"))}, \
-            path.name
+        assert not {
+            m
+            for m in imported
+            if m.startswith(("digitlab.app.selftest.runner", "digitlab.app.selftest.screenshots"))
+        }, path.name
     for helper in ("support.py", "worker_support.py"):
         imported = _imported_modules(SELFTEST / helper)
-        assert not [m for m in imported if ".check_" in m or m.endswith((".runner",
-                                                                         ".screenshots"))]
+        assert not [
+            m for m in imported if ".check_" in m or m.endswith((".runner", ".screenshots"))
+        ]
 
 
 def test_only_the_command_line_imports_the_selftest_never_the_main_window():
     for path in sorted((ROOT / "app").rglob("*.py")):
         if SELFTEST in path.parents or path == ROOT / "app" / "cli" / "main.py":
             continue
-        assert not [m for m in _imported_modules(path) if m.startswith("digitlab.app.selftest")], \
+        assert not [m for m in _imported_modules(path) if m.startswith("digitlab.app.selftest")], (
             path.relative_to(ROOT).as_posix()
+        )
 
 
 def test_a_check_module_that_cannot_be_imported_is_reported_as_a_failed_check(monkeypatch):
@@ -77,7 +91,8 @@ def test_a_check_module_that_cannot_be_imported_is_reported_as_a_failed_check(mo
 
 
 def test_the_selftest_fails_with_a_missing_check_module_and_still_runs_the_others(
-        qapp, monkeypatch, capsys):
+    qapp, monkeypatch, capsys
+):
     monkeypatch.setitem(sys.modules, "digitlab.app.selftest.check_left_out", None)
     monkeypatch.setattr(runner, "CHECK_MODULES", ("check_draw", "check_left_out"))
     monkeypatch.setattr(runner, "discover_check_modules", lambda: ["check_draw"])
@@ -88,6 +103,10 @@ def test_the_selftest_fails_with_a_missing_check_module_and_still_runs_the_other
     assert report["checks"]["check_left_out"] == "fail"
     assert "check_left_out" in report["details"]["check_left_out"]
     assert report["checks"]["draw_predict"] == "pass"  # the other checks still ran
-    assert set(report["checks"]) == {"check_left_out", "draw_predict", "views_painted",
-                                     "empty_asks_no_model"}
+    assert set(report["checks"]) == {
+        "check_left_out",
+        "draw_predict",
+        "views_painted",
+        "empty_asks_no_model",
+    }
     assert "check_left_out: fail (" in err

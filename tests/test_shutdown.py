@@ -16,12 +16,18 @@ from digitlab.app.threads import STOP_TIMEOUT_MS
 ROOT = Path(__file__).resolve().parent.parent
 CLOSE_BOUND_MS = 2000
 """What a user waits at most for the window to close."""
-LONG_RUN = {"architecture": "cnn", "epochs": 5, "train_size": None, "augment": False,
-            "batch_size": 64}
+LONG_RUN = {
+    "architecture": "cnn",
+    "epochs": 5,
+    "train_size": None,
+    "augment": False,
+    "batch_size": 64,
+}
 
 
 def test_closing_the_window_mid_training_waits_within_one_bound_and_terminates_nothing(
-        qtbot, monkeypatch):
+    qtbot, monkeypatch
+):
     from digitlab.app.live.live_models import LiveModels
     from digitlab.app.main_window import MainWindow
     from digitlab.app.training.tab import TrainingTab
@@ -32,8 +38,7 @@ def test_closing_the_window_mid_training_waits_within_one_bound_and_terminates_n
     with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
         window.show()
     # The Train tab replaces its placeholder once the first answer is shown.
-    qtbot.waitUntil(lambda: isinstance(window.training_tab, TrainingTab),
-                    timeout=WINDOW_TIMEOUT_MS)
+    qtbot.waitUntil(lambda: isinstance(window.training_tab, TrainingTab), timeout=WINDOW_TIMEOUT_MS)
     tab = window.training_tab
     tab.apply_settings(LONG_RUN)
     worker = tab.start_training(validate=False, evaluate_after=False)
@@ -101,8 +106,9 @@ CLOSE_WINDOW_MID_RUN = textwrap.dedent("""
 def test_closing_the_main_window_mid_training_exits_the_process_cleanly(tmp_path):
     script = tmp_path / "close_window_mid_run.py"
     script.write_text(CLOSE_WINDOW_MID_RUN)
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=280)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=280
+    )
     assert "closing at step" in result.stdout and "closed in" in result.stdout
     assert "TERMINATED" not in result.stdout
     assert "QThread: Destroyed" not in result.stderr

@@ -30,8 +30,11 @@ LDD_OUTPUT = """\
 
 def test_ldd_output_gives_each_missing_library_once_in_order():
     assert syslibs.missing_from_ldd(LDD_OUTPUT) == [
-        "libxcb-icccm.so.4", "libxkbcommon-x11.so.0", "libxcb-keysyms.so.1",
-        "libfoo-unheard-of.so.3"]
+        "libxcb-icccm.so.4",
+        "libxkbcommon-x11.so.0",
+        "libxcb-keysyms.so.1",
+        "libfoo-unheard-of.so.3",
+    ]
     assert syslibs.missing_from_ldd("\tlibc.so.6 => /lib/libc.so.6 (0x1)\n") == []
 
 
@@ -57,9 +60,16 @@ def test_the_table_covers_the_usual_xcb_set():
     assert table["libxcb-render-util.so.0"] == ("libxcb-render-util0", "xcb-util-renderutil")
     assert table["libEGL.so.1"] == ("libegl1", "mesa-libEGL")
     assert table["libdbus-1.so.3"] == ("libdbus-1-3", "dbus-libs")
-    for soname in ("libxcb-image.so.0", "libxcb-xinerama.so.0", "libxcb-randr.so.0",
-                   "libxcb-shape.so.0", "libxcb-xfixes.so.0", "libxcb-xkb.so.1", "libGL.so.1",
-                   "libfontconfig.so.1"):
+    for soname in (
+        "libxcb-image.so.0",
+        "libxcb-xinerama.so.0",
+        "libxcb-randr.so.0",
+        "libxcb-shape.so.0",
+        "libxcb-xfixes.so.0",
+        "libxcb-xkb.so.1",
+        "libGL.so.1",
+        "libfontconfig.so.1",
+    ):
         assert soname in table
 
 
@@ -69,8 +79,9 @@ def test_the_platforms_tried_are_qts_own_choice():
     assert syslibs.platform_names({"WAYLAND_DISPLAY": "wayland-0"}) == ["wayland", "xcb"]
     assert syslibs.platform_names({"XDG_SESSION_TYPE": "wayland"}) == ["wayland", "xcb"]
     assert syslibs.platform_names({"QT_QPA_PLATFORM": "wayland;xcb:nograb"}) == ["wayland", "xcb"]
-    assert syslibs.platform_names({"QT_QPA_PLATFORM": "offscreen",
-                                   "WAYLAND_DISPLAY": "w"}) == ["offscreen"]
+    assert syslibs.platform_names({"QT_QPA_PLATFORM": "offscreen", "WAYLAND_DISPLAY": "w"}) == [
+        "offscreen"
+    ]
 
 
 def test_a_frozen_build_looks_in_its_bundle(monkeypatch, tmp_path):
@@ -104,8 +115,11 @@ def test_the_window_command_prints_one_line_and_exits_1_before_qt_starts(monkeyp
     import digitlab.app.main_window as main_window
 
     seen = []
-    monkeypatch.setattr(syslibs, "window_platform_problem",
-                        lambda environ: seen.append(environ.get("QT_QPA_PLATFORM")) or "no libs")
+    monkeypatch.setattr(
+        syslibs,
+        "window_platform_problem",
+        lambda environ: seen.append(environ.get("QT_QPA_PLATFORM")) or "no libs",
+    )
     monkeypatch.setattr(main_window, "run_gui", lambda **kw: pytest.fail("the window started"))
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     assert cli.main([]) == 1
@@ -115,8 +129,11 @@ def test_the_window_command_prints_one_line_and_exits_1_before_qt_starts(monkeyp
 
 def test_the_selftest_and_screenshots_are_checked_as_offscreen(monkeypatch, capsys):
     seen = []
-    monkeypatch.setattr(syslibs, "window_platform_problem",
-                        lambda environ: seen.append(environ.get("QT_QPA_PLATFORM")) or "stop")
+    monkeypatch.setattr(
+        syslibs,
+        "window_platform_problem",
+        lambda environ: seen.append(environ.get("QT_QPA_PLATFORM")) or "stop",
+    )
     monkeypatch.setenv("QT_QPA_PLATFORM", "xcb")
     assert cli.main(["selftest"]) == 1 and cli.main(["screenshots", "x"]) == 1
     assert seen == ["offscreen", "offscreen"]
@@ -133,8 +150,9 @@ def test_a_real_plugin_that_loads_lacks_nothing():
     assert syslibs.missing_libraries(_xcb_plugin().with_name("libqoffscreen.so")) == []
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux") or shutil.which("ldd") is None,
-                    reason="reads ldd on Linux")
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or shutil.which("ldd") is None, reason="reads ldd on Linux"
+)
 def test_on_this_machine_a_missing_xcb_library_is_named_instead_of_an_abort(tmp_path):
     listed = subprocess.run(["ldd", str(_xcb_plugin())], capture_output=True, text=True).stdout
     missing = syslibs.missing_from_ldd(listed)
@@ -142,8 +160,14 @@ def test_on_this_machine_a_missing_xcb_library_is_named_instead_of_an_abort(tmp_
         pytest.skip("this machine has every library of the xcb plugin")
     env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "XDG_SESSION_TYPE")}
     env["QT_QPA_PLATFORM"] = "xcb"
-    proc = subprocess.run([sys.executable, "-m", "digitlab.app"], capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "digitlab.app"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert proc.returncode == 1
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and all(name in lines[0] for name in missing)

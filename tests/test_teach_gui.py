@@ -5,18 +5,19 @@ from __future__ import annotations
 
 import json
 
-from gui_support import LiveStub, open_window
 import numpy as np
 import pytest
+from gui_support import LiveStub, open_window
 
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.selftest.support import draw_digit
-from digitlab.model.nets.fine_tune import FineTuneRecipe
 from digitlab.model.data.personal_data import PersonalStore
+from digitlab.model.nets.fine_tune import FineTuneRecipe
 
 TIMEOUT_MS = 60_000
-TINY = FineTuneRecipe(epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=256, seed=0,
-                      min_for_holdout=6)
+TINY = FineTuneRecipe(
+    epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=256, seed=0, min_for_holdout=6
+)
 
 
 @pytest.fixture
@@ -27,8 +28,10 @@ def window(qtbot, tmp_path):
 def _draw_and_wait(qtbot, win, digit):
     canvas = win.draw_tab.canvas
     draw_digit(canvas, digit)
-    qtbot.waitUntil(lambda: win.live.latest is not None
-                    and win.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: win.live.latest is not None and win.live.latest.revision == canvas.revision,
+        timeout=TIMEOUT_MS,
+    )
     return win.live.latest
 
 
@@ -53,7 +56,9 @@ def test_one_click_saves_the_drawing_with_the_right_digit_and_says_so(qtbot, win
     row = window.correction
     with qtbot.waitSignal(row.saved):
         row.buttons[1].click()
-    assert "Saved as a 1" in row.message.text() and "1 sample in My handwriting" in row.message.text()
+    assert (
+        "Saved as a 1" in row.message.text() and "1 sample in My handwriting" in row.message.text()
+    )
     lines = (tmp_path / "mine.jsonl").read_text("utf-8").splitlines()
     record = json.loads(lines[0])
     assert len(lines) == 1 and record["label"] == 1
@@ -151,7 +156,9 @@ def _fine_tune(qtbot, panel):
 
 def test_fine_tuning_needs_a_few_samples_first(qtbot, train_tab):
     panel = train_tab.fine_tune
-    assert not panel.run_button.isEnabled() and "No samples yet: save at least 3" in panel.intro.text()
+    assert (
+        not panel.run_button.isEnabled() and "No samples yet: save at least 3" in panel.intro.text()
+    )
     for strokes in _drawings(3):
         panel.samples.add(7, strokes, (280, 280))
     assert panel.run_button.isEnabled() and "Bundled Dense network" in panel.intro.text()
@@ -184,7 +191,10 @@ def test_keeping_a_fine_tuned_model_adds_it_and_puts_it_live(qtbot, train_tab):
         panel.keep()
     assert decided.args == [True]
     entry = train_tab.current_entry()
-    assert entry.label.startswith("Dense network tuned on my handwriting") and entry.model is outcome.model
+    assert (
+        entry.label.startswith("Dense network tuned on my handwriting")
+        and entry.model is outcome.model
+    )
     assert len(train_tab.live_models.calls) == 1 and train_tab.live_models.calls[0][0] == "dense"
     assert train_tab.live_models.calls[0][1] is not outcome.model  # the live view gets a copy
 
@@ -231,8 +241,10 @@ def test_a_note_under_the_model_input_does_not_shrink_the_paper(qtbot, window):
     canvas.clear()
     tiny = [[(0.05, 0.05), (0.1, 0.05), (0.08, 0.1), (0.06, 0.14)]]
     draw_strokes(canvas, [path_points(p, (canvas.width(), canvas.height()), 2) for p in tiny])
-    qtbot.waitUntil(lambda: window.live.latest is not None
-                    and window.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: window.live.latest is not None and window.live.latest.revision == canvas.revision,
+        timeout=TIMEOUT_MS,
+    )
     qtbot.wait(200)
     assert "very small" in window.draw_tab.input_view.notes.text()
     assert canvas.size() == size
@@ -272,13 +284,20 @@ def test_a_model_of_your_own_classes_is_not_scored_on_your_digits(qtbot, window)
     tab = window.handwriting_tab
     qtbot.waitUntil(lambda: len(tab.readings) == 2, timeout=TIMEOUT_MS)
     keras.utils.set_random_seed(0)
-    with qtbot.waitSignal(tab.accuracy_shown, timeout=TIMEOUT_MS,
-                          check_params_cb=lambda acc: "custom" not in acc and "cnn" not in acc):
-        window.live.show_models({"custom": build("cnn", num_classes=3)},
-                                {"custom": ("bar", "circle", "cross")})
+    with qtbot.waitSignal(
+        tab.accuracy_shown,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda acc: "custom" not in acc and "cnn" not in acc,
+    ):
+        window.live.show_models(
+            {"custom": build("cnn", num_classes=3)}, {"custom": ("bar", "circle", "cross")}
+        )
     assert "not digits" in tab.accuracy.text() and "%" not in tab.accuracy.text()
     assert tab.readings == {} and tab.grid.item(0).text() == "7"  # nothing marked wrong
-    with qtbot.waitSignal(tab.accuracy_shown, timeout=TIMEOUT_MS,
-                          check_params_cb=lambda acc: set(acc) == {"cnn", "dense"}):
+    with qtbot.waitSignal(
+        tab.accuracy_shown,
+        timeout=TIMEOUT_MS,
+        check_params_cb=lambda acc: set(acc) == {"cnn", "dense"},
+    ):
         window.live.restore_digit_models()
     assert "CNN" in tab.accuracy.text()

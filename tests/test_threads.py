@@ -271,8 +271,9 @@ EXIT_WHILE_RUNNING = textwrap.dedent("""
 def test_a_thread_still_running_when_the_process_exits_is_joined_not_aborted(tmp_path):
     script = tmp_path / "exit_while_running.py"
     script.write_text(EXIT_WHILE_RUNNING)
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert "stopped in time: False" in result.stdout
     assert "still running at exit" in result.stdout
     assert "TERMINATED" not in result.stdout

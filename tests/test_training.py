@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from digitlab.model.nets.architectures import build
 from digitlab.model.data.mnist import Dataset, load_mnist
+from digitlab.model.nets.architectures import build
 from digitlab.model.nets.training import Recipe, train
 
 
@@ -15,7 +15,9 @@ def _small(n=256):
 def test_a_short_run_reports_batches_then_epochs_and_learns():
     events = []
     model = build("dense")
-    result = train(model, _small(), Recipe(epochs=2, batch_size=64, augment=False), on_progress=events.append)
+    result = train(
+        model, _small(), Recipe(epochs=2, batch_size=64, augment=False), on_progress=events.append
+    )
     kinds = [e["kind"] for e in events]
     assert kinds == (["batch"] * 4 + ["epoch"]) * 2
     assert events[-1]["logs"]["val_accuracy"] > 0.3
@@ -24,9 +26,13 @@ def test_a_short_run_reports_batches_then_epochs_and_learns():
 
 def test_stopping_takes_effect_after_the_current_batch():
     events = []
-    result = train(build("dense"), _small(), Recipe(epochs=3, batch_size=32, augment=False),
-                   on_progress=events.append,
-                   should_stop=lambda: sum(e["kind"] == "batch" for e in events) >= 2)
+    result = train(
+        build("dense"),
+        _small(),
+        Recipe(epochs=3, batch_size=32, augment=False),
+        on_progress=events.append,
+        should_stop=lambda: sum(e["kind"] == "batch" for e in events) >= 2,
+    )
     assert result["stopped"]
     assert sum(e["kind"] == "batch" for e in events) == 2
 
@@ -46,14 +52,16 @@ def test_the_same_seed_gives_the_same_model():
 
 
 def test_a_huge_learning_rate_stops_the_run_as_diverged():
-    result = train(build("dense"), _small(), Recipe(epochs=2, batch_size=32, learning_rate=1e9, augment=False))
+    result = train(
+        build("dense"), _small(), Recipe(epochs=2, batch_size=32, learning_rate=1e9, augment=False)
+    )
     assert result["nan"]
 
 
 def test_several_teachers_teach_their_averaged_probabilities():
-    from digitlab.model.nets.training import _teacher_targets
-
     import keras
+
+    from digitlab.model.nets.training import _teacher_targets
 
     keras.utils.set_random_seed(1)
     a, b = build("dense"), build("dense")
@@ -75,4 +83,6 @@ def test_runs_leave_nothing_for_a_full_garbage_collection_to_walk_again():
         train(model, _small(), Recipe(epochs=1, batch_size=64, augment=False))
         assert len(gc.get_objects()) < 2000  # what a later collection looks at
     assert float(model(np.zeros((1, 28, 28, 1), np.float32)).numpy().sum()) > 0.99  # still usable
-    model.fit(np.zeros((4, 28, 28, 1), np.float32), np.zeros(4, np.int64), verbose=0)  # traces again
+    model.fit(
+        np.zeros((4, 28, 28, 1), np.float32), np.zeros(4, np.int64), verbose=0
+    )  # traces again

@@ -8,8 +8,10 @@ import pytest
 from digitlab.app.training.curves import TrainingCurves, nice_ceiling
 
 
-@pytest.mark.parametrize(("value", "top"), [(0.3, 0.5), (1.0, 1.0), (1.2, 2.0), (2.31, 5.0),
-                                             (7.0, 10.0), (12.0, 20.0), (0.0, 1.0)])
+@pytest.mark.parametrize(
+    ("value", "top"),
+    [(0.3, 0.5), (1.0, 1.0), (1.2, 2.0), (2.31, 5.0), (7.0, 10.0), (12.0, 20.0), (0.0, 1.0)],
+)
 def test_nice_ceiling_rounds_up_to_one_two_or_five(value, top):
     assert nice_ceiling(value) == pytest.approx(top)
 

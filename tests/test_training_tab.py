@@ -14,8 +14,15 @@ from gui_support import LiveStub
 from digitlab.app.training.tab import TrainingTab, format_duration
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = {"architecture": "dense", "epochs": 1, "batch_size": 64, "train_size": 256,
-        "augment": False, "learning_rate": 2e-3, "seed": 0}
+TINY = {
+    "architecture": "dense",
+    "epochs": 1,
+    "batch_size": 64,
+    "train_size": 256,
+    "augment": False,
+    "learning_rate": 2e-3,
+    "seed": 0,
+}
 
 
 @pytest.fixture
@@ -49,7 +56,7 @@ def test_a_run_shows_curves_and_evaluation_and_leaves_the_live_models_alone(qtbo
 def test_use_this_model_hands_a_copy_to_the_live_view(qtbot, tab):
     outcome = _train(qtbot, tab, evaluate_after=False)
     assert tab.use_current()
-    (slot, model), = tab.live_models.calls
+    ((slot, model),) = tab.live_models.calls
     assert slot == "dense" and model is not outcome.model
     probe = np.random.default_rng(0).random((3, 28, 28, 1), dtype=np.float32)
     np.testing.assert_allclose(model(probe), outcome.model(probe), atol=1e-6)
@@ -124,8 +131,10 @@ def test_restore_bundled_models_puts_both_shipped_files_live(tab):
     from digitlab.model.data.bundled import bundled_model_path
 
     assert tab.restore_bundled()
-    assert tab.live_models.calls == [("cnn", bundled_model_path("cnn")),
-                                     ("dense", bundled_model_path("dense"))]
+    assert tab.live_models.calls == [
+        ("cnn", bundled_model_path("cnn")),
+        ("dense", bundled_model_path("dense")),
+    ]
 
 
 def test_on_demand_evaluation_fills_the_confusion_matrix_and_gallery(qtbot, tab):
@@ -136,8 +145,10 @@ def test_on_demand_evaluation_fills_the_confusion_matrix_and_gallery(qtbot, tab)
     assert tab.evaluation.table.item(3, 5).text() in (str(report.confusion[3, 5]), "·")
     tab.evaluation.show_cell(4, 9)
     assert len(tab.evaluation.gallery_indices()) == min(300, report.confusion[4, 9])
-    assert all(report.labels[i] == 4 and report.predictions[i] == 9
-               for i in tab.evaluation.gallery_indices())
+    assert all(
+        report.labels[i] == 4 and report.predictions[i] == 9
+        for i in tab.evaluation.gallery_indices()
+    )
 
 
 def test_the_tab_works_without_live_models(qtbot):
@@ -223,8 +234,9 @@ CLOSE_MID_RUN = textwrap.dedent("""
 def test_closing_the_window_mid_training_exits_cleanly(tmp_path):
     script = tmp_path / "close_mid_run.py"
     script.write_text(CLOSE_MID_RUN)
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True,
-                            text=True, timeout=280)
+    result = subprocess.run(
+        [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=280
+    )
     assert "closing at step" in result.stdout
     assert "QThread: Destroyed" not in result.stderr
     assert result.returncode == 0, result.stderr[-2000:]

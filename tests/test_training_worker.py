@@ -60,7 +60,15 @@ class _Recorder(QObject):
     def __init__(self, worker: TrainingWorker):
         super().__init__()
         self.kinds: list[str] = []
-        for name in ("started", "progress", "epoch_ended", "evaluating", "finished", "failed", "done"):
+        for name in (
+            "started",
+            "progress",
+            "epoch_ended",
+            "evaluating",
+            "finished",
+            "failed",
+            "done",
+        ):
             getattr(worker, name).connect(getattr(self, f"_on_{name}"))
 
     @Slot(int)
@@ -98,8 +106,9 @@ def test_signals_cross_the_thread_in_order(qtbot):
     holder = WorkerThread(worker)
     with qtbot.waitSignal(holder.ended, timeout=120_000):
         holder.start()
-    assert recorder.kinds == (["started"] + ["progress"] * 4
-                              + ["epoch", "evaluating", "finished", "done"])
+    assert recorder.kinds == (
+        ["started"] + ["progress"] * 4 + ["epoch", "evaluating", "finished", "done"]
+    )
     assert not holder.is_running()
     assert holder.stop()
 

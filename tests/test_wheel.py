@@ -49,9 +49,13 @@ def _copy_sources(dst: Path) -> Path:
 
 
 def _pip(*args: str, cwd: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pip", *args, "--no-index", "-q",
-                           "--disable-pip-version-check"], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", *args, "--no-index", "-q", "--disable-pip-version-check"],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -64,8 +68,10 @@ def _dependency_folders() -> list[str]:
     import PySide6
     import tensorflow
 
-    folders = [str(Path(m.__file__).resolve().parents[1])
-               for m in (np, keras, PIL, pyqtgraph, PySide6, tensorflow)]
+    folders = [
+        str(Path(m.__file__).resolve().parents[1])
+        for m in (np, keras, PIL, pyqtgraph, PySide6, tensorflow)
+    ]
     return list(dict.fromkeys(folders))
 
 
@@ -74,8 +80,7 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
     """(the wheel file, the folder it is installed into)."""
     tmp = tmp_path_factory.mktemp("wheel")
     src = _copy_sources(tmp / "src")
-    _pip("wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp / "dist"), str(src),
-         cwd=tmp)
+    _pip("wheel", "--no-deps", "--no-build-isolation", "-w", str(tmp / "dist"), str(src), cwd=tmp)
     (wheel,) = (tmp / "dist").glob("digitlab-*.whl")
     target = tmp / "target"
     _pip("install", "--no-deps", "--target", str(target), str(wheel), cwd=tmp)
@@ -83,10 +88,19 @@ def installed(tmp_path_factory) -> tuple[Path, Path]:
 
 
 def _run_installed(target: Path, cwd: Path, *args: str, timeout: int = 300):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(target), *_dependency_folders()]),
-               QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([sys.executable, "-S", *args], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=timeout)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(target), *_dependency_folders()]),
+        QT_QPA_PLATFORM="offscreen",
+    )
+    return subprocess.run(
+        [sys.executable, "-S", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=timeout,
+    )
 
 
 @pytest.mark.slow
@@ -95,21 +109,28 @@ def test_the_wheel_holds_only_digitlab_with_its_models_mnist_and_icons(installed
     names = zipfile.ZipFile(wheel).namelist()
     tops = {name.split("/")[0] for name in names}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"digitlab"}
-    for bundled in ("digitlab/resources/mnist.npz", "digitlab/resources/models/cnn.keras",
-                    "digitlab/resources/models/dense.keras",
-                    "digitlab/resources/models/metrics.json",
-                    "digitlab/resources/models/levels.json",
-                    "digitlab/resources/icons/digitlab.png",
-                    "digitlab/app/selftest/check_draw.py"):
+    for bundled in (
+        "digitlab/resources/mnist.npz",
+        "digitlab/resources/models/cnn.keras",
+        "digitlab/resources/models/dense.keras",
+        "digitlab/resources/models/metrics.json",
+        "digitlab/resources/models/levels.json",
+        "digitlab/resources/icons/digitlab.png",
+        "digitlab/app/selftest/check_draw.py",
+    ):
         assert bundled in names
 
 
 @pytest.mark.slow
 def test_the_installed_wheel_classifies_evaluates_and_opens_the_window(installed, tmp_path):
     _, target = installed
-    where = _run_installed(target, tmp_path, "-c",
-                           "import json, digitlab, digitlab.app.cli.main as m; "
-                           "print(json.dumps([list(digitlab.__path__), m.__file__]))")
+    where = _run_installed(
+        target,
+        tmp_path,
+        "-c",
+        "import json, digitlab, digitlab.app.cli.main as m; "
+        "print(json.dumps([list(digitlab.__path__), m.__file__]))",
+    )
     assert where.returncode == 0, where.stderr
     paths, cli_file = json.loads(where.stdout)
     assert paths == [str(target / "digitlab")] and Path(cli_file).is_relative_to(target)

@@ -44,8 +44,9 @@ def test_an_app_without_console_streams_logs_errors_and_survives_keras_output(tm
     script.write_text(SCRIPT)
     (tmp_path / "none.jsonl").write_text("")
     log = tmp_path / "digitlab.log"
-    proc = subprocess.run([sys.executable, str(script), str(log)], capture_output=True, text=True,
-                          timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(script), str(log)], capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "done").read_text() == "ok 0"
     assert "RuntimeError: no console here" in log.read_text()

@@ -15,7 +15,10 @@ DIGITS = tuple(str(i) for i in range(10))
 
 def test_models_are_called_by_their_titles_and_unknown_ones_by_their_name():
     assert [model_title(n) for n in ("cnn", "dense", "custom")] == [
-        "CNN", "Dense network", "Your model"]
+        "CNN",
+        "Dense network",
+        "Your model",
+    ]
     assert model_title("my_net") == "my_net"
 
 
@@ -28,7 +31,9 @@ def test_two_models_that_agree_or_disagree_say_so():
     labels = {"cnn": DIGITS, "dense": DIGITS}
     assert verdict({"cnn": 3, "dense": 3}, labels) == ("Both models read 3", "agree")
     assert verdict({"cnn": 3, "dense": 5}, labels) == (
-        "The models disagree: CNN reads 3 · Dense network reads 5", "disagree")
+        "The models disagree: CNN reads 3 · Dense network reads 5",
+        "disagree",
+    )
 
 
 def test_one_model_reads_by_its_class_names():
@@ -40,9 +45,12 @@ def test_one_model_reads_by_its_class_names():
 
 def test_a_hovered_unit_says_where_it_is_its_value_and_what_it_sees():
     conv = unit_description("CNN", "conv2", (7, 3, 4), 0.4567, 2.0, (4, 6, 8, 8))
-    assert conv == ("CNN · conv2 · channel 7 · row 3, col 4 · value 0.457 (scale 0–2) · "
-                    "sees the 8×8 input patch outlined in red")
+    assert conv == (
+        "CNN · conv2 · channel 7 · row 3, col 4 · value 0.457 (scale 0–2) · "
+        "sees the 8×8 input patch outlined in red"
+    )
     output = unit_description("Dense network", "output", (3, 0, 0), None, 1.0, None)
-    assert output == ("Dense network · output · class 3 · value — (scale 0–1) · "
-                      "sees the whole input")
+    assert output == (
+        "Dense network · output · class 3 · value — (scale 0–1) · sees the whole input"
+    )
     assert "unit 12" in unit_description("CNN", "dense", (12, 0, 0), 1.5, 3.0, None)

@@ -24,8 +24,9 @@ def draw_icon(size: int = SIZE) -> Image.Image:
     image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     margin = big * 0.06
-    draw.rounded_rectangle((margin, margin, big - margin, big - margin), radius=big * 0.2,
-                           fill=BACKGROUND)
+    draw.rounded_rectangle(
+        (margin, margin, big - margin, big - margin), radius=big * 0.2, fill=BACKGROUND
+    )
     # A faint 28x28-style pixel grid hint: four lines each way.
     inner0, inner1 = big * 0.2, big * 0.8
     for i in range(1, 4):
@@ -47,8 +48,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     icon = draw_icon()
     icon.resize((256, 256), Image.Resampling.LANCZOS).save(OUT / "digitlab.png")
-    icon.save(OUT / "digitlab.ico", sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64),
-                                           (128, 128), (256, 256)])
+    icon.save(
+        OUT / "digitlab.ico",
+        sizes=[(16, 16), (24, 24), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)],
+    )
     icon.save(OUT / "digitlab.icns")
     for path in sorted(OUT.iterdir()):
         print(path, path.stat().st_size)

@@ -35,9 +35,11 @@ MIB = 1 << 20
 # Top-level folders of the bundle whose libraries are never stripped: NumPy's OpenBLAS
 # ("ELF load command address/offset not page-aligned" once stripped).
 NEVER_STRIPPED = {"numpy.libs"}
-STRIPPED_GROUPS = {"tensorflow": "TensorFlow's own shared libraries",
-                   "python": "CPython's own shared libraries",
-                   "packages": "other packages' extension modules and libraries"}
+STRIPPED_GROUPS = {
+    "tensorflow": "TensorFlow's own shared libraries",
+    "python": "CPython's own shared libraries",
+    "packages": "other packages' extension modules and libraries",
+}
 
 
 def folder_bytes(folder: Path) -> int:
@@ -61,13 +63,20 @@ def strippable(internal: Path) -> dict[str, list[Path]]:
     lib-dynload; a Python built from source, e.g. by pyenv, keeps its debug information);
     and the other packages' extension modules and libraries, less ``NEVER_STRIPPED``."""
     tensorflow = sorted((internal / "tensorflow").rglob("*.so*"))
-    python = sorted(internal.glob("libpython3*.so*")) + sorted(internal.glob("python3*/lib-dynload/*.so"))
+    python = sorted(internal.glob("libpython3*.so*")) + sorted(
+        internal.glob("python3*/lib-dynload/*.so")
+    )
     taken = set(tensorflow) | set(python)
-    others = [p for p in sorted(internal.rglob("*.so*"))
-              if p not in taken and p.relative_to(internal).parts[0] not in NEVER_STRIPPED]
+    others = [
+        p
+        for p in sorted(internal.rglob("*.so*"))
+        if p not in taken and p.relative_to(internal).parts[0] not in NEVER_STRIPPED
+    ]
     groups = {"tensorflow": tensorflow, "python": python, "packages": others}
-    return {name: [p for p in paths if not p.is_symlink() and p.is_file() and _is_elf(p)]
-            for name, paths in groups.items()}
+    return {
+        name: [p for p in paths if not p.is_symlink() and p.is_file() and _is_elf(p)]
+        for name, paths in groups.items()
+    }
 
 
 def strip_libraries(paths: list[Path]) -> dict[str, int]:
@@ -137,9 +146,12 @@ def main(argv: list[str] | None = None) -> int:
     measured = ROOT / "build" / "exclusions.json"
     exclusions = json.loads(measured.read_text()) if measured.exists() else {}
     report = {
-        "dist": str(dist), "dist_bytes": dist_bytes,
-        "archive": str(archive), "archive_bytes": archive_bytes,
-        "stripped": stripped, "excluded_files": exclusions,
+        "dist": str(dist),
+        "dist_bytes": dist_bytes,
+        "archive": str(archive),
+        "archive_bytes": archive_bytes,
+        "stripped": stripped,
+        "excluded_files": exclusions,
     }
     (ROOT / "build").mkdir(exist_ok=True)
     (ROOT / "build" / "size-report.json").write_text(json.dumps(report, indent=1) + "\n")
@@ -147,16 +159,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"excluded {saved['bytes'] / MB:8.1f} MB  {saved['files']:4d} files  {rule}")
     for name, done in stripped.items():
         if not done["skipped"]:
-            print(f"stripped {(done['before'] - done['after']) / MB:8.1f} MB  "
-                  f"{done['files']:4d} files  {STRIPPED_GROUPS[name]}")
+            print(
+                f"stripped {(done['before'] - done['after']) / MB:8.1f} MB  "
+                f"{done['files']:4d} files  {STRIPPED_GROUPS[name]}"
+            )
     print(f"{dist}: {dist_bytes / MIB:.1f} MiB ({dist_bytes / MB:.1f} MB)")
     print(f"{archive}: {archive_bytes / MIB:.1f} MiB ({archive_bytes / MB:.1f} MB)")
     over = []
     if dist_bytes > args.max_dist_mb * MB:
         over.append(f"the folder is {dist_bytes / MB:.1f} MB, over {args.max_dist_mb:g} MB")
     if archive_bytes > args.max_archive_mib * MIB:
-        over.append(f"the archive is {archive_bytes / MIB:.1f} MiB, "
-                    f"over {args.max_archive_mib:g} MiB")
+        over.append(
+            f"the archive is {archive_bytes / MIB:.1f} MiB, over {args.max_archive_mib:g} MiB"
+        )
     for line in over:
         print(f"package: {line}", file=sys.stderr)
     return 1 if over else 0

@@ -28,8 +28,9 @@ def _answer(probs: dict[str, np.ndarray], i: int) -> dict:
     }
 
 
-def classify(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr,
-             stdin: TextIO = sys.stdin) -> int:
+def classify(
+    args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr, stdin: TextIO = sys.stdin
+) -> int:
     """``digitlab classify IMAGE... | --strokes FILE.jsonl``: one JSON line per input."""
     if not args.images and not args.strokes:
         raise UsageError("give image files or --strokes FILE.jsonl")

@@ -30,11 +30,21 @@ def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int
     stderr = stderr or sys.stderr or open(os.devnull, "w")
     if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
         quiet_tensorflow()  # other backends (JAX on a GPU machine) need no TensorFlow at all
-    handlers = {"classify": classify, "evaluate": evaluate, "train": train,
-                "bytes-to-image": bytes_to_image}
+    handlers = {
+        "classify": classify,
+        "evaluate": evaluate,
+        "train": train,
+        "bytes-to-image": bytes_to_image,
+    }
     try:
         return handlers[args.command](args, stdout=stdout, stderr=stderr)
-    except (UsageError, DatasetError, ModelFileError, ImageFileError, PreprocessError,
-            BytesImageError) as exc:
+    except (
+        UsageError,
+        DatasetError,
+        ModelFileError,
+        ImageFileError,
+        PreprocessError,
+        BytesImageError,
+    ) as exc:
         print(f"digitlab {args.command}: {exc}", file=stderr)
         return EXIT_BAD_INPUT

@@ -78,7 +78,7 @@ def preprocess_stroke_record(record) -> np.ndarray | None:
     if isinstance(record, Exception):
         raise record
     if not isinstance(record, dict) or "strokes" not in record:
-        raise PreprocessError("a line must be an object with \"strokes\" (and \"canvas\")")
+        raise PreprocessError('a line must be an object with "strokes" (and "canvas")')
     canvas = record.get("canvas", [280, 280])
     result = strokes_to_input(record["strokes"], canvas)
     return None if result.empty else result.image

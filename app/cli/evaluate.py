@@ -17,12 +17,7 @@ from digitlab.app.cli.common import (
     preprocess_stroke_record,
     stroke_lines,
 )
-from digitlab.model.data.mnist import (
-    load_dataset,
-    load_mnist,
-    mnist_test_inputs,
-    to_model_input,
-)
+from digitlab.model.data.mnist import load_dataset, load_mnist, mnist_test_inputs, to_model_input
 
 
 def _evaluation_data(spec: str) -> tuple[np.ndarray, np.ndarray, str]:
@@ -36,8 +31,11 @@ def _evaluation_data(spec: str) -> tuple[np.ndarray, np.ndarray, str]:
     if path.suffix.lower() == ".jsonl":
         xs, ys = [], []
         for n, record in stroke_lines(str(path), sys.stdin):
-            if (isinstance(record, Exception) or not isinstance(record, dict)
-                    or "label" not in record):
+            if (
+                isinstance(record, Exception)
+                or not isinstance(record, dict)
+                or "label" not in record
+            ):
                 raise UsageError(f"{path}: line {n} is not a labelled strokes object")
             image = preprocess_stroke_record(record)
             xs.append(np.zeros((28, 28), np.float32) if image is None else image)
@@ -57,20 +55,26 @@ def _custom_evaluation(args):
     data = load_source(args.data, size=args.image_size, test_share=args.test_share, seed=args.seed)
     if args.model in (None, "both", "cnn", "dense"):
         if data.num_classes != 10 or data.image_size != 28:
-            raise UsageError(f"{args.data}: {data.num_classes} classes of {data.image_size}x"
-                             f"{data.image_size} pictures; the bundled models read 28x28 digits: "
-                             "give --model FILE.keras")
+            raise UsageError(
+                f"{args.data}: {data.num_classes} classes of {data.image_size}x"
+                f"{data.image_size} pictures; the bundled models read 28x28 digits: "
+                "give --model FILE.keras"
+            )
         core = inference_core(args.model)
         names = data.class_names
     else:
         model = load_model(args.model, num_classes=data.num_classes, input_shape=None)
         if tuple(model.input_shape[1:3]) != (data.image_size, data.image_size):
-            raise UsageError(f"{args.model}: reads {model.input_shape[1]}x{model.input_shape[2]} "
-                             f"pictures; give --image-size {model.input_shape[1]}")
+            raise UsageError(
+                f"{args.model}: reads {model.input_shape[1]}x{model.input_shape[2]} "
+                f"pictures; give --image-size {model.input_shape[1]}"
+            )
         names = read_class_names(args.model) or data.class_names
         if names != data.class_names:
-            raise UsageError(f"{args.data}: classes {', '.join(data.class_names)} differ from "
-                             f"the model's {', '.join(names)}")
+            raise UsageError(
+                f"{args.data}: classes {', '.join(data.class_names)} differ from "
+                f"the model's {', '.join(names)}"
+            )
         core = InferenceCore({Path(args.model).stem: model})
     x_img, y = data.x_test, data.y_test
     if args.all and Path(args.data).is_dir():
@@ -78,8 +82,10 @@ def _custom_evaluation(args):
         y = np.concatenate([data.y_train, data.y_test])
         label = f"{args.data} (all {len(y)} pictures)"
     elif Path(args.data).is_dir():
-        label = (f"{args.data} (test split: {args.test_share:.0%} of each class, seed {args.seed}, "
-                 f"{len(y)} pictures)")
+        label = (
+            f"{args.data} (test split: {args.test_share:.0%} of each class, seed {args.seed}, "
+            f"{len(y)} pictures)"
+        )
     else:
         label = f"{args.data} (x_test)"
     if data.skipped:

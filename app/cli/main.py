@@ -34,36 +34,49 @@ PROCESS_START = time.perf_counter() - _process_age_s()
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a wrong argument in one line with exit code 2 (no usage dump)."""
 
-    def error(self, message: str):  # noqa: D401 - argparse API
+    def error(self, message: str):
         print(f"{self.prog}: {message} (see --help)", file=sys.stderr)
         raise SystemExit(2)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="digitlab",
-                     description="Draw a digit and watch two neural networks read it.")
+    parser = _Parser(
+        prog="digitlab", description="Draw a digit and watch two neural networks read it."
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     sub.add_parser("gui", help="open the window (the default)")
 
-    classify = sub.add_parser("classify",
-                              help="classify images or stroke drawings, one JSON line each")
+    classify = sub.add_parser(
+        "classify", help="classify images or stroke drawings, one JSON line each"
+    )
     classify.add_argument("images", nargs="*", help="image files (PNG, JPEG, ...)")
-    classify.add_argument("--strokes", metavar="FILE.jsonl",
-                          help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; '
-                               '- for stdin')
-    classify.add_argument("--model", default=None,
-                          help="cnn, dense, or a .keras file (default: both bundled)")
+    classify.add_argument(
+        "--strokes",
+        metavar="FILE.jsonl",
+        help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; - for stdin',
+    )
+    classify.add_argument(
+        "--model", default=None, help="cnn, dense, or a .keras file (default: both bundled)"
+    )
 
     evaluate = sub.add_parser("evaluate", help="accuracy and confusion matrix on a test set")
-    evaluate.add_argument("--model", default=None,
-                          help="cnn, dense, or a .keras file (default: both)")
-    evaluate.add_argument("--data", default="mnist-test",
-                          help="mnist-test, FILE.npz (MNIST layout) or labelled FILE.jsonl")
-    evaluate.add_argument("--json", action="store_true",
-                          help="print one JSON object instead of tables")
-    evaluate.add_argument("--all", action="store_true",
-                          help="with a folder: judge every picture, not only its test split")
+    evaluate.add_argument(
+        "--model", default=None, help="cnn, dense, or a .keras file (default: both)"
+    )
+    evaluate.add_argument(
+        "--data",
+        default="mnist-test",
+        help="mnist-test, FILE.npz (MNIST layout) or labelled FILE.jsonl",
+    )
+    evaluate.add_argument(
+        "--json", action="store_true", help="print one JSON object instead of tables"
+    )
+    evaluate.add_argument(
+        "--all",
+        action="store_true",
+        help="with a folder: judge every picture, not only its test split",
+    )
     evaluate.add_argument("--seed", type=int, default=0, help="with a folder: the split's seed")
     _custom_data_options(evaluate)
 
@@ -71,41 +84,82 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--model", choices=["cnn", "dense"], required=True)
     train.add_argument("--epochs", type=int, default=None, help="default: cnn 20, dense 40")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--learning-rate", type=float, default=None,
-                       help="peak Adam rate (cosine decay); default 2e-3")
-    train.add_argument("--batch-size", type=int, default=None,
-                       help="default: 128 on MNIST, 32 on your own (usually smaller) data")
-    train.add_argument("--train-size", type=int, default=None,
-                       help="use only the first N training images")
+    train.add_argument(
+        "--learning-rate",
+        type=float,
+        default=None,
+        help="peak Adam rate (cosine decay); default 2e-3",
+    )
+    train.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        help="default: 128 on MNIST, 32 on your own (usually smaller) data",
+    )
+    train.add_argument(
+        "--train-size", type=int, default=None, help="use only the first N training images"
+    )
     train.add_argument("--no-augment", action="store_true", help="train on plain MNIST")
-    train.add_argument("--augment-share", type=float, default=None,
-                       help="share of digits distorted each epoch, 0..1 "
-                            "(default: cnn 0.75, dense 0.5)")
-    train.add_argument("--augmented-copies", type=int, default=3,
-                       help="distorted versions of each digit prepared up front (default 3)")
-    train.add_argument("--data", default=None, metavar="FOLDER_OR_NPZ",
-                       help="a folder of class subfolders of pictures, or an MNIST-layout .npz "
-                            "(default: the bundled MNIST)")
-    train.add_argument("--teacher", default=None, metavar="MODEL.keras", nargs="+",
-                       help="learn from this trained model's probabilities too (distillation); "
-                            "several files: their averaged probabilities (an ensemble)")
-    train.add_argument("--distill", type=float, default=0.7,
-                       help="with --teacher: weight of the teacher's probabilities in the targets")
-    train.add_argument("--temperature", type=float, default=3.0,
-                       help="with --teacher: soften the teacher's probabilities (1 = as they are)")
-    train.add_argument("--out", default=None,
-                       help="where to write the .keras file (default: ./MODEL.keras)")
-    train.add_argument("--metrics", default=None,
-                       help="metrics JSON to update (default: metrics.json beside --out)")
+    train.add_argument(
+        "--augment-share",
+        type=float,
+        default=None,
+        help="share of digits distorted each epoch, 0..1 (default: cnn 0.75, dense 0.5)",
+    )
+    train.add_argument(
+        "--augmented-copies",
+        type=int,
+        default=3,
+        help="distorted versions of each digit prepared up front (default 3)",
+    )
+    train.add_argument(
+        "--data",
+        default=None,
+        metavar="FOLDER_OR_NPZ",
+        help="a folder of class subfolders of pictures, or an MNIST-layout .npz "
+        "(default: the bundled MNIST)",
+    )
+    train.add_argument(
+        "--teacher",
+        default=None,
+        metavar="MODEL.keras",
+        nargs="+",
+        help="learn from this trained model's probabilities too (distillation); "
+        "several files: their averaged probabilities (an ensemble)",
+    )
+    train.add_argument(
+        "--distill",
+        type=float,
+        default=0.7,
+        help="with --teacher: weight of the teacher's probabilities in the targets",
+    )
+    train.add_argument(
+        "--temperature",
+        type=float,
+        default=3.0,
+        help="with --teacher: soften the teacher's probabilities (1 = as they are)",
+    )
+    train.add_argument(
+        "--out", default=None, help="where to write the .keras file (default: ./MODEL.keras)"
+    )
+    train.add_argument(
+        "--metrics",
+        default=None,
+        help="metrics JSON to update (default: metrics.json beside --out)",
+    )
     _custom_data_options(train)
 
-    pictures = sub.add_parser("bytes-to-image",
-                              help="render files as greyscale PNGs, one byte per pixel")
+    pictures = sub.add_parser(
+        "bytes-to-image", help="render files as greyscale PNGs, one byte per pixel"
+    )
     pictures.add_argument("files", nargs="*", metavar="FILE", help="any files (binaries, ...)")
     pictures.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
-    pictures.add_argument("--width", type=int, default=None,
-                          help="pixels per row (default: from the file size, 32..1024, as in "
-                               "Nataraj et al.)")
+    pictures.add_argument(
+        "--width",
+        type=int,
+        default=None,
+        help="pixels per row (default: from the file size, 32..1024, as in Nataraj et al.)",
+    )
 
     selftest = sub.add_parser("selftest", help="open the window offscreen, draw, check the answers")
     selftest.add_argument("--timings", action="store_true", help="also report start-up times")
@@ -116,10 +170,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _custom_data_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--image-size", type=int, default=28,
-                        help="with a folder: pictures are resized to this square size (default 28)")
-    parser.add_argument("--test-share", type=float, default=0.2,
-                        help="with a folder: share of each class kept for testing (default 0.2)")
+    parser.add_argument(
+        "--image-size",
+        type=int,
+        default=28,
+        help="with a folder: pictures are resized to this square size (default 28)",
+    )
+    parser.add_argument(
+        "--test-share",
+        type=float,
+        default=0.2,
+        help="with a folder: share of each class kept for testing (default 0.2)",
+    )
 
 
 def _ensure_streams() -> None:

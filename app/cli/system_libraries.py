@@ -124,8 +124,9 @@ def missing_libraries(plugin: Path) -> list[str]:
     if ldd is None:
         return first
     try:
-        proc = subprocess.run([ldd, str(plugin)], capture_output=True, text=True, timeout=20,
-                              check=False)
+        proc = subprocess.run(
+            [ldd, str(plugin)], capture_output=True, text=True, timeout=20, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return first
     return missing_from_ldd(proc.stdout) or first
@@ -137,13 +138,17 @@ def install_message(platforms: Sequence[str], missing: Sequence[str]) -> str:
     known = [name for name in missing if name in PACKAGES]
     unknown = [name for name in missing if name not in PACKAGES]
     plural = "plugins" if len(platforms) > 1 else "plugin"
-    text = (f"digitlab: cannot open the window: Qt's {' / '.join(platforms)} platform {plural} "
-            f"needs system libraries that are missing: {', '.join(missing)}.")
+    text = (
+        f"digitlab: cannot open the window: Qt's {' / '.join(platforms)} platform {plural} "
+        f"needs system libraries that are missing: {', '.join(missing)}."
+    )
     if known:
         debian = " ".join(dict.fromkeys(PACKAGES[name][0] for name in known))
         fedora = " ".join(dict.fromkeys(PACKAGES[name][1] for name in known))
-        text += (f" Install them: sudo apt-get install {debian} (Debian/Ubuntu) or "
-                 f"sudo dnf install {fedora} (Fedora).")
+        text += (
+            f" Install them: sudo apt-get install {debian} (Debian/Ubuntu) or "
+            f"sudo dnf install {fedora} (Fedora)."
+        )
     if unknown:
         text += f" No package is known here for {', '.join(unknown)}: install what provides it."
     return text
@@ -162,8 +167,9 @@ def window_platform_problem(environ: Mapping[str, str] | None = None) -> str | N
     folders = plugin_folders(environ)
     missing: dict[str, None] = {}
     for name in names:
-        plugin = next((f / f"libq{name}.so" for f in folders if (f / f"libq{name}.so").is_file()),
-                      None)
+        plugin = next(
+            (f / f"libq{name}.so" for f in folders if (f / f"libq{name}.so").is_file()), None
+        )
         if plugin is None:
             return None
         lacking = missing_libraries(plugin)

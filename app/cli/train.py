@@ -61,7 +61,6 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     from digitlab.model.nets.training import Recipe
     from digitlab.model.nets.training import evaluate as evaluate_model
     from digitlab.model.nets.training import train as train_model
-
     from digitlab.model.preprocess.augment import AugmentConfig
 
     # (epochs, peak learning rate, share of distorted digits): the dense net has less
@@ -106,11 +105,15 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     stream = stderr if stderr is not None else open(os.devnull, "w")
     result = train_model(model, data, recipe, on_progress=_progress_bar(stream), teacher=teacher)
     if result["nan"]:
-        print(f"training stopped: the loss became NaN (learning rate {recipe.learning_rate:g} "
-              "too high?)", file=stderr)
+        print(
+            f"training stopped: the loss became NaN (learning rate {recipe.learning_rate:g} "
+            "too high?)",
+            file=stderr,
+        )
         return 1
-    test = evaluate_model(model, to_model_input(data.x_test), data.y_test.astype(np.int64),
-                          data.num_classes)
+    test = evaluate_model(
+        model, to_model_input(data.x_test), data.y_test.astype(np.int64), data.num_classes
+    )
     names = getattr(data, "class_names", None) or tuple(str(i) for i in range(data.num_classes))
     save_model(model, out, class_names=names)
     metrics_path = Path(args.metrics) if args.metrics else out.with_name("metrics.json")
@@ -146,8 +149,10 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     )
     if custom:
         skipped = f"; {len(data.skipped)} unreadable pictures skipped" if data.skipped else ""
-        stdout.write(f"classes: {', '.join(names)} ({len(data.x_train)} training, "
-                     f"{len(data.x_test)} test pictures of {size}x{size}{skipped})\n")
+        stdout.write(
+            f"classes: {', '.join(names)} ({len(data.x_train)} training, "
+            f"{len(data.x_test)} test pictures of {size}x{size}{skipped})\n"
+        )
     return EXIT_OK
 
 
@@ -169,6 +174,7 @@ def _training_data(args):
     from digitlab.model.data.custom_dataset import DIGIT_NAMES, load_source
 
     data = load_source(args.data, size=args.image_size, test_share=args.test_share, seed=args.seed)
-    digits = (data.class_names == DIGIT_NAMES and data.image_size == 28
-              and not Path(args.data).is_dir())
+    digits = (
+        data.class_names == DIGIT_NAMES and data.image_size == 28 and not Path(args.data).is_dir()
+    )
     return data, not digits

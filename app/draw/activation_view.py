@@ -32,7 +32,9 @@ class _LayerCell:
         colour = MODEL_COLOURS.get(layer.model, "#333")
         self.title = pg.LabelItem(
             f"<span style='color:{colour}'>{SHORT_TITLES.get(layer.model, layer.model)}</span> "
-            f"<b>{layer_caption(layer)}</b>", size="9pt")
+            f"<b>{layer_caption(layer)}</b>",
+            size="9pt",
+        )
         self.vb = fixed_viewbox()
         self.image = pg.ImageItem()
         self.blank = lut[np.full(layer.layout.shape, GAP_INDEX, np.uint8)]
@@ -50,8 +52,13 @@ class _LayerCell:
                 self.vb.addItem(label)
             extra = 1.0
         self.vb.setRange(QRectF(0, 0, w, h + extra), padding=0)
-        self.bar = pg.ColorBarItem(values=(0.0, layer.level), colorMap="viridis",
-                                   interactive=False, width=8, orientation="vertical")
+        self.bar = pg.ColorBarItem(
+            values=(0.0, layer.level),
+            colorMap="viridis",
+            interactive=False,
+            width=8,
+            orientation="vertical",
+        )
         self.bar.getAxis("right").setStyle(tickLength=3, tickTextOffset=2)
         self.bar.getAxis("right").setWidth(30)
         cache_static(self.title, self.bar, self.bar.getAxis("right"), *self.bar.childItems())
@@ -96,8 +103,8 @@ class ActivationView(TrackedView):
         layers = [layer for info in infos.values() for layer in info.shown]
         spatial = [layer for layer in layers if len(layer.shape) == 3]
         vectors = [layer for layer in layers if len(layer.shape) != 3]
-        rows = [spatial[i:i + self.COLUMNS] for i in range(0, len(spatial), self.COLUMNS)]
-        rows += [vectors[i:i + self.COLUMNS] for i in range(0, len(vectors), self.COLUMNS)]
+        rows = [spatial[i : i + self.COLUMNS] for i in range(0, len(spatial), self.COLUMNS)]
+        rows += [vectors[i : i + self.COLUMNS] for i in range(0, len(vectors), self.COLUMNS)]
         for r, row in enumerate(rows):
             for c, layer in enumerate(row):
                 cell = _LayerCell(layer, self._lut)

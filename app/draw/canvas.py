@@ -62,8 +62,12 @@ def _path(points: Sequence[tuple[float, float]]) -> QPainterPath:
     return path
 
 
-_ENDS_PREVIEW = (QEvent.Type.MouseButtonPress, QEvent.Type.TabletPress, QEvent.Type.TouchBegin,
-                 QEvent.Type.Resize)
+_ENDS_PREVIEW = (
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.TabletPress,
+    QEvent.Type.TouchBegin,
+    QEvent.Type.Resize,
+)
 """Events that end a preview: the user starts drawing, or the paper changes size."""
 
 
@@ -110,8 +114,9 @@ class DrawingCanvas(QWidget):
         policy = QSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        self.setToolTip("Draw a digit here with the mouse, a pen or a finger, "
-                        "or drop a picture of one")
+        self.setToolTip(
+            "Draw a digit here with the mouse, a pen or a finger, or drop a picture of one"
+        )
         self.setAcceptDrops(True)
 
     # ---------------------------------------------------------------- state
@@ -182,8 +187,11 @@ class DrawingCanvas(QWidget):
     def _emit_history(self) -> None:
         # Only when undo/redo availability really changed: buttons re-laid out on every
         # move would cost the live view milliseconds.
-        state = (self.history.can_undo or self._current is not None, self.history.can_redo,
-                 bool(self.history.strokes))
+        state = (
+            self.history.can_undo or self._current is not None,
+            self.history.can_redo,
+            bool(self.history.strokes),
+        )
         if state != self._history_state:
             self._history_state = state
             self.history_changed.emit()
@@ -216,8 +224,9 @@ class DrawingCanvas(QWidget):
         if event.button() == Qt.MouseButton.LeftButton:
             self._begin(event.position())
         elif event.button() == Qt.MouseButton.RightButton:  # right-drag erases
-            self._current = DrawnStroke([(event.position().x(), event.position().y())],
-                                        self.brush_width(), True)
+            self._current = DrawnStroke(
+                [(event.position().x(), event.position().y())], self.brush_width(), True
+            )
             self._changed()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -241,8 +250,11 @@ class DrawingCanvas(QWidget):
         kind = event.type()
         erase = event.pointerType() == event.pointerType().Eraser
         if kind == QEvent.Type.TabletPress:
-            self._current = DrawnStroke([(event.position().x(), event.position().y())],
-                                        self.brush_width(), self.erasing or erase)
+            self._current = DrawnStroke(
+                [(event.position().x(), event.position().y())],
+                self.brush_width(),
+                self.erasing or erase,
+            )
             self._changed()
         elif kind == QEvent.Type.TabletMove:
             self._hover = event.position()
@@ -256,8 +268,12 @@ class DrawingCanvas(QWidget):
         kind = event.type()
         if self._preview is not None and kind in _ENDS_PREVIEW:
             self.end_preview()
-        if kind in (QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd,
-                    QEvent.Type.TouchCancel):
+        if kind in (
+            QEvent.Type.TouchBegin,
+            QEvent.Type.TouchUpdate,
+            QEvent.Type.TouchEnd,
+            QEvent.Type.TouchCancel,
+        ):
             self._touch(event)  # type: ignore[arg-type]
             return True
         return super().event(event)
@@ -317,8 +333,12 @@ class DrawingCanvas(QWidget):
         old = self._last_size
         new = event.size()
         self._last_size = QSize(new)
-        if old.isValid() and old.width() > 0 and new != old and (self.history.strokes or
-                                                                 self._current):
+        if (
+            old.isValid()
+            and old.width() > 0
+            and new != old
+            and (self.history.strokes or self._current)
+        ):
             # Keep the drawing where it was relative to the paper (the canvas stays square).
             factor = min(new.width(), new.height()) / max(1, min(old.width(), old.height()))
             self.history.strokes = scale_strokes(self.history.strokes, factor)

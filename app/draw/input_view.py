@@ -36,8 +36,10 @@ class InputView(QWidget):
         self.field.setVisible(False)
         self.vb.addItem(self.field)
         title = QLabel("<b>What the models see</b> · 28×28, as in MNIST")
-        title.setToolTip("Your strokes, cropped, redrawn with an MNIST-like pen, scaled so the\n"
-                         "longer side is 20 px and centred by mass in a 28×28 field.")
+        title.setToolTip(
+            "Your strokes, cropped, redrawn with an MNIST-like pen, scaled so the\n"
+            "longer side is 20 px and centred by mass in a 28×28 field."
+        )
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet("color: #8a5a00;")

@@ -10,8 +10,8 @@ from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from digitlab.app.draw.graphics import TrackedView, cache_static
-from digitlab.model.nets.live_answer import LiveResult
 from digitlab.app.widgets.styles import MODEL_COLOURS
+from digitlab.model.nets.live_answer import LiveResult
 from digitlab.model.nets.wording import class_label, confidence_words, model_title, verdict
 from digitlab.model.preprocess.frame import empty_input
 
@@ -19,8 +19,11 @@ TICK_CHARS = 10
 """Longer class names are shortened on the bars' axis (the header shows them whole)."""
 BAR_IDLE = "#c5cad3"
 DISAGREE = "#e07b1a"
-VERDICT_COLOURS = {"single": ("#0b5e56", "#e0f3f0"), "agree": ("#1d6b3e", "#e3f4ea"),
-                   "disagree": ("#8a4300", "#fde9d3")}
+VERDICT_COLOURS = {
+    "single": ("#0b5e56", "#e0f3f0"),
+    "agree": ("#1d6b3e", "#e3f4ea"),
+    "disagree": ("#8a4300", "#fde9d3"),
+}
 """The banner's (text, background) colours for each tone of :func:`verdict`."""
 IDLE_BANNER = ("#55606e", "#eef1f5")
 """The banner's (text, background) colours while there is no answer to show."""
@@ -43,8 +46,9 @@ class ProbabilityPlot(TrackedView):
         self.plot.setYRange(0, 1.05, padding=0)
         self.plot.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1.0, "100%")]])
         self.plot.showGrid(y=True, alpha=0.25)
-        self.bars = pg.BarGraphItem(x=np.arange(classes), height=np.zeros(classes), width=0.72,
-                                    brush=BAR_IDLE, pen=None)
+        self.bars = pg.BarGraphItem(
+            x=np.arange(classes), height=np.zeros(classes), width=0.72, brush=BAR_IDLE, pen=None
+        )
         self.plot.addItem(self.bars)
         self.set_classes(classes)
         font = QFont()
@@ -55,20 +59,30 @@ class ProbabilityPlot(TrackedView):
     def set_classes(self, classes: int, names: tuple[str, ...] = ()) -> None:
         """``classes`` bars labelled with ``names`` (default the digits 0, 1, ...)."""
         self.classes = classes
-        labels = [(n if len(n) <= TICK_CHARS else n[: TICK_CHARS - 1] + "…")
-                  for n in (names or [str(i) for i in range(classes)])]
+        labels = [
+            (n if len(n) <= TICK_CHARS else n[: TICK_CHARS - 1] + "…")
+            for n in (names or [str(i) for i in range(classes)])
+        ]
         self.plot.setXRange(-0.6, classes - 0.4, padding=0)
         self.plot.getAxis("bottom").setTicks([list(enumerate(labels))])
-        self.bars.setOpts(x=np.arange(classes), height=np.zeros(classes), brushes=None,
-                          brush=BAR_IDLE, pens=None, pen=None)
+        self.bars.setOpts(
+            x=np.arange(classes),
+            height=np.zeros(classes),
+            brushes=None,
+            brush=BAR_IDLE,
+            pens=None,
+            pen=None,
+        )
 
-    def show_probabilities(self, probs: np.ndarray | None, revision: int,
-                           other_top: int | None = None) -> None:
+    def show_probabilities(
+        self, probs: np.ndarray | None, revision: int, other_top: int | None = None
+    ) -> None:
         """Bars for ``probs`` (float ``(classes,)`` in 0..1; None: all empty), the top one in
         the model's colour, ``other_top`` (the other model's answer) outlined if it differs."""
         if probs is None:
-            self.bars.setOpts(height=np.zeros(self.classes), brushes=None, brush=BAR_IDLE,
-                              pens=None, pen=None)
+            self.bars.setOpts(
+                height=np.zeros(self.classes), brushes=None, brush=BAR_IDLE, pens=None, pen=None
+            )
         else:
             top = int(np.argmax(probs))
             brushes = [BAR_IDLE] * self.classes
@@ -87,8 +101,14 @@ class TextStrip(QWidget):
     every widget in the window (about 5 ms a stroke); this strip only repaints itself.
     """
 
-    def __init__(self, height: int, centred: bool = False, font_scale: float = 1.0,
-                 bold: bool = False, parent=None):
+    def __init__(
+        self,
+        height: int,
+        centred: bool = False,
+        font_scale: float = 1.0,
+        bold: bool = False,
+        parent=None,
+    ):
         super().__init__(parent)
         self._doc = QTextDocument()
         font = self.font()
@@ -154,7 +174,7 @@ class ProbabilityPanel(QWidget):
         self._row = QHBoxLayout()
         self._row.setSpacing(12)
         self._columns: list[QWidget] = []
-        self._build_columns({name: () for name in names})
+        self._build_columns(dict.fromkeys(names, ()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
@@ -177,13 +197,15 @@ class ProbabilityPanel(QWidget):
             self.headers[name] = header
             self.plots[name] = plot
             plot.scene().sigMouseClicked.connect(
-                lambda event, p=plot: self._on_clicked(p, event.scenePos()))
+                lambda event, p=plot: self._on_clicked(p, event.scenePos())
+            )
             inner.addWidget(header)
             inner.addWidget(plot, 1)
             self._row.addWidget(column, 1)
             self._columns.append(column)
-        self.labels = {name: names or tuple(str(i) for i in range(10))
-                       for name, names in labels.items()}
+        self.labels = {
+            name: names or tuple(str(i) for i in range(10)) for name, names in labels.items()
+        }
 
     def set_models(self, infos) -> None:
         """Show one column of bars per model in ``infos`` (name -> ModelInfo), labelled with
@@ -193,7 +215,8 @@ class ProbabilityPanel(QWidget):
             return
         self._build_columns(labels)
         self.show_loading() if not infos else self.update_result(
-            LiveResult(-1, empty_input()), ready=True)
+            LiveResult(-1, empty_input()), ready=True
+        )
 
     def _set_banner(self, text: str, colour: str, background: str) -> None:
         self.banner.set_html(text, colour, background)
@@ -208,7 +231,8 @@ class ProbabilityPanel(QWidget):
         colour = MODEL_COLOURS.get(name, "#333")
         self.headers[name].set_html(
             f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
-            f"&nbsp;&nbsp;{text}")
+            f"&nbsp;&nbsp;{text}"
+        )
 
     def show_loading(self) -> None:
         """Empty bars and a banner saying the models are on their way."""
@@ -222,8 +246,11 @@ class ProbabilityPanel(QWidget):
         if result.empty:
             if ready and len(self.plots) == 1:
                 name = next(iter(self.plots))
-                self._set_banner(f"Draw on the paper: {model_title(name)} sorts it into "
-                                 f"{len(self.labels[name])} classes", *IDLE_BANNER)
+                self._set_banner(
+                    f"Draw on the paper: {model_title(name)} sorts it into "
+                    f"{len(self.labels[name])} classes",
+                    *IDLE_BANNER,
+                )
             elif ready:
                 self._set_banner("Draw a digit on the paper", *IDLE_BANNER)
             for name, plot in self.plots.items():
@@ -240,8 +267,10 @@ class ProbabilityPanel(QWidget):
             top = tops[name]
             p = float(probs[top])
             label = class_label(self.labels.get(name, ()), top)
-            self._header(name, f"reads <b style='font-size:15pt'>{label}</b> · "
-                               f"{confidence_words(p)} ({p:.0%})")
+            self._header(
+                name,
+                f"reads <b style='font-size:15pt'>{label}</b> · {confidence_words(p)} ({p:.0%})",
+            )
         said = verdict(tops, self.labels)
         if said is not None:
             text, tone = said

@@ -15,12 +15,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.draw.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
-from digitlab.app.widgets.layout import stretch_splitter
-from digitlab.model.nets.live_answer import LiveResult
 from digitlab.app.draw.activation_view import ActivationView
+from digitlab.app.draw.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
 from digitlab.app.draw.input_view import InputView
 from digitlab.app.draw.probability_panel import ProbabilityPanel
+from digitlab.app.widgets.layout import stretch_splitter
+from digitlab.model.nets.live_answer import LiveResult
 
 BRUSH_TOOLTIP = (
     "Brush size on the paper. The models read the same either way: your strokes are redrawn\n"
@@ -43,8 +43,9 @@ class _SquareHolder(QWidget):
 
     def resizeEvent(self, event) -> None:
         side = min(self.width(), self.height())
-        self.child.setGeometry(QRect((self.width() - side) // 2, (self.height() - side) // 2,
-                                     side, side))
+        self.child.setGeometry(
+            QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
+        )
         super().resizeEvent(event)
 
 
@@ -80,8 +81,13 @@ class DrawTab(QWidget):
         self.clear_action = QAction("Clear", self)
         self.clear_action.setShortcuts(["Delete", "Esc"])
         self.clear_action.setToolTip("Start again (Delete or Esc; Ctrl+Z brings it back)")
-        for action in (self.undo_action, self.redo_action, self.clear_action, self.pen_action,
-                       self.eraser_action):
+        for action in (
+            self.undo_action,
+            self.redo_action,
+            self.clear_action,
+            self.pen_action,
+            self.eraser_action,
+        ):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
         self.undo_action.triggered.connect(self.canvas.undo)
@@ -121,7 +127,8 @@ class DrawTab(QWidget):
         maps_box = QGroupBox("Inside the networks · activation of every unit, live")
         self.hover_label = QLabel(
             "Hover a map to read one unit; the part of the input it sees is outlined on the "
-            "28×28 image. Colour scales are fixed per layer, so maps compare between drawings.")
+            "28×28 image. Colour scales are fixed per layer, so maps compare between drawings."
+        )
         self.hover_label.setWordWrap(True)
         self.hover_label.setMinimumHeight(36)
         self.hover_label.setStyleSheet("color: #55606e;")
@@ -204,5 +211,8 @@ class DrawTab(QWidget):
 
     def painted_revision(self) -> int:
         """The oldest canvas revision among everything that shows an answer."""
-        return min(self.probabilities.painted_revision, self.activations.painted_revision,
-                   self.input_view.view.painted_revision)
+        return min(
+            self.probabilities.painted_revision,
+            self.activations.painted_revision,
+            self.input_view.view.painted_revision,
+        )

@@ -16,12 +16,12 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
-from digitlab.app.widgets.styles import MODEL_COLOURS
-from digitlab.model.nets.wording import model_title
 from digitlab.app.explain.view_parts import hint, image_box
+from digitlab.app.widgets.styles import MODEL_COLOURS
 from digitlab.model.explain.colour_maps import diverging_rgba
 from digitlab.model.explain.filters import unit_at, unit_outline
 from digitlab.model.explain.readings import unit_label
+from digitlab.model.nets.wording import model_title
 
 _MARK = "#111111"
 _OTHER = "#333"
@@ -41,9 +41,11 @@ class FiltersView(pg.GraphicsLayoutWidget):
     # The unit under the pointer: model, layer ("" for none), unit.
     hovered = Signal(str, str, int)
 
-    PANELS = (("cnn", "conv1", "CNN conv1 · 32 kernels 3×3"),
-              ("cnn", "conv2", "CNN conv2 · 64 rows × 32 inputs, 3×3 each"),
-              ("dense", "hidden", "Dense hidden · 128 templates 28×28"))
+    PANELS = (
+        ("cnn", "conv1", "CNN conv1 · 32 kernels 3×3"),
+        ("cnn", "conv2", "CNN conv2 · 64 rows × 32 inputs, 3×3 each"),
+        ("dense", "hidden", "Dense hidden · 128 templates 28×28"),
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -147,7 +149,7 @@ class DigitStrip(pg.GraphicsLayoutWidget):
         self.indices = list(indices)
         if digits is not None:
             for i, d in enumerate(digits[: self.count]):
-                strip[:, i * 29:i * 29 + 28] = d
+                strip[:, i * 29 : i * 29 + 28] = d
         self.image.setImage(strip, autoLevels=False, levels=(0, 255))
 
 
@@ -165,8 +167,10 @@ class LayersPage(QWidget):
         self.filters = FiltersView()
         self.filters.hovered.connect(self._on_hovered)
         self.strip = DigitStrip()
-        self.label = hint("Hover a kernel or a template to see the MNIST test digits that "
-                          "drive its unit hardest. Red: positive weight, blue: negative.")
+        self.label = hint(
+            "Hover a kernel or a template to see the MNIST test digits that "
+            "drive its unit hardest. Red: positive weight, blue: negative."
+        )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filters, 1)

@@ -12,11 +12,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
-from digitlab.app.widgets.styles import MODEL_COLOURS
-from digitlab.model.nets.wording import model_title
 from digitlab.app.explain.replay import PreviewCanvas, StrokeReplay
 from digitlab.app.explain.view_parts import hint
+from digitlab.app.widgets.styles import MODEL_COLOURS
 from digitlab.model.explain.readings import history_points
+from digitlab.model.nets.wording import model_title
 
 _OTHER = "#333"
 """A model without a colour of its own."""
@@ -49,12 +49,20 @@ class HistoryPlot(pg.PlotWidget):
         self.labels: dict[str, list[pg.TextItem]] = {}
         for name in names:
             colour = MODEL_COLOURS.get(name, _OTHER)
-            self.curves[name] = plot.plot([], [], pen=pg.mkPen(colour, width=2), symbol="o",
-                                          symbolSize=6, symbolBrush=colour, symbolPen=None,
-                                          name=model_title(name))
+            self.curves[name] = plot.plot(
+                [],
+                [],
+                pen=pg.mkPen(colour, width=2),
+                symbol="o",
+                symbolSize=6,
+                symbolBrush=colour,
+                symbolPen=None,
+                name=model_title(name),
+            )
             self.labels[name] = []
-        self.cursor = pg.InfiniteLine(angle=90, pen=pg.mkPen(_CURSOR, width=2,
-                                                             style=Qt.PenStyle.DashLine))
+        self.cursor = pg.InfiniteLine(
+            angle=90, pen=pg.mkPen(_CURSOR, width=2, style=Qt.PenStyle.DashLine)
+        )
         self.cursor.setVisible(False)
         plot.addItem(self.cursor)
         self.history: dict[str, np.ndarray] = {}
@@ -62,8 +70,11 @@ class HistoryPlot(pg.PlotWidget):
     def _label(self, name: str, i: int) -> pg.TextItem:
         items = self.labels[name]
         while len(items) <= i:
-            item = pg.TextItem("", color=MODEL_COLOURS.get(name, _OTHER),
-                               anchor=(0.5, 1.0 if name == "cnn" else 0.0))
+            item = pg.TextItem(
+                "",
+                color=MODEL_COLOURS.get(name, _OTHER),
+                anchor=(0.5, 1.0 if name == "cnn" else 0.0),
+            )
             self.getPlotItem().addItem(item)
             items.append(item)
         return items[i]
@@ -118,8 +129,10 @@ class HistoryPanel(QGroupBox):
         self.replay_button = QPushButton(REPLAY)
         self.replay_button.setToolTip("Redraw your strokes one by one and watch both answers move")
         self.replay_button.clicked.connect(self.toggle_replay)
-        self.note = hint("Each point is the top probability after a stroke; the digit above it "
-                         "is the class read then.")
+        self.note = hint(
+            "Each point is the top probability after a stroke; the digit above it "
+            "is the class read then."
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(self.plot, 1)
         row = QHBoxLayout()

@@ -27,6 +27,7 @@ from digitlab.app.explain.view_parts import caption, image_box
 from digitlab.model.explain.colour_maps import grey, heat_rgba_to_peak
 from digitlab.model.explain.readings import shown_map
 
+
 def _clear() -> np.ndarray:
     """uint8 ``(28, 28, 4)`` RGBA: an overlay showing nothing."""
     return np.zeros((28, 28, 4), np.uint8)
@@ -96,16 +97,21 @@ class DrawOverlay(QWidget):
     # The switch or the choice of map changed.
     changed = Signal()
 
-    MAPS = (("cnn-occlusion", "CNN · occlusion"), ("cnn-gradcam", "CNN · Grad-CAM"),
-            ("dense-occlusion", "Dense · occlusion"))
+    MAPS = (
+        ("cnn-occlusion", "CNN · occlusion"),
+        ("cnn-gradcam", "CNN · Grad-CAM"),
+        ("dense-occlusion", "Dense · occlusion"),
+    )
     ROW = 2
     """Where the controls go in the input view's column: under its picture."""
 
     def __init__(self, input_view, parent=None):
         super().__init__(parent)
         self.toggle = QCheckBox("Where it looked")
-        self.toggle.setToolTip("Overlay the parts of the input that made the answer (computed in "
-                               "the background, up to 8 times a second; the Explain tab has more)")
+        self.toggle.setToolTip(
+            "Overlay the parts of the input that made the answer (computed in "
+            "the background, up to 8 times a second; the Explain tab has more)"
+        )
         self.choice = QComboBox()
         for key, title in self.MAPS:
             self.choice.addItem(title, key)

@@ -26,8 +26,13 @@ _CENTRE = "#3ec1ff"
 class StepsView(QWidget):
     """What the model saw, step by step: five small pictures in order, live."""
 
-    STEPS = (("raw", "1 · drawn"), ("cropped", "2 · cropped"), ("fitted", "3 · fit 20 px"),
-             ("placed", "4 · centred"), ("input", "5 · input"))
+    STEPS = (
+        ("raw", "1 · drawn"),
+        ("cropped", "2 · cropped"),
+        ("fitted", "3 · fit 20 px"),
+        ("placed", "4 · centred"),
+        ("input", "5 · input"),
+    )
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -54,11 +59,11 @@ class StepsView(QWidget):
         self.box_outline = QGraphicsRectItem()
         self.box_outline.setPen(pen)
         self.boxes["placed"].addItem(self.box_outline)
-        self.com = pg.ScatterPlotItem(size=9, symbol="+", pen=pg.mkPen(_MARK, width=2),
-                                      brush=None)
+        self.com = pg.ScatterPlotItem(size=9, symbol="+", pen=pg.mkPen(_MARK, width=2), brush=None)
         self.boxes["placed"].addItem(self.com)
-        self.centre = pg.ScatterPlotItem([14.0], [14.0], size=7, symbol="o",
-                                         pen=pg.mkPen(_CENTRE, width=1.5), brush=None)
+        self.centre = pg.ScatterPlotItem(
+            [14.0], [14.0], size=7, symbol="o", pen=pg.mkPen(_CENTRE, width=1.5), brush=None
+        )
         self.boxes["placed"].addItem(self.centre)
         self.note = caption(EMPTY_STEPS)
         layout = QVBoxLayout(self)

@@ -29,9 +29,9 @@ from digitlab.app.explain.table_pages import AtScalePanel, FieldsTable
 from digitlab.app.explain.where_panel import WherePanel
 from digitlab.app.explain.worker import ExplainRequest, ExplainThread, Explanation, ModelPictures
 from digitlab.app.live.live_models import LiveModels
-from digitlab.model.nets.describe import reads_digits
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.model.explain.readings import OTHER_LIVE_NOTE
+from digitlab.model.nets.describe import reads_digits
 
 MAX_RATE_HZ = 8.0
 """Explanations per second at most while drawing."""
@@ -68,8 +68,13 @@ class ExplainTab(QWidget):
     # An explanation was shown: its revision.
     explanation_shown = Signal(int)
 
-    def __init__(self, live: LiveModels, canvas: DrawingCanvas,
-                 explain_thread: ExplainThread | None = None, parent=None):
+    def __init__(
+        self,
+        live: LiveModels,
+        canvas: DrawingCanvas,
+        explain_thread: ExplainThread | None = None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.live = live
         self.canvas = canvas
@@ -127,8 +132,7 @@ class ExplainTab(QWidget):
         self.pages.currentChanged.connect(lambda _: self._want_top())
 
         top = stretch_splitter(Qt.Orientation.Horizontal, (self.where, 5), (steps_box, 4))
-        bottom = stretch_splitter(Qt.Orientation.Horizontal, (self.history_box, 2),
-                                  (self.pages, 3))
+        bottom = stretch_splitter(Qt.Orientation.Horizontal, (self.history_box, 2), (self.pages, 3))
         split = stretch_splitter(Qt.Orientation.Vertical, (top, 1), (bottom, 1))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -189,8 +193,11 @@ class ExplainTab(QWidget):
     def screenshot_ready(self) -> bool:
         """The current drawing is explained and the hovered unit's digits are ready."""
         live = self._live_result
-        explained = live is None or live.empty or (
-            self.latest is not None and self.latest.revision == live.revision)
+        explained = (
+            live is None
+            or live.empty
+            or (self.latest is not None and self.latest.revision == live.revision)
+        )
         digits_ready = len(self.top) >= len(self.pictures) > 0
         return explained and (self.pages.currentIndex() != _LAYERS_PAGE or digits_ready)
 
@@ -251,9 +258,15 @@ class ExplainTab(QWidget):
             strokes = tuple(self.canvas.model_strokes())
         self._last_submit = time.perf_counter()
         self._submitted_revision = result.revision
-        self.explainer.worker.submit(ExplainRequest(result.revision, result.preprocessed, strokes,
-                                                    self.canvas.canvas_size(),
-                                                    self.target_class()))
+        self.explainer.worker.submit(
+            ExplainRequest(
+                result.revision,
+                result.preprocessed,
+                strokes,
+                self.canvas.canvas_size(),
+                self.target_class(),
+            )
+        )
 
     def _on_model_requested(self, name: str, model) -> None:
         """A new live model: explain with the same (a path, or a copy made here)."""

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.model.nets.wording import model_title
 from digitlab.app.explain.view_parts import hint
 from digitlab.model.explain import at_scale
 from digitlab.model.explain.receptive_field import field_table
+from digitlab.model.nets.wording import model_title
 
 _NUMBERS = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -62,15 +62,18 @@ class AtScalePanel(QWidget):
         top.addStretch(1)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(
-            ["measured on", "model", "errors measured", "misreadings a day", "95% interval"])
+            ["measured on", "model", "errors measured", "misreadings a day", "95% interval"]
+        )
         _read_only(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.sentence = QLabel()
         self.sentence.setWordWrap(True)
         self.sentence.setTextFormat(Qt.TextFormat.RichText)
-        note = hint("Error rates measured for the bundled models (resources/models); the "
-                    "interval is the Wilson 95% interval of each rate, and Newcombe's for the "
-                    "difference.")
+        note = hint(
+            "Error rates measured for the bundled models (resources/models); the "
+            "interval is the Wilson 95% interval of each rate, and Newcombe's for the "
+            "difference."
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
@@ -93,8 +96,11 @@ class AtScalePanel(QWidget):
                 if c >= 2:
                     item.setTextAlignment(_NUMBERS)
                 self.table.setItem(r, c, item)
-        self.sentence.setText("<p>" + "</p><p>".join(sentences) + "</p>" if sentences else
-                              "No measured error rates were found.")
+        self.sentence.setText(
+            "<p>" + "</p><p>".join(sentences) + "</p>"
+            if sentences
+            else "No measured error rates were found."
+        )
 
 
 class FieldsTable(QTableWidget):
@@ -102,8 +108,9 @@ class FieldsTable(QTableWidget):
 
     def __init__(self, parent=None):
         super().__init__(0, 5, parent)
-        self.setHorizontalHeaderLabels(["model", "layer", "what it detects", "receptive field",
-                                        "step between units"])
+        self.setHorizontalHeaderLabels(
+            ["model", "layer", "what it detects", "receptive field", "step between units"]
+        )
         _read_only(self)
         self.setWordWrap(False)
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -128,7 +135,9 @@ class FieldsTable(QTableWidget):
     def cell_text(self, model: str, layer: str, column: int) -> str:
         """The text in ``column`` of ``model``'s ``layer`` row (tests)."""
         for r in range(self.rowCount()):
-            if (self.item(r, 0).text() == model_title(model)
-                    and self.item(r, 1).text().split(" ")[0] == layer):
+            if (
+                self.item(r, 0).text() == model_title(model)
+                and self.item(r, 1).text().split(" ")[0] == layer
+            ):
                 return self.item(r, column).text()
         raise KeyError((model, layer))

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from digitlab.model.nets.wording import model_title
 from digitlab.app.explain.saliency_views import SaliencyView
 from digitlab.model.explain.readings import (
     EMPTY_READING,
@@ -28,6 +27,7 @@ from digitlab.model.explain.readings import (
     reading_line,
     shown_map,
 )
+from digitlab.model.nets.wording import model_title
 
 _ERROR = "#a33"
 
@@ -38,9 +38,11 @@ class WherePanel(QGroupBox):
     # The class to explain was changed by the user or set_target (read target_class()).
     target_changed = Signal()
 
-    MAPS = (("cnn-occlusion", "CNN · occlusion"),
-            ("cnn-gradcam", "CNN · Grad-CAM on conv2 (11×11)"),
-            ("dense-occlusion", "Dense network · occlusion"))
+    MAPS = (
+        ("cnn-occlusion", "CNN · occlusion"),
+        ("cnn-gradcam", "CNN · Grad-CAM on conv2 (11×11)"),
+        ("dense-occlusion", "Dense network · occlusion"),
+    )
 
     def __init__(self, parent=None):
         super().__init__("Where it looked · red: the parts that made the answer", parent)
@@ -48,8 +50,9 @@ class WherePanel(QGroupBox):
         self.target.addItem("each model's answer")
         for digit in range(10):
             self.target.addItem(f"class {digit}")
-        self.target.setToolTip("The class whose evidence is shown. Clicking a bar on the Draw "
-                               "tab picks it too.")
+        self.target.setToolTip(
+            "The class whose evidence is shown. Clicking a bar on the Draw tab picks it too."
+        )
         self.target.currentIndexChanged.connect(lambda _: self.target_changed.emit())
         self.overlay_toggle = QCheckBox("Show the map")
         self.overlay_toggle.setChecked(True)
@@ -97,15 +100,20 @@ class WherePanel(QGroupBox):
         for name in ("cnn", "dense"):
             if name in ex.occlusion:
                 key = f"{name}-occlusion"
-                self.maps[key].show_map(image, shown_map(key, ex.occlusion, ex.gradcam),
-                                        occlusion_caption(ex.targets[name], ex.occlusion[name]))
+                self.maps[key].show_map(
+                    image,
+                    shown_map(key, ex.occlusion, ex.gradcam),
+                    occlusion_caption(ex.targets[name], ex.occlusion[name]),
+                )
         cam = ex.gradcam.get("cnn")
         if cam is not None:
-            self.maps["cnn-gradcam"].show_map(image, cam.input_map,
-                                              gradcam_caption(ex.targets["cnn"], cam.peak))
+            self.maps["cnn-gradcam"].show_map(
+                image, cam.input_map, gradcam_caption(ex.targets["cnn"], cam.peak)
+            )
         titles = {name: model_title(name) for name in ex.probabilities}
-        self.reading.setText(reading_line(ex.probabilities, ex.targets, titles,
-                                          self.target_class()) + note)
+        self.reading.setText(
+            reading_line(ex.probabilities, ex.targets, titles, self.target_class()) + note
+        )
 
     def show_empty(self, note: str = "") -> None:
         """Nothing is drawn: blank maps and the invitation to draw (then ``note``)."""

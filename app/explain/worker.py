@@ -10,9 +10,9 @@ through batch by batch, and a waiting drawing is explained between two batches.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-import time
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
@@ -87,14 +87,13 @@ class ModelPictures:
 
 
 def _load_models(paths: dict[str, object] | None) -> dict[str, object]:
-    from digitlab.model.nets.model_files import load_model
     from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.model_files import load_model
 
     out = {}
     for name in MODEL_NAMES:
         source = (paths or {}).get(name, bundled_model_path(name))
-        out[name] = (source if hasattr(source, "layers")
-                     else load_model(source, num_classes=None))
+        out[name] = source if hasattr(source, "layers") else load_model(source, num_classes=None)
     return out
 
 
@@ -137,8 +136,11 @@ class ExplainWorker(MailboxWorker):
     label = "explanations"
     serve_error = "could not explain the drawing"
 
-    def __init__(self, model_factory: Callable[[], dict] | None = None,
-                 cache_dir: Callable[[], object] | None = None):
+    def __init__(
+        self,
+        model_factory: Callable[[], dict] | None = None,
+        cache_dir: Callable[[], object] | None = None,
+    ):
         super().__init__()
         self._factory = model_factory
         self._cache_dir = cache_dir
@@ -174,8 +176,12 @@ class ExplainWorker(MailboxWorker):
 
         models = self._factory() if self._factory is not None else _load_models(None)
         self.explainer = Explainer(models)
-        self.ready.emit({name: model_pictures(name, self.explainer.model(name))
-                         for name in self.explainer.names})
+        self.ready.emit(
+            {
+                name: model_pictures(name, self.explainer.model(name))
+                for name in self.explainer.names
+            }
+        )
 
     def _swap(self, name: str, model) -> None:
         try:
@@ -186,7 +192,7 @@ class ExplainWorker(MailboxWorker):
             self.explainer.set_model(name, model)
             self._history_cache.clear()
             self.model_changed.emit(model_pictures(name, self.explainer.model(name)))
-        except Exception as exc:  # noqa: BLE001 - a bad model must not stop explanations
+        except Exception as exc:
             self.failed.emit(f"could not explain with the new {name} model: {exc}")
 
     def explain(self, request: ExplainRequest) -> Explanation:
@@ -212,32 +218,44 @@ class ExplainWorker(MailboxWorker):
             history = self._history(request.strokes, request.canvas)
         t2 = time.perf_counter()
         self.explained_count += 1
-        return Explanation(request.revision, pre, probabilities, targets, occ, cams, raw,
-                           history, {"saliency": t1 - t0, "steps_history": t2 - t1})
+        return Explanation(
+            request.revision,
+            pre,
+            probabilities,
+            targets,
+            occ,
+            cams,
+            raw,
+            history,
+            {"saliency": t1 - t0, "steps_history": t2 - t1},
+        )
 
     def _history(self, strokes: Sequence[Stroke], canvas) -> dict[str, np.ndarray]:
         """Both models' answers after each stroke (prefixes already seen come from a cache)."""
         keys, missing = [], []
         for k in range(1, len(strokes) + 1):
             s = strokes[k - 1]
-            key = (keys[-1] if keys else (), len(s.points), float(s.points.sum()), s.erase,
-                   s.width)
+            key = (keys[-1] if keys else (), len(s.points), float(s.points.sum()), s.erase, s.width)
             keys.append(key)
             if key not in self._history_cache:
                 missing.append(k)
         if missing:
             images = [strokes_to_input(strokes[:k], canvas) for k in missing]
             batch = np.stack([p.image for p in images])
-            probs = {name: self.explainer.probabilities(name, batch)
-                     for name in self.explainer.names}
+            probs = {
+                name: self.explainer.probabilities(name, batch) for name in self.explainer.names
+            }
             for i, (k, pre) in enumerate(zip(missing, images)):
                 self._history_cache[keys[k - 1]] = {
                     name: (np.full_like(p[i], np.nan) if pre.empty else p[i])
-                    for name, p in probs.items()}
+                    for name, p in probs.items()
+                }
             if len(self._history_cache) > 512:
                 self._history_cache = {k: self._history_cache[k] for k in keys}
-        return {name: np.stack([self._history_cache[k][name] for k in keys])
-                for name in self.explainer.names}
+        return {
+            name: np.stack([self._history_cache[k][name] for k in keys])
+            for name in self.explainer.names
+        }
 
     def _top(self, name: str) -> None:
         from digitlab.model.explain.filters import (
@@ -281,13 +299,17 @@ class ExplainWorker(MailboxWorker):
                 except OSError:
                     pass  # a cache is a convenience
             self.top_ready.emit(name, top)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             self.failed.emit(f"could not find the top digits of the {name} model: {exc}")
 
 
 class ExplainThread(WorkerThread):
     """Owns the explanation thread and its :class:`ExplainWorker` (``worker``)."""
 
-    def __init__(self, model_factory: Callable[[], dict] | None = None,
-                 cache_dir: Callable[[], object] | None = None, parent: QObject | None = None):
+    def __init__(
+        self,
+        model_factory: Callable[[], dict] | None = None,
+        cache_dir: Callable[[], object] | None = None,
+        parent: QObject | None = None,
+    ):
         super().__init__(ExplainWorker(model_factory, cache_dir), parent, "digitlab-explain")

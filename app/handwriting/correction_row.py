@@ -1,4 +1,4 @@
-""""Wrong? It was: 0 1 … 9": one click files the drawing under the right digit.
+""" "Wrong? It was: 0 1 … 9": one click files the drawing under the right digit.
 
 The row sits under the Draw tab's canvas. A click stores the canvas's strokes (and the 28x28
 input they make) in the personal dataset (:class:`digitlab.app.handwriting.samples.PersonalSamples`)
@@ -17,8 +17,10 @@ _OK = "color: #1f6e3a;"
 _ERROR = "color: #a61b1b;"
 _HINT = "color: #55606e;"
 HINT = "Click the digit you meant: the drawing is saved to My handwriting."
-NOT_DIGITS = ("A model of your own classes is live: corrections are for the digit models "
-              "(Restore bundled models in the Train tab).")
+NOT_DIGITS = (
+    "A model of your own classes is live: corrections are for the digit models "
+    "(Restore bundled models in the Train tab)."
+)
 
 
 def _plural(n: int, word: str) -> str:
@@ -122,7 +124,9 @@ class CorrectionRow(QWidget):
         total = len(self.samples)
         of_digit = self.samples.counts()[digit]
         what = f"Relabelled as a {digit}" if before is not None else f"Saved as a {digit}"
-        self._say(f"{what} · {_plural(total, 'sample')} in My handwriting "
-                  f"({of_digit} of them {digit}s).", _OK)
+        self._say(
+            f"{what} · {_plural(total, 'sample')} in My handwriting ({of_digit} of them {digit}s).",
+            _OK,
+        )
         self.saved.emit(digit)
         return True

@@ -28,9 +28,8 @@ from digitlab.app.handwriting.fine_tune_worker import FineTuneOutcome, FineTuneW
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.training.model_list import ModelEntry
 from digitlab.app.training.run_control import format_duration
-from digitlab.app.threads import WorkerThread
-from digitlab.model.nets.wording import model_title
 from digitlab.model.nets.fine_tune import FineTuneRecipe
+from digitlab.model.nets.wording import model_title
 
 MIN_SAMPLES = 3
 """Fewer personal samples than this: the button explains instead of running."""
@@ -67,8 +66,13 @@ class FineTunePanel(QGroupBox):
     # The user kept (True) or discarded (False) the tuned model.
     decided = Signal(bool)
 
-    def __init__(self, tab, samples: PersonalSamples, recipe: FineTuneRecipe | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        tab,
+        samples: PersonalSamples,
+        recipe: FineTuneRecipe | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__("Fine-tune on my handwriting", parent)
         self.tab = tab
         self.samples = samples
@@ -143,12 +147,16 @@ class FineTunePanel(QGroupBox):
         name = entry.label if entry is not None else "a model"
         if n < MIN_SAMPLES:
             have = "No samples yet" if n == 0 else f"Only {n} sample{'' if n == 1 else 's'}"
-            self.intro.setText(f"{have}: save at least {MIN_SAMPLES} with “Wrong? It was:” on "
-                               "the Draw tab to fine-tune on them.")
+            self.intro.setText(
+                f"{have}: save at least {MIN_SAMPLES} with “Wrong? It was:” on "
+                "the Draw tab to fine-tune on them."
+            )
         else:
             r = self.recipe
-            self.intro.setText(f"<b>{name}</b> on your {n} samples + {r.mnist_size:,} MNIST "
-                               f"digits, {r.epochs} epoch{'s' if r.epochs != 1 else ''}.")
+            self.intro.setText(
+                f"<b>{name}</b> on your {n} samples + {r.mnist_size:,} MNIST "
+                f"digits, {r.epochs} epoch{'s' if r.epochs != 1 else ''}."
+            )
         self.run_button.setEnabled(n >= MIN_SAMPLES and entry is not None and not busy)
 
     def _show_result(self, outcome: FineTuneOutcome | None) -> None:
@@ -166,12 +174,16 @@ class FineTunePanel(QGroupBox):
             self.cells[(key, "after")].setText(f"<b>{_pct(after)}</b>")
             self.cells[(key, "change")].setText(_change(before, after))
         if outcome.held_out:
-            note = (f"Measured on {outcome.measured} of your samples kept out of tuning "
-                    f"(tuned on {outcome.tuned}): a fair test.")
+            note = (
+                f"Measured on {outcome.measured} of your samples kept out of tuning "
+                f"(tuned on {outcome.tuned}): a fair test."
+            )
         else:
-            note = (f"Only {outcome.tuned} samples, all used for tuning: “after” is measured on "
-                    f"what it learned, not a fair test ({self.recipe.min_for_holdout}+ give a "
-                    "held-out split).")
+            note = (
+                f"Only {outcome.tuned} samples, all used for tuning: “after” is measured on "
+                f"what it learned, not a fair test ({self.recipe.min_for_holdout}+ give a "
+                "held-out split)."
+            )
         self.note.setText(note)
         # The result grows the box below the fold at 1280x800: scroll Keep/Discard into view
         # once the layout has taken the new rows.
@@ -196,28 +208,43 @@ class FineTunePanel(QGroupBox):
 
         try:
             model = entry.path if entry.model is None else copy_model(entry.model)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+        except Exception as exc:
             tab.show_message(f"Cannot fine-tune {entry.label}: {exc}", "error")
             return None
         self.discard(quiet=True)
-        worker = FineTuneWorker(entry.slot, model, list(self.samples.samples), self.recipe,
-                                source=entry.label, data=self.data, test_size=self.test_size)
+        worker = FineTuneWorker(
+            entry.slot,
+            model,
+            list(self.samples.samples),
+            self.recipe,
+            source=entry.label,
+            data=self.data,
+            test_size=self.test_size,
+        )
         worker.stage.connect(tab.show_status)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
         # The tab shows it like a training run: progress, curves, Pause and Cancel.
         n = min(self.recipe.mnist_size, 60_000)
-        tab.run_worker(worker, batches_per_epoch=self.recipe.steps_per_epoch(n),
-                       progress_text="measuring before tuning…",
-                       status_text=f"Fine-tuning {entry.label} on your handwriting…")
+        tab.run_worker(
+            worker,
+            batches_per_epoch=self.recipe.steps_per_epoch(n),
+            progress_text="measuring before tuning…",
+            status_text=f"Fine-tuning {entry.label} on your handwriting…",
+        )
         return worker
 
     def _on_finished(self, outcome: FineTuneOutcome) -> None:
         tab = self.tab
         if outcome.nan:
-            tab.end_run("stopped: loss became NaN", message=(
-                "Fine-tuning stopped: the loss became NaN. The tuned model was discarded; "
-                "nothing changed.", "error"))
+            tab.end_run(
+                "stopped: loss became NaN",
+                message=(
+                    "Fine-tuning stopped: the loss became NaN. The tuned model was discarded; "
+                    "nothing changed.",
+                    "error",
+                ),
+            )
         elif not outcome.completed:
             tab.end_run("cancelled", message=("Fine-tuning cancelled. Nothing changed.", "info"))
         else:
@@ -228,8 +255,9 @@ class FineTunePanel(QGroupBox):
         self.run_finished.emit(outcome)
 
     def _on_failed(self, message: str) -> None:
-        self.tab.end_run("failed", message=(f"Fine-tuning failed: {message}. Nothing changed.",
-                                            "error"))
+        self.tab.end_run(
+            "failed", message=(f"Fine-tuning failed: {message}. Nothing changed.", "error")
+        )
 
     # ---------------------------------------------------------------- deciding
 
@@ -239,8 +267,10 @@ class FineTunePanel(QGroupBox):
         if outcome is None:
             return False
         self._kept += 1
-        label = (f"{model_title(outcome.slot)} tuned on my handwriting #{self._kept} "
-                 f"({outcome.tuned} samples)")
+        label = (
+            f"{model_title(outcome.slot)} tuned on my handwriting #{self._kept} "
+            f"({outcome.tuned} samples)"
+        )
         self.tab.add_model(ModelEntry(label, outcome.slot, model=outcome.model), "tuned")
         self.pending = None
         self._show_result(None)

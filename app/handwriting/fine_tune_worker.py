@@ -19,8 +19,8 @@ from PySide6.QtCore import Signal
 
 from digitlab.app.training.worker import PROGRESS_INTERVAL_S, TrainingWorker
 from digitlab.model.data.mnist import load_mnist, mnist_test_inputs, to_model_input
-from digitlab.model.nets.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
 from digitlab.model.data.personal_data import Sample, labels_of, model_inputs
+from digitlab.model.nets.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
 from digitlab.model.nets.training import TrainingStopped, evaluate
 
 
@@ -77,11 +77,21 @@ class FineTuneWorker(TrainingWorker):
     # What the run is doing now, a line for the status area.
     stage = Signal(str)
 
-    def __init__(self, slot: str, model, samples: list[Sample], recipe: FineTuneRecipe, *,
-                 source: str = "", data=None, test_size: int | None = None,
-                 throttle_s: float = PROGRESS_INTERVAL_S):
-        super().__init__(slot, recipe, data=data, evaluate_after=False, validate=False,
-                         throttle_s=throttle_s)
+    def __init__(
+        self,
+        slot: str,
+        model,
+        samples: list[Sample],
+        recipe: FineTuneRecipe,
+        *,
+        source: str = "",
+        data=None,
+        test_size: int | None = None,
+        throttle_s: float = PROGRESS_INTERVAL_S,
+    ):
+        super().__init__(
+            slot, recipe, data=data, evaluate_after=False, validate=False, throttle_s=throttle_s
+        )
         self._model = model
         self._samples = list(samples)
         self._source = source or slot
@@ -123,8 +133,16 @@ class FineTuneWorker(TrainingWorker):
         self.started.emit(recipe.steps_per_epoch(n) * recipe.epochs)
         self.stage.emit("Fine-tuning…")
         try:
-            result = fine_tune(model, data.x_train, data.y_train, x[tune], y[tune], recipe,
-                               on_progress=self._on_progress, should_stop=self._should_stop)
+            result = fine_tune(
+                model,
+                data.x_train,
+                data.y_train,
+                x[tune],
+                y[tune],
+                recipe,
+                on_progress=self._on_progress,
+                should_stop=self._should_stop,
+            )
         except TrainingStopped:
             outcome.stopped = True
             return outcome
@@ -132,7 +150,8 @@ class FineTuneWorker(TrainingWorker):
         outcome.history = result["history"]
         outcome.stopped = bool(result["stopped"])
         outcome.nan = bool(result["nan"]) or not all(
-            math.isfinite(v) for v in result["history"].get("loss", []))
+            math.isfinite(v) for v in result["history"].get("loss", [])
+        )
         outcome.seconds = float(result["seconds"])
         outcome.epochs_run = int(result["epochs_run"])
         if outcome.nan or outcome.stopped:

@@ -53,9 +53,11 @@ class PersonalSamples(QObject):
             if self.store.load_errors:
                 errors = self.store.load_errors
                 more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-                self.problem = (f"{path.name}: skipped {len(errors)} unreadable line"
-                                f"{'s' if len(errors) > 1 else ''}: {errors[0]}{more}. A copy of "
-                                "the file is kept next to it before the next change.")
+                self.problem = (
+                    f"{path.name}: skipped {len(errors)} unreadable line"
+                    f"{'s' if len(errors) > 1 else ''}: {errors[0]}{more}. A copy of "
+                    "the file is kept next to it before the next change."
+                )
         except PersonalDataError as exc:
             self.store = PersonalStore(path, read=False)
             self.problem = f"{exc}. Starting with no samples; changes cannot be saved there."

@@ -29,18 +29,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
-from digitlab.model.nets.describe import DIGIT_MODELS
 from digitlab.app.handwriting.samples import PersonalSamples
-from digitlab.model.nets.wording import model_title
+from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
 from digitlab.model.data.personal_data import PersonalDataError, Sample, model_inputs
+from digitlab.model.nets.describe import DIGIT_MODELS
+from digitlab.model.nets.wording import model_title
 
 THUMB = 56
 """Thumbnail side, px (the 28x28 input shown at twice its size)."""
 _WRONG = QColor("#a61b1b")
-_EMPTY_TEXT = ("No samples yet. On the Draw tab, when a model reads your digit wrong, click the "
-               "digit you meant under the canvas (“Wrong? It was: …”): the drawing is saved here. "
-               "Then fine-tune a model on them from the Train tab.")
+_EMPTY_TEXT = (
+    "No samples yet. On the Draw tab, when a model reads your digit wrong, click the "
+    "digit you meant under the canvas (“Wrong? It was: …”): the drawing is saved here. "
+    "Then fine-tune a model on them from the Train tab."
+)
 _STYLE = {"ok": "color: #1f6e3a;", "error": "color: #a61b1b;", "info": "color: #55606e;"}
 ALL, MISREAD = -1, -2
 """Filter choices besides a digit: every sample, samples some live model misreads."""
@@ -110,12 +112,14 @@ class HandwritingTab(QWidget):
         self.delete_button.setToolTip("Remove the selected samples (Delete key)")
         self.delete_button.clicked.connect(self.delete_selected)
         self.import_button = QPushButton("Import…")
-        self.import_button.setToolTip("Add the samples of a .jsonl file (drawings you already "
-                                      "have are skipped)")
+        self.import_button.setToolTip(
+            "Add the samples of a .jsonl file (drawings you already have are skipped)"
+        )
         self.import_button.clicked.connect(self._on_import_clicked)
         self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Write all samples to a .jsonl file "
-                                      "(one JSON object per line)")
+        self.export_button.setToolTip(
+            "Write all samples to a .jsonl file (one JSON object per line)"
+        )
         self.export_button.clicked.connect(self._on_export_clicked)
 
         bar = QHBoxLayout()
@@ -188,8 +192,10 @@ class HandwritingTab(QWidget):
         counts = self.samples.counts()
         per_digit = " · ".join(f"{d}: {c}" for d, c in enumerate(counts))
         n = len(samples)
-        self.summary.setText(f"<b>{n} sample{'' if n == 1 else 's'}</b> of your handwriting"
-                             + (f" &nbsp;·&nbsp; per digit {per_digit}" if n else ""))
+        self.summary.setText(
+            f"<b>{n} sample{'' if n == 1 else 's'}</b> of your handwriting"
+            + (f" &nbsp;·&nbsp; per digit {per_digit}" if n else "")
+        )
         self.path_label.setText(f"Saved in {self.samples.path}")
         self.grid.setVisible(n > 0)
         self.empty_label.setVisible(n == 0)
@@ -203,8 +209,11 @@ class HandwritingTab(QWidget):
             item = self.grid.item(row)
             index = item.data(Qt.ItemDataRole.UserRole)
             sample = samples[index]
-            wrong = [(name, int(r[index])) for name, r in self.readings.items()
-                     if len(r) == len(samples) and int(r[index]) != sample.label]
+            wrong = [
+                (name, int(r[index]))
+                for name, r in self.readings.items()
+                if len(r) == len(samples) and int(r[index]) != sample.label
+            ]
             text = str(sample.label)
             if wrong:
                 text += "\n" + ", ".join(f"{_short(name)} {read}" for name, read in wrong)
@@ -216,8 +225,10 @@ class HandwritingTab(QWidget):
         lines = [f"Labelled {sample.label}", f"added {sample.added.replace('T', ' ')}"]
         for name, readings in self.readings.items():
             if len(readings) > index:
-                lines.append(f"{model_title(name)} reads {int(readings[index])} "
-                             f"({float(self.confidence[name][index]):.0%})")
+                lines.append(
+                    f"{model_title(name)} reads {int(readings[index])} "
+                    f"({float(self.confidence[name][index]):.0%})"
+                )
         return "\n".join(lines)
 
     def _apply_filter(self) -> None:
@@ -229,8 +240,10 @@ class HandwritingTab(QWidget):
             if choice == ALL:
                 hidden = False
             elif choice == MISREAD:
-                hidden = not any(len(r) == len(samples) and int(r[index]) != samples[index].label
-                                 for r in self.readings.values())
+                hidden = not any(
+                    len(r) == len(samples) and int(r[index]) != samples[index].label
+                    for r in self.readings.values()
+                )
             else:
                 hidden = samples[index].label != choice
             item.setHidden(hidden)
@@ -284,7 +297,8 @@ class HandwritingTab(QWidget):
             self.accuracy.setText(
                 "The live model sorts pictures into its own classes, not digits, so it is not "
                 "scored on your samples. <span style='color:#55606e'>“Restore bundled models” "
-                "on the Train tab brings the digit models back.</span>")
+                "on the Train tab brings the digit models back.</span>"
+            )
             self._decorate()
             self._apply_filter()
             self.accuracy_shown.emit({})
@@ -294,12 +308,20 @@ class HandwritingTab(QWidget):
         for name, readings in self.readings.items():
             right = int((readings == labels).sum())
             accuracies[name] = right / len(labels) if len(labels) else float("nan")
-            parts.append(f"<b>{model_title(name)}</b> reads {right} of {len(labels)} "
-                         f"(<b>{accuracies[name]:.1%}</b>)")
-        self.accuracy.setText("Live models on your samples: " + " &nbsp;·&nbsp; ".join(parts)
-                              + ("<br><span style='color:#55606e'>Misread samples are marked in "
-                                 "red with what each model read.</span>"
-                                 if any(a < 1 for a in accuracies.values()) else ""))
+            parts.append(
+                f"<b>{model_title(name)}</b> reads {right} of {len(labels)} "
+                f"(<b>{accuracies[name]:.1%}</b>)"
+            )
+        self.accuracy.setText(
+            "Live models on your samples: "
+            + " &nbsp;·&nbsp; ".join(parts)
+            + (
+                "<br><span style='color:#55606e'>Misread samples are marked in "
+                "red with what each model read.</span>"
+                if any(a < 1 for a in accuracies.values())
+                else ""
+            )
+        )
         self._decorate()
         self._apply_filter()
         self.accuracy_shown.emit(accuracies)
@@ -307,8 +329,9 @@ class HandwritingTab(QWidget):
     # ---------------------------------------------------------------- editing
 
     def selected_indices(self) -> list[int]:
-        return sorted(i.data(Qt.ItemDataRole.UserRole) for i in self.grid.selectedItems()
-                      if not i.isHidden())
+        return sorted(
+            i.data(Qt.ItemDataRole.UserRole) for i in self.grid.selectedItems() if not i.isHidden()
+        )
 
     def select(self, indices) -> None:
         """Select the samples at ``indices`` (tests and keyboard users)."""
@@ -339,14 +362,21 @@ class HandwritingTab(QWidget):
         except (PersonalDataError, OSError) as exc:
             self.show_message(f"Not relabelled: {exc}", "error")
             return 0
-        self.show_message(f"{count} sample{'' if count == 1 else 's'} now labelled {digit}."
-                          if count else f"Already labelled {digit}.", "ok")
+        self.show_message(
+            f"{count} sample{'' if count == 1 else 's'} now labelled {digit}."
+            if count
+            else f"Already labelled {digit}.",
+            "ok",
+        )
         return count
 
     def _on_import_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import handwriting samples",
-                                              str(Path.home()),
-                                              "JSON lines (*.jsonl);;All files (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            "Import handwriting samples",
+            str(Path.home()),
+            "JSON lines (*.jsonl);;All files (*)",
+        )
         if path:
             self.import_from(path)
 
@@ -357,8 +387,10 @@ class HandwritingTab(QWidget):
         except (PersonalDataError, OSError) as exc:
             self.show_message(f"Nothing imported: {exc}", "error")
             return False
-        text = (f"Imported {report.added} sample{'' if report.added == 1 else 's'} "
-                f"from {Path(path).name}")
+        text = (
+            f"Imported {report.added} sample{'' if report.added == 1 else 's'} "
+            f"from {Path(path).name}"
+        )
         if report.duplicates:
             text += f"; {report.duplicates} already here (skipped)"
         if report.errors:
@@ -370,8 +402,9 @@ class HandwritingTab(QWidget):
 
     def _on_export_clicked(self) -> None:
         default = Path.home() / f"my-handwriting-{time.strftime('%Y%m%d')}.jsonl"
-        path, _ = QFileDialog.getSaveFileName(self, "Export handwriting samples", str(default),
-                                              "JSON lines (*.jsonl)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export handwriting samples", str(default), "JSON lines (*.jsonl)"
+        )
         if path:
             self.export_to(path)
 

@@ -53,8 +53,11 @@ class InferenceWorker(MailboxWorker):
     label = "inference"
     serve_error = "could not read the drawing"
 
-    def __init__(self, core_factory: Callable[[], object] | None = None,
-                 calibration: np.ndarray | None = None):
+    def __init__(
+        self,
+        core_factory: Callable[[], object] | None = None,
+        calibration: np.ndarray | None = None,
+    ):
         super().__init__()
         self._core_factory = core_factory
         self._calibration = calibration
@@ -68,8 +71,7 @@ class InferenceWorker(MailboxWorker):
 
     # ---------------------------------------------------------------- called from any thread
 
-    def submit(self, revision: int, strokes: Sequence[Stroke],
-               canvas: tuple[float, float]) -> None:
+    def submit(self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]) -> None:
         """Replace whatever drawing is waiting with this one (never queued)."""
         self.post(("strokes", (revision, list(strokes), canvas)))
 
@@ -81,14 +83,16 @@ class InferenceWorker(MailboxWorker):
         """Queue a swap of the model ``name`` (a Keras model or a ``.keras`` path)."""
         self.queue(lambda: self._swap(name, model, done))
 
-    def replace_models(self, models: dict, class_names: dict[str, tuple[str, ...]],
-                       done: Done | None = None) -> None:
+    def replace_models(
+        self, models: dict, class_names: dict[str, tuple[str, ...]], done: Done | None = None
+    ) -> None:
         """Queue a swap of the whole model set (``models``: name -> Keras model or path)."""
         models, class_names = dict(models), dict(class_names)
         self.queue(lambda: self._replace(models, class_names, done))
 
-    def classify(self, make_inputs: Callable[[], np.ndarray],
-                 done: Callable[[dict | None, str | None], None]) -> None:
+    def classify(
+        self, make_inputs: Callable[[], np.ndarray], done: Callable[[dict | None, str | None], None]
+    ) -> None:
         """Queue a batch: ``make_inputs()`` (run in the inference thread) gives float32
         ``(n, 28, 28)`` inputs; ``done(probabilities by model name or None, error or None)``."""
         self.queue(lambda: self._classify(make_inputs, done))
@@ -112,17 +116,21 @@ class InferenceWorker(MailboxWorker):
                 stored = bundled_levels(self.core.names)
             else:
                 self.core = self._core_factory()
-        self.infos = {name: describe_model(self.core, name, self._calibration,
-                                           levels=None if stored is None else stored[name])
-                      for name in self.core.names}
+        self.infos = {
+            name: describe_model(
+                self.core, name, self._calibration, levels=None if stored is None else stored[name]
+            )
+            for name in self.core.names
+        }
         self.models_ready.emit(dict(self.infos))
 
     def serve(self, request: tuple[str, tuple]) -> None:
         kind, job = request
         self.result.emit(self.answer_input(*job) if kind == "input" else self.answer(*job))
 
-    def answer(self, revision: int, strokes: Sequence[Stroke],
-               canvas: tuple[float, float]) -> LiveResult:
+    def answer(
+        self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]
+    ) -> LiveResult:
         """Preprocess and run one drawing (no signals; tests call it directly)."""
         result = answer_drawing(self.core, self.infos, revision, strokes, canvas, self._lut())
         self.runs += not result.empty
@@ -143,14 +151,20 @@ class InferenceWorker(MailboxWorker):
             from digitlab.model.nets.inference import InferenceCore
 
             core = InferenceCore(models)
-            infos = {name: describe_model(core, name, self._calibration,
-                                          class_names.get(name, ()),
-                                          levels=levels_of(models[name]))
-                     for name in core.names}
+            infos = {
+                name: describe_model(
+                    core,
+                    name,
+                    self._calibration,
+                    class_names.get(name, ()),
+                    levels=levels_of(models[name]),
+                )
+                for name in core.names
+            }
             self.core, self.infos = core, infos
             self.models_ready.emit(dict(infos))
             error = None
-        except Exception as exc:  # noqa: BLE001 - a bad model must not stop live inference
+        except Exception as exc:
             error = f"could not load {', '.join(models)}: {exc}"
             self.failed.emit(error)
         if done is not None:
@@ -160,13 +174,17 @@ class InferenceWorker(MailboxWorker):
         try:
             self.core.set_model(name, model)
             old = self.infos.get(name)
-            info = describe_model(self.core, name, self._calibration,
-                                  old.class_names if old is not None else (),
-                                  levels=levels_of(model))
+            info = describe_model(
+                self.core,
+                name,
+                self._calibration,
+                old.class_names if old is not None else (),
+                levels=levels_of(model),
+            )
             self.infos[name] = info
             self.model_changed.emit(info)
             error = None
-        except Exception as exc:  # noqa: BLE001 - a bad model must not stop live inference
+        except Exception as exc:
             error = f"could not load the {name} model: {exc}"
             self.failed.emit(error)
         if done is not None:
@@ -176,7 +194,7 @@ class InferenceWorker(MailboxWorker):
         try:
             inputs = make_inputs()
             probabilities = self.core.probabilities(inputs)
-        except Exception as exc:  # noqa: BLE001 - reported to the asker, live inference goes on
+        except Exception as exc:
             done(None, f"could not classify the batch: {exc}")
             return
         done(probabilities, None)

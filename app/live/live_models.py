@@ -76,8 +76,9 @@ class LiveModels(QObject):
     # or None, error message or "").
     batch_classified = Signal(object, object, str)
 
-    def __init__(self, core_factory: Callable[[], object] | None = None,
-                 parent: QObject | None = None):
+    def __init__(
+        self, core_factory: Callable[[], object] | None = None, parent: QObject | None = None
+    ):
         super().__init__(parent)
         self.ready = False
         self.infos: dict[str, ModelInfo] = {}
@@ -119,8 +120,9 @@ class LiveModels(QObject):
     def model_names(self) -> tuple[str, ...]:
         return tuple(self.infos)
 
-    def request(self, revision: int, strokes: Sequence[Stroke],
-                canvas: tuple[float, float]) -> None:
+    def request(
+        self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]
+    ) -> None:
         """Answer this drawing (replacing any drawing not yet answered)."""
         self._requested_revision = revision
         if not any(not s.erase for s in strokes):
@@ -149,11 +151,11 @@ class LiveModels(QObject):
             # Another model set is live (your own classes): bring the digit pair back first.
             self.restore_digit_models()
         self.model_requested.emit(name, model)
-        self.worker.set_model(name, model,
-                              lambda error, n=name: self._swapped.emit(n, error or ""))
+        self.worker.set_model(name, model, lambda error, n=name: self._swapped.emit(n, error or ""))
 
-    def show_models(self, models: dict, class_names: dict[str, tuple[str, ...]] | None = None
-                    ) -> None:
+    def show_models(
+        self, models: dict, class_names: dict[str, tuple[str, ...]] | None = None
+    ) -> None:
         """Replace the whole live set, e.g. ``{"custom": model}`` with its class names.
 
         :attr:`models_ready` follows with the new set (the views lay themselves out again);
@@ -162,8 +164,9 @@ class LiveModels(QObject):
         """
         self._queued_names = tuple(models)
         label = ", ".join(models)
-        self.worker.replace_models(models, class_names or {},
-                                   lambda error: self._swapped.emit(label, error or ""))
+        self.worker.replace_models(
+            models, class_names or {}, lambda error: self._swapped.emit(label, error or "")
+        )
 
     def restore_digit_models(self) -> None:
         """Show the bundled CNN and dense digit models again."""
@@ -180,8 +183,12 @@ class LiveModels(QObject):
         """Run every live model on a batch in the inference thread, after any model swap
         already asked for; :attr:`batch_classified` answers with ``token``. ``make_inputs``
         runs in that thread too (preprocessing included) and returns float32 ``(n, 28, 28)``."""
-        self.worker.classify(make_inputs, lambda probabilities, error, t=token:
-                             self.batch_classified.emit(t, probabilities, error or ""))
+        self.worker.classify(
+            make_inputs,
+            lambda probabilities, error, t=token: self.batch_classified.emit(
+                t, probabilities, error or ""
+            ),
+        )
 
     def _drop_pending(self) -> None:
         self.worker.drop_pending()
@@ -207,4 +214,3 @@ class LiveModels(QObject):
     def _on_model_changed(self, info) -> None:
         self.infos[info.name] = info
         self.model_changed.emit(info)
-

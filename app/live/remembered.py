@@ -14,8 +14,8 @@ from concurrent.futures import Future
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from digitlab.app import storage
-from digitlab.model.nets.wording import model_title
 from digitlab.model.nets.remembered import SLOTS, RememberedModels
+from digitlab.model.nets.wording import model_title
 
 
 def _first_line(error: BaseException) -> str:
@@ -43,8 +43,7 @@ class RememberedLive(QObject):
     # read or None, error or "").
     _ended = Signal(str, str, object, str)
 
-    def __init__(self, live, store: RememberedModels | None = None,
-                 parent: QObject | None = None):
+    def __init__(self, live, store: RememberedModels | None = None, parent: QObject | None = None):
         super().__init__(parent)
         self.live = live
         self.store = store if store is not None else RememberedModels(storage.user_models_dir())
@@ -86,11 +85,15 @@ class RememberedLive(QObject):
         self._awaiting.discard(name)
         title = model_title(name)
         if error:
-            self._notes[name] = (f"The {title} remembered from last time could not be put live "
-                                 f"({error.splitlines()[0]}); the bundled {title} stays live.")
+            self._notes[name] = (
+                f"The {title} remembered from last time could not be put live "
+                f"({error.splitlines()[0]}); the bundled {title} stays live."
+            )
         else:
-            self._notes[name] = (f"Your {title} from last time is live again (“Restore bundled "
-                                 "models” on the Train tab brings the shipped one back).")
+            self._notes[name] = (
+                f"Your {title} from last time is live again (“Restore bundled "
+                "models” on the Train tab brings the shipped one back)."
+            )
         self._report()
         return True
 
@@ -102,8 +105,12 @@ class RememberedLive(QObject):
         def ended(done: Future) -> None:  # in the file thread
             error = done.exception()
             try:
-                self._ended.emit(what, slot, None if error else done.result(),
-                                 "" if error is None else _first_line(error))
+                self._ended.emit(
+                    what,
+                    slot,
+                    None if error else done.result(),
+                    "" if error is None else _first_line(error),
+                )
             except RuntimeError:  # the window is gone: nobody to tell
                 pass
 
@@ -111,14 +118,17 @@ class RememberedLive(QObject):
 
     def _on_ended(self, what: str, slot: str, model, error: str) -> None:
         if what == "save" and error:
-            self.save_failed.emit(f"Could not remember the {model_title(slot)} for the next "
-                                  f"start: {error}")
+            self.save_failed.emit(
+                f"Could not remember the {model_title(slot)} for the next start: {error}"
+            )
         elif what == "forget" and error:
             self.save_failed.emit(f"Could not forget the remembered models: {error}")
         elif what == "load" and error:
             title = model_title(slot)
-            self._notes[slot] = (f"The {title} remembered from last time is unreadable "
-                                 f"({error}); the bundled {title} stays live.")
+            self._notes[slot] = (
+                f"The {title} remembered from last time is unreadable "
+                f"({error}); the bundled {title} stays live."
+            )
             self._report()
         elif what == "load":
             self._restored[slot] = model

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.model.nets.describe import ModelInfo
 from digitlab.app.widgets.styles import MODEL_COLOURS
-from digitlab.model.nets.wording import model_title
-from digitlab.model.explain.at_scale import read_pen_dev
 from digitlab.model.data.bundled import METRICS_PATH, PEN_DEV_PATH
+from digitlab.model.explain.at_scale import read_pen_dev
+from digitlab.model.nets.describe import ModelInfo
+from digitlab.model.nets.wording import model_title
 
 SEED_CLAIMS = {"cnn": 0.992, "dense": 0.978}
 """Test accuracy the seed document claims for each architecture."""
@@ -197,11 +197,15 @@ class ModelTab(QWidget):
         table.setItem(r, 2, _item(""))
         table.setItem(r, 3, _item(f"{info.total_params:,}", right, bold=True))
         _fit_height(table)
-        source = "live model (replaced in this session)" if info.name in self.changed else \
-            "bundled model"
+        source = (
+            "live model (replaced in this session)"
+            if info.name in self.changed
+            else "bundled model"
+        )
         self.totals[info.name].setText(
             f"{info.total_params:,} trainable parameters in {len(info.layers)} layers, "
-            f"counted from the {source}.")
+            f"counted from the {source}."
+        )
 
     def _pen_total(self) -> int:
         return max((total for _, total in self.pen.values()), default=0)
@@ -210,19 +214,37 @@ class ModelTab(QWidget):
         names = ("cnn", "dense")
         rows = [
             ("Layers", [str(len(self.infos[n].layers)) if n in self.infos else "…" for n in names]),
-            ("Parameters", [f"{self.infos[n].total_params:,}" if n in self.infos else "…"
-                            for n in names]),
-            ("MNIST test accuracy (bundled model, metrics.json)",
-             [_percent(self.metrics.get(n, {}).get("test_accuracy")) for n in names]),
-            ("Test accuracy the seed document claims",
-             [_percent(SEED_CLAIMS[n], 1) for n in names]),
-            *([(f"Pen-drawn digits, not MNIST ({self._pen_total():,} from tablets, never "
-                "trained on)", [_percent(self.pen.get(n, (None,))[0]) for n in names])]
-              if self.pen else []),
-            ("Epochs trained (bundled model)",
-             [str(self.metrics.get(n, {}).get("epochs", "—")) for n in names]),
-            ("Test images", [f"{self.metrics.get(n, {}).get('test_images', 0):,}" or "—"
-                             for n in names]),
+            (
+                "Parameters",
+                [f"{self.infos[n].total_params:,}" if n in self.infos else "…" for n in names],
+            ),
+            (
+                "MNIST test accuracy (bundled model, metrics.json)",
+                [_percent(self.metrics.get(n, {}).get("test_accuracy")) for n in names],
+            ),
+            (
+                "Test accuracy the seed document claims",
+                [_percent(SEED_CLAIMS[n], 1) for n in names],
+            ),
+            *(
+                [
+                    (
+                        f"Pen-drawn digits, not MNIST ({self._pen_total():,} from tablets, never "
+                        "trained on)",
+                        [_percent(self.pen.get(n, (None,))[0]) for n in names],
+                    )
+                ]
+                if self.pen
+                else []
+            ),
+            (
+                "Epochs trained (bundled model)",
+                [str(self.metrics.get(n, {}).get("epochs", "—")) for n in names],
+            ),
+            (
+                "Test images",
+                [f"{self.metrics.get(n, {}).get('test_images', 0):,}" or "—" for n in names],
+            ),
         ]
         self.compare.setRowCount(0)
         for label, values in rows:
@@ -233,16 +255,22 @@ class ModelTab(QWidget):
                 self.compare.setItem(r, c, _item(value, Qt.AlignmentFlag.AlignRight))
         self.compare.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         _fit_height(self.compare)
-        below = [n for n in names
-                 if isinstance(self.metrics.get(n, {}).get("test_accuracy"), (int, float))
-                 and self.metrics[n]["test_accuracy"] < SEED_CLAIMS[n]]
+        below = [
+            n
+            for n in names
+            if isinstance(self.metrics.get(n, {}).get("test_accuracy"), (int, float))
+            and self.metrics[n]["test_accuracy"] < SEED_CLAIMS[n]
+        ]
         if not self.metrics:
             note = "metrics.json is missing: the bundled models' accuracy is unknown."
         elif below:
-            note = ("The bundled " + " and ".join(model_title(n) for n in below) +
-                    " measure below the seed's claim on the 10,000 MNIST test images: "
-                    "the measured figure is the one to trust. Train better models in the "
-                    "Train tab or with `digitlab train`.")
+            note = (
+                "The bundled "
+                + " and ".join(model_title(n) for n in below)
+                + " measure below the seed's claim on the 10,000 MNIST test images: "
+                "the measured figure is the one to trust. Train better models in the "
+                "Train tab or with `digitlab train`."
+            )
         else:
             note = "Accuracy measured on the 10,000 MNIST test images."
         self.compare_note.setText(note)

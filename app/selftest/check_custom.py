@@ -29,18 +29,19 @@ def _train(data, timeout_s: float = 180.0):
     from digitlab.model.nets.training import Recipe
 
     recipe = Recipe(epochs=15, batch_size=16, learning_rate=2e-3, augment=False, seed=0)
-    worker = TrainingWorker("cnn", recipe, data=data, validate=False, evaluate_after=True,
-                            throttle_s=0.2)
+    worker = TrainingWorker(
+        "cnn", recipe, data=data, validate=False, evaluate_after=True, throttle_s=0.2
+    )
     watcher = run_to_end(worker, timeout_s)
     return watcher.outcome, watcher.error
 
 
 def _custom_dataset(ctx: Context) -> tuple[bool, str]:
     """Render, read, train, evaluate, save/load and show live a model of four families."""
+    from digitlab.model.binaries.synthetic import build_image_dataset, write_families
     from digitlab.model.data.custom_dataset import load_folder
     from digitlab.model.data.mnist import to_model_input
     from digitlab.model.nets.model_files import load_model, read_class_names, save_model
-    from digitlab.model.binaries.synthetic import build_image_dataset, write_families
 
     window = ctx.window
     with tempfile.TemporaryDirectory(prefix="digitlab-selftest-") as tmp:
@@ -72,9 +73,14 @@ def _custom_dataset(ctx: Context) -> tuple[bool, str]:
     canvas = window.draw_tab.canvas
     canvas.clear()
     draw_digit(canvas, 0)
-    ok_live = ctx.wait_until(lambda: live.latest is not None
-                             and live.latest.revision == canvas.revision
-                             and "custom" in live.latest.probabilities, 30)
+    ok_live = ctx.wait_until(
+        lambda: (
+            live.latest is not None
+            and live.latest.revision == canvas.revision
+            and "custom" in live.latest.probabilities
+        ),
+        30,
+    )
     header = window.draw_tab.probabilities.headers.get("custom")
     shown = header.text() if header is not None else ""
     live_named = ok_live and any(n in shown for n in names)
@@ -82,9 +88,11 @@ def _custom_dataset(ctx: Context) -> tuple[bool, str]:
     restored = ctx.wait_until(lambda: set(live.model_names) == {"cnn", "dense"}, 60)
     canvas.clear()
     ok = accuracy >= MIN_ACCURACY and live_named and restored
-    return ok, (f"{len(names)} families, {len(data.x_train)} training pictures, 1 unreadable "
-                f"skipped; test accuracy {accuracy:.0%}; live bars: {shown!r}; digit models "
-                f"{'restored' if restored else 'NOT restored'}")
+    return ok, (
+        f"{len(names)} families, {len(data.x_train)} training pictures, 1 unreadable "
+        f"skipped; test accuracy {accuracy:.0%}; live bars: {shown!r}; digit models "
+        f"{'restored' if restored else 'NOT restored'}"
+    )
 
 
 CHECKS: dict[str, Check] = {"custom_dataset": _custom_dataset}

@@ -28,8 +28,9 @@ def _explained(ctx: Context, digit: int = 7):
     if ctx.wait_for_answer() is None:
         return None
     window.tabs.setCurrentWidget(tab)
-    ok = ctx.wait_until(lambda: tab.latest is not None and tab.latest.revision == canvas.revision,
-                        MODELS_TIMEOUT_S)
+    ok = ctx.wait_until(
+        lambda: tab.latest is not None and tab.latest.revision == canvas.revision, MODELS_TIMEOUT_S
+    )
     return tab.latest if ok else None
 
 
@@ -46,8 +47,13 @@ def _saliency(ctx: Context) -> tuple[bool, str]:
         ok = ok and ex.targets[name] == 7 and on > off
         parts.append(f"{name} occlusion on ink {on:.3f} vs off {off:.3f}")
     cam = ex.gradcam.get("cnn")
-    ok = ok and cam is not None and cam.layer_map.shape == (11, 11) and 0 <= cam.layer_map.min() \
+    ok = (
+        ok
+        and cam is not None
+        and cam.layer_map.shape == (11, 11)
+        and cam.layer_map.min() >= 0
         and cam.layer_map.max() <= 1
+    )
     parts.append(f"{ex.seconds['saliency'] * 1000:.0f} ms")
     return ok, "; ".join(parts)
 
@@ -61,10 +67,15 @@ def _steps(ctx: Context) -> tuple[bool, str]:
     pre = ex.preprocessed
     top, left = pre.placed_at
     h, w = pre.fitted.shape
-    same = np.array_equal(pre.image[top:top + h, left:left + w], pre.fitted)
+    same = np.array_equal(pre.image[top : top + h, left : left + w], pre.fitted)
     shown = tab.steps.shown
-    ok = (same and max(h, w) == 20 and shown.get("fitted") == (h, w)
-          and shown.get("input") == (28, 28) and ex.raw is not None)
+    ok = (
+        same
+        and max(h, w) == 20
+        and shown.get("fitted") == (h, w)
+        and shown.get("input") == (28, 28)
+        and ex.raw is not None
+    )
     return ok, f"cropped {pre.cropped.shape}, fitted {pre.fitted.shape} at {pre.placed_at}"
 
 
@@ -74,15 +85,17 @@ def _filters(ctx: Context) -> tuple[bool, str]:
     tab = window.explain_tab
     window.tabs.setCurrentWidget(tab)
     tab.pages.setCurrentIndex(0)
-    if not ctx.wait_until(lambda: "cnn" in tab.top and tab.digits is not None,
-                          MODELS_TIMEOUT_S + ANSWER_TIMEOUT_S):
+    if not ctx.wait_until(
+        lambda: "cnn" in tab.top and tab.digits is not None, MODELS_TIMEOUT_S + ANSWER_TIMEOUT_S
+    ):
         return False, "the top digits were not found"
     cells = tab.filters.cells
     sizes = {layer: cells[(m, layer)][2].count for m, layer in cells if cells[(m, layer)][2]}
     tab.filters.hover("cnn", "conv1", 0)
     shown = [int(i) for i in tab.digit_strip.indices]
-    ok = (sizes == {"conv1": 32, "conv2": 2048, "hidden": 128}
-          and shown == list(tab.top["cnn"]["conv1"][0]))
+    ok = sizes == {"conv1": 32, "conv2": 2048, "hidden": 128} and shown == list(
+        tab.top["cnn"]["conv1"][0]
+    )
     return ok, f"mosaic cells {sizes}; conv1 kernel 0's top digits {shown[:3]}..."
 
 

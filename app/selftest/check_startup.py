@@ -36,8 +36,11 @@ def _stored_colour_levels(ctx: Context) -> tuple[bool, str]:
     stored = bundled_levels(tuple(infos))
     if stored is None:
         return False, "levels.json has no entry for a bundled model file"
-    same = all(abs(view.level - stored[name][view.name]) < 1e-6
-               for name, info in infos.items() for view in info.layers)
+    same = all(
+        abs(view.level - stored[name][view.name]) < 1e-6
+        for name, info in infos.items()
+        for view in info.layers
+    )
     return same, "from levels.json" if same else "the shown levels differ from levels.json"
 
 

@@ -30,11 +30,17 @@ SELFTEST_RECIPE = dict(epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=2
 def _fine_tune_briefly(samples, timeout_s: float = 120.0):
     from digitlab.app.handwriting.fine_tune_worker import FineTuneWorker
     from digitlab.app.selftest.worker_support import run_to_end
-    from digitlab.model.nets.fine_tune import FineTuneRecipe
     from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.fine_tune import FineTuneRecipe
 
-    worker = FineTuneWorker("dense", bundled_model_path("dense"), list(samples),
-                            FineTuneRecipe(**SELFTEST_RECIPE), test_size=500, throttle_s=0.0)
+    worker = FineTuneWorker(
+        "dense",
+        bundled_model_path("dense"),
+        list(samples),
+        FineTuneRecipe(**SELFTEST_RECIPE),
+        test_size=500,
+        throttle_s=0.0,
+    )
     watcher = run_to_end(worker, timeout_s)
     return watcher.outcome, watcher.error
 
@@ -89,12 +95,21 @@ def _teach(ctx: Context) -> tuple[bool, str]:
             canvas.clear()
     if outcome is None or not outcome.completed:
         return False, f"fine-tuning did not complete: {error or 'no outcome'}"
-    ok = (all(v == 7 for v in wrong.values()) and right and report.duplicates == 1 and refused
-          and outcome.before is not None and outcome.after is not None and not swaps)
-    detail = (f"saved a drawn 7 as 1 (models read {wrong}), relabelled 7 (read right: {right}); "
-              f"export/import skipped {report.duplicates} duplicate; bad file refused: {refused}; "
-              f"fine-tuned dense on {outcome.tuned} samples: MNIST {outcome.before.mnist:.1%} -> "
-              f"{outcome.after.mnist:.1%}; live models untouched: {not swaps}")
+    ok = (
+        all(v == 7 for v in wrong.values())
+        and right
+        and report.duplicates == 1
+        and refused
+        and outcome.before is not None
+        and outcome.after is not None
+        and not swaps
+    )
+    detail = (
+        f"saved a drawn 7 as 1 (models read {wrong}), relabelled 7 (read right: {right}); "
+        f"export/import skipped {report.duplicates} duplicate; bad file refused: {refused}; "
+        f"fine-tuned dense on {outcome.tuned} samples: MNIST {outcome.before.mnist:.1%} -> "
+        f"{outcome.after.mnist:.1%}; live models untouched: {not swaps}"
+    )
     return ok, detail
 
 

@@ -23,10 +23,12 @@ from digitlab.model.nets.training import Recipe
 SMALL = Recipe(epochs=1, batch_size=64, learning_rate=2e-3, augment=False, train_size=512, seed=0)
 
 
-def _run(recipe: Recipe, architecture: str = "dense", cancel_at_step: int | None = None
-         ) -> RunWatcher:
-    worker = TrainingWorker(architecture, recipe, validate=False, evaluate_after=False,
-                            throttle_s=0.0)
+def _run(
+    recipe: Recipe, architecture: str = "dense", cancel_at_step: int | None = None
+) -> RunWatcher:
+    worker = TrainingWorker(
+        architecture, recipe, validate=False, evaluate_after=False, throttle_s=0.0
+    )
     return run_to_end(worker, cancel_at_step=cancel_at_step)
 
 
@@ -42,7 +44,7 @@ def check_train(live_models=None) -> bool:
             return False
         probs = np.asarray(outcome.model(np.zeros((1, 28, 28, 1), np.float32), training=False))
         return probs.shape == (1, 10) and abs(float(probs.sum()) - 1.0) < 1e-3
-    except Exception:  # noqa: BLE001 - a check reports, it never raises
+    except Exception:
         return False
 
 
@@ -58,10 +60,15 @@ def check_cancel(live_models=None) -> bool:
         recipe = Recipe(epochs=2, batch_size=32, augment=False, train_size=1024, seed=0)
         watcher = _run(recipe, cancel_at_step=1)
         outcome = watcher.outcome
-        return (not watcher.error and outcome is not None and outcome.stopped
-                and watcher.cancelled_after is not None
-                and max(watcher.steps, default=0) <= watcher.cancelled_after + 1 and not calls)
-    except Exception:  # noqa: BLE001
+        return (
+            not watcher.error
+            and outcome is not None
+            and outcome.stopped
+            and watcher.cancelled_after is not None
+            and max(watcher.steps, default=0) <= watcher.cancelled_after + 1
+            and not calls
+        )
+    except Exception:
         return False
     finally:
         if live_models is not None and original is not None:
@@ -90,7 +97,7 @@ def check_save_load(live_models=None, folder: str | Path | None = None) -> bool:
         a = np.asarray(model(probe, training=False))
         b = np.asarray(loaded(probe, training=False))
         return bool(np.allclose(a, b, atol=1e-5))
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 

@@ -22,8 +22,14 @@ from digitlab.app.application import application
 from digitlab.app.selftest.support import MODELS_TIMEOUT_S, Check, Context, draw_digit, open_window
 
 PACKAGE = "digitlab.app.selftest"
-CHECK_MODULES = ("check_draw", "check_startup", "check_explain", "check_custom", "check_teach",
-                 "check_training")
+CHECK_MODULES = (
+    "check_draw",
+    "check_startup",
+    "check_explain",
+    "check_custom",
+    "check_teach",
+    "check_training",
+)
 """Every check module, in run order. Listed as well as discovered: discovery lists the files
 that are there, this list says which must be (tests/test_selftest.py keeps the two equal)."""
 
@@ -31,8 +37,9 @@ that are there, this list says which must be (tests/test_selftest.py keeps the t
 def discover_check_modules() -> list[str]:
     """The ``check_*`` modules found in this package (sorted; without importing them)."""
     package = importlib.import_module(PACKAGE)
-    return sorted(m.name for m in pkgutil.iter_modules(package.__path__)
-                  if m.name.startswith("check_"))
+    return sorted(
+        m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("check_")
+    )
 
 
 def load_checks() -> tuple[list[tuple[str, Check]], dict[str, str]]:
@@ -46,7 +53,7 @@ def load_checks() -> tuple[list[tuple[str, Check]], dict[str, str]]:
     for name in names:
         try:
             module = importlib.import_module(f"{PACKAGE}.{name}")
-        except Exception as exc:  # noqa: BLE001 - a module that cannot load is a failed check
+        except Exception as exc:
             broken[name] = f"cannot import {PACKAGE}.{name}: {type(exc).__name__}: {exc}"
             continue
         found = vars(module).get("CHECKS")
@@ -85,10 +92,12 @@ def run(timings: bool, process_start: float) -> int:
         details["models_ready"] = f"models not ready within {MODELS_TIMEOUT_S:g} s"
     window.close()
     app.processEvents()
-    report = {"checks": checks,
-              "window_shown_s": _round(ctx.times.get("window_shown_s")),
-              "models_ready_s": _round(ctx.times.get("models_ready_s")),
-              "first_prediction_s": _round(ctx.times.get("first_prediction_s"))}
+    report = {
+        "checks": checks,
+        "window_shown_s": _round(ctx.times.get("window_shown_s")),
+        "models_ready_s": _round(ctx.times.get("models_ready_s")),
+        "first_prediction_s": _round(ctx.times.get("first_prediction_s")),
+    }
     if timings:
         report["details"] = details
         print(f"window shown   {report['window_shown_s']} s after start", file=sys.stdout)
@@ -103,7 +112,7 @@ def run(timings: bool, process_start: float) -> int:
 def _run_one(fn: Check, ctx: Context) -> tuple[bool, str]:
     try:
         return fn(ctx)
-    except Exception as exc:  # noqa: BLE001 - a crashing check fails, the rest still run
+    except Exception as exc:
         traceback.print_exc()
         return False, f"{type(exc).__name__}: {exc}"
 

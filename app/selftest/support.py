@@ -39,8 +39,9 @@ DIGIT_PATHS: dict[int, list[list[tuple[float, float]]]] = {
 # --------------------------------------------------------------------------- driving the window
 
 
-def send_mouse(widget: QWidget, kind: QEvent.Type, pos: tuple[float, float],
-               button=Qt.MouseButton.LeftButton) -> None:
+def send_mouse(
+    widget: QWidget, kind: QEvent.Type, pos: tuple[float, float], button=Qt.MouseButton.LeftButton
+) -> None:
     """Deliver one synthetic mouse event to ``widget`` now (press, move with the button held,
     or release), as a real pointer would. ``pos`` is in the widget's pixels."""
     local = QPointF(*pos)
@@ -51,8 +52,9 @@ def send_mouse(widget: QWidget, kind: QEvent.Type, pos: tuple[float, float],
     QApplication.sendEvent(widget, event)
 
 
-def path_points(path: Sequence[tuple[float, float]], size: tuple[float, float],
-                step: float = 4.0) -> list[tuple[float, float]]:
+def path_points(
+    path: Sequence[tuple[float, float]], size: tuple[float, float], step: float = 4.0
+) -> list[tuple[float, float]]:
     """Points every ``step`` px along a path given in canvas fractions (0..1, x right, y down),
     as ``(x, y)`` pixels of a canvas of ``size = (width, height)``, rounded to 0.1 px."""
     w, h = size
@@ -65,8 +67,11 @@ def path_points(path: Sequence[tuple[float, float]], size: tuple[float, float],
     return [(round(x, 1), round(y, 1)) for x, y in out]
 
 
-def draw_strokes(canvas: QWidget, strokes: Sequence[Sequence[tuple[float, float]]],
-                 on_move: Callable[[], None] | None = None) -> int:
+def draw_strokes(
+    canvas: QWidget,
+    strokes: Sequence[Sequence[tuple[float, float]]],
+    on_move: Callable[[], None] | None = None,
+) -> int:
     """Draw with synthetic mouse events (press, moves, release per stroke; points in canvas
     pixels); returns the number of moves sent."""
     moves = 0
@@ -118,8 +123,11 @@ class Context:
 
         def answered():
             latest = window.live.latest
-            return (latest is not None and latest.revision == canvas.revision
-                    and (latest.empty or len(latest.probabilities) >= 2))
+            return (
+                latest is not None
+                and latest.revision == canvas.revision
+                and (latest.empty or len(latest.probabilities) >= 2)
+            )
 
         return window.live.latest if self.wait_until(answered, timeout_s) else None
 

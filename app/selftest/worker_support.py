@@ -35,8 +35,11 @@ class RunWatcher(QObject):
     @Slot(object)
     def _on_progress(self, info: dict) -> None:
         self.steps.append(int(info["step"]))
-        if (self.cancel_at_step is not None and info["step"] >= self.cancel_at_step
-                and self.cancelled_after is None):
+        if (
+            self.cancel_at_step is not None
+            and info["step"] >= self.cancel_at_step
+            and self.cancelled_after is None
+        ):
             self.worker.cancel()
             self.cancelled_after = self.worker.steps_done
 
@@ -49,8 +52,9 @@ class RunWatcher(QObject):
         self.error = message
 
 
-def run_to_end(worker: TrainingWorker, timeout_s: float = 120.0,
-               cancel_at_step: int | None = None) -> RunWatcher:
+def run_to_end(
+    worker: TrainingWorker, timeout_s: float = 120.0, cancel_at_step: int | None = None
+) -> RunWatcher:
     """Run ``worker`` (a :class:`TrainingWorker` or subclass) in its thread, spinning the Qt
     event loop until it ends or ``timeout_s`` passes; then join the thread and deliver the
     queued signals. The watcher holds the steps seen, the ``outcome`` or the ``error``."""

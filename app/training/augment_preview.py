@@ -15,7 +15,9 @@ SIDE = 28
 GAP = 2
 
 
-def mosaic(images: np.ndarray, rows: int, cols: int, gap: int = GAP, fill: float = 0.35) -> np.ndarray:
+def mosaic(
+    images: np.ndarray, rows: int, cols: int, gap: int = GAP, fill: float = 0.35
+) -> np.ndarray:
     """Tile float ``(rows*cols, 28, 28)`` images (0..1) into one C-contiguous float32 array.
 
     Returns
@@ -33,8 +35,13 @@ def mosaic(images: np.ndarray, rows: int, cols: int, gap: int = GAP, fill: float
     return np.ascontiguousarray(out)
 
 
-def preview_grid(digits: np.ndarray, augment: bool, rng: np.random.Generator,
-                 config: AugmentConfig = AugmentConfig(), rows: int = 3) -> np.ndarray:
+def preview_grid(
+    digits: np.ndarray,
+    augment: bool,
+    rng: np.random.Generator,
+    config: AugmentConfig = AugmentConfig(),
+    rows: int = 3,
+) -> np.ndarray:
     """The preview mosaic: row 0 the clean ``digits`` (uint8 ``(cols, 28, 28)``), then
     ``rows - 1`` rows of fresh distortions (all clean again when ``augment`` is off)."""
     clean = np.asarray(digits, np.float32) / 255.0

@@ -28,8 +28,9 @@ class MessageBanner(QLabel):
     def show_message(self, text: str, level: str = "info") -> None:
         """Show ``text`` in ``level``'s colours (an unknown level reads as "info")."""
         self.last_message = (text, level)
-        self.setStyleSheet(f"QLabel {{ {_STYLES.get(level, _STYLES['info'])} padding:6px; "
-                           "border-radius:4px; }")
+        self.setStyleSheet(
+            f"QLabel {{ {_STYLES.get(level, _STYLES['info'])} padding:6px; border-radius:4px; }}"
+        )
         self.setText(text)
         self.setVisible(bool(text))
         self.shown.emit(text, level)

@@ -98,16 +98,29 @@ class TrainingCurves(QWidget):
         for key, plot, column in (("loss", self.loss_plot, 1), ("accuracy", self.acc_plot, 2)):
             # Loss falls and accuracy rises: keep each legend in the corner the curve leaves.
             offset = (-10, 10) if key == "loss" else (-10, -10)
-            legend = plot.addLegend(offset=offset, labelTextColor="#222",
-                                    brush=pg.mkBrush(255, 255, 255, 210))
+            legend = plot.addLegend(
+                offset=offset, labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 210)
+            )
             legend.setColumnCount(1)
             batch = plot.plot(pen=_BATCH_PEN, name="batches (epoch mean so far)")
             batch.setDownsampling(auto=True, method="peak")
             batch.setClipToView(True)
-            train = plot.plot(pen=_TRAIN_PEN, symbol="o", symbolSize=7, symbolBrush=_TRAIN_PEN.color(),
-                              symbolPen=None, name="epoch: training")
-            val = plot.plot(pen=_VAL_PEN, symbol="s", symbolSize=7, symbolBrush=_VAL_PEN.color(),
-                            symbolPen=None, name="epoch: validation")
+            train = plot.plot(
+                pen=_TRAIN_PEN,
+                symbol="o",
+                symbolSize=7,
+                symbolBrush=_TRAIN_PEN.color(),
+                symbolPen=None,
+                name="epoch: training",
+            )
+            val = plot.plot(
+                pen=_VAL_PEN,
+                symbol="s",
+                symbolSize=7,
+                symbolBrush=_VAL_PEN.color(),
+                symbolPen=None,
+                name="epoch: validation",
+            )
             self.items[key] = (batch, train, val, column)
         self.reset()
 
@@ -167,11 +180,22 @@ class TrainingCurves(QWidget):
 
     def add_epoch(self, epoch: int, logs: dict) -> None:
         """Per-epoch logs: loss, accuracy and, with validation, val_loss, val_accuracy."""
-        self._epochs.extend([[epoch, logs.get("loss", np.nan), logs.get("accuracy", np.nan),
-                              logs.get("val_loss", np.nan), logs.get("val_accuracy", np.nan)]])
+        self._epochs.extend(
+            [
+                [
+                    epoch,
+                    logs.get("loss", np.nan),
+                    logs.get("accuracy", np.nan),
+                    logs.get("val_loss", np.nan),
+                    logs.get("val_accuracy", np.nan),
+                ]
+            ]
+        )
         x = self._epochs.column(0)
-        self._fit_ranges(float(x.max()), np.asarray([logs.get("loss", np.nan),
-                                                     logs.get("val_loss", np.nan)], np.float64))
+        self._fit_ranges(
+            float(x.max()),
+            np.asarray([logs.get("loss", np.nan), logs.get("val_loss", np.nan)], np.float64),
+        )
         for key, (t_col, v_col) in (("loss", (1, 3)), ("accuracy", (2, 4))):
             _, train, val, _ = self.items[key]
             for item, col in ((train, t_col), (val, v_col)):

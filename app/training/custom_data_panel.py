@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
 from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
+from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
 from digitlab.model.data.custom_dataset import (
     DEFAULT_SIZE,
     DEFAULT_TEST_SHARE,
@@ -45,8 +45,10 @@ from digitlab.model.data.custom_dataset import (
     load_source,
 )
 
-SOURCES = (("mnist", "MNIST · 70,000 handwritten digits"),
-           ("custom", "Your own images · folder or .npz"))
+SOURCES = (
+    ("mnist", "MNIST · 70,000 handwritten digits"),
+    ("custom", "Your own images · folder or .npz"),
+)
 ICON_PX = 40
 
 
@@ -80,7 +82,7 @@ class CallWorker(QObject):
                 self.finished.emit(result)
         except InterruptedError:
             pass
-        except Exception as exc:  # noqa: BLE001 - every failure reaches the panel as a message
+        except Exception as exc:
             self.last_traceback = traceback.format_exc()
             self.failed.emit(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         finally:
@@ -119,13 +121,17 @@ class CustomDataPanel(QGroupBox):
         self.folder_button.setToolTip("A folder with one subfolder of pictures per class")
         self.folder_button.clicked.connect(self._on_folder_clicked)
         self.npz_button = QPushButton(".npz…")
-        self.npz_button.setToolTip("An MNIST-layout .npz: x_train, y_train, x_test, y_test "
-                                   "(28×28 uint8), optional class_names")
+        self.npz_button.setToolTip(
+            "An MNIST-layout .npz: x_train, y_train, x_test, y_test "
+            "(28×28 uint8), optional class_names"
+        )
         self.npz_button.clicked.connect(self._on_npz_clicked)
         self.binaries_button = QToolButton()
         self.binaries_button.setText("Images from binaries…")
-        self.binaries_button.setToolTip("Render files as greyscale pictures, one byte per pixel "
-                                        "(the usual way to build a malware-family dataset)")
+        self.binaries_button.setToolTip(
+            "Render files as greyscale pictures, one byte per pixel "
+            "(the usual way to build a malware-family dataset)"
+        )
         self.binaries_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.binaries_button)
         self.binaries_folder_action = QAction("A folder of family subfolders…", self)
@@ -144,14 +150,18 @@ class CustomDataPanel(QGroupBox):
         self.size.setRange(MIN_SIZE, MAX_SIZE)
         self.size.setValue(DEFAULT_SIZE)
         self.size.setSuffix(" px")
-        self.size.setToolTip("Every picture is converted to greyscale and resized to this square "
-                             "size. Only 28 px models can be used live on the drawing.")
+        self.size.setToolTip(
+            "Every picture is converted to greyscale and resized to this square "
+            "size. Only 28 px models can be used live on the drawing."
+        )
         self.test_share = QSpinBox()
         self.test_share.setRange(5, 50)
         self.test_share.setValue(int(DEFAULT_TEST_SHARE * 100))
         self.test_share.setSuffix(" % test")
-        self.test_share.setToolTip("Share of each class kept out of training, for evaluation "
-                                   "(split per class, with the run's seed)")
+        self.test_share.setToolTip(
+            "Share of each class kept out of training, for evaluation "
+            "(split per class, with the run's seed)"
+        )
         for box in (self.size, self.test_share):
             box.setKeyboardTracking(False)
             box.valueChanged.connect(self._reload)
@@ -167,8 +177,9 @@ class CustomDataPanel(QGroupBox):
         self.classes.setWrapping(False)  # one row, scrolled sideways: the column stays short
         self.classes.setFlow(QListView.Flow.LeftToRight)
         self.classes.setFixedHeight(ICON_PX + 36 + 22)
-        self.classes.setToolTip("Each class: a sample picture as the model sees it, "
-                                "training / test pictures")
+        self.classes.setToolTip(
+            "Each class: a sample picture as the model sees it, training / test pictures"
+        )
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
 
@@ -214,15 +225,16 @@ class CustomDataPanel(QGroupBox):
 
     # --- loading -----------------------------------------------------------------------------
     def _on_folder_clicked(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder with one subfolder per class",
-                                                self.path or str(Path.home()))
+        path = QFileDialog.getExistingDirectory(
+            self, "Folder with one subfolder per class", self.path or str(Path.home())
+        )
         if path:
             self.load(path)
 
     def _on_npz_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "MNIST-layout dataset",
-                                              self.path or str(Path.home()),
-                                              "NumPy archives (*.npz)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "MNIST-layout dataset", self.path or str(Path.home()), "NumPy archives (*.npz)"
+        )
         if path:
             self.load(path)
 
@@ -247,8 +259,14 @@ class CustomDataPanel(QGroupBox):
         share, seed = self.test_share.value() / 100.0, self.seed
 
         def read(on_progress, should_stop):
-            return load_source(path, size=size, test_share=share, seed=seed,
-                               on_progress=on_progress, should_stop=should_stop)
+            return load_source(
+                path,
+                size=size,
+                test_share=share,
+                seed=seed,
+                on_progress=on_progress,
+                should_stop=should_stop,
+            )
 
         self.dataset = None
         self.classes.clear()
@@ -302,15 +320,23 @@ class CustomDataPanel(QGroupBox):
             image = data.x_train[rows[0]] if len(rows) else data.x_test[data.y_test == label][0]
             train, test = counts[name]
             short = name if len(name) <= 11 else name[:10] + "…"
-            item = QListWidgetItem(QIcon(digit_pixmap(image, ICON_PX)),
-                                   f"{short}\n{train} / {test}")
+            item = QListWidgetItem(
+                QIcon(digit_pixmap(image, ICON_PX)), f"{short}\n{train} / {test}"
+            )
             item.setToolTip(f"{name}: {train} training and {test} test pictures")
             self.classes.addItem(item)
-        skipped = (f" · <span style='color:#8a5a00'>{len(data.skipped)} unreadable pictures "
-                   "skipped</span>") if data.skipped else ""
+        skipped = (
+            (
+                f" · <span style='color:#8a5a00'>{len(data.skipped)} unreadable pictures "
+                "skipped</span>"
+            )
+            if data.skipped
+            else ""
+        )
         self.summary.setText(
             f"<b>{data.num_classes} classes</b> · {len(data.x_train):,} training, "
-            f"{len(data.x_test):,} test pictures of {data.image_size}×{data.image_size}{skipped}")
+            f"{len(data.x_test):,} test pictures of {data.image_size}×{data.image_size}{skipped}"
+        )
         self.summary.setStyleSheet("")
         if data.skipped:
             self.summary.setToolTip("\n".join(reason for _, reason in data.skipped[:20]))
@@ -321,32 +347,40 @@ class CustomDataPanel(QGroupBox):
 
     # --- binaries ------------------------------------------------------------------------------
     def _on_binaries_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, "Files to render as pictures",
-                                                str(Path.home()))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, "Files to render as pictures", str(Path.home())
+        )
         if not files:
             return
-        out = QFileDialog.getExistingDirectory(self, "Class folder for the pictures (e.g. "
-                                               "images/family_a)", str(Path(files[0]).parent))
+        out = QFileDialog.getExistingDirectory(
+            self, "Class folder for the pictures (e.g. images/family_a)", str(Path(files[0]).parent)
+        )
         if out:
             self.render_binaries([(Path(f), Path(out)) for f in files], load_after=None)
 
     def _on_binaries_folder(self) -> None:
-        source = QFileDialog.getExistingDirectory(self, "Folder with one subfolder of binaries "
-                                                  "per family", str(Path.home()))
+        source = QFileDialog.getExistingDirectory(
+            self, "Folder with one subfolder of binaries per family", str(Path.home())
+        )
         if not source:
             return
-        out = QFileDialog.getExistingDirectory(self, "Where to write the picture folders",
-                                               str(Path(source).parent))
+        out = QFileDialog.getExistingDirectory(
+            self, "Where to write the picture folders", str(Path(source).parent)
+        )
         if out:
             self.render_folder(source, out)
 
     def render_folder(self, source: str | Path, out: str | Path) -> None:
         """Render ``source/<family>/*`` into ``out/<family>/*.png``, then load ``out``."""
         source, out = Path(source), Path(out)
-        jobs = [(f, out / family.name)
-                for family in sorted(p for p in source.iterdir() if p.is_dir() and
-                                     not p.name.startswith("."))
-                for f in sorted(family.iterdir()) if f.is_file() and not f.name.startswith(".")]
+        jobs = [
+            (f, out / family.name)
+            for family in sorted(
+                p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")
+            )
+            for f in sorted(family.iterdir())
+            if f.is_file() and not f.name.startswith(".")
+        ]
         if not jobs:
             self._on_failed(f"{source}: no family subfolders with files in them")
             return
@@ -366,8 +400,13 @@ class CustomDataPanel(QGroupBox):
                 by_folder.setdefault(folder, []).append(f)
             for folder, files in by_folder.items():
                 base = len(results)
-                results += convert_files(files, folder, None, should_stop,
-                                         lambda d, _t, b=base: on_progress(b + d, total))
+                results += convert_files(
+                    files,
+                    folder,
+                    None,
+                    should_stop,
+                    lambda d, _t, b=base: on_progress(b + d, total),
+                )
             return results
 
         self.summary.setText("Rendering binaries…")

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from digitlab.app.threads import WorkerThread
 from digitlab.app.training.evaluation_view import EvaluationView
 from digitlab.app.training.model_list import ModelEntry
-from digitlab.app.threads import WorkerThread
 from digitlab.app.training.worker import EvaluationReport, EvaluationWorker
 
 
@@ -55,16 +55,18 @@ class EvaluationRunner(QObject):
 
         try:
             target = entry.path if entry.model is None else copy_model(entry.model)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+        except Exception as exc:
             self.message.emit(f"Cannot evaluate {entry.label}: {exc}", "error")
             return False
         data = None
         if entry.class_names:
             data = entry.data or matching_dataset(entry, loaded_data)
             if data is None:
-                self.message.emit(f"To evaluate {entry.label}, load a dataset with its classes "
-                                  f"({', '.join(entry.class_names)}) under “Training data”.",
-                                  "info")
+                self.message.emit(
+                    f"To evaluate {entry.label}, load a dataset with its classes "
+                    f"({', '.join(entry.class_names)}) under “Training data”.",
+                    "info",
+                )
                 return False
         worker = EvaluationWorker(target) if data is None else EvaluationWorker(target, data=data)
         worker.finished.connect(self._on_evaluated)
@@ -72,9 +74,14 @@ class EvaluationRunner(QObject):
         holder = WorkerThread(worker, self)
         holder.ended.connect(self._on_thread_ended)
         self.holder, self.key, self._entry = holder, key, entry
-        self.view.set_busy(f"Evaluating {entry.label} on "
-                           + (f"{len(data.x_test):,} test pictures…" if data is not None
-                              else "10,000 MNIST test digits…"))
+        self.view.set_busy(
+            f"Evaluating {entry.label} on "
+            + (
+                f"{len(data.x_test):,} test pictures…"
+                if data is not None
+                else "10,000 MNIST test digits…"
+            )
+        )
         self.busy_changed.emit(True)
         holder.start()
         return True

@@ -28,10 +28,12 @@ ICON_PX = 56
 def digit_pixmap(image: np.ndarray, px: int = ICON_PX) -> QPixmap:
     """A uint8 ``(28, 28)`` digit (white on black) as a ``px``-square pixmap, pixels kept sharp."""
     data = np.ascontiguousarray(image, np.uint8)
-    qimage = QImage(data.data, data.shape[1], data.shape[0], data.strides[0],
-                    QImage.Format.Format_Grayscale8).copy()
-    return QPixmap.fromImage(qimage).scaled(px, px, Qt.AspectRatioMode.KeepAspectRatio,
-                                            Qt.TransformationMode.FastTransformation)
+    qimage = QImage(
+        data.data, data.shape[1], data.shape[0], data.strides[0], QImage.Format.Format_Grayscale8
+    ).copy()
+    return QPixmap.fromImage(qimage).scaled(
+        px, px, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+    )
 
 
 def icon_grid(icon_px: int, cell_width: int, cell_height: int) -> QListWidget:
@@ -78,7 +80,9 @@ class EvaluationView(QWidget):
         self.table.setVerticalHeaderLabels([str(i) for i in range(10)])
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setToolTip("Rows: true digit. Columns: predicted digit. Click a cell to see its digits.")
+        self.table.setToolTip(
+            "Rows: true digit. Columns: predicted digit. Click a cell to see its digits."
+        )
         self.table.setMinimumSize(400, 250)  # room for 4-digit counts
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.currentCellChanged.connect(lambda r, c, *_: self._on_cell_clicked(r, c))
@@ -135,8 +139,9 @@ class EvaluationView(QWidget):
         self.table.setVerticalHeaderLabels(names)
         what = "digit" if digits else "class"
         self.axis_label.setText(f"rows: true {what} · columns: predicted {what}")
-        self.table.setToolTip(f"Rows: true {what}. Columns: predicted {what}. "
-                              "Click a cell to see its pictures.")
+        self.table.setToolTip(
+            f"Rows: true {what}. Columns: predicted {what}. Click a cell to see its pictures."
+        )
 
     def clear(self, message: str = "Not evaluated yet. Train a model or press Evaluate.") -> None:
         self.report = None
@@ -164,7 +169,8 @@ class EvaluationView(QWidget):
         name = f"{title}: " if title else ""
         self.summary.setText(
             f"<b>{name}{report.accuracy * 100:.2f}%</b> of {len(report.labels):,} "
-            f"{getattr(report, 'data_label', 'MNIST test digits')} right ({wrong:,} wrong)")
+            f"{getattr(report, 'data_label', 'MNIST test digits')} right ({wrong:,} wrong)"
+        )
         confusion = np.asarray(report.confusion)
         totals = confusion.sum(1)
         for r in range(confusion.shape[0]):
@@ -185,9 +191,15 @@ class EvaluationView(QWidget):
         self.table.clearSelection()
         self.table.blockSignals(False)
         what = "pictures" if getattr(self.report, "class_names", ()) else "digits"
-        self._fill(indices, f"Misclassified: {len(indices):,} {what}"
-                   + (f" (first {GALLERY_LIMIT} shown, most confident first)" if len(indices) > GALLERY_LIMIT
-                      else ", most confident first"))
+        self._fill(
+            indices,
+            f"Misclassified: {len(indices):,} {what}"
+            + (
+                f" (first {GALLERY_LIMIT} shown, most confident first)"
+                if len(indices) > GALLERY_LIMIT
+                else ", most confident first"
+            ),
+        )
         self.show_wrong.setEnabled(False)
 
     def _on_cell_clicked(self, row: int, column: int) -> None:
@@ -204,8 +216,9 @@ class EvaluationView(QWidget):
         what = "read correctly" if true == pred else f"read as {names[pred]}"
         more = f" (first {GALLERY_LIMIT} shown)" if len(indices) > GALLERY_LIMIT else ""
         n = len(indices)
-        self._fill(indices, f"True {names[true]}, {what}: {n:,} picture{'' if n == 1 else 's'}"
-                            f"{more}")
+        self._fill(
+            indices, f"True {names[true]}, {what}: {n:,} picture{'' if n == 1 else 's'}{more}"
+        )
         self.show_wrong.setEnabled(True)
         self.cell_chosen.emit(true, pred)
 
@@ -224,13 +237,18 @@ class EvaluationView(QWidget):
             true, pred = int(report.labels[i]), int(report.predictions[i])
             conf = float(report.confidence[i])
             short = [n if len(n) <= 8 else n[:7] + "…" for n in (names[true], names[pred])]
-            item = QListWidgetItem(QIcon(digit_pixmap(report.images[i])),
-                                   f"{short[0]} → {short[1]}\n{conf * 100:.0f}%")
-            item.setToolTip(f"test image #{int(i)}: true {names[true]}, predicted {names[pred]} "
-                            f"with {conf * 100:.1f}% confidence")
+            item = QListWidgetItem(
+                QIcon(digit_pixmap(report.images[i])), f"{short[0]} → {short[1]}\n{conf * 100:.0f}%"
+            )
+            item.setToolTip(
+                f"test image #{int(i)}: true {names[true]}, predicted {names[pred]} "
+                f"with {conf * 100:.1f}% confidence"
+            )
             item.setData(Qt.ItemDataRole.UserRole, int(i))
             self.gallery.addItem(item)
         self.gallery.setUpdatesEnabled(True)
 
     def gallery_indices(self) -> list[int]:
-        return [self.gallery.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.gallery.count())]
+        return [
+            self.gallery.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.gallery.count())
+        ]

@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app import storage
-from digitlab.model.nets.wording import model_title
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.training.worker import EvaluationReport, TrainingOutcome
+from digitlab.model.nets.wording import model_title
 
 
 def guess_slot(model) -> str:
@@ -67,8 +67,12 @@ class ModelList(QWidget):
     # The user asked to evaluate the chosen entry.
     evaluate_requested = Signal()
 
-    def __init__(self, live_models=None, remembered: RememberedLive | None = None,
-                 parent: QWidget | None = None):
+    def __init__(
+        self,
+        live_models=None,
+        remembered: RememberedLive | None = None,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.live_models = live_models
         self.remembered = remembered
@@ -79,12 +83,14 @@ class ModelList(QWidget):
         # Not AdjustToContents: a long entry ("Custom Dense network #4 (3 classes: …)") would
         # widen the whole window; the list that drops down shows entries whole.
         self.model_choice.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.model_choice.setMinimumContentsLength(18)
         self.model_choice.currentIndexChanged.connect(lambda _index: self.current_changed.emit())
         self.evaluate_button = QPushButton("Evaluate")
-        self.evaluate_button.setToolTip("Accuracy and confusion matrix on the 10,000 MNIST test "
-                                        "digits")
+        self.evaluate_button.setToolTip(
+            "Accuracy and confusion matrix on the 10,000 MNIST test digits"
+        )
         self.evaluate_button.clicked.connect(self.evaluate_requested)
         self.use_button = QPushButton("Use this model")
         self.use_button.setToolTip("Put this model in the live drawing view now")
@@ -94,8 +100,7 @@ class ModelList(QWidget):
         self.load_button = QPushButton("Load…")
         self.load_button.clicked.connect(self._on_load_clicked)
         self.restore_button = QPushButton("Restore bundled models")
-        self.restore_button.setToolTip("Put the shipped CNN and dense models back in the live "
-                                       "view")
+        self.restore_button.setToolTip("Put the shipped CNN and dense models back in the live view")
         self.restore_button.clicked.connect(self.restore_bundled)
 
         layout = QVBoxLayout(self)
@@ -140,21 +145,36 @@ class ModelList(QWidget):
         names = outcome.class_names
         if names:
             shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
-            label = (f"Custom {model_title(outcome.architecture)}"
-                     f" #{n} ({len(names)} classes: {shown}; {outcome.epochs_run} ep){suffix}")
-            return self.add(ModelEntry(label, "custom", model=outcome.model,
-                                       evaluation=outcome.evaluation, class_names=tuple(names),
-                                       data=outcome.data), "run")
+            label = (
+                f"Custom {model_title(outcome.architecture)}"
+                f" #{n} ({len(names)} classes: {shown}; {outcome.epochs_run} ep){suffix}"
+            )
+            return self.add(
+                ModelEntry(
+                    label,
+                    "custom",
+                    model=outcome.model,
+                    evaluation=outcome.evaluation,
+                    class_names=tuple(names),
+                    data=outcome.data,
+                ),
+                "run",
+            )
         size = "60k" if r.train_size is None else f"{r.train_size / 1000:g}k"
-        label = (f"Trained {model_title(outcome.architecture)}"
-                 f" #{n} ({outcome.epochs_run} ep, {size}, lr {r.learning_rate:g}){suffix}")
-        return self.add(ModelEntry(label, outcome.architecture, model=outcome.model,
-                                   evaluation=outcome.evaluation), "run")
+        label = (
+            f"Trained {model_title(outcome.architecture)}"
+            f" #{n} ({outcome.epochs_run} ep, {size}, lr {r.learning_rate:g}){suffix}"
+        )
+        return self.add(
+            ModelEntry(
+                label, outcome.architecture, model=outcome.model, evaluation=outcome.evaluation
+            ),
+            "run",
+        )
 
     def add_remembered(self, slot: str, model) -> ModelEntry:
         """Add (not choose) the model remembered from last time and live again in ``slot``."""
-        entry = ModelEntry(f"{model_title(slot)} from last time (live at start)", slot,
-                           model=model)
+        entry = ModelEntry(f"{model_title(slot)} from last time (live at start)", slot, model=model)
         return self._add(f"remembered:{slot}", entry, select=False)
 
     def update_state(self, evaluating: bool) -> None:
@@ -167,8 +187,11 @@ class ModelList(QWidget):
         from digitlab.model.data.bundled import bundled_model_path
 
         for slot, label in (("cnn", "Bundled CNN"), ("dense", "Bundled Dense network")):
-            self._add(f"bundled:{slot}", ModelEntry(label, slot, path=bundled_model_path(slot),
-                                                    bundled=True), select=False)
+            self._add(
+                f"bundled:{slot}",
+                ModelEntry(label, slot, path=bundled_model_path(slot), bundled=True),
+                select=False,
+            )
 
     def _add(self, key: str, entry: ModelEntry, select: bool) -> ModelEntry:
         self._entries[key] = entry
@@ -198,7 +221,7 @@ class ModelList(QWidget):
                 if self.remembered is not None:
                     # Saved in the file thread (~0.1 s), from a copy no other thread touches.
                     self.remembered.remember(entry.slot, copy_model(entry.model))
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+        except Exception as exc:
             self.message.emit(f"Could not use {entry.label}: {exc}", "error")
             return False
         self.message.emit(f"{entry.label} is now the live {model_title(entry.slot)}.", "ok")
@@ -213,17 +236,23 @@ class ModelList(QWidget):
             self.message.emit(
                 f"{entry.label} reads {size[0]}×{size[1]} pictures; the drawing is read at "
                 "28×28, so it cannot be used live. Train it with 28 px pictures to draw for it "
-                "(it can still be evaluated and saved).", "error")
+                "(it can still be evaluated and saved).",
+                "error",
+            )
             return False
         try:
-            self.live_models.show_models({"custom": copy_model(entry.model)},
-                                         {"custom": tuple(entry.class_names)})
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+            self.live_models.show_models(
+                {"custom": copy_model(entry.model)}, {"custom": tuple(entry.class_names)}
+            )
+        except Exception as exc:
             self.message.emit(f"Could not use {entry.label}: {exc}", "error")
             return False
-        self.message.emit(f"{entry.label} is now live in the Draw tab, alone: its bars show "
-                          f"{', '.join(entry.class_names)}. “Restore bundled models” brings the "
-                          "digit models back.", "ok")
+        self.message.emit(
+            f"{entry.label} is now live in the Draw tab, alone: its bars show "
+            f"{', '.join(entry.class_names)}. “Restore bundled models” brings the "
+            "digit models back.",
+            "ok",
+        )
         return True
 
     def restore_bundled(self) -> bool:
@@ -235,7 +264,7 @@ class ModelList(QWidget):
             return True
         try:
             self.live_models.restore_digit_models()  # also replaces a model of your classes
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+        except Exception as exc:
             self.message.emit(f"Could not restore the bundled models: {exc}", "error")
             return False
         self.message.emit("The bundled CNN and Dense network are live again.", "ok")
@@ -247,8 +276,9 @@ class ModelList(QWidget):
         if entry is None:
             return
         default = storage.user_models_dir() / f"{entry.slot}-{time.strftime('%Y%m%d-%H%M')}.keras"
-        path, _ = QFileDialog.getSaveFileName(self, "Save model", str(default),
-                                              "Keras models (*.keras)")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save model", str(default), "Keras models (*.keras)"
+        )
         if path:
             self.save_current(path)
 
@@ -272,15 +302,16 @@ class ModelList(QWidget):
                 save_model(model, path, class_names=entry.class_names or None)
             finally:
                 QApplication.restoreOverrideCursor()
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+        except Exception as exc:
             self.message.emit(f"Could not save to {path}: {exc}", "error")
             return False
         self.message.emit(f"Saved {entry.label} to {path}.", "ok")
         return True
 
     def _on_load_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Load model", str(storage.user_models_dir()),
-                                              "Keras models (*.keras)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Load model", str(storage.user_models_dir()), "Keras models (*.keras)"
+        )
         if path:
             self.load_from(path)
 
@@ -294,7 +325,7 @@ class ModelList(QWidget):
         except ModelFileError as exc:
             self.message.emit(f"Not loaded: {exc}", "error")
             return False
-        except Exception as exc:  # noqa: BLE001 - shown to the user
+        except Exception as exc:
             self.message.emit(f"Not loaded: {path}: {type(exc).__name__}: {exc}", "error")
             return False
         finally:
@@ -306,14 +337,26 @@ class ModelList(QWidget):
         digits = tuple(str(i) for i in range(10))
         if (names is not None and tuple(names) != digits) or size != (28, 28):
             names = tuple(names or (str(i) for i in range(outputs)))
-            self.add(ModelEntry(f"Loaded {Path(path).name} ({len(names)} classes)", "custom",
-                                model=model, class_names=names), "file")
-            self.message.emit(f"Loaded {path}: a model of {len(names)} classes "
-                              f"({', '.join(names)}). Use it, or load its dataset to evaluate "
-                              "it.", "ok")
+            self.add(
+                ModelEntry(
+                    f"Loaded {Path(path).name} ({len(names)} classes)",
+                    "custom",
+                    model=model,
+                    class_names=names,
+                ),
+                "file",
+            )
+            self.message.emit(
+                f"Loaded {path}: a model of {len(names)} classes "
+                f"({', '.join(names)}). Use it, or load its dataset to evaluate "
+                "it.",
+                "ok",
+            )
             return True
-        entry = self.add(ModelEntry(f"Loaded {Path(path).name}", guess_slot(model), model=model),
-                         "file")
-        self.message.emit(f"Loaded {path} (fits the {entry.slot} slot). Evaluate it or use it.",
-                          "ok")
+        entry = self.add(
+            ModelEntry(f"Loaded {Path(path).name}", guess_slot(model), model=model), "file"
+        )
+        self.message.emit(
+            f"Loaded {path} (fits the {entry.slot} slot). Evaluate it or use it.", "ok"
+        )
         return True

@@ -14,8 +14,8 @@ import math
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from digitlab.app.training.curves import TrainingCurves
 from digitlab.app.threads import WorkerThread
+from digitlab.app.training.curves import TrainingCurves
 
 
 def format_duration(seconds: float | None) -> str:
@@ -50,8 +50,9 @@ class RunControl(QWidget):
         self.pause_button = QPushButton("Pause")
         self.pause_button.clicked.connect(self.toggle_pause)
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop after the current batch; the live models stay as "
-                                      "they are")
+        self.cancel_button.setToolTip(
+            "Stop after the current batch; the live models stay as they are"
+        )
         self.cancel_button.clicked.connect(self.cancel)
         buttons = QHBoxLayout()
         buttons.addWidget(self.train_button, 2)
@@ -91,8 +92,15 @@ class RunControl(QWidget):
         self.cancel_button.setEnabled(running)
 
     # --- a run -----------------------------------------------------------------------------
-    def start(self, worker, *, batches_per_epoch: int, epochs: int | None = None,
-              progress_text: str = "starting…", status_text: str = "") -> bool:
+    def start(
+        self,
+        worker,
+        *,
+        batches_per_epoch: int,
+        epochs: int | None = None,
+        progress_text: str = "starting…",
+        status_text: str = "",
+    ) -> bool:
         """Run ``worker`` in its own thread and show its progress; False if a run is going.
 
         ``batches_per_epoch`` and ``epochs`` (None: no cap) lay out the curves' x axis.
@@ -180,11 +188,13 @@ class RunControl(QWidget):
         paused = self.worker is not None and self.worker.paused
         done = info["step"] / max(1, info["total_steps"]) * 100
         elapsed, left = format_duration(info["elapsed_s"]), format_duration(info["eta_s"])
-        self.progress.setFormat(f"{'paused · ' if paused else ''}{done:.0f}% · {elapsed} elapsed"
-                                f" · ~{left} left")
+        self.progress.setFormat(
+            f"{'paused · ' if paused else ''}{done:.0f}% · {elapsed} elapsed · ~{left} left"
+        )
         self.status.setText(
             f"Epoch {info['epoch']}/{info['epochs']} · batch {info['batch']}/{info['batches']}\n"
-            f"loss {info['loss']:.4f} · accuracy {info['accuracy'] * 100:.1f}%")
+            f"loss {info['loss']:.4f} · accuracy {info['accuracy'] * 100:.1f}%"
+        )
         self.curves.add_batches(info["points"], info["batches"])
 
     @Slot(object)
@@ -194,7 +204,8 @@ class RunControl(QWidget):
         if "val_accuracy" in logs:
             self.status.setText(
                 f"Epoch {info['epoch']}/{info['epochs']} done · validation accuracy "
-                f"{logs['val_accuracy'] * 100:.2f}% · loss {logs.get('val_loss', math.nan):.4f}")
+                f"{logs['val_accuracy'] * 100:.2f}% · loss {logs.get('val_loss', math.nan):.4f}"
+            )
 
     @Slot()
     def _on_thread_ended(self) -> None:

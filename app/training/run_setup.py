@@ -25,13 +25,26 @@ from digitlab.app.training.augment_preview import AugmentPreview
 from digitlab.model.nets.training import Recipe
 
 ARCHITECTURES = (("cnn", "CNN · 225k parameters"), ("dense", "Dense network · 102k parameters"))
-TRAIN_SIZES = ((5000, "Quick: 5,000 images"), (20000, "Medium: 20,000 images"),
-               (None, "All 60,000 images"))
-DEFAULTS = {"architecture": "cnn", "epochs": 3, "batch_size": 128, "learning_rate": 2e-3,
-            "train_size": None, "augment": False, "augmented_copies": 1, "seed": 0}
+TRAIN_SIZES = (
+    (5000, "Quick: 5,000 images"),
+    (20000, "Medium: 20,000 images"),
+    (None, "All 60,000 images"),
+)
+DEFAULTS = {
+    "architecture": "cnn",
+    "epochs": 3,
+    "batch_size": 128,
+    "learning_rate": 2e-3,
+    "train_size": None,
+    "augment": False,
+    "augmented_copies": 1,
+    "seed": 0,
+}
 
-_AUGMENT_TIP = ("Random thickness, rotation, shear and elastic warps: better on drawn digits. "
-                "Preparing each copy of 60,000 digits takes ~40 s on 2 cores.")
+_AUGMENT_TIP = (
+    "Random thickness, rotation, shear and elastic warps: better on drawn digits. "
+    "Preparing each copy of 60,000 digits takes ~40 s on 2 cores."
+)
 
 
 class RunSetup(QGroupBox):
@@ -60,8 +73,9 @@ class RunSetup(QGroupBox):
         validator = QDoubleValidator(1e-8, 1e12, 10)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
         self.learning_rate.setValidator(validator)
-        self.learning_rate.setToolTip("Adam's peak learning rate; it decays along a cosine to "
-                                      "~0. Default 0.002.")
+        self.learning_rate.setToolTip(
+            "Adam's peak learning rate; it decays along a cosine to ~0. Default 0.002."
+        )
         self.train_size = QComboBox()
         for size, label in TRAIN_SIZES:
             self.train_size.addItem(label, size)
@@ -99,10 +113,16 @@ class RunSetup(QGroupBox):
         preview_head.addWidget(self.preview_label, 1)
         preview_head.addWidget(self.reshuffle)
 
-        for signal in (self.architecture.currentIndexChanged, self.epochs.valueChanged,
-                       self.batch_size.valueChanged, self.learning_rate.textChanged,
-                       self.train_size.currentIndexChanged, self.augment.toggled,
-                       self.copies.valueChanged, self.seed.valueChanged):
+        for signal in (
+            self.architecture.currentIndexChanged,
+            self.epochs.valueChanged,
+            self.batch_size.valueChanged,
+            self.learning_rate.textChanged,
+            self.train_size.currentIndexChanged,
+            self.augment.toggled,
+            self.copies.valueChanged,
+            self.seed.valueChanged,
+        ):
             signal.connect(self.changed)
 
         layout = QVBoxLayout(self)
@@ -158,18 +178,28 @@ class RunSetup(QGroupBox):
     def recipe(self) -> Recipe:
         """The training recipe of the set-up shown."""
         s = self.settings()
-        return Recipe(epochs=s["epochs"], batch_size=s["batch_size"],
-                      learning_rate=s["learning_rate"], augment=s["augment"],
-                      augmented_copies=s["augmented_copies"], train_size=s["train_size"],
-                      seed=s["seed"])
+        return Recipe(
+            epochs=s["epochs"],
+            batch_size=s["batch_size"],
+            learning_rate=s["learning_rate"],
+            augment=s["augment"],
+            augmented_copies=s["augmented_copies"],
+            train_size=s["train_size"],
+            seed=s["seed"],
+        )
 
     # --- state -----------------------------------------------------------------------------
     def update_state(self, running: bool, custom: bool) -> None:
         """Lock the form while a run goes; ``custom``: your own pictures are the training
         data, so the digit-only options (training-set size, distortions) are off."""
         self._running = running
-        for widget in (self.architecture, self.epochs, self.batch_size, self.learning_rate,
-                       self.seed):
+        for widget in (
+            self.architecture,
+            self.epochs,
+            self.batch_size,
+            self.learning_rate,
+            self.seed,
+        ):
             widget.setEnabled(not running)
         self.augment.setEnabled(not running and not custom)
         self.train_size.setEnabled(not running and not custom)
@@ -185,18 +215,21 @@ class RunSetup(QGroupBox):
         self.reshuffle.setVisible(not custom)
         self.augment.setToolTip(
             "Pen-like distortions are made for handwritten digits: off for your own pictures."
-            if custom else _AUGMENT_TIP)
+            if custom
+            else _AUGMENT_TIP
+        )
 
     def fit_batch_to(self, training_pictures: int) -> None:
         """A few hundred pictures in batches of 128 are two steps an epoch, too few to learn:
         with under 20 default batches of pictures, the default batch size drops to 32."""
-        if (self.batch_size.value() == DEFAULTS["batch_size"]
-                and training_pictures < 20 * DEFAULTS["batch_size"]):
+        if (
+            self.batch_size.value() == DEFAULTS["batch_size"]
+            and training_pictures < 20 * DEFAULTS["batch_size"]
+        ):
             self.batch_size.setValue(32)
 
     def _on_augment_toggled(self, on: bool) -> None:
         self.copies.setEnabled(on and not self._running)
         self.reshuffle.setEnabled(on)
         self.preview.set_augment(on)
-        self.preview_label.setText("Augmentation preview" if on
-                                   else "Augmentation preview (off)")
+        self.preview_label.setText("Augmentation preview" if on else "Augmentation preview (off)")

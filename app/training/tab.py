@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSizePolicy, QVB
 
 from digitlab.app import storage
 from digitlab.app.live.remembered import RememberedLive
+from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
 from digitlab.app.training.banner import MessageBanner
 from digitlab.app.training.curves import TrainingCurves
 from digitlab.app.training.custom_data_panel import CustomDataPanel
@@ -25,15 +26,25 @@ from digitlab.app.training.evaluation_view import EvaluationView
 from digitlab.app.training.model_list import ModelEntry, ModelList, guess_slot
 from digitlab.app.training.run_control import RunControl, format_duration
 from digitlab.app.training.run_setup import ARCHITECTURES, DEFAULTS, TRAIN_SIZES, RunSetup
-from digitlab.app.training.worker import PROGRESS_INTERVAL_S, TrainingOutcome, TrainingWorker
-from digitlab.app.training.worker import is_custom
-from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
-from digitlab.model.data.mnist import load_mnist
+from digitlab.app.training.worker import (
+    PROGRESS_INTERVAL_S,
+    TrainingOutcome,
+    TrainingWorker,
+    is_custom,
+)
 from digitlab.app.widgets.layout import stretch_splitter
+from digitlab.model.data.mnist import load_mnist
 from digitlab.model.nets.training import Recipe
 
-__all__ = ["ARCHITECTURES", "DEFAULTS", "TRAIN_SIZES", "ModelEntry", "TrainingTab",
-           "format_duration", "guess_slot"]
+__all__ = [
+    "ARCHITECTURES",
+    "DEFAULTS",
+    "TRAIN_SIZES",
+    "ModelEntry",
+    "TrainingTab",
+    "format_duration",
+    "guess_slot",
+]
 
 SETTINGS_SAVE_DELAY_MS = 500
 """A changed set-up is written this long after the last change (a held spin-box arrow makes
@@ -61,8 +72,12 @@ class TrainingTab(QWidget):
     # What can be pressed changed (a run started or ended, another model was chosen, ...).
     controls_changed = Signal()
 
-    def __init__(self, live_models=None, parent: QWidget | None = None,
-                 remembered: RememberedLive | None = None):
+    def __init__(
+        self,
+        live_models=None,
+        parent: QWidget | None = None,
+        remembered: RememberedLive | None = None,
+    ):
         super().__init__(parent)
         self.live_models = live_models
         self.fine_tune: QWidget | None = None
@@ -104,13 +119,22 @@ class TrainingTab(QWidget):
         self.evaluations.busy_changed.connect(self._update_controls)
         # The parts' widgets, under the names the tab has always offered.
         setup, run, models = self.setup, self.run, self.models
-        self.architecture, self.epochs, self.batch_size = (setup.architecture, setup.epochs,
-                                                           setup.batch_size)
-        self.learning_rate, self.train_size, self.augment = (setup.learning_rate,
-                                                             setup.train_size, setup.augment)
+        self.architecture, self.epochs, self.batch_size = (
+            setup.architecture,
+            setup.epochs,
+            setup.batch_size,
+        )
+        self.learning_rate, self.train_size, self.augment = (
+            setup.learning_rate,
+            setup.train_size,
+            setup.augment,
+        )
         self.copies, self.seed, self.preview = setup.copies, setup.seed, setup.preview
         self.train_button, self.pause_button, self.cancel_button = (
-            run.train_button, run.pause_button, run.cancel_button)
+            run.train_button,
+            run.pause_button,
+            run.cancel_button,
+        )
         self.progress, self.status = run.progress, run.status
         self.model_choice, self.use_button = models.model_choice, models.use_button
 
@@ -179,7 +203,7 @@ class TrainingTab(QWidget):
             storage.save_settings(settings)
             self._saved_settings = settings
 
-    def hideEvent(self, event) -> None:  # noqa: N802 - Qt API
+    def hideEvent(self, event) -> None:
         self.save_settings()  # another tab is chosen, or the window closes
         super().hideEvent(event)
 
@@ -214,15 +238,24 @@ class TrainingTab(QWidget):
         """The newest progress of the run (step, total_steps, epoch, loss, ...), or None."""
         return self.run.last_progress
 
-    def start_training(self, *, data=None, validate: bool = True, evaluate_after: bool = True,
-                       throttle_s: float = PROGRESS_INTERVAL_S) -> TrainingWorker | None:
+    def start_training(
+        self,
+        *,
+        data=None,
+        validate: bool = True,
+        evaluate_after: bool = True,
+        throttle_s: float = PROGRESS_INTERVAL_S,
+    ) -> TrainingWorker | None:
         """Start a run with the set-up shown; returns the worker (None if one is running)."""
         if self.is_training():
             return None
         if data is None and self.data_panel.is_custom():
             if not self.data_panel.ready():
-                self.show_message("Choose a folder of class subfolders or an .npz under "
-                                  "“Training data” first (or switch back to MNIST).", "error")
+                self.show_message(
+                    "Choose a folder of class subfolders or an .npz under "
+                    "“Training data” first (or switch back to MNIST).",
+                    "error",
+                )
                 return None
             data = self.data_panel.dataset
         settings = self.settings()
@@ -231,22 +264,38 @@ class TrainingTab(QWidget):
         custom = is_custom(data)
         if custom:  # your own pictures: all of them, undistorted
             recipe = replace(recipe, train_size=None, augment=False)
-        worker = TrainingWorker(settings["architecture"], recipe, data=data, validate=validate,
-                                evaluate_after=evaluate_after, throttle_s=throttle_s)
+        worker = TrainingWorker(
+            settings["architecture"],
+            recipe,
+            data=data,
+            validate=validate,
+            evaluate_after=evaluate_after,
+            throttle_s=throttle_s,
+        )
         worker.preparing.connect(self.run.show_preparing)
         worker.evaluating.connect(self._on_evaluating)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
         n_all = len(data.x_train) if data is not None else len(load_mnist().x_train)
         n = n_all if recipe.train_size is None else min(recipe.train_size, n_all)
-        self.run_worker(worker, batches_per_epoch=max(1, math.ceil(n / recipe.batch_size)),
-                        epochs=recipe.epochs,
-                        status_text=f"Building a fresh {settings['architecture'].upper()} and "
-                                    f"loading {'your pictures' if custom else 'MNIST'}…")
+        self.run_worker(
+            worker,
+            batches_per_epoch=max(1, math.ceil(n / recipe.batch_size)),
+            epochs=recipe.epochs,
+            status_text=f"Building a fresh {settings['architecture'].upper()} and "
+            f"loading {'your pictures' if custom else 'MNIST'}…",
+        )
         return worker
 
-    def run_worker(self, worker, *, batches_per_epoch: int, epochs: int | None = None,
-                   progress_text: str = "starting…", status_text: str = "") -> bool:
+    def run_worker(
+        self,
+        worker,
+        *,
+        batches_per_epoch: int,
+        epochs: int | None = None,
+        progress_text: str = "starting…",
+        status_text: str = "",
+    ) -> bool:
         """Show a run like a training run: progress bar, curves, Pause and Cancel (the
         fine-tune box runs its worker through here). False when a run is already going.
 
@@ -254,14 +303,20 @@ class TrainingTab(QWidget):
         :mod:`.run_control`); what its ``finished`` and ``failed`` mean is the caller's to
         show, with :meth:`end_run`.
         """
-        started = self.run.start(worker, batches_per_epoch=batches_per_epoch, epochs=epochs,
-                                 progress_text=progress_text, status_text=status_text)
+        started = self.run.start(
+            worker,
+            batches_per_epoch=batches_per_epoch,
+            epochs=epochs,
+            progress_text=progress_text,
+            status_text=status_text,
+        )
         if started:
             self.banner.dismiss()
         return started
 
-    def end_run(self, progress_text: str, *, complete: bool = False,
-                message: tuple[str, str] | None = None) -> None:
+    def end_run(
+        self, progress_text: str, *, complete: bool = False, message: tuple[str, str] | None = None
+    ) -> None:
         """A run's result is known: ``progress_text`` on the bar (full when ``complete``),
         "Ready." below it, and ``message`` ``(text, level)`` in the banner (None: none)."""
         self.run.end(progress_text, complete=complete)
@@ -279,39 +334,64 @@ class TrainingTab(QWidget):
     @Slot()
     def _on_evaluating(self) -> None:
         custom = self.data_panel.is_custom()
-        self.run.show_stage("evaluating on the test pictures…" if custom
-                            else "evaluating on 10,000 test digits…",
-                            "Training done; evaluating on the "
-                            + ("held-out test pictures…" if custom else "MNIST test set…"))
+        self.run.show_stage(
+            "evaluating on the test pictures…" if custom else "evaluating on 10,000 test digits…",
+            "Training done; evaluating on the "
+            + ("held-out test pictures…" if custom else "MNIST test set…"),
+        )
 
     @Slot(object)
     def _on_finished(self, outcome: TrainingOutcome) -> None:
         elapsed = format_duration(outcome.seconds)
         if outcome.nan:
-            where = (f" at epoch {outcome.nan_at[0]}, batch {outcome.nan_at[1]}"
-                     if outcome.nan_at else "")
-            self.end_run("stopped: loss became NaN", message=(
-                f"Training stopped: the loss became NaN{where}. The learning rate "
-                f"({outcome.recipe.learning_rate:g}) is probably far too high; try 0.002. "
-                "The broken model was discarded and the live models are unchanged.", "error"))
+            where = (
+                f" at epoch {outcome.nan_at[0]}, batch {outcome.nan_at[1]}"
+                if outcome.nan_at
+                else ""
+            )
+            self.end_run(
+                "stopped: loss became NaN",
+                message=(
+                    f"Training stopped: the loss became NaN{where}. The learning rate "
+                    f"({outcome.recipe.learning_rate:g}) is probably far too high; try 0.002. "
+                    "The broken model was discarded and the live models are unchanged.",
+                    "error",
+                ),
+            )
         elif outcome.stopped:
             if outcome.model is not None and outcome.epochs_run:
                 self.models.add_trained(outcome, suffix=" (cancelled)")
-            self.end_run("cancelled", message=(
-                f"Training cancelled after {elapsed}. The live models are unchanged.", "info"))
+            self.end_run(
+                "cancelled",
+                message=(
+                    f"Training cancelled after {elapsed}. The live models are unchanged.",
+                    "info",
+                ),
+            )
         else:
             entry = self.models.add_trained(outcome)
-            accuracy = (f"; test accuracy {outcome.evaluation.accuracy * 100:.2f}%"
-                        if outcome.evaluation is not None else "")
-            self.end_run(f"done in {elapsed}", complete=True, message=(
-                f"{entry.label}: trained in {elapsed}{accuracy}. Press “Use this model” to put "
-                "it in the live view.", "ok"))
+            accuracy = (
+                f"; test accuracy {outcome.evaluation.accuracy * 100:.2f}%"
+                if outcome.evaluation is not None
+                else ""
+            )
+            self.end_run(
+                f"done in {elapsed}",
+                complete=True,
+                message=(
+                    f"{entry.label}: trained in {elapsed}{accuracy}. Press “Use this model” to put "
+                    "it in the live view.",
+                    "ok",
+                ),
+            )
         self.run_finished.emit(outcome)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.end_run("failed", message=(
-            f"Training failed: {message}. The live models are unchanged.", "error"))
+        self.end_run(
+            "failed",
+            message=(f"Training failed: {message}. The live models are unchanged.", "error"),
+        )
         self.run_failed.emit(message)
 
     def _update_controls(self, *_args) -> None:
@@ -392,6 +472,6 @@ class TrainingTab(QWidget):
         QCoreApplication.sendPostedEvents()
         return ok
 
-    def closeEvent(self, event):  # noqa: N802 - Qt API
+    def closeEvent(self, event):
         self.shutdown()
         super().closeEvent(event)

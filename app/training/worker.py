@@ -31,6 +31,7 @@ PROGRESS_INTERVAL_S = 0.25
 """At most one progress signal per this many seconds: the curves stay live (four updates a
 second), and the GUI thread's share of the two cores (which training needs) stays small."""
 
+
 @dataclass
 class EvaluationReport:
     """A model's answers on a labelled test set.
@@ -69,8 +70,15 @@ class EvaluationReport:
         return hits[np.argsort(-self.confidence[hits], kind="stable")]
 
 
-def _report(start: float, model, x: np.ndarray, labels: np.ndarray, images: np.ndarray,
-            num_classes: int, **details) -> EvaluationReport:
+def _report(
+    start: float,
+    model,
+    x: np.ndarray,
+    labels: np.ndarray,
+    images: np.ndarray,
+    num_classes: int,
+    **details,
+) -> EvaluationReport:
     """Evaluate ``model`` on float32 inputs ``x`` with int64 ``labels``; ``images`` are the
     uint8 pictures to show, ``details`` the report's class names and data label, ``start``
     the ``perf_counter`` the report's seconds count from."""
@@ -91,17 +99,25 @@ def evaluate_on_mnist(model) -> EvaluationReport:
     """Evaluate ``model`` on the 10,000 MNIST test images (call from the thread that owns it)."""
     start = time.perf_counter()
     data = load_mnist()
-    return _report(start, model, mnist_test_inputs(), data.y_test.astype(np.int64), data.x_test,
-                   NUM_CLASSES)
+    return _report(
+        start, model, mnist_test_inputs(), data.y_test.astype(np.int64), data.x_test, NUM_CLASSES
+    )
 
 
 def evaluate_on_dataset(model, data) -> EvaluationReport:
     """Evaluate ``model`` on the test split of a
     :class:`digitlab.model.data.custom_dataset.CustomDataset`."""
     start = time.perf_counter()
-    return _report(start, model, to_model_input(data.x_test), data.y_test.astype(np.int64),
-                   data.x_test, data.num_classes, class_names=tuple(data.class_names),
-                   data_label="test pictures")
+    return _report(
+        start,
+        model,
+        to_model_input(data.x_test),
+        data.y_test.astype(np.int64),
+        data.x_test,
+        data.num_classes,
+        class_names=tuple(data.class_names),
+        data_label="test pictures",
+    )
 
 
 def is_custom(data) -> bool:
@@ -169,9 +185,16 @@ class TrainingWorker(QObject):
     # Always emitted last, after finished or failed: the thread may quit.
     done = Signal()
 
-    def __init__(self, architecture: str, recipe: Recipe, *, data: Dataset | None = None,
-                 evaluate_after: bool = True, validate: bool = True,
-                 throttle_s: float = PROGRESS_INTERVAL_S):
+    def __init__(
+        self,
+        architecture: str,
+        recipe: Recipe,
+        *,
+        data: Dataset | None = None,
+        evaluate_after: bool = True,
+        validate: bool = True,
+        throttle_s: float = PROGRESS_INTERVAL_S,
+    ):
         super().__init__()
         self.architecture = architecture
         self.recipe = recipe
@@ -231,8 +254,9 @@ class TrainingWorker(QObject):
             self._wait_while_paused()
         elif kind == "epoch":
             self._flush(event)
-            self.epoch_ended.emit({"epoch": event["epoch"], "epochs": event["epochs"],
-                                   "logs": dict(event["logs"])})
+            self.epoch_ended.emit(
+                {"epoch": event["epoch"], "epochs": event["epochs"], "logs": dict(event["logs"])}
+            )
         elif kind == "prepare":
             self.preparing.emit(int(event["done"]), int(event["total"]))
             self._wait_while_paused()
@@ -271,21 +295,23 @@ class TrainingWorker(QObject):
         if self._first_batch_t is not None and step > 1:
             per_step = (now - self._first_batch_t - self._paused_s_since_first()) / (step - 1)
             eta = max(0.0, per_step * (total - step))
-        self.progress.emit({
-            "epoch": batch_event["epoch"] + 1,  # 1-based
-            "epochs": epochs,
-            "batch": batch_event["batch"],
-            "batches": batches,
-            "step": step,
-            "total_steps": total,
-            "elapsed_s": elapsed,
-            "eta_s": eta,
-            "loss": float(points[-1, 1]),
-            "accuracy": float(points[-1, 2]),
-            "points": points,  # (k, 3): global step, loss, accuracy
-            "t": now,  # perf_counter of the newest batch (benchmarks)
-            "batch_size": self.recipe.batch_size,
-        })
+        self.progress.emit(
+            {
+                "epoch": batch_event["epoch"] + 1,  # 1-based
+                "epochs": epochs,
+                "batch": batch_event["batch"],
+                "batches": batches,
+                "step": step,
+                "total_steps": total,
+                "elapsed_s": elapsed,
+                "eta_s": eta,
+                "loss": float(points[-1, 1]),
+                "accuracy": float(points[-1, 2]),
+                "points": points,  # (k, 3): global step, loss, accuracy
+                "t": now,  # perf_counter of the newest batch (benchmarks)
+                "batch_size": self.recipe.batch_size,
+            }
+        )
 
     def _paused_s_since_first(self) -> float:
         # Pauses happen after a batch, hence after the first one: all paused time counts.
@@ -313,16 +339,30 @@ class TrainingWorker(QObject):
             # The distortions and styles are made for handwritten digits, not your classes.
             self.recipe = replace(self.recipe, augment=False)
         size = int(data.x_train.shape[1])
-        model = build(self.architecture, data.num_classes if custom else NUM_CLASSES,
-                      self.recipe.learning_rate, input_shape=(size, size, 1))
-        n = len(data.x_train) if self.recipe.train_size is None else min(
-            self.recipe.train_size, len(data.x_train))
+        model = build(
+            self.architecture,
+            data.num_classes if custom else NUM_CLASSES,
+            self.recipe.learning_rate,
+            input_shape=(size, size, 1),
+        )
+        n = (
+            len(data.x_train)
+            if self.recipe.train_size is None
+            else min(self.recipe.train_size, len(data.x_train))
+        )
         self.started.emit(math.ceil(n / self.recipe.batch_size) * self.recipe.epochs)
-        outcome = TrainingOutcome(self.architecture, self.recipe, None,
-                                  data=data if custom else None)
+        outcome = TrainingOutcome(
+            self.architecture, self.recipe, None, data=data if custom else None
+        )
         try:
-            result = train(model, data, self.recipe, on_progress=self._on_progress,
-                           should_stop=self._should_stop, validate=self._validate)
+            result = train(
+                model,
+                data,
+                self.recipe,
+                on_progress=self._on_progress,
+                should_stop=self._should_stop,
+                validate=self._validate,
+            )
         except TrainingStopped:
             outcome.stopped = True
             outcome.seconds = time.perf_counter() - self._start_t
@@ -339,8 +379,9 @@ class TrainingWorker(QObject):
         outcome.model = model
         if outcome.completed and self._evaluate_after and not self._cancel.is_set():
             self.evaluating.emit()
-            outcome.evaluation = (evaluate_on_dataset(model, data) if custom
-                                  else evaluate_on_mnist(model))
+            outcome.evaluation = (
+                evaluate_on_dataset(model, data) if custom else evaluate_on_mnist(model)
+            )
         return outcome
 
 
@@ -377,8 +418,11 @@ class EvaluationWorker(QObject):
                 from digitlab.model.nets.model_files import load_model
 
                 model = load_model(model)
-            self.finished.emit(evaluate_on_dataset(model, self._data) if is_custom(self._data)
-                               else evaluate_on_mnist(model))
+            self.finished.emit(
+                evaluate_on_dataset(model, self._data)
+                if is_custom(self._data)
+                else evaluate_on_mnist(model)
+            )
         except Exception as exc:
             self.last_traceback = traceback.format_exc()
             self.failed.emit(_describe_exception(exc))

@@ -10,8 +10,35 @@ import pyqtgraph as pg
 
 from digitlab.model.explain.mosaic import GAP_INDEX
 
-PLOT_OPTIONS = {"imageAxisOrder": "row-major", "background": "w", "foreground": "#3a3f4b",
-                "antialias": False}
+# The app's colours: every widget, plot and message takes its colour from here by name.
+TEXT = "#3a3f4b"
+"""Ordinary text, axes and labels drawn in plots."""
+HINT = "#55606e"
+"""Secondary text: hints, captions, notes that explain a control."""
+GOOD = "#1f6e3a"
+"""Something went right (saved, improved, agreed)."""
+BAD = "#a61b1b"
+"""An error or a wrong answer."""
+WARNING = "#8a5a00"
+"""A caution that is not an error (a drawing far from MNIST, skipped files)."""
+ATTENTION = "#e07b1a"
+"""Draws the eye: the models disagree, the replay's cursor."""
+MARK = "#ff4d4d"
+"""Outlines drawn over an image (a receptive field, a crop box)."""
+PANEL = "#eef1f5"
+"""The pale background of idle banners and picture boxes."""
+
+HINT_STYLE = f"color: {HINT};"
+GOOD_STYLE = f"color: {GOOD};"
+BAD_STYLE = f"color: {BAD};"
+WARNING_STYLE = f"color: {WARNING};"
+
+PLOT_OPTIONS = {
+    "imageAxisOrder": "row-major",
+    "background": "w",
+    "foreground": TEXT,
+    "antialias": False,
+}
 """pyqtgraph's global options for every plot and image: arrays are (row, column), white paper."""
 pg.setConfigOptions(**PLOT_OPTIONS)
 
@@ -32,6 +59,7 @@ def viridis_lut() -> np.ndarray:
     lut = np.ascontiguousarray(np.hstack([rgb, np.full((256, 1), 255, np.uint8)]))
     lut.setflags(write=False)
     return lut
+
 
 MODEL_COLOURS = {"cnn": "#3b6fd8", "dense": "#7a4fc9", "custom": "#0f8a7e"}
 """Each model's colour wherever it is named or plotted (its bars, titles and curves)."""

@@ -135,8 +135,9 @@ def output_name(source: Path, taken: set[str]) -> str:
     return name
 
 
-def convert_files(paths, out_dir: str | Path, width: int | None = None,
-                  should_stop=None, on_progress=None) -> list[Rendered]:
+def convert_files(
+    paths, out_dir: str | Path, width: int | None = None, should_stop=None, on_progress=None
+) -> list[Rendered]:
     """Render every file in ``paths`` into ``out_dir`` (created), one PNG each.
 
     A file that cannot be read is reported in its :class:`Rendered` (``error``) and the rest
@@ -155,8 +156,15 @@ def convert_files(paths, out_dir: str | Path, width: int | None = None,
             image = file_to_image(source, width)
             target = out_dir / output_name(source, taken)
             save_png(image, target)
-            results.append(Rendered(str(source), str(target), image.shape[1], image.shape[0],
-                                    int(source.stat().st_size)))
+            results.append(
+                Rendered(
+                    str(source),
+                    str(target),
+                    image.shape[1],
+                    image.shape[0],
+                    int(source.stat().st_size),
+                )
+            )
         except (BytesImageError, OSError) as exc:
             results.append(Rendered(str(source), error=str(exc)))
         if on_progress is not None:
@@ -167,5 +175,11 @@ def convert_files(paths, out_dir: str | Path, width: int | None = None,
 def summary_line(results: list[Rendered], out_dir: str | Path) -> str:
     """One JSON line: how many files were written, where, and which failed."""
     done = [r for r in results if r.error is None]
-    return json.dumps({"written": len(done), "failed": len(results) - len(done),
-                       "out": str(out_dir), "files": [r.as_dict() for r in results]})
+    return json.dumps(
+        {
+            "written": len(done),
+            "failed": len(results) - len(done),
+            "out": str(out_dir),
+            "files": [r.as_dict() for r in results],
+        }
+    )

@@ -15,8 +15,21 @@ import numpy as np
 FAMILIES = ("dropper", "packed", "scripted", "table_heavy")
 """The family names, one class each."""
 
-_OPCODES = [bytes.fromhex(h) for h in ("554889e5", "4883ec20", "e8", "c3", "8b4508", "31c0",
-                                       "ffd0", "90", "0f1f00", "488d05")]
+_OPCODES = [
+    bytes.fromhex(h)
+    for h in (
+        "554889e5",
+        "4883ec20",
+        "e8",
+        "c3",
+        "8b4508",
+        "31c0",
+        "ffd0",
+        "90",
+        "0f1f00",
+        "488d05",
+    )
+]
 
 
 def _header(rng: np.random.Generator, magic: bytes) -> bytes:
@@ -36,8 +49,17 @@ def _code(rng: np.random.Generator, n: int, vocab: list[bytes]) -> bytes:
 
 
 def _text(rng: np.random.Generator, n: int) -> bytes:
-    words = [b"GetProcAddress", b"LoadLibraryA", b"http://", b"cmd.exe /c ", b"powershell ",
-             b"SOFTWARE\\Microsoft\\Windows\\", b"kernel32.dll", b"%s%d", b"Mozilla/5.0 "]
+    words = [
+        b"GetProcAddress",
+        b"LoadLibraryA",
+        b"http://",
+        b"cmd.exe /c ",
+        b"powershell ",
+        b"SOFTWARE\\Microsoft\\Windows\\",
+        b"kernel32.dll",
+        b"%s%d",
+        b"Mozilla/5.0 ",
+    ]
     out = bytearray()
     while len(out) < n:
         out += words[int(rng.integers(0, len(words)))] + b"\x00" * int(rng.integers(0, 3))
@@ -59,23 +81,32 @@ def make_sample(family: str, rng: np.random.Generator) -> bytes:
     """One synthetic binary of ``family`` (4-12 KB), different on every call."""
     size = int(rng.integers(4096, 12288))
     if family == "dropper":
-        parts = [_header(rng, b"MZ"), _code(rng, size // 3, _OPCODES[:6]),
-                 b"\x00" * int(rng.integers(256, 1024)), _text(rng, size // 4),
-                 _code(rng, size // 5, _OPCODES)]
+        parts = [
+            _header(rng, b"MZ"),
+            _code(rng, size // 3, _OPCODES[:6]),
+            b"\x00" * int(rng.integers(256, 1024)),
+            _text(rng, size // 4),
+            _code(rng, size // 5, _OPCODES),
+        ]
     elif family == "packed":
         parts = [_header(rng, b"MZ"), _code(rng, 256, _OPCODES[6:]), _random(rng, size)]
     elif family == "scripted":
         parts = [_header(rng, b"#!"), _text(rng, size), b"\x00" * int(rng.integers(64, 512))]
     elif family == "table_heavy":
-        parts = [_header(rng, b"\x7fELF"), _table(rng, size // 2),
-                 b"\x00" * int(rng.integers(512, 2048)), _table(rng, size // 3)]
+        parts = [
+            _header(rng, b"\x7fELF"),
+            _table(rng, size // 2),
+            b"\x00" * int(rng.integers(512, 2048)),
+            _table(rng, size // 3),
+        ]
     else:
         raise ValueError(f"unknown family {family!r}; choose one of {', '.join(FAMILIES)}")
     return b"".join(parts)
 
 
-def write_families(folder: str | Path, per_family: int = 20, seed: int = 0,
-                   families: tuple[str, ...] = FAMILIES) -> dict[str, list[Path]]:
+def write_families(
+    folder: str | Path, per_family: int = 20, seed: int = 0, families: tuple[str, ...] = FAMILIES
+) -> dict[str, list[Path]]:
     """Write ``per_family`` binaries of each family to ``folder/<family>/sample-NNN.bin``."""
     rng = np.random.default_rng(seed)
     folder = Path(folder)
@@ -91,8 +122,9 @@ def write_families(folder: str | Path, per_family: int = 20, seed: int = 0,
     return written
 
 
-def build_image_dataset(binaries: str | Path, images: str | Path, width: int | None = None
-                        ) -> dict[str, int]:
+def build_image_dataset(
+    binaries: str | Path, images: str | Path, width: int | None = None
+) -> dict[str, int]:
     """Render every family folder under ``binaries`` into ``images/<family>/`` PNGs with
     :func:`digitlab.model.binaries.bytes_image.convert_files`; returns family -> pictures written."""
     from digitlab.model.binaries.bytes_image import convert_files

@@ -26,8 +26,19 @@ from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.data.mnist import Dataset, DatasetError, load_dataset
 from digitlab.model.preprocess.pictures import to_grey
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm",
-                  ".pgm", ".pbm")
+IMAGE_SUFFIXES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".bmp",
+    ".gif",
+    ".tif",
+    ".tiff",
+    ".webp",
+    ".ppm",
+    ".pgm",
+    ".pbm",
+)
 DEFAULT_SIZE = 28
 DEFAULT_TEST_SHARE = 0.2
 MIN_SIZE, MAX_SIZE = 12, 128
@@ -97,8 +108,14 @@ class FolderScan:
         """Why this folder cannot be used (empty when it can be tried)."""
         root = self.root
         if not self.classes:
-            hint = (f" ({self.loose} pictures lie directly in it: put each class in its own "
-                    "subfolder)") if self.loose else ""
+            hint = (
+                (
+                    f" ({self.loose} pictures lie directly in it: put each class in its own "
+                    "subfolder)"
+                )
+                if self.loose
+                else ""
+            )
             return [f"{root}: no class subfolders{hint}"]
         found = []
         empty = [name for name, files in self.classes.items() if not files]
@@ -106,14 +123,19 @@ class FolderScan:
             found.append(f"{root}: class {', '.join(repr(e) for e in empty)} has no pictures")
         single = [name for name, files in self.classes.items() if len(files) == 1]
         if single:
-            found.append(f"{root}: class {', '.join(repr(s) for s in single)} has only one "
-                         "picture; each class needs at least two (one to train, one to test)")
+            found.append(
+                f"{root}: class {', '.join(repr(s) for s in single)} has only one "
+                "picture; each class needs at least two (one to train, one to test)"
+            )
         if len(self.classes) == 1:
-            found.append(f"{root}: only one class ({self.class_names[0]!r}); a classifier needs "
-                         "at least two class subfolders")
+            found.append(
+                f"{root}: only one class ({self.class_names[0]!r}); a classifier needs "
+                "at least two class subfolders"
+            )
         if len(self.classes) > MAX_CLASSES:
-            found.append(f"{root}: {len(self.classes)} classes, at most {MAX_CLASSES} are "
-                         "supported")
+            found.append(
+                f"{root}: {len(self.classes)} classes, at most {MAX_CLASSES} are supported"
+            )
         return found
 
 
@@ -202,8 +224,9 @@ def _check_options(size: int, test_share: float) -> None:
         raise CustomDatasetError(f"the test share must be between 0 and 1, got {test_share}")
 
 
-def stratified_split(labels: np.ndarray, test_share: float, seed: int = 0
-                     ) -> tuple[np.ndarray, np.ndarray]:
+def stratified_split(
+    labels: np.ndarray, test_share: float, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Indices (train, test) with each class split on its own in the same proportion.
 
     Every class with at least two members puts at least one in each split. Both come
@@ -221,14 +244,20 @@ def stratified_split(labels: np.ndarray, test_share: float, seed: int = 0
             k = min(max(k, 1), n - 1)
         test.append(members[:k])
         train.append(members[k:])
-    return (rng.permutation(np.concatenate(train)).astype(np.int64),
-            rng.permutation(np.concatenate(test)).astype(np.int64))
+    return (
+        rng.permutation(np.concatenate(train)).astype(np.int64),
+        rng.permutation(np.concatenate(test)).astype(np.int64),
+    )
 
 
-def load_folder(folder: str | Path, size: int = DEFAULT_SIZE,
-                test_share: float = DEFAULT_TEST_SHARE, seed: int = 0,
-                on_progress: Callable[[int, int], None] | None = None,
-                should_stop: Callable[[], bool] | None = None) -> CustomDataset:
+def load_folder(
+    folder: str | Path,
+    size: int = DEFAULT_SIZE,
+    test_share: float = DEFAULT_TEST_SHARE,
+    seed: int = 0,
+    on_progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> CustomDataset:
     """Read a folder of class subfolders into a :class:`CustomDataset` (see the module text).
 
     ``on_progress(done, total)`` is called as pictures are read; ``should_stop()`` polled
@@ -263,18 +292,28 @@ def load_folder(folder: str | Path, size: int = DEFAULT_SIZE,
     counts = np.bincount(y, minlength=len(scan.classes))
     unreadable = [n for n, c in zip(scan.class_names, counts) if c == 0]
     if unreadable:
-        raise CustomDatasetError(f"{scan.root}: no readable pictures in class "
-                                 f"{', '.join(repr(u) for u in unreadable)} "
-                                 f"({len(skipped)} pictures could not be read)")
+        raise CustomDatasetError(
+            f"{scan.root}: no readable pictures in class "
+            f"{', '.join(repr(u) for u in unreadable)} "
+            f"({len(skipped)} pictures could not be read)"
+        )
     lonely = [n for n, c in zip(scan.class_names, counts) if c == 1]
     if lonely:
-        raise CustomDatasetError(f"{scan.root}: only one readable picture in class "
-                                 f"{', '.join(repr(n) for n in lonely)}; each class needs two")
+        raise CustomDatasetError(
+            f"{scan.root}: only one readable picture in class "
+            f"{', '.join(repr(n) for n in lonely)}; each class needs two"
+        )
     x = np.stack(images)
     train, test = stratified_split(y, test_share, seed)
-    return CustomDataset(x[train], y[train].astype(np.uint8), x[test], y[test].astype(np.uint8),
-                         class_names=scan.class_names, source=str(scan.root),
-                         skipped=tuple(skipped))
+    return CustomDataset(
+        x[train],
+        y[train].astype(np.uint8),
+        x[test],
+        y[test].astype(np.uint8),
+        class_names=scan.class_names,
+        source=str(scan.root),
+        skipped=tuple(skipped),
+    )
 
 
 def load_npz(path: str | Path) -> CustomDataset:
@@ -303,7 +342,8 @@ def load_npz(path: str | Path) -> CustomDataset:
                 raw = npz["class_names"]
             except ValueError as exc:
                 raise CustomDatasetError(
-                    f"{path}: class_names holds Python objects, refused") from exc
+                    f"{path}: class_names holds Python objects, refused"
+                ) from exc
             if raw.dtype.kind not in "US" or raw.ndim != 1:
                 raise CustomDatasetError(f"{path}: class_names must be a 1-d array of strings")
             k = max(k, len(raw))
@@ -311,10 +351,12 @@ def load_npz(path: str | Path) -> CustomDataset:
                 raise CustomDatasetError(f"{path}: {len(raw)} class_names but labels up to {k - 1}")
             names = tuple(str(s.decode() if isinstance(s, bytes) else s) for s in raw)
     if k < 2 or len(np.unique(data.y_train)) < 2:
-        raise CustomDatasetError(f"{path}: the training labels hold only one class; "
-                                 "a classifier needs at least two")
-    return CustomDataset(data.x_train, data.y_train, data.x_test, data.y_test,
-                         class_names=names, source=str(path))
+        raise CustomDatasetError(
+            f"{path}: the training labels hold only one class; a classifier needs at least two"
+        )
+    return CustomDataset(
+        data.x_train, data.y_train, data.x_test, data.y_test, class_names=names, source=str(path)
+    )
 
 
 def save_npz(data: CustomDataset, path: str | Path) -> Path:
@@ -323,16 +365,26 @@ def save_npz(data: CustomDataset, path: str | Path) -> Path:
 
     def write(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
-            np.savez_compressed(fh, x_train=data.x_train, y_train=data.y_train,
-                                x_test=data.x_test, y_test=data.y_test,
-                                class_names=np.asarray(data.class_names, dtype=str))
+            np.savez_compressed(
+                fh,
+                x_train=data.x_train,
+                y_train=data.y_train,
+                x_test=data.x_test,
+                y_test=data.y_test,
+                class_names=np.asarray(data.class_names, dtype=str),
+            )
 
     return atomic_write(path, write)
 
 
-def load_source(spec: str | Path, size: int = DEFAULT_SIZE,
-                test_share: float = DEFAULT_TEST_SHARE, seed: int = 0, on_progress=None,
-                should_stop=None) -> CustomDataset:
+def load_source(
+    spec: str | Path,
+    size: int = DEFAULT_SIZE,
+    test_share: float = DEFAULT_TEST_SHARE,
+    seed: int = 0,
+    on_progress=None,
+    should_stop=None,
+) -> CustomDataset:
     """A folder of class subfolders or an ``.npz`` file, whichever ``spec`` names."""
     path = Path(spec)
     if path.is_dir():

@@ -49,7 +49,8 @@ def load_image(path: str | Path) -> np.ndarray:
                 w, h = img.size
                 if w * h > MAX_PIXELS:
                     raise ImageFileError(
-                        f"{name}: {w}x{h} pixels is more than the {MAX_PIXELS:,} allowed")
+                        f"{name}: {w}x{h} pixels is more than the {MAX_PIXELS:,} allowed"
+                    )
                 img.seek(0)
                 img.load()
                 return _to_array(img)
@@ -59,10 +60,11 @@ def load_image(path: str | Path) -> np.ndarray:
         raise ImageFileError(f"{name}: too many pixels (possible decompression bomb)") from exc
     except UnidentifiedImageError as exc:
         raise ImageFileError(
-            f"{name}: not a picture in a supported format ({', '.join(FORMATS)})") from exc
+            f"{name}: not a picture in a supported format ({', '.join(FORMATS)})"
+        ) from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageFileError(f"{name}: cannot be decoded, truncated or corrupt ({exc})") from exc
-    except Exception as exc:  # noqa: BLE001 - Pillow's decoders raise many types on bad data
+    except Exception as exc:
         raise ImageFileError(
             f"{name}: cannot be decoded, truncated or corrupt ({type(exc).__name__}: {exc})"
         ) from exc

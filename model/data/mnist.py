@@ -98,7 +98,8 @@ def load_dataset(path: str | Path = MNIST_PATH, num_classes: int = 10) -> Datase
                 missing = [k for k in KEYS if k not in npz.files]
                 if missing:
                     raise DatasetError(
-                        f"{name}: missing arrays {', '.join(missing)} (has {npz.files})")
+                        f"{name}: missing arrays {', '.join(missing)} (has {npz.files})"
+                    )
                 arrays = {k: npz[k] for k in KEYS}
     except DatasetError:
         raise

@@ -106,8 +106,9 @@ def _now() -> str:
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
-def sample_from_drawing(label: int, strokes: Iterable, canvas: Sequence[float],
-                        added: str | None = None) -> Sample:
+def sample_from_drawing(
+    label: int, strokes: Iterable, canvas: Sequence[float], added: str | None = None
+) -> Sample:
     """A new sample from a drawing (:class:`Stroke` s or ``[[[x, y], ...], ...]``).
 
     Raises
@@ -141,8 +142,9 @@ def to_record(sample: Sample) -> dict:
         "canvas": [sample.canvas[0], sample.canvas[1]],
     }
     if any(s.width is not None for s in sample.strokes):
-        record["widths"] = [None if s.width is None else round(float(s.width), 2)
-                            for s in sample.strokes]
+        record["widths"] = [
+            None if s.width is None else round(float(s.width), 2) for s in sample.strokes
+        ]
     if any(s.erase for s in sample.strokes):
         record["erase"] = [bool(s.erase) for s in sample.strokes]
     record["input"] = sample.image.tolist()
@@ -166,8 +168,13 @@ def _image_from(value) -> np.ndarray | None:
         image = np.asarray(value)
     except (TypeError, ValueError) as exc:
         raise PersonalDataError('"input" must be 28 rows of 28 numbers 0-255') from exc
-    if (image.shape != (28, 28) or image.dtype.kind not in "iuf" or not np.isfinite(image).all()
-            or image.min() < 0 or image.max() > 255):
+    if (
+        image.shape != (28, 28)
+        or image.dtype.kind not in "iuf"
+        or not np.isfinite(image).all()
+        or image.min() < 0
+        or image.max() > 255
+    ):
         raise PersonalDataError('"input" must be 28 rows of 28 numbers 0-255')
     return np.round(image).astype(np.uint8)
 

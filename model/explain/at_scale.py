@@ -9,10 +9,10 @@ hybrid score interval (method 10), which treats the two measurements as independ
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 import json
 import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 Z95 = 1.959963984540054
@@ -33,8 +33,9 @@ class Measured:
 
     def __post_init__(self) -> None:
         if self.total <= 0 or not 0 <= self.errors <= self.total:
-            raise ValueError("need 0 <= errors <= total and total > 0, "
-                             f"got {self.errors}/{self.total}")
+            raise ValueError(
+                f"need 0 <= errors <= total and total > 0, got {self.errors}/{self.total}"
+            )
 
     @property
     def rate(self) -> float:
@@ -104,8 +105,14 @@ def compare(measured: Mapping[str, Measured], events: int) -> Comparison:
         raise ValueError("compare needs exactly two models")
     (na, a), (nb, b) = sorted(measured.items(), key=lambda kv: kv[1].rate)
     lo, hi = difference_interval(a, b)
-    return Comparison(na, nb, {na: expected_errors(a, events), nb: expected_errors(b, events)},
-                      (b.rate - a.rate) * events, lo * events, hi * events)
+    return Comparison(
+        na,
+        nb,
+        {na: expected_errors(a, events), nb: expected_errors(b, events)},
+        (b.rate - a.rate) * events,
+        lo * events,
+        hi * events,
+    )
 
 
 def _round_count(x: float) -> str:
@@ -123,23 +130,30 @@ def sentence(comp: Comparison, titles: Mapping[str, str], where: str) -> str:
     the CNN would misread about 5,600 (95% interval 4,300-7,300) ..."."""
     b, w = comp.expected[comp.better], comp.expected[comp.worse]
     tb, tw = titles.get(comp.better, comp.better), titles.get(comp.worse, comp.worse)
-    text = (f"Out of {b.events:,} digits a day like {where}, the {tb} would misread about "
-            f"{_round_count(b.count)} (95% interval "
-            f"{_round_count(b.low)}–{_round_count(b.high)}) "
-            f"and the {tw} about {_round_count(w.count)} ({_round_count(w.low)}–"
-            f"{_round_count(w.high)}).")
+    text = (
+        f"Out of {b.events:,} digits a day like {where}, the {tb} would misread about "
+        f"{_round_count(b.count)} (95% interval "
+        f"{_round_count(b.low)}–{_round_count(b.high)}) "
+        f"and the {tw} about {_round_count(w.count)} ({_round_count(w.low)}–"
+        f"{_round_count(w.high)})."
+    )
     if comp.saved_low > 0:
-        text += (f" Choosing the {tb} saves about {_round_count(comp.saved)} misreadings a day "
-                 f"({_round_count(comp.saved_low)}–{_round_count(comp.saved_high)}): the "
-                 f"{(w.rate - b.rate) * 100:.2g}-point accuracy gap is real at this scale.")
+        text += (
+            f" Choosing the {tb} saves about {_round_count(comp.saved)} misreadings a day "
+            f"({_round_count(comp.saved_low)}–{_round_count(comp.saved_high)}): the "
+            f"{(w.rate - b.rate) * 100:.2g}-point accuracy gap is real at this scale."
+        )
     else:
-        text += (f" The difference ({_round_count(comp.saved)} a day) is within the "
-                 f"measurement's uncertainty: this test set cannot tell the two apart.")
+        text += (
+            f" The difference ({_round_count(comp.saved)} a day) is within the "
+            f"measurement's uncertainty: this test set cannot tell the two apart."
+        )
     return text
 
 
-def table_rows(sets: Mapping[str, Mapping[str, Measured]], events: int,
-               title: Callable[[str], str]) -> list[tuple[str, str, str, str, str]]:
+def table_rows(
+    sets: Mapping[str, Mapping[str, Measured]], events: int, title: Callable[[str], str]
+) -> list[tuple[str, str, str, str, str]]:
     """The at-scale table as text: per set, its models from the lowest error rate up.
 
     Parameters
@@ -157,14 +171,21 @@ def table_rows(sets: Mapping[str, Mapping[str, Measured]], events: int,
     for key, measured in sets.items():
         for name, m in sorted(measured.items(), key=lambda kv: kv[1].rate):
             e = expected_errors(m, events)
-            rows.append((SET_NAMES.get(key, key), title(name),
-                         f"{m.errors} of {m.total:,} ({m.rate:.2%})",
-                         f"{e.count:,.0f}", f"{e.low:,.0f} – {e.high:,.0f}"))
+            rows.append(
+                (
+                    SET_NAMES.get(key, key),
+                    title(name),
+                    f"{m.errors} of {m.total:,} ({m.rate:.2%})",
+                    f"{e.count:,.0f}",
+                    f"{e.low:,.0f} – {e.high:,.0f}",
+                )
+            )
     return rows
 
 
-def set_sentences(sets: Mapping[str, Mapping[str, Measured]], events: int,
-                  title: Callable[[str], str]) -> list[str]:
+def set_sentences(
+    sets: Mapping[str, Mapping[str, Measured]], events: int, title: Callable[[str], str]
+) -> list[str]:
     """One :func:`sentence` per set measured on exactly two models (``title``: model name ->
     the name a sentence gives it)."""
     out = []
@@ -208,7 +229,8 @@ def read_pen_dev(path: str | Path) -> dict[str, Measured]:
     ``benchmarks/pen_digits.py --write-counts``); empty when missing or malformed."""
     try:
         pen = json.loads(Path(path).read_text("utf-8"))
-        return {name: Measured(int(e["errors"]), int(e["total"]))
-                for name, e in pen["models"].items()}
+        return {
+            name: Measured(int(e["errors"]), int(e["total"])) for name, e in pen["models"].items()
+        }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}

@@ -24,7 +24,7 @@ def heat_lut() -> np.ndarray:
     (the saliency overlay)."""
     t = np.linspace(0.0, 1.0, 256)
     r = np.clip(0.95 + 0.05 * t, 0, 1)
-    g = np.clip(0.15 + 0.8 * t ** 1.5, 0, 1)
+    g = np.clip(0.15 + 0.8 * t**1.5, 0, 1)
     b = np.clip(0.1 * (1 - t), 0, 1)
     a = np.clip(t * 1.6, 0, 1)
     lut = (np.stack([r, g, b, a], 1) * 255 + 0.5).astype(np.uint8)
@@ -74,7 +74,7 @@ def diverging_rgba(image: np.ndarray, level: float) -> np.ndarray:
     t = np.clip(np.nan_to_num(a) / (level if level > 0 else 1.0), -1.0, 1.0)
     pos, neg = np.clip(t, 0, 1), np.clip(-t, 0, 1)
     red, blue, white = (np.array(c, np.float32) for c in (_RED, _BLUE, _WHITE))
-    rgb = (white * (1 - pos - neg)[..., None] + red * pos[..., None] + blue * neg[..., None])
+    rgb = white * (1 - pos - neg)[..., None] + red * pos[..., None] + blue * neg[..., None]
     rgb[gap] = PAPER_RGB
     out = np.concatenate([rgb, np.full(a.shape + (1,), 255, np.float32)], axis=-1)
     return np.ascontiguousarray((out + 0.5).astype(np.uint8))

@@ -12,10 +12,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 import hashlib
 import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +42,10 @@ class Grid:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return (self.rows * (self.h + self.gap) - self.gap,
-                self.cols * (self.w + self.gap) - self.gap)
+        return (
+            self.rows * (self.h + self.gap) - self.gap,
+            self.cols * (self.w + self.gap) - self.gap,
+        )
 
     def locate(self, y: float, x: float) -> int | None:
         """The cell under mosaic pixel ``(y, x)``, or None on a gap or outside."""
@@ -72,8 +74,9 @@ def unit_outline(grid: Grid, layer: str, unit: int) -> tuple[int, int, int, int]
     return r * (grid.h + grid.gap), c * (grid.w + grid.gap), grid.h, grid.w
 
 
-def tile(cells: np.ndarray, cols: int, gap: int = 1, fill: float = np.nan
-         ) -> tuple[np.ndarray, Grid]:
+def tile(
+    cells: np.ndarray, cols: int, gap: int = 1, fill: float = np.nan
+) -> tuple[np.ndarray, Grid]:
     """Tile ``(n, h, w)`` cells row by row into one float32 image (gaps hold ``fill``)."""
     cells = np.asarray(cells, np.float32)
     n, h, w = cells.shape
@@ -82,7 +85,7 @@ def tile(cells: np.ndarray, cols: int, gap: int = 1, fill: float = np.nan
     out = np.full(grid.shape, fill, np.float32)
     for i in range(n):
         r, c = divmod(i, cols)
-        out[r * (h + gap):r * (h + gap) + h, c * (w + gap):c * (w + gap) + w] = cells[i]
+        out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = cells[i]
     return out, grid
 
 
@@ -111,8 +114,9 @@ def kernel_mosaic(kernel: np.ndarray, gap: int = 1) -> tuple[np.ndarray, Grid, f
     return image, grid, level
 
 
-def dense_templates(weights: np.ndarray, cols: int = 16, gap: int = 1
-                    ) -> tuple[np.ndarray, Grid, float]:
+def dense_templates(
+    weights: np.ndarray, cols: int = 16, gap: int = 1
+) -> tuple[np.ndarray, Grid, float]:
     """First-layer weights ``(784, units)`` as ``units`` 28x28 templates in one mosaic.
 
     Returns ``(image, grid, level)`` as :func:`kernel_mosaic`; each template is scaled by the
@@ -137,9 +141,13 @@ def fingerprint(weights: Sequence[np.ndarray]) -> str:
     return h.hexdigest()
 
 
-def top_activating(layer_outputs: Callable[[np.ndarray], dict[str, np.ndarray]],
-                   images: np.ndarray, k: int = TOP_K, batch_size: int = 500,
-                   should_stop: Callable[[], bool] | None = None) -> dict[str, np.ndarray] | None:
+def top_activating(
+    layer_outputs: Callable[[np.ndarray], dict[str, np.ndarray]],
+    images: np.ndarray,
+    k: int = TOP_K,
+    batch_size: int = 500,
+    should_stop: Callable[[], bool] | None = None,
+) -> dict[str, np.ndarray] | None:
     """For every unit of some layers, the indices of the ``k`` images that activate it most.
 
     Parameters
@@ -158,7 +166,7 @@ def top_activating(layer_outputs: Callable[[np.ndarray], dict[str, np.ndarray]],
     for start in range(0, len(images), batch_size):
         if should_stop is not None and should_stop():
             return None
-        outs = layer_outputs(images[start:start + batch_size])
+        outs = layer_outputs(images[start : start + batch_size])
         for name, a in outs.items():
             a = np.asarray(a, np.float32)
             if a.ndim == 4:
@@ -200,14 +208,21 @@ def load_top(path: str | Path, key: str, n_images: int | None = None) -> dict[st
         with np.load(path, allow_pickle=False) as data:
             if str(data["key"]) != key or int(data["version"]) != CACHE_VERSION:
                 raise ValueError(f"{path}: cached for another model")
-            top = {name[len("layer_"):]: np.asarray(data[name])
-                   for name in data.files if name.startswith("layer_")}
+            top = {
+                name[len("layer_") :]: np.asarray(data[name])
+                for name in data.files
+                if name.startswith("layer_")
+            }
     except ValueError:
         raise
-    except Exception as exc:  # noqa: BLE001 - zip, OSError, KeyError: all "unusable cache"
+    except Exception as exc:
         raise ValueError(f"{path}: unreadable cache ({type(exc).__name__})") from exc
     for name, v in top.items():
-        if v.ndim != 2 or v.dtype.kind not in "iu" or (v.size and v.min() < 0) or (
-                n_images is not None and v.size and v.max() >= n_images):
+        if (
+            v.ndim != 2
+            or v.dtype.kind not in "iu"
+            or (v.size and v.min() < 0)
+            or (n_images is not None and v.size and v.max() >= n_images)
+        ):
             raise ValueError(f"{path}: bad entry for {name}")
     return top

@@ -7,9 +7,9 @@ tests import these functions directly. One image per layer is what keeps repaint
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-import math
 
 import numpy as np
 
@@ -40,8 +40,10 @@ class MosaicLayout:
     @property
     def shape(self) -> tuple[int, int]:
         """``(height, width)`` of the mosaic, px."""
-        return (self.rows * (self.h + self.gap) - self.gap,
-                self.cols * (self.w + self.gap) - self.gap)
+        return (
+            self.rows * (self.h + self.gap) - self.gap,
+            self.cols * (self.w + self.gap) - self.gap,
+        )
 
     def cell_origin(self, channel: int) -> tuple[int, int]:
         r, c = divmod(channel, self.cols)

@@ -11,16 +11,22 @@ import numpy as np
 
 EMPTY_READING = "Draw a digit on the Draw tab; its explanation appears here."
 EMPTY_STEPS = "Draw a digit: each step the preprocessing takes shows here."
-OTHER_LIVE_NOTE = ("<br><i>Your own model is live on the Draw tab; this tab explains the digit "
-                   "models.</i>")
+OTHER_LIVE_NOTE = (
+    "<br><i>Your own model is live on the Draw tab; this tab explains the digit models.</i>"
+)
 """Added to the reading while a model of your own classes is live."""
-UNIT_WORDS = {"conv1": "conv1 kernel", "conv2": "conv2 kernel", "hidden": "hidden unit",
-              "dense": "dense unit"}
+UNIT_WORDS = {
+    "conv1": "conv1 kernel",
+    "conv2": "conv2 kernel",
+    "hidden": "hidden unit",
+    "dense": "dense unit",
+}
 """What a unit of each layer is called in the filters' label."""
 
 
-def shown_map(key: str, occlusion: Mapping[str, np.ndarray], gradcam: Mapping[str, object]
-              ) -> np.ndarray | None:
+def shown_map(
+    key: str, occlusion: Mapping[str, np.ndarray], gradcam: Mapping[str, object]
+) -> np.ndarray | None:
     """The saliency map a view shows for ``key`` (``"cnn-occlusion"``, ``"cnn-gradcam"``,
     ``"dense-occlusion"``), or None when the explanation has none.
 
@@ -49,20 +55,22 @@ def occlusion_caption(target: int, occlusion: np.ndarray) -> str:
     ``occlusion`` is float ``(28, 28)`` in -1..1, the probability drop per pixel.
     """
     drop = float(np.max(occlusion))
-    return (f"covering the red parts lowers P({target}) most: by up to "
-            f"{drop * 100:.2g} points")
+    return f"covering the red parts lowers P({target}) most: by up to {drop * 100:.2g} points"
 
 
 def gradcam_caption(target: int, peak: float) -> str:
     """The caption of a Grad-CAM map on conv2 (``peak``: the raw maximum, 0 for none)."""
     if peak > 0:
-        return (f"conv2 features that speak for {target}, mapped back through each unit's "
-                f"8×8 field")
+        return f"conv2 features that speak for {target}, mapped back through each unit's 8×8 field"
     return f"no conv2 feature speaks for {target}"
 
 
-def reading_line(probabilities: Mapping[str, np.ndarray], targets: Mapping[str, int],
-                 titles: Mapping[str, str], target_class: int | None) -> str:
+def reading_line(
+    probabilities: Mapping[str, np.ndarray],
+    targets: Mapping[str, int],
+    titles: Mapping[str, str],
+    target_class: int | None,
+) -> str:
     """What each model read and what is explained, as rich text, e.g. "<b>CNN</b> reads
     <b>7</b> (98.1%) · ... — explaining each model's own answer."
 
@@ -84,16 +92,19 @@ def reading_line(probabilities: Mapping[str, np.ndarray], targets: Mapping[str, 
     return " · ".join(parts) + f" — explaining {which}."
 
 
-def steps_note(cropped_shape: tuple[int, int], fitted_shape: tuple[int, int],
-               placed_at: tuple[int, int]) -> str:
+def steps_note(
+    cropped_shape: tuple[int, int], fitted_shape: tuple[int, int], placed_at: tuple[int, int]
+) -> str:
     """The sentence under the preprocessing steps: the cropped ink's ``(h, w)``, the fitted
     box's ``(h, w)`` and its ``(top, left)`` in the 28x28 field."""
     ch, cw = cropped_shape
     h, w = fitted_shape
     top, left = placed_at
-    return (f"Cropped ink {cw}×{ch} px (re-drawn with an MNIST-like pen) → scaled to {w}×{h} "
-            f"→ placed at row {top}, column {left} so its centre of mass (red +) lands on the "
-            f"field's centre (blue ○) → the 28×28 input both models read.")
+    return (
+        f"Cropped ink {cw}×{ch} px (re-drawn with an MNIST-like pen) → scaled to {w}×{h} "
+        f"→ placed at row {top}, column {left} so its centre of mass (red +) lands on the "
+        f"field's centre (blue ○) → the 28×28 input both models read."
+    )
 
 
 def unit_label(title: str, layer: str, unit: int, found: bool) -> str:

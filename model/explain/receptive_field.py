@@ -98,8 +98,9 @@ def field_steps(model) -> tuple[FieldStep, ...]:
     return tuple(steps)
 
 
-def receptive_field(steps: Sequence[FieldStep], layer: str, row: int, col: int,
-                    input_side: int = INPUT_SIDE) -> tuple[int, int, int, int]:
+def receptive_field(
+    steps: Sequence[FieldStep], layer: str, row: int, col: int, input_side: int = INPUT_SIDE
+) -> tuple[int, int, int, int]:
     """The input pixels a unit of ``layer`` at ``(row, col)`` sees: ``(top, left, height, width)``.
 
     ``steps`` are the spatial layers from the input up, in order (:func:`field_steps`). For
@@ -199,18 +200,32 @@ def receptive_fields(model, input_side: int = INPUT_SIDE) -> list[FieldRow]:
         shape = tuple(int(d) for d in layer.output.shape[1:])
         if kind == "Flatten" and spatial:
             # Flatten moves values, not fields: each of its units still sees one patch.
-            words = ("the same features as the layer before, laid out in one row" if rows
-                     else "the input pixels themselves, one per unit")
-            rows.append(FieldRow(layer.name, kind, shape, min(field.size, input_side),
-                                 field.jump, field.start, True, words))
+            words = (
+                "the same features as the layer before, laid out in one row"
+                if rows
+                else "the input pixels themselves, one per unit"
+            )
+            rows.append(
+                FieldRow(
+                    layer.name,
+                    kind,
+                    shape,
+                    min(field.size, input_side),
+                    field.jump,
+                    field.start,
+                    True,
+                    words,
+                )
+            )
             continue
         if not spatial:
             row_size, row_jump, row_start = input_side, 1, 0.0
         else:
             row_size, row_jump, row_start = min(field.size, input_side), field.jump, field.start
         detects = _detects(kind, row_size, spatial, i == len(layers) - 1, previous)
-        rows.append(FieldRow(layer.name, kind, shape, row_size, row_jump, row_start, spatial,
-                             detects))
+        rows.append(
+            FieldRow(layer.name, kind, shape, row_size, row_jump, row_start, spatial, detects)
+        )
         if not kind.endswith("Pooling2D") and kind != "Flatten":
             previous = detects
     return rows

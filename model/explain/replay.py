@@ -28,8 +28,7 @@ class ReplayFrame:
     position: float
 
 
-def replay_frames(strokes: Sequence[Any], per_stroke: int = FRAMES_PER_STROKE
-                  ) -> list[ReplayFrame]:
+def replay_frames(strokes: Sequence[Any], per_stroke: int = FRAMES_PER_STROKE) -> list[ReplayFrame]:
     """The frames that redraw ``strokes`` in order.
 
     Parameters

@@ -19,9 +19,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from digitlab.model.explain.receptive_field import receptive_fields
 from digitlab.model.nets.inference import copy_model
 from digitlab.model.preprocess.frame import SIDE, as_model_batch
-from digitlab.model.explain.receptive_field import receptive_fields
 
 PATCH = 6
 """Side of the occluding square, input px (a stroke is 2-3 px wide; 6 covers a stroke piece)."""
@@ -38,8 +38,9 @@ def patch_starts(side: int = SIDE, patch: int = PATCH, stride: int = STRIDE) -> 
     return np.asarray(starts, np.int64)
 
 
-def occluded_batch(image: np.ndarray, patch: int = PATCH, stride: int = STRIDE,
-                   fill: float = 0.0) -> tuple[np.ndarray, list[tuple[int, int]]]:
+def occluded_batch(
+    image: np.ndarray, patch: int = PATCH, stride: int = STRIDE, fill: float = 0.0
+) -> tuple[np.ndarray, list[tuple[int, int]]]:
     """Every occluded copy of ``image``: float32 ``(n, 28, 28, 1)`` and the ``(top, left)``
     of each copy's patch."""
     img = np.asarray(image, np.float32).reshape(SIDE, SIDE)
@@ -47,12 +48,13 @@ def occluded_batch(image: np.ndarray, patch: int = PATCH, stride: int = STRIDE,
     positions = [(int(t), int(left)) for t in starts for left in starts]
     batch = np.repeat(img[None], len(positions), axis=0)
     for i, (t, left) in enumerate(positions):
-        batch[i, t:t + patch, left:left + patch] = fill
+        batch[i, t : t + patch, left : left + patch] = fill
     return batch[..., None], positions
 
 
-def occlusion_map(drops: np.ndarray, positions: list[tuple[int, int]],
-                  patch: int = PATCH) -> np.ndarray:
+def occlusion_map(
+    drops: np.ndarray, positions: list[tuple[int, int]], patch: int = PATCH
+) -> np.ndarray:
     """Spread each patch's probability drop over the pixels it covered (mean per pixel).
 
     Returns float32 ``(28, 28)`` in -1..1: positive where covering the pixel lowers the class.
@@ -60,13 +62,14 @@ def occlusion_map(drops: np.ndarray, positions: list[tuple[int, int]],
     total = np.zeros((SIDE, SIDE), np.float64)
     count = np.zeros((SIDE, SIDE), np.float64)
     for d, (t, left) in zip(np.asarray(drops, np.float64), positions):
-        total[t:t + patch, left:left + patch] += d
-        count[t:t + patch, left:left + patch] += 1
+        total[t : t + patch, left : left + patch] += d
+        count[t : t + patch, left : left + patch] += 1
     return (total / np.maximum(count, 1)).astype(np.float32)
 
 
-def occlusion(predict, image: np.ndarray, target: int, patch: int = PATCH,
-              stride: int = STRIDE) -> np.ndarray:
+def occlusion(
+    predict, image: np.ndarray, target: int, patch: int = PATCH, stride: int = STRIDE
+) -> np.ndarray:
     """Occlusion sensitivity of class ``target`` for one input.
 
     Parameters
@@ -88,8 +91,9 @@ def occlusion(predict, image: np.ndarray, target: int, patch: int = PATCH,
     return occlusion_map(drops, positions, patch)
 
 
-def upsample_cam(cam: np.ndarray, start: float, jump: float, size: float,
-                 side: int = SIDE) -> np.ndarray:
+def upsample_cam(
+    cam: np.ndarray, start: float, jump: float, size: float, side: int = SIDE
+) -> np.ndarray:
     """Map an ``(h, w)`` layer map onto the ``side x side`` input by the units' field centres.
 
     Unit ``i``'s field centre is ``start + i * jump + size / 2`` (pixel edges); each input
@@ -152,8 +156,10 @@ class _ModelExplainer:
         conv = model.get_layer(GRADCAM_LAYER).output
         # Grad-CAM wants the class score before the softmax (a saturated probability has a
         # vanishing gradient): take the last Dense layer's input and apply its weights.
-        use_logits = (isinstance(last, keras.layers.Dense)
-                      and getattr(last.activation, "__name__", "") == "softmax")
+        use_logits = (
+            isinstance(last, keras.layers.Dense)
+            and getattr(last.activation, "__name__", "") == "softmax"
+        )
         outputs = [conv, last.input if use_logits else model.output]
         grad_model = keras.Model(model.inputs[0], outputs)
         spec = tf.TensorSpec((1, SIDE, SIDE, 1), tf.float32)

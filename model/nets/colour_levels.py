@@ -33,8 +33,9 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def stored_levels(model_file: str | Path, levels_file: str | Path = LEVELS_PATH
-                  ) -> dict[str, float] | None:
+def stored_levels(
+    model_file: str | Path, levels_file: str | Path = LEVELS_PATH
+) -> dict[str, float] | None:
     """The stored tops for ``model_file`` (layer name -> float > 0), or None when the file's
     sha256 is not in ``levels_file`` (or either file cannot be read)."""
     try:
@@ -84,7 +85,9 @@ def compute_bundled_levels() -> dict[str, dict]:
     for name in DIGIT_MODELS:
         info = describe_model(core, name, calibration)
         table[file_sha256(bundled_model_path(name))] = {
-            "model": name, "levels": {v.name: v.level for v in info.layers}}
+            "model": name,
+            "levels": {v.name: v.level for v in info.layers},
+        }
     return table
 
 

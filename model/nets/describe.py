@@ -21,8 +21,10 @@ DIGIT_MODELS = ("cnn", "dense")
 model of your own image classes is live as "custom" instead)."""
 CALIBRATION_IMAGES = 128
 """MNIST test digits used to fix each layer's colour scale when a model is loaded."""
-SHOWN_LAYERS = {"cnn": ("conv1", "pool1", "conv2", "pool2", "dense", "output"),
-                "dense": ("hidden", "output")}
+SHOWN_LAYERS = {
+    "cnn": ("conv1", "pool1", "conv2", "pool2", "dense", "output"),
+    "dense": ("hidden", "output"),
+}
 """The layers whose activations are shown (``flatten`` repeats its input, so it is left out)."""
 
 
@@ -72,8 +74,12 @@ class ModelInfo:
     def shown(self) -> tuple[LayerView, ...]:
         """The layers whose activation mosaics are shown, in order."""
         keep = SHOWN_LAYERS.get(self.name)
-        return tuple(v for v in self.layers if v.layout is not None and
-                     (v.name in keep if keep is not None else v.kind != "Flatten"))
+        return tuple(
+            v
+            for v in self.layers
+            if v.layout is not None
+            and (v.name in keep if keep is not None else v.kind != "Flatten")
+        )
 
 
 def calibration_batch() -> np.ndarray:
@@ -95,9 +101,13 @@ def _steps_of(keras_model) -> tuple[FieldStep, ...]:
         return ()
 
 
-def describe_model(core, name: str, calibration: np.ndarray | None,
-                   class_names: tuple[str, ...] = (),
-                   levels: Mapping[str, float] | None = None) -> ModelInfo:
+def describe_model(
+    core,
+    name: str,
+    calibration: np.ndarray | None,
+    class_names: tuple[str, ...] = (),
+    levels: Mapping[str, float] | None = None,
+) -> ModelInfo:
     """Layer views of ``name`` in ``core`` (a :class:`digitlab.model.nets.inference.InferenceCore`).
 
     The colour scales come from ``levels`` (layer name -> top > 0, see
@@ -127,6 +137,7 @@ def describe_model(core, name: str, calibration: np.ndarray | None,
             level = float(levels[info.name])
         else:
             level = calibrate_level(out.activations[info.name])
-        views.append(LayerView(name, info.name, info.kind, shape, info.params, layout, level,
-                               steps))
+        views.append(
+            LayerView(name, info.name, info.kind, shape, info.params, layout, level, steps)
+        )
     return ModelInfo(name, tuple(views), sum(i.params for i in infos), tuple(class_names))

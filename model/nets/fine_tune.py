@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass, field
 import keras
 import numpy as np
 
-from digitlab.model.preprocess.augment import AugmentConfig, distort
-from digitlab.model.preprocess.frame import as_model_batch
 from digitlab.model.nets.training import (
     Progress,
     _extend_history,
@@ -26,9 +24,12 @@ from digitlab.model.nets.training import (
     _ProgressCallback,
     evaluate,
 )
+from digitlab.model.preprocess.augment import AugmentConfig, distort
+from digitlab.model.preprocess.frame import as_model_batch
 
-LIGHT_AUGMENT = AugmentConfig(probability=0.75, rotation_deg=8.0, shear=0.15, aspect=0.12,
-                              elastic_px=0.8, thickness=0.5)
+LIGHT_AUGMENT = AugmentConfig(
+    probability=0.75, rotation_deg=8.0, shear=0.15, aspect=0.12, elastic_px=0.8, thickness=0.5
+)
 """Gentler than training from scratch: the user's style must survive the distortion."""
 
 
@@ -72,8 +73,9 @@ class FineTuneRecipe:
         return max(1, math.ceil(total / self.batch_size))
 
 
-def split_personal(labels: np.ndarray,
-                   recipe: FineTuneRecipe) -> tuple[np.ndarray, np.ndarray, bool]:
+def split_personal(
+    labels: np.ndarray, recipe: FineTuneRecipe
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """Which personal samples to tune on and which to measure on.
 
     Each digit with two or more samples gives about ``recipe.holdout`` of them (at least one,
@@ -110,9 +112,14 @@ def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
     return float(evaluate(model, as_model_batch(x), np.asarray(y, np.int64))["accuracy"])
 
 
-def _epoch_set(mnist_x: np.ndarray, mnist_y: np.ndarray, personal_x: np.ndarray,
-               personal_y: np.ndarray, recipe: FineTuneRecipe,
-               epoch: int) -> tuple[np.ndarray, np.ndarray]:
+def _epoch_set(
+    mnist_x: np.ndarray,
+    mnist_y: np.ndarray,
+    personal_x: np.ndarray,
+    personal_y: np.ndarray,
+    recipe: FineTuneRecipe,
+    epoch: int,
+) -> tuple[np.ndarray, np.ndarray]:
     """One epoch's shuffled float32 ``(n, 28, 28, 1)`` inputs and int64 labels."""
     rng = np.random.default_rng([recipe.seed, 100 + epoch])
     count = recipe.personal_per_epoch(len(mnist_x)) if len(personal_x) else 0
@@ -159,8 +166,11 @@ def fine_tune(
     px = np.asarray(personal_x, np.float32).reshape(-1, 28, 28)
     py = np.asarray(personal_y, np.int64)
     steps = recipe.steps_per_epoch(n) if len(px) else max(1, math.ceil(n / recipe.batch_size))
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=recipe.learning_rate),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=recipe.learning_rate),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     callback = _ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
     history: dict[str, list[float]] = {}
     for epoch in range(recipe.epochs):
@@ -168,8 +178,16 @@ def fine_tune(
             callback.stopped = callback.stopped or not callback.nan
             break
         xe, ye = _epoch_set(mx, my, px, py, recipe, epoch)
-        result = model.fit(xe, ye, batch_size=recipe.batch_size, epochs=epoch + 1,
-                           initial_epoch=epoch, shuffle=False, callbacks=[callback], verbose=0)
+        result = model.fit(
+            xe,
+            ye,
+            batch_size=recipe.batch_size,
+            epochs=epoch + 1,
+            initial_epoch=epoch,
+            shuffle=False,
+            callbacks=[callback],
+            verbose=0,
+        )
         _extend_history(history, result.history)
         if model.stop_training:
             break

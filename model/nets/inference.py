@@ -8,18 +8,18 @@ to share between threads). It calls compiled graphs directly: ``model.predict`` 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-import os
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
+from digitlab.model.data.bundled import bundled_model_path
 from digitlab.model.nets.model_files import load_model
 from digitlab.model.preprocess.frame import as_model_batch
-from digitlab.model.data.bundled import bundled_model_path
 
 MODEL_NAMES = ("cnn", "dense")
 
@@ -86,10 +86,12 @@ class _Runner:
         self._extractor = keras.Model(self.model.inputs, outputs)
         spec = tf.TensorSpec((None, 28, 28, 1), tf.float32)
         # No Python control flow to convert: autograph=False saves its source transformation.
-        self._all = tf.function(lambda x: self._extractor(x, training=False),
-                                input_signature=[spec], autograph=False)
-        self._probs = tf.function(lambda x: self.model(x, training=False),
-                                  input_signature=[spec], autograph=False)
+        self._all = tf.function(
+            lambda x: self._extractor(x, training=False), input_signature=[spec], autograph=False
+        )
+        self._probs = tf.function(
+            lambda x: self.model(x, training=False), input_signature=[spec], autograph=False
+        )
 
     @property
     def num_classes(self) -> int:
@@ -159,7 +161,9 @@ class InferenceCore:
     def num_classes(self, name: str) -> int:
         return self._runners[name].num_classes
 
-    def run(self, inputs: np.ndarray, names: tuple[str, ...] | None = None) -> dict[str, ModelOutput]:
+    def run(
+        self, inputs: np.ndarray, names: tuple[str, ...] | None = None
+    ) -> dict[str, ModelOutput]:
         """Probabilities and all activations of each model for a batch.
 
         Parameters
@@ -177,13 +181,19 @@ class InferenceCore:
             result[name] = ModelOutput(arrays[runner.layers[-1].name], arrays)
         return result
 
-    def probabilities(self, inputs: np.ndarray, names: tuple[str, ...] | None = None,
-                      batch_size: int = 1024) -> dict[str, np.ndarray]:
+    def probabilities(
+        self, inputs: np.ndarray, names: tuple[str, ...] | None = None, batch_size: int = 1024
+    ) -> dict[str, np.ndarray]:
         """Only the probabilities, for large batches (the command line, evaluation)."""
         batch = as_model_batch(inputs)
         result = {}
         for name in names or self.names:
             runner = self._runners[name]
-            parts = [runner.probabilities(batch[i : i + batch_size]) for i in range(0, len(batch), batch_size)]
-            result[name] = np.concatenate(parts) if parts else np.zeros((0, runner.num_classes), np.float32)
+            parts = [
+                runner.probabilities(batch[i : i + batch_size])
+                for i in range(0, len(batch), batch_size)
+            ]
+            result[name] = (
+                np.concatenate(parts) if parts else np.zeros((0, runner.num_classes), np.float32)
+            )
         return result

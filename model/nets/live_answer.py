@@ -51,8 +51,9 @@ class LiveResult:
         return self.preprocessed.empty
 
 
-def answer_input(core, infos: Mapping[str, ModelInfo], revision: int, pre: Preprocessed,
-                 lut: np.ndarray | None) -> LiveResult:
+def answer_input(
+    core, infos: Mapping[str, ModelInfo], revision: int, pre: Preprocessed, lut: np.ndarray | None
+) -> LiveResult:
     """Run one ready model input through every model of ``core``.
 
     Parameters
@@ -75,17 +76,30 @@ def answer_input(core, infos: Mapping[str, ModelInfo], revision: int, pre: Prepr
         activations[name] = acts
         info = infos.get(name)
         if info is not None and lut is not None:
-            mosaics[name] = {v.name: build_mosaic(acts[v.name], v.layout, v.level)
-                             for v in info.shown}
+            mosaics[name] = {
+                v.name: build_mosaic(acts[v.name], v.layout, v.level) for v in info.shown
+            }
             coloured[name] = {k: apply_lut(m, lut) for k, m in mosaics[name].items()}
     t3 = time.perf_counter()
-    return LiveResult(revision, pre, probabilities, activations, mosaics, coloured,
-                      {"models": t2 - t1, "mosaics": t3 - t2})
+    return LiveResult(
+        revision,
+        pre,
+        probabilities,
+        activations,
+        mosaics,
+        coloured,
+        {"models": t2 - t1, "mosaics": t3 - t2},
+    )
 
 
-def answer_drawing(core, infos: Mapping[str, ModelInfo], revision: int,
-                   strokes: Sequence[Stroke], canvas: tuple[float, float],
-                   lut: np.ndarray | None) -> LiveResult:
+def answer_drawing(
+    core,
+    infos: Mapping[str, ModelInfo],
+    revision: int,
+    strokes: Sequence[Stroke],
+    canvas: tuple[float, float],
+    lut: np.ndarray | None,
+) -> LiveResult:
     """Preprocess a drawing (``strokes`` on a ``canvas`` of ``(width, height)``) with the one
     path (:func:`digitlab.model.preprocess.strokes.strokes_to_input`), then
     :func:`answer_input`."""

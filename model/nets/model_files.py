@@ -35,8 +35,12 @@ def _keras():
     return keras
 
 
-def check_model(model, name: str, num_classes: int | None = 10,
-                input_shape: tuple[int, int, int] | None = (28, 28, 1)):
+def check_model(
+    model,
+    name: str,
+    num_classes: int | None = 10,
+    input_shape: tuple[int, int, int] | None = (28, 28, 1),
+):
     """Refuse a model that does not take ``input_shape`` or give finite probabilities.
 
     Parameters
@@ -47,12 +51,17 @@ def check_model(model, name: str, num_classes: int | None = 10,
     """
     shape = tuple(model.input_shape[1:]) if not isinstance(model.input_shape, list) else None
     if input_shape is not None and shape != tuple(input_shape):
-        raise ModelFileError(f"{name}: takes input {model.input_shape}, expected (None, "
-                             f"{', '.join(str(d) for d in input_shape)})")
-    if input_shape is None and (shape is None or len(shape) != 3 or shape[2] != 1
-                                or shape[0] != shape[1] or not shape[0]):
-        raise ModelFileError(f"{name}: takes input {model.input_shape}, expected square "
-                             "greyscale pictures (None, size, size, 1)")
+        raise ModelFileError(
+            f"{name}: takes input {model.input_shape}, expected (None, "
+            f"{', '.join(str(d) for d in input_shape)})"
+        )
+    if input_shape is None and (
+        shape is None or len(shape) != 3 or shape[2] != 1 or shape[0] != shape[1] or not shape[0]
+    ):
+        raise ModelFileError(
+            f"{name}: takes input {model.input_shape}, expected square "
+            "greyscale pictures (None, size, size, 1)"
+        )
     out = model.output_shape
     if isinstance(out, list) or len(out) != 2:
         raise ModelFileError(f"{name}: gives output {out}, expected (None, classes)")
@@ -66,7 +75,9 @@ def check_model(model, name: str, num_classes: int | None = 10,
     try:
         probs = np.asarray(model(probe, training=False), np.float64)
     except Exception as exc:  # a broken graph can raise anything
-        raise ModelFileError(f"{name}: fails on a test input ({type(exc).__name__}: {exc})") from exc
+        raise ModelFileError(
+            f"{name}: fails on a test input ({type(exc).__name__}: {exc})"
+        ) from exc
     if not np.isfinite(probs).all():
         raise ModelFileError(f"{name}: gives NaN or infinite outputs (broken weights)")
     if (probs < -1e-6).any() or not np.allclose(probs.sum(1), 1.0, atol=1e-3):
@@ -74,8 +85,11 @@ def check_model(model, name: str, num_classes: int | None = 10,
     return model
 
 
-def load_model(path: str | Path, num_classes: int | None = 10,
-               input_shape: tuple[int, int, int] | None = (28, 28, 1)):
+def load_model(
+    path: str | Path,
+    num_classes: int | None = 10,
+    input_shape: tuple[int, int, int] | None = (28, 28, 1),
+):
     """Load and check a ``.keras`` model file.
 
     Raises
@@ -88,7 +102,9 @@ def load_model(path: str | Path, num_classes: int | None = 10,
     path = Path(path)
     name = str(path)
     if path.suffix.lower() != ".keras":
-        raise ModelFileError(f"{name}: only .keras model files are accepted (got {path.suffix or 'no extension'!r})")
+        raise ModelFileError(
+            f"{name}: only .keras model files are accepted (got {path.suffix or 'no extension'!r})"
+        )
     if not path.exists():
         raise ModelFileError(f"{name}: no such file")
     if not path.is_file():
@@ -106,21 +122,27 @@ def load_model(path: str | Path, num_classes: int | None = 10,
     except ModelFileError:
         raise
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ModelFileError(f"{name}: not a Keras model archive (truncated or not a zip file)") from exc
+        raise ModelFileError(
+            f"{name}: not a Keras model archive (truncated or not a zip file)"
+        ) from exc
     keras = _keras()
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
     except Exception as exc:  # Keras raises many types for bad archives
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "lambda" in text.lower() or "safe_mode" in text or "unsafe" in text.lower():
-            raise ModelFileError(f"{name}: refused, it contains code (a Lambda layer or similar)") from exc
+            raise ModelFileError(
+                f"{name}: refused, it contains code (a Lambda layer or similar)"
+            ) from exc
         raise ModelFileError(f"{name}: cannot be loaded as a Keras model ({text[:200]})") from exc
     if not hasattr(model, "input_shape"):
         raise ModelFileError(f"{name}: is not a Keras model")
     return check_model(model, name, num_classes, input_shape)
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None], verify: Callable[[Path], None] | None = None) -> Path:
+def atomic_write(
+    path: str | Path, write: Callable[[Path], None], verify: Callable[[Path], None] | None = None
+) -> Path:
     """Write a file so the previous version survives any failure.
 
     ``write`` fills a temporary file in the same folder; ``verify`` (if given) re-reads it;
@@ -129,7 +151,9 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], verify: Callab
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=path.parent
+    )
     os.close(fd)
     tmp = Path(tmp_name)
     # mkstemp makes the file private (0600); give it the mode a plain open() would.
@@ -149,8 +173,12 @@ def atomic_write(path: str | Path, write: Callable[[Path], None], verify: Callab
     return path
 
 
-def save_model(model, path: str | Path, num_classes: int | None = None,
-               class_names: tuple[str, ...] | list[str] | None = None) -> Path:
+def save_model(
+    model,
+    path: str | Path,
+    num_classes: int | None = None,
+    class_names: tuple[str, ...] | list[str] | None = None,
+) -> Path:
     """Save ``model`` as ``.keras`` atomically, checking that the written file loads back.
 
     ``class_names`` (one per output) are stored inside the archive as ``digitlab.json``
@@ -161,8 +189,9 @@ def save_model(model, path: str | Path, num_classes: int | None = None,
         raise ModelFileError(f"{path}: models are saved as .keras files")
     keras = _keras()
     if class_names is not None and len(class_names) != model.output_shape[-1]:
-        raise ModelFileError(f"{path}: {len(class_names)} class names for "
-                             f"{model.output_shape[-1]} outputs")
+        raise ModelFileError(
+            f"{path}: {len(class_names)} class names for {model.output_shape[-1]} outputs"
+        )
 
     def write(tmp: Path) -> None:
         # Keras insists on the .keras suffix, which the temporary name ends with after .tmp;
@@ -172,8 +201,9 @@ def save_model(model, path: str | Path, num_classes: int | None = None,
             keras.saving.save_model(model, staging)
             if class_names is not None:
                 with zipfile.ZipFile(staging, "a") as archive:
-                    archive.writestr(METADATA_MEMBER, json.dumps(
-                        {"class_names": [str(c) for c in class_names]}))
+                    archive.writestr(
+                        METADATA_MEMBER, json.dumps({"class_names": [str(c) for c in class_names]})
+                    )
             os.replace(staging, tmp)
         finally:
             staging.unlink(missing_ok=True)
@@ -216,4 +246,8 @@ def read_class_names(path: str | Path) -> tuple[str, ...] | None:
 def write_json_atomic(path: str | Path, obj) -> Path:
     """Write ``obj`` as indented JSON, atomically."""
     text = json.dumps(obj, indent=2, sort_keys=False) + "\n"
-    return atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), lambda tmp: json.loads(tmp.read_text("utf-8")))
+    return atomic_write(
+        path,
+        lambda tmp: tmp.write_text(text, encoding="utf-8"),
+        lambda tmp: json.loads(tmp.read_text("utf-8")),
+    )

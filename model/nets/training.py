@@ -17,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 import keras
 import numpy as np
 
-from digitlab.model.preprocess.augment import AugmentConfig, StyleConfig, add_styles, distort
 from digitlab.model.data.mnist import Dataset, to_model_input
+from digitlab.model.preprocess.augment import AugmentConfig, StyleConfig, add_styles, distort
 
 Progress = Callable[[dict], None]
 DIVERGED_LOSS = 1e6
@@ -64,8 +64,13 @@ class TrainingStopped(Exception):
 class _ProgressCallback(keras.callbacks.Callback):
     """Forwards Keras logs to ``on_progress`` and stops after the batch when asked."""
 
-    def __init__(self, on_progress: Progress | None, should_stop: Callable[[], bool] | None,
-                 epochs: int, steps: int):
+    def __init__(
+        self,
+        on_progress: Progress | None,
+        should_stop: Callable[[], bool] | None,
+        epochs: int,
+        steps: int,
+    ):
         super().__init__()
         self._on_progress = on_progress
         self._should_stop = should_stop
@@ -96,18 +101,39 @@ class _ProgressCallback(keras.callbacks.Callback):
         if not math.isfinite(loss) or loss > DIVERGED_LOSS:
             self.nan = True
             self.model.stop_training = True
-        self._emit({"kind": "batch", "epoch": self._epoch, "epochs": self._epochs,
-                    "batch": batch + 1, "batches": self._steps, "logs": logs})
+        self._emit(
+            {
+                "kind": "batch",
+                "epoch": self._epoch,
+                "epochs": self._epochs,
+                "batch": batch + 1,
+                "batches": self._steps,
+                "logs": logs,
+            }
+        )
         self._check_stop()
 
     def on_epoch_end(self, epoch, logs=None):
         logs = {k: float(v) for k, v in (logs or {}).items()}
-        self._emit({"kind": "epoch", "epoch": epoch + 1, "epochs": self._epochs,
-                    "batch": self._steps, "batches": self._steps, "logs": logs})
+        self._emit(
+            {
+                "kind": "epoch",
+                "epoch": epoch + 1,
+                "epochs": self._epochs,
+                "batch": self._steps,
+                "batches": self._steps,
+                "logs": logs,
+            }
+        )
 
 
-def prepare_augmented(x: np.ndarray, y: np.ndarray, recipe: Recipe, should_stop: Callable[[], bool] | None = None,
-                      on_progress: Progress | None = None) -> np.ndarray:
+def prepare_augmented(
+    x: np.ndarray,
+    y: np.ndarray,
+    recipe: Recipe,
+    should_stop: Callable[[], bool] | None = None,
+    on_progress: Progress | None = None,
+) -> np.ndarray:
     """``recipe.augmented_copies`` distorted versions of ``x``.
 
     Parameters
@@ -141,8 +167,9 @@ def prepare_augmented(x: np.ndarray, y: np.ndarray, recipe: Recipe, should_stop:
     return out
 
 
-def _teacher_targets(teachers: Sequence[keras.Model], x: np.ndarray, augmented: np.ndarray | None,
-                     temperature: float) -> np.ndarray:
+def _teacher_targets(
+    teachers: Sequence[keras.Model], x: np.ndarray, augmented: np.ndarray | None, temperature: float
+) -> np.ndarray:
     """The teachers' averaged, softened probabilities for every clean and distorted digit, once.
 
     Returns float32 ``(copies + 1, n, classes)``: index 0 the clean digits, ``c + 1`` copy ``c``.
@@ -154,16 +181,27 @@ def _teacher_targets(teachers: Sequence[keras.Model], x: np.ndarray, augmented: 
     out = []
     for images in sources:
         inputs = to_model_input(images)
-        probs = np.mean([np.concatenate([np.asarray(teacher(inputs[i : i + 2048], training=False))
-                                         for i in range(0, len(inputs), 2048)]) for teacher in teachers],
-                        axis=0, dtype=np.float64)
+        probs = np.mean(
+            [
+                np.concatenate(
+                    [
+                        np.asarray(teacher(inputs[i : i + 2048], training=False))
+                        for i in range(0, len(inputs), 2048)
+                    ]
+                )
+                for teacher in teachers
+            ],
+            axis=0,
+            dtype=np.float64,
+        )
         soft = np.power(np.clip(probs, 1e-12, 1.0), 1.0 / temperature)
         out.append((soft / soft.sum(1, keepdims=True)).astype(np.float32))
     return np.stack(out)
 
 
-def _epoch_plan(n: int, augmented: np.ndarray | None, recipe: Recipe,
-                epoch: int) -> tuple[np.ndarray, np.ndarray]:
+def _epoch_plan(
+    n: int, augmented: np.ndarray | None, recipe: Recipe, epoch: int
+) -> tuple[np.ndarray, np.ndarray]:
     """This epoch's order of digits and, for each, 0 (clean) or 1 + the distorted copy used."""
     rng = np.random.default_rng([recipe.seed, 1000 + epoch])
     order = rng.permutation(n)
@@ -176,8 +214,9 @@ def _epoch_plan(n: int, augmented: np.ndarray | None, recipe: Recipe,
     return order, source
 
 
-def _epoch_arrays(x: np.ndarray, y: np.ndarray, augmented: np.ndarray | None, recipe: Recipe,
-                  epoch: int) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def _epoch_arrays(
+    x: np.ndarray, y: np.ndarray, augmented: np.ndarray | None, recipe: Recipe, epoch: int
+) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """One epoch's shuffled float32 model inputs: each digit clean or one of its distortions.
 
     Plain arrays (not a generator) keep ``fit`` at full speed: a Keras ``PyDataset`` here
@@ -224,16 +263,24 @@ def train(
     ``seconds`` and ``epochs_run``.
     """
     keras.utils.set_random_seed(recipe.seed)
-    n = len(data.x_train) if recipe.train_size is None else min(recipe.train_size, len(data.x_train))
+    n = (
+        len(data.x_train)
+        if recipe.train_size is None
+        else min(recipe.train_size, len(data.x_train))
+    )
     x = data.x_train[:n]
     y = data.y_train[:n].astype(np.int64)
     start = time.perf_counter()
     augmented = None
     if recipe.augment and recipe.augmented_copies > 0:
-        augmented = prepare_augmented(x.astype(np.float32) / 255.0, y, recipe, should_stop, on_progress)
+        augmented = prepare_augmented(
+            x.astype(np.float32) / 255.0, y, recipe, should_stop, on_progress
+        )
     steps = math.ceil(n / recipe.batch_size)
     schedule = keras.optimizers.schedules.CosineDecay(recipe.learning_rate, recipe.epochs * steps)
-    teachers = [] if teacher is None else [teacher] if isinstance(teacher, keras.Model) else list(teacher)
+    teachers = (
+        [] if teacher is None else [teacher] if isinstance(teacher, keras.Model) else list(teacher)
+    )
     distill = bool(teachers) and recipe.distill > 0
     teacher_soft = None
     if distill:
@@ -256,9 +303,12 @@ def train(
         xe, ye, (order, source) = _epoch_arrays(x, y, augmented, recipe, epoch)
         if distill:
             soft = teacher_soft[source, order]
-            ye = (1 - recipe.distill) * np.eye(num_classes, dtype=np.float32)[ye] + recipe.distill * soft
+            ye = (1 - recipe.distill) * np.eye(num_classes, dtype=np.float32)[
+                ye
+            ] + recipe.distill * soft
         result = model.fit(
-            xe, ye,
+            xe,
+            ye,
             batch_size=recipe.batch_size,
             epochs=epoch + 1,
             initial_epoch=epoch,
@@ -271,7 +321,9 @@ def train(
         if model.stop_training:
             break
     if distill:
-        model.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        model.compile(
+            optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
     return _finish_run(model, history, callback, start)
 
 
@@ -306,8 +358,9 @@ def _extend_history(history: dict[str, list[float]], logs: dict) -> None:
         history.setdefault(k, []).extend(float(v) for v in vals)
 
 
-def _finish_run(model: keras.Model, history: dict[str, list[float]],
-                callback: _ProgressCallback, start: float) -> dict:
+def _finish_run(
+    model: keras.Model, history: dict[str, list[float]], callback: _ProgressCallback, start: float
+) -> dict:
     """End a run of ``model`` (training or fine-tuning): release its traced graphs, settle
     the garbage, and return ``history``, ``stopped``, ``nan``, ``seconds`` since the
     ``perf_counter`` ``start`` and ``epochs_run``."""
@@ -322,8 +375,9 @@ def _finish_run(model: keras.Model, history: dict[str, list[float]],
     }
 
 
-def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray, num_classes: int = 10,
-             batch_size: int = 1000) -> dict:
+def evaluate(
+    model: keras.Model, x: np.ndarray, y: np.ndarray, num_classes: int = 10, batch_size: int = 1000
+) -> dict:
     """Accuracy and confusion matrix of ``model`` on model inputs ``x`` ``(n, 28, 28, 1)``.
 
     Returns
@@ -331,9 +385,16 @@ def evaluate(model: keras.Model, x: np.ndarray, y: np.ndarray, num_classes: int 
     dict with ``accuracy`` (0..1), ``confusion`` (``num_classes`` x ``num_classes`` list,
     rows = true label), ``predictions`` (int ``(n,)``) and ``confidence`` (float ``(n,)``).
     """
-    probs = np.concatenate(
-        [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
-    ) if len(x) else np.zeros((0, num_classes), np.float32)
+    probs = (
+        np.concatenate(
+            [
+                np.asarray(model(x[i : i + batch_size], training=False))
+                for i in range(0, len(x), batch_size)
+            ]
+        )
+        if len(x)
+        else np.zeros((0, num_classes), np.float32)
+    )
     pred = probs.argmax(1)
     confusion = np.zeros((num_classes, num_classes), np.int64)
     np.add.at(confusion, (np.asarray(y, np.int64), pred), 1)

@@ -35,8 +35,7 @@ def class_label(names: Sequence[str], index: int) -> str:
     return names[index] if 0 <= index < len(names) else str(index)
 
 
-def verdict(tops: Mapping[str, int],
-            labels: Mapping[str, Sequence[str]]) -> tuple[str, str] | None:
+def verdict(tops: Mapping[str, int], labels: Mapping[str, Sequence[str]]) -> tuple[str, str] | None:
     """The one line over the bars: what the models read and whether they agree.
 
     Parameters
@@ -60,8 +59,14 @@ def verdict(tops: Mapping[str, int],
     return None
 
 
-def unit_description(title: str, layer: str, unit: tuple[int, int, int], value: float | None,
-                     level: float, field: tuple[int, int, int, int] | None) -> str:
+def unit_description(
+    title: str,
+    layer: str,
+    unit: tuple[int, int, int],
+    value: float | None,
+    level: float,
+    field: tuple[int, int, int, int] | None,
+) -> str:
     """One line about a unit of an activation map, for the pointer hovering it.
 
     Parameters
@@ -77,9 +82,12 @@ def unit_description(title: str, layer: str, unit: tuple[int, int, int], value: 
     channel, row, col = unit
     shown = "—" if value is None else f"{value:.3g}"
     if field is not None:
-        return (f"{title} · {layer} · channel {channel} · row {row}, col {col} · value {shown} "
-                f"(scale 0–{level:.3g}) · sees the {field[2]}×{field[3]} input patch "
-                "outlined in red")
+        return (
+            f"{title} · {layer} · channel {channel} · row {row}, col {col} · value {shown} "
+            f"(scale 0–{level:.3g}) · sees the {field[2]}×{field[3]} input patch "
+            "outlined in red"
+        )
     label = f"class {channel}" if layer == "output" else f"unit {channel}"
-    return (f"{title} · {layer} · {label} · value {shown} (scale 0–{level:.3g}) · sees the "
-            "whole input")
+    return (
+        f"{title} · {layer} · {label} · value {shown} (scale 0–{level:.3g}) · sees the whole input"
+    )

@@ -43,15 +43,17 @@ class AugmentConfig:
 def _dilate(x: np.ndarray) -> np.ndarray:
     """3x3 cross-shaped grey dilation of ``(n, h, w)``."""
     p = np.pad(x, ((0, 0), (1, 1), (1, 1)))
-    return np.maximum.reduce([p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1],
-                              p[:, 1:-1, :-2], p[:, 1:-1, 2:]])
+    return np.maximum.reduce(
+        [p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1], p[:, 1:-1, :-2], p[:, 1:-1, 2:]]
+    )
 
 
 def _erode(x: np.ndarray) -> np.ndarray:
     """3x3 cross-shaped grey erosion of ``(n, h, w)``."""
     p = np.pad(x, ((0, 0), (1, 1), (1, 1)))
-    return np.minimum.reduce([p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1],
-                              p[:, 1:-1, :-2], p[:, 1:-1, 2:]])
+    return np.minimum.reduce(
+        [p[:, 1:-1, 1:-1], p[:, :-2, 1:-1], p[:, 2:, 1:-1], p[:, 1:-1, :-2], p[:, 1:-1, 2:]]
+    )
 
 
 def _bilinear(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
@@ -167,8 +169,12 @@ def _with_path(image: np.ndarray, points, width: float) -> np.ndarray:
     return image if result.empty else result.image
 
 
-def add_styles(images: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
-               config: StyleConfig = StyleConfig()) -> np.ndarray:
+def add_styles(
+    images: np.ndarray,
+    labels: np.ndarray,
+    rng: np.random.Generator,
+    config: StyleConfig = StyleConfig(),
+) -> np.ndarray:
     """Give a share of zeros a slash, of ones a flag, of sevens a crossbar, of nines a hook.
 
     Parameters

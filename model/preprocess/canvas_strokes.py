@@ -139,9 +139,7 @@ def strokes_record(strokes: Sequence[DrawnStroke], width: float, height: float) 
     return {"strokes": runs, "canvas": [width, height]}
 
 
-def smooth_path_points(
-    points: np.ndarray,
-) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+def smooth_path_points(points: np.ndarray) -> list[tuple[tuple[float, float], tuple[float, float]]]:
     """Quadratic Bezier pieces through the midpoints of a polyline (for display only).
 
     ``points`` is float ``(n, 2)`` (x, y), any frame; the pieces are in the same frame.

@@ -133,8 +133,9 @@ def normalise(ink: np.ndarray, threshold: float = 0.0) -> Preprocessed:
     left = min(max(left, 0), SIDE - nw)
     image = np.zeros((SIDE, SIDE), np.float32)
     image[top : top + nh, left : left + nw] = fitted
-    return Preprocessed(image, False, fitted, cropped=crop, placed_at=(top, left),
-                        centre_of_mass=(com_r, com_c))
+    return Preprocessed(
+        image, False, fitted, cropped=crop, placed_at=(top, left), centre_of_mass=(com_r, com_c)
+    )
 
 
 def as_model_batch(images: Sequence[np.ndarray] | np.ndarray) -> np.ndarray:

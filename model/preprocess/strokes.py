@@ -106,16 +106,15 @@ def _check_canvas(canvas_size: Sequence[float]) -> tuple[float, float]:
         w, h = (float(v) for v in canvas_size)
     except (TypeError, ValueError, OverflowError) as exc:
         raise PreprocessError("canvas must be [width, height]") from exc
-    if not (np.isfinite(w) and np.isfinite(h)
-            and 0 < w <= MAX_COORDINATE and 0 < h <= MAX_COORDINATE):
+    if not (
+        np.isfinite(w) and np.isfinite(h) and 0 < w <= MAX_COORDINATE and 0 < h <= MAX_COORDINATE
+    ):
         raise PreprocessError(f"canvas size {w:g}x{h:g} is not a sane size")
     return w, h
 
 
 def rasterize(
-    strokes: Sequence[Stroke],
-    canvas_size: Sequence[float],
-    out_size: tuple[int, int] | None = None,
+    strokes: Sequence[Stroke], canvas_size: Sequence[float], out_size: tuple[int, int] | None = None
 ) -> np.ndarray:
     """Draw the strokes as the canvas shows them (the user's own brush widths).
 
@@ -157,10 +156,7 @@ def _simplify(points: np.ndarray, min_step: float) -> np.ndarray:
 
 
 def strokes_to_input(
-    raw_strokes: Iterable,
-    canvas_size: Sequence[float],
-    *,
-    pen_width: float = PEN_WIDTH,
+    raw_strokes: Iterable, canvas_size: Sequence[float], *, pen_width: float = PEN_WIDTH
 ) -> Preprocessed:
     """The model input for a drawing: the one path shared by the canvas, the CLI and tests.
 
