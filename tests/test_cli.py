@@ -149,6 +149,7 @@ def test_the_installed_command_exits_2_without_a_traceback_on_a_bad_argument():
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_train_learns_from_several_teachers_and_records_them_with_the_copies(tmp_path):
     small = tmp_path / "small.npz"
     with np.load("resources/mnist.npz") as mnist:

@@ -90,6 +90,7 @@ def test_a_refused_model_gives_one_line_naming_the_file_and_the_reason(bad_model
     assert str(path) in err and BAD_MODELS[kind][1] in err
 
 
+@pytest.mark.slow
 def test_the_installed_command_refuses_a_lambda_model_in_one_line(bad_models):
     path = bad_models["lambda-layer"]
     proc = subprocess.run(

@@ -79,6 +79,7 @@ def test_the_seed_models_keep_their_sizes_and_take_a_class_count_and_input_size(
         build("cnn", num_classes=3, input_shape=(8, 8, 1))
 
 
+@pytest.mark.slow
 def test_train_on_a_folder_of_families_then_evaluate_it(tmp_path, family_images):
     out = tmp_path / "families.keras"
     code, text, err = run_cli(
@@ -116,6 +117,7 @@ def test_train_on_a_folder_of_families_then_evaluate_it(tmp_path, family_images)
     assert code == 0 and "all 80 pictures" in text and "table_heavy" in text
 
 
+@pytest.mark.slow
 def test_a_model_trained_at_another_size_reads_that_size(tmp_path, family_images):
     out = tmp_path / "big.keras"
     code, _, err = run_cli(

@@ -126,6 +126,7 @@ def _train(qtbot, tab):
     return blocker.args[0]
 
 
+@pytest.mark.slow
 def test_a_run_on_your_classes_is_evaluated_with_their_names_and_used_live_alone(
     qtbot, tab, images
 ):
@@ -148,6 +149,7 @@ def test_a_run_on_your_classes_is_evaluated_with_their_names_and_used_live_alone
     assert tab.live_models.calls[-1] == ("restore_digit_models",)
 
 
+@pytest.mark.slow
 def test_a_model_of_your_classes_is_saved_and_loaded_with_its_names(qtbot, tab, images, tmp_path):
     data = _load(qtbot, tab, images)
     outcome = _train(qtbot, tab)
@@ -162,6 +164,7 @@ def test_a_model_of_your_classes_is_saved_and_loaded_with_its_names(qtbot, tab, 
     assert tab.evaluation.table.rowCount() == 4
 
 
+@pytest.mark.slow
 def test_a_model_of_another_picture_size_is_not_used_live(qtbot, tab, images):
     tab.data_panel.size.setValue(32)
     _load(qtbot, tab, images)

@@ -34,6 +34,7 @@ def _draw_and_wait(qtbot, win):
     return win.live.latest
 
 
+@pytest.mark.slow
 def test_a_custom_model_puts_its_class_names_on_the_only_bars(qtbot, window):
     with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
         window.live.show_models({"custom": _custom_model()}, {"custom": NAMES})
@@ -54,6 +55,7 @@ def test_a_custom_model_puts_its_class_names_on_the_only_bars(qtbot, window):
     assert "own classes" in window.correction.message.text()
 
 
+@pytest.mark.slow
 def test_restoring_brings_back_both_digit_models_and_their_digits(qtbot, window):
     with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
         window.live.show_models({"custom": _custom_model()}, {"custom": NAMES})
@@ -78,6 +80,7 @@ def test_a_model_that_fails_to_load_leaves_the_digit_models_live(qtbot, window, 
     assert set(result.probabilities) == {"cnn", "dense"}
 
 
+@pytest.mark.slow
 def test_the_explain_tab_says_it_explains_the_digit_models_while_your_own_is_live(qtbot, window):
     with qtbot.waitSignal(window.live.models_ready, timeout=WINDOW_TIMEOUT_MS):
         window.live.show_models({"custom": _custom_model()}, {"custom": NAMES})

@@ -93,6 +93,7 @@ def test_a_dropped_picture_is_shown_as_the_input_and_read_by_both_models(qtbot, 
     assert int(np.argmax(window.live.latest.probabilities["cnn"])) == 1
 
 
+@pytest.mark.slow
 def test_a_transparent_picture_dropped_reads_as_it_does_in_a_training_folder(
     qtbot, window, tmp_path
 ):

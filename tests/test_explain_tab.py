@@ -53,6 +53,7 @@ def _four(canvas):
     draw_strokes(canvas, [path_points(p, size) for p in FOUR])
 
 
+@pytest.mark.slow
 def test_the_explain_tab_shows_where_each_model_looked_at_the_drawn_seven(qtbot, window):
     ex = _explained(qtbot, window, _seven)
     tab = window.explain_tab
@@ -70,6 +71,7 @@ def test_the_explain_tab_shows_where_each_model_looked_at_the_drawn_seven(qtbot,
     )
 
 
+@pytest.mark.slow
 def test_clicking_a_bar_on_the_draw_tab_explains_that_class(qtbot, window):
     _explained(qtbot, window, _seven)
     window.tabs.setCurrentWidget(window.draw_tab)
@@ -87,6 +89,7 @@ def test_clicking_a_bar_on_the_draw_tab_explains_that_class(qtbot, window):
     assert "explaining class 3" in _plain(tab.reading)
 
 
+@pytest.mark.slow
 def test_the_overlay_toggle_and_opacity_slider_change_the_maps(qtbot, window):
     _explained(qtbot, window, _seven)
     tab = window.explain_tab
@@ -98,6 +101,7 @@ def test_the_overlay_toggle_and_opacity_slider_change_the_maps(qtbot, window):
     assert not any(o.isVisible() for o in overlays)
 
 
+@pytest.mark.slow
 def test_the_steps_show_each_stage_of_the_one_preprocessing_path(qtbot, window):
     ex = _explained(qtbot, window, _seven)
     steps = window.explain_tab.steps
@@ -119,6 +123,7 @@ def test_the_steps_show_each_stage_of_the_one_preprocessing_path(qtbot, window):
     )
 
 
+@pytest.mark.slow
 def test_the_history_has_a_point_per_stroke_and_the_replay_redraws_the_strokes(qtbot, window):
     ex = _explained(qtbot, window, _four)
     tab = window.explain_tab
@@ -140,6 +145,7 @@ def test_the_history_has_a_point_per_stroke_and_the_replay_redraws_the_strokes(q
     assert not tab.history.cursor.isVisible()
 
 
+@pytest.mark.slow
 def test_replaying_the_drawing_leaves_its_undo_and_redo_as_they_were(qtbot, window):
     def three_strokes(canvas):
         size = (canvas.width(), canvas.height())
@@ -164,6 +170,7 @@ def test_replaying_the_drawing_leaves_its_undo_and_redo_as_they_were(qtbot, wind
     assert not canvas.history.can_redo
 
 
+@pytest.mark.slow
 def test_hovering_a_kernel_shows_the_mnist_digits_that_drive_it_hardest(qtbot, window):
     _explained(qtbot, window, _seven)
     tab = window.explain_tab
@@ -184,6 +191,7 @@ def test_hovering_a_kernel_shows_the_mnist_digits_that_drive_it_hardest(qtbot, w
     assert tab.digit_strip.indices == list(tab.top["dense"]["hidden"][127])
 
 
+@pytest.mark.slow
 def test_the_receptive_field_table_is_read_from_the_models(qtbot, window):
     _explained(qtbot, window, _seven)
     fields = window.explain_tab.fields
@@ -208,6 +216,7 @@ def test_at_scale_gives_misreadings_a_day_for_the_number_typed(qtbot, window):
     assert "saves about 17,000" in _plain(panel.sentence)
 
 
+@pytest.mark.slow
 def test_nothing_is_explained_while_the_tab_is_hidden(qtbot, window):
     _explained(qtbot, window, _seven)
     worker = window.explain_tab.explainer.worker
@@ -222,6 +231,7 @@ def test_nothing_is_explained_while_the_tab_is_hidden(qtbot, window):
     assert worker.explained_count == count
 
 
+@pytest.mark.slow
 def test_the_draw_tab_overlay_shows_where_the_cnn_looked_while_drawing(qtbot, window):
     overlay = window.explain_tab.draw_overlay
     tab = window.explain_tab
@@ -254,6 +264,7 @@ def test_the_draw_tab_overlay_shows_where_the_cnn_looked_while_drawing(qtbot, wi
     assert worker.explained_count == count  # off again: drawing asks for no explanation
 
 
+@pytest.mark.slow
 def test_a_new_live_model_is_explained_too(qtbot, window):
     from digitlab.model.data.bundled import bundled_model_path
 
@@ -265,6 +276,7 @@ def test_a_new_live_model_is_explained_too(qtbot, window):
     assert window.explain_tab.filters.cells[("dense", "hidden")][2].count == 128
 
 
+@pytest.mark.slow
 def test_after_restore_bundled_models_the_bundled_models_are_explained_again(qtbot, window):
     from gui_support import shared_core
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
+import pytest
 
 from digitlab.model.nets.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
 
@@ -53,6 +54,7 @@ def test_too_few_samples_are_all_used_and_the_split_says_it_is_not_held_out():
     assert not held_out and tune.tolist() == measure.tolist() == [0, 1, 2, 3, 4]
 
 
+@pytest.mark.slow
 def test_a_short_fine_tune_learns_the_users_style_and_still_reads_mnist():
     data = _mnist()
     x, y = _mirrored_style()
@@ -81,6 +83,7 @@ def test_a_short_fine_tune_learns_the_users_style_and_still_reads_mnist():
     assert events[-1]["kind"] == "epoch"
 
 
+@pytest.mark.slow
 def test_a_fine_tune_asked_to_stop_stops_within_a_batch_and_says_so():
     data = _mnist()
     x, y = _mirrored_style()

@@ -158,6 +158,7 @@ def test_the_model_tab_puts_the_pen_drawn_accuracy_beside_mnist(window):
     assert cnn == f"{pen['cnn'][0]:.2%}" and float(cnn.rstrip("%")) > 95
 
 
+@pytest.mark.slow
 def test_a_model_swapped_live_is_used_for_the_next_answer(qtbot, window):
     import keras
 

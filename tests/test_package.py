@@ -84,6 +84,7 @@ def test_the_build_spec_uses_no_absolute_paths_and_builds_one_windowed_folder():
     assert "BUNDLE(" in code  # the macOS .app
 
 
+@pytest.mark.slow
 def test_tensorflow_imports_with_the_executables_stand_ins_and_tf_lite_fails_loudly():
     # The executable leaves these TensorFlow libraries out; tools/rthook_tf_left_out.py runs
     # first there. A fresh interpreter, so that TensorFlow is imported after the hook.

@@ -82,6 +82,7 @@ def test_an_unreadable_remembered_file_is_refused_naming_it(tmp_path):
 # --------------------------------------------------------------------------- the app
 
 
+@pytest.mark.slow
 def test_a_model_put_live_is_live_again_at_the_next_start(qtbot, data_folder, tmp_path):
     from digitlab.app.live.live_models import LiveModels
     from digitlab.app.live.remembered import RememberedLive

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from digitlab.app.selftest import runner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,6 +92,7 @@ def test_a_check_module_that_cannot_be_imported_is_reported_as_a_failed_check(mo
     assert "ImportError" in broken["check_left_out"] or "ModuleNotFound" in broken["check_left_out"]
 
 
+@pytest.mark.slow
 def test_the_selftest_fails_with_a_missing_check_module_and_still_runs_the_others(
     qapp, monkeypatch, capsys
 ):

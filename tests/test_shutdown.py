@@ -8,6 +8,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from gui_support import WINDOW_TIMEOUT_MS, shared_core
 from PySide6.QtCore import QThread
 
@@ -25,6 +26,7 @@ LONG_RUN = {
 }
 
 
+@pytest.mark.slow
 def test_closing_the_window_mid_training_waits_within_one_bound_and_terminates_nothing(
     qtbot, monkeypatch
 ):
@@ -103,6 +105,7 @@ CLOSE_WINDOW_MID_RUN = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_closing_the_main_window_mid_training_exits_the_process_cleanly(tmp_path):
     script = tmp_path / "close_window_mid_run.py"
     script.write_text(CLOSE_WINDOW_MID_RUN)

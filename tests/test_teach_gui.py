@@ -164,6 +164,7 @@ def test_fine_tuning_needs_a_few_samples_first(qtbot, train_tab):
     assert panel.run_button.isEnabled() and "Bundled Dense network" in panel.intro.text()
 
 
+@pytest.mark.slow
 def test_fine_tuning_shows_before_and_after_and_discard_changes_nothing(qtbot, train_tab):
     panel = train_tab.fine_tune
     for i, strokes in enumerate(_drawings(8)):
@@ -181,6 +182,7 @@ def test_fine_tuning_shows_before_and_after_and_discard_changes_nothing(qtbot, t
     assert train_tab.model_choice.count() == entries and train_tab.live_models.calls == []
 
 
+@pytest.mark.slow
 def test_keeping_a_fine_tuned_model_adds_it_and_puts_it_live(qtbot, train_tab):
     panel = train_tab.fine_tune
     for strokes in _drawings(4):
@@ -199,6 +201,7 @@ def test_keeping_a_fine_tuned_model_adds_it_and_puts_it_live(qtbot, train_tab):
     assert train_tab.live_models.calls[0][1] is not outcome.model  # the live view gets a copy
 
 
+@pytest.mark.slow
 def test_cancelling_a_fine_tune_keeps_nothing(qtbot, train_tab):
     panel = train_tab.fine_tune
     panel.recipe = FineTuneRecipe(epochs=3, mnist_size=4000, min_for_holdout=6)
@@ -215,6 +218,7 @@ def test_cancelling_a_fine_tune_keeps_nothing(qtbot, train_tab):
     assert "cancelled" in train_tab.last_message[0]
 
 
+@pytest.mark.slow
 def test_the_saved_message_stays_and_the_drawing_keeps_its_size_after_a_click(qtbot, window):
     """The confirmation is longer than the hint: the column must not re-lay out, or the paper
     above resizes, rescales the drawing just saved and wipes the message."""
@@ -230,6 +234,7 @@ def test_the_saved_message_stays_and_the_drawing_keeps_its_size_after_a_click(qt
     assert len(window.personal) == 1
 
 
+@pytest.mark.slow
 def test_a_note_under_the_model_input_does_not_shrink_the_paper(qtbot, window):
     from digitlab.app.selftest.support import draw_strokes, path_points
 
@@ -274,6 +279,7 @@ def test_a_misread_sample_shows_what_the_models_read_under_it(qtbot, window):
     assert red > 20
 
 
+@pytest.mark.slow
 def test_a_model_of_your_own_classes_is_not_scored_on_your_digits(qtbot, window):
     import keras
 

@@ -1,6 +1,7 @@
 """Training runs a few steps on a small slice, reports progress, stops when asked, is reproducible."""
 
 import numpy as np
+import pytest
 
 from digitlab.model.data.mnist import Dataset, load_mnist
 from digitlab.model.nets.architectures import build
@@ -12,6 +13,7 @@ def _small(n=256):
     return Dataset(data.x_train[:n], data.y_train[:n], data.x_test[:200], data.y_test[:200])
 
 
+@pytest.mark.slow
 def test_a_short_run_reports_batches_then_epochs_and_learns():
     events = []
     model = build("dense")
@@ -24,6 +26,7 @@ def test_a_short_run_reports_batches_then_epochs_and_learns():
     assert result["epochs_run"] == 2 and not result["stopped"] and not result["nan"]
 
 
+@pytest.mark.slow
 def test_stopping_takes_effect_after_the_current_batch():
     events = []
     result = train(
@@ -37,6 +40,7 @@ def test_stopping_takes_effect_after_the_current_batch():
     assert sum(e["kind"] == "batch" for e in events) == 2
 
 
+@pytest.mark.slow
 def test_the_same_seed_gives_the_same_model():
     recipe = Recipe(epochs=1, batch_size=64, augment=True, augmented_copies=1, seed=7)
     import keras
@@ -51,6 +55,7 @@ def test_the_same_seed_gives_the_same_model():
         np.testing.assert_allclose(wa, wb, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_a_huge_learning_rate_stops_the_run_as_diverged():
     result = train(
         build("dense"), _small(), Recipe(epochs=2, batch_size=32, learning_rate=1e9, augment=False)
@@ -73,6 +78,7 @@ def test_several_teachers_teach_their_averaged_probabilities():
     np.testing.assert_allclose(targets[0], mean / mean.sum(1, keepdims=True), rtol=1e-4, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_runs_leave_nothing_for_a_full_garbage_collection_to_walk_again():
     # TensorFlow keeps each run's graphs for the whole session; a full collection walking
     # them holds the GIL and so pauses the window, longer after every run.

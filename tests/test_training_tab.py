@@ -42,6 +42,7 @@ def _train(qtbot, tab, **kwargs):
     return blocker.args[0]
 
 
+@pytest.mark.slow
 def test_a_run_shows_curves_and_evaluation_and_leaves_the_live_models_alone(qtbot, tab):
     outcome = _train(qtbot, tab)
     assert outcome.completed and outcome.evaluation is not None
@@ -53,6 +54,7 @@ def test_a_run_shows_curves_and_evaluation_and_leaves_the_live_models_alone(qtbo
     assert tab.train_button.isEnabled() and not tab.cancel_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_use_this_model_hands_a_copy_to_the_live_view(qtbot, tab):
     outcome = _train(qtbot, tab, evaluate_after=False)
     assert tab.use_current()
@@ -62,6 +64,7 @@ def test_use_this_model_hands_a_copy_to_the_live_view(qtbot, tab):
     np.testing.assert_allclose(model(probe), outcome.model(probe), atol=1e-6)
 
 
+@pytest.mark.slow
 def test_cancel_ends_the_run_within_a_batch_and_keeps_the_live_models(qtbot, tab):
     tab.apply_settings({**TINY, "train_size": 2048, "batch_size": 32, "epochs": 2})
     worker = tab.start_training(validate=False, throttle_s=0.0)
@@ -77,6 +80,7 @@ def test_cancel_ends_the_run_within_a_batch_and_keeps_the_live_models(qtbot, tab
     assert "cancelled" in tab.last_message[0]
 
 
+@pytest.mark.slow
 def test_a_nan_loss_stops_the_run_with_a_message_saying_why(qtbot, tab):
     tab.apply_settings({**TINY, "learning_rate": 1e9, "train_size": 1024, "batch_size": 32})
     outcome = _train(qtbot, tab)
@@ -102,6 +106,7 @@ def test_an_exception_in_the_worker_reaches_the_tab(qtbot, tab, monkeypatch):
     assert tab.train_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_save_and_load_round_trip_gives_the_same_predictions(qtbot, tab, tmp_path):
     outcome = _train(qtbot, tab, evaluate_after=False)
     path = tmp_path / "mine"
@@ -172,6 +177,7 @@ def test_settings_survive_in_the_user_data_folder(qtbot, tab):
     assert again.epochs.value() == 7 and again.seed.value() == 42
 
 
+@pytest.mark.slow
 def test_a_changed_set_up_is_saved_by_itself_shortly_after(qtbot, tab):
     """Written without closing anything (a crash later keeps it)."""
     from digitlab.app import storage
@@ -231,6 +237,7 @@ CLOSE_MID_RUN = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_closing_the_window_mid_training_exits_cleanly(tmp_path):
     script = tmp_path / "close_mid_run.py"
     script.write_text(CLOSE_MID_RUN)

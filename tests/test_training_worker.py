@@ -29,6 +29,7 @@ def _record(worker: TrainingWorker) -> list[tuple[str, object]]:
     return seen
 
 
+@pytest.mark.slow
 def test_run_emits_started_progress_epoch_finished_done_in_that_order(qapp):
     worker = TrainingWorker("dense", TINY, validate=False, evaluate_after=False, throttle_s=0.0)
     seen = _record(worker)
@@ -43,6 +44,7 @@ def test_run_emits_started_progress_epoch_finished_done_in_that_order(qapp):
     assert outcome.completed and outcome.model is not None and outcome.epochs_run == 1
 
 
+@pytest.mark.slow
 def test_progress_is_throttled_but_carries_every_batch(qapp):
     worker = TrainingWorker("dense", TINY, validate=False, evaluate_after=False, throttle_s=3600)
     seen = _record(worker)
@@ -100,6 +102,7 @@ class _Recorder(QObject):
         self.kinds.append("done")
 
 
+@pytest.mark.slow
 def test_signals_cross_the_thread_in_order(qtbot):
     worker = TrainingWorker("dense", TINY, validate=False, evaluate_after=True, throttle_s=0.0)
     recorder = _Recorder(worker)
@@ -113,6 +116,7 @@ def test_signals_cross_the_thread_in_order(qtbot):
     assert holder.stop()
 
 
+@pytest.mark.slow
 def test_cancel_stops_after_the_current_batch(qapp):
     recipe = Recipe(epochs=3, batch_size=32, learning_rate=2e-3, augment=False, train_size=512)
     worker = TrainingWorker("dense", recipe, validate=False, evaluate_after=False, throttle_s=0.0)
@@ -125,6 +129,7 @@ def test_cancel_stops_after_the_current_batch(qapp):
     assert outcome.stopped and not outcome.completed and outcome.evaluation is None
 
 
+@pytest.mark.slow
 def test_cancel_while_preparing_augmentation_stops_the_run(qapp):
     recipe = Recipe(epochs=1, batch_size=64, augment=True, augmented_copies=3, train_size=600)
     worker = TrainingWorker("dense", recipe, validate=False, evaluate_after=False)
@@ -136,6 +141,7 @@ def test_cancel_while_preparing_augmentation_stops_the_run(qapp):
     assert seen[-2][1].stopped
 
 
+@pytest.mark.slow
 def test_pause_holds_the_run_until_resumed(qtbot):
     worker = TrainingWorker("dense", TINY, validate=False, evaluate_after=False, throttle_s=0.0)
     steps = []
@@ -165,6 +171,7 @@ def test_an_exception_in_fit_reaches_failed_with_its_message(qapp, monkeypatch):
     assert "broken_fit" in worker.last_traceback
 
 
+@pytest.mark.slow
 def test_a_nan_loss_stops_the_run_and_hands_out_no_model(qapp):
     recipe = Recipe(epochs=2, batch_size=32, learning_rate=1e9, augment=False, train_size=512)
     worker = TrainingWorker("cnn", recipe, validate=False, evaluate_after=True, throttle_s=0.0)
@@ -203,6 +210,7 @@ def test_evaluation_worker_reports_a_bad_file_as_a_message(qapp, tmp_path):
     assert failures and "not a Keras model archive" in failures[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("arch", ["cnn", "dense"])
 def test_the_trained_model_keeps_the_live_contract(qapp, arch):
     worker = TrainingWorker(arch, TINY, validate=False, evaluate_after=False)
@@ -212,6 +220,7 @@ def test_the_trained_model_keeps_the_live_contract(qapp, arch):
     assert model.input_shape[1:] == (28, 28, 1) and model.output_shape[1:] == (10,)
 
 
+@pytest.mark.slow
 def test_selftest_checks_pass_and_leave_the_live_models_alone(qapp):
     from digitlab.app.selftest.check_training import check_cancel, check_save_load, check_train
 
