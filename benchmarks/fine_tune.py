@@ -3,11 +3,11 @@
 A stand-in for one user's handwriting: drawings made from ten hand-written stroke templates
 (a slashed 0, a flagged 1 with a base, a crossed 7, a 9 with a curled tail, ...) with random
 size, slant and wobble, every one drawn mirror-wise, a "style" the bundled models misread.
-They go through the app's own path (``digitlab.model.data.personal_data.sample_from_drawing``, i.e.
-``strokes_to_input``), are split as the app splits them (a quarter of each digit held out,
+They go through the app's own path (``digitlab.model.data.personal_data.sample_from_drawing``,
+i.e. ``strokes_to_input``), are split as the app splits them (a quarter of each digit held out,
 never tuned on), and each bundled model is fine-tuned exactly as the Train tab does
-(:class:`digitlab.model.nets.fine_tune.FineTuneRecipe` defaults). Prints accuracy on the held-out drawings
-and on the 10,000 MNIST test digits before and after, and the seconds taken.
+(:class:`digitlab.model.nets.fine_tune.FineTuneRecipe` defaults). Prints accuracy on the
+held-out drawings and on the 10,000 MNIST test digits before and after, and the seconds taken.
 
     python benchmarks/fine_tune.py [--samples N] [--models cnn dense] [--seed S]
 """
@@ -117,7 +117,9 @@ def drawing(digit: int, rng: np.random.Generator, mirrored: bool = True) -> list
         if mirrored:
             pts[:, 0] = 1.0 - pts[:, 0]
         fine = [pts[0]] + [
-            a + (b - a) * t for a, b in zip(pts[:-1], pts[1:]) for t in np.linspace(0, 1, 6)[1:]
+            a + (b - a) * t
+            for a, b in zip(pts[:-1], pts[1:], strict=True)
+            for t in np.linspace(0, 1, 6)[1:]
         ]
         strokes.append((np.asarray(fine) * CANVAS).round(1).tolist())
     return strokes
@@ -139,9 +141,10 @@ def main(argv=None) -> int:
     tune, held, held_out = split_personal(y, recipe)
     data = load_mnist()
     test_x = data.x_test.astype(np.float32) / 255.0
+    shown = {k: v for k, v in recipe.as_dict().items() if k != "augment_config"}
     print(
         f"{len(samples)} mirrored drawings: tuned on {len(tune)}, measured on {len(held)} held out "
-        f"({held_out}); recipe {json.dumps({k: v for k, v in recipe.as_dict().items() if k != 'augment_config'})}"
+        f"({held_out}); recipe {json.dumps(shown)}"
     )
     report = {}
     for name in args.models:

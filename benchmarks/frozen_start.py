@@ -1,6 +1,7 @@
 """Start-up times of the frozen executable: window shown, models ready, first prediction.
 
-    QT_QPA_PLATFORM=offscreen python benchmarks/frozen_start.py [--runs 5] [--exe dist/digitlab/digitlab]
+    QT_QPA_PLATFORM=offscreen python benchmarks/frozen_start.py \
+        [--runs 5] [--exe dist/digitlab/digitlab]
 
 Runs ``digitlab selftest --timings`` (which draws a 1 before the models are ready and
 times everything from the moment the process was created) several times and prints each

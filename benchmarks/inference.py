@@ -46,15 +46,12 @@ def main() -> None:
         lambda: strokes_to_input([[[60, 60], [200, 60], [120, 230]]], (280, 280)), args.repeats
     )
     print(f"{'path':<44}{'median ms':>10}{'p95 ms':>10}")
-    print(
-        f"{'InferenceCore.run (both, all activations)':<44}{np.median(ours):>10.2f}{np.percentile(ours, 95):>10.2f}"
-    )
-    print(
-        f"{'model.predict (both, output only)':<44}{np.median(predict):>10.2f}{np.percentile(predict, 95):>10.2f}"
-    )
-    print(
-        f"{'strokes_to_input (a three-point seven)':<44}{np.median(prep):>10.2f}{np.percentile(prep, 95):>10.2f}"
-    )
+    for label, times in (
+        ("InferenceCore.run (both, all activations)", ours),
+        ("model.predict (both, output only)", predict),
+        ("strokes_to_input (a three-point seven)", prep),
+    ):
+        print(f"{label:<44}{np.median(times):>10.2f}{np.percentile(times, 95):>10.2f}")
     print(
         json.dumps(
             {

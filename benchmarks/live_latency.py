@@ -211,7 +211,7 @@ def naive(app, window, drawings, moves: int) -> list[float]:
         for name, (m, ex, names) in extractors.items():
             probs[name] = m.predict(x, verbose=0)[0]
             outs = ex.predict(x, verbose=0)
-            acts[name] = {n: o[0] for n, o in zip(names, outs)}
+            acts[name] = {n: o[0] for n, o in zip(names, outs, strict=True)}
             mosaics[name] = {
                 v.name: build_mosaic(acts[name][v.name], v.layout, v.level)
                 for v in infos[name].shown

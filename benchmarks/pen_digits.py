@@ -103,7 +103,7 @@ def report(title: str, rows: list[dict], answers: list[dict], counts: dict | Non
             "  per digit:  "
             + ", ".join(f"{d}: {ok[labels == d].mean() * 100:.1f}" for d in range(10))
         )
-        pairs = Counter((int(t), int(p)) for t, p in zip(labels[~ok], pred[~ok]))
+        pairs = Counter((int(t), int(p)) for t, p in zip(labels[~ok], pred[~ok], strict=True))
         print(
             "  most confused (true->pred x count): "
             + ", ".join(f"{t}->{p} x{c}" for (t, p), c in pairs.most_common(8))

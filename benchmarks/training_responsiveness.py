@@ -231,7 +231,7 @@ def main(argv=None) -> int:
         "max_stall_ms": round(float(stalls_arr.max()), 2),
         "p95_stall_ms": round(float(np.percentile(stalls_arr, 95)), 2),
         "throughput_ratio": round(float(np.median(np.divide(ours, fits))), 3),
-        "round_ratios": [round(float(o / f), 3) for o, f in zip(ours, fits)],
+        "round_ratios": [round(float(o / f), 3) for o, f in zip(ours, fits, strict=True)],
         "ours_samples_per_s": round(float(np.median(ours)), 1),
         "fit_samples_per_s": round(float(np.median(fits)), 1),
         "rounds_ours": [round(v) for v in ours],

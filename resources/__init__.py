@@ -1,1 +1,2 @@
-"""Digit Lab's bundled files (MNIST, the trained models, icons), read with ``importlib.resources``."""
+"""Digit Lab's bundled files (MNIST, the trained models, icons), read with
+``importlib.resources``."""

@@ -1,4 +1,5 @@
-"""The command line: one JSON line per input, the canvas's own pipeline, clear errors, exit codes."""
+"""The command line: one JSON line per input, the canvas's own pipeline, clear errors, exit
+codes."""
 
 import json
 import subprocess
@@ -17,7 +18,9 @@ ONE = {"strokes": [[[140, 40], [140, 240]]], "canvas": [280, 280], "label": 1}
 
 
 def _write_lines(path, lines):
-    path.write_text("".join((l if isinstance(l, str) else json.dumps(l)) + "\n" for l in lines))
+    path.write_text(
+        "".join((line if isinstance(line, str) else json.dumps(line)) + "\n" for line in lines)
+    )
     return path
 
 
@@ -26,7 +29,7 @@ def test_classify_strokes_prints_one_answer_per_line_for_both_models(tmp_path):
         ["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [SEVEN, ONE]))]
     )
     assert code == 0, err
-    answers = [json.loads(l) for l in out.splitlines()]
+    answers = [json.loads(line) for line in out.splitlines()]
     assert len(answers) == 2
     for answer in answers:
         assert set(answer) == {"cnn", "dense"}
@@ -64,11 +67,14 @@ def test_bad_stroke_lines_get_an_error_line_and_the_rest_are_still_classified(tm
     ]
     path = tmp_path / "s.jsonl"
     path.write_text(
-        "\n".join(l if isinstance(l, str) else json.dumps(l).replace("NaN", "NaN") for l in lines)
+        "\n".join(
+            line if isinstance(line, str) else json.dumps(line).replace("NaN", "NaN")
+            for line in lines
+        )
         + "\n"
     )
     code, out, _ = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
-    answers = [json.loads(l) for l in out.splitlines()]
+    answers = [json.loads(line) for line in out.splitlines()]
     assert code == 2
     assert [("error" in a) for a in answers] == [False, True, True, True, True, False]
     assert [a["line"] for a in answers if "error" in a] == [2, 3, 4, 5]

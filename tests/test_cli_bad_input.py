@@ -111,7 +111,7 @@ def test_the_installed_command_refuses_a_lambda_model_in_one_line(bad_models):
     )
     assert proc.returncode == 2 and proc.stdout == ""
     lines = proc.stderr.splitlines()
-    assert lines == [l for l in lines if str(path) in l] and len(lines) == 1, proc.stderr
+    assert lines == [line for line in lines if str(path) in line] and len(lines) == 1, proc.stderr
     assert "contains code" in proc.stderr
 
 
@@ -163,7 +163,7 @@ def test_a_bad_strokes_line_gets_an_error_line_and_its_neighbours_are_classified
     path = tmp_path / "s.jsonl"
     path.write_text(json.dumps(SEVEN) + "\n" + line + "\n" + json.dumps(ONE) + "\n")
     code, out, err = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
-    answers = [json.loads(l) for l in out.splitlines()]
+    answers = [json.loads(line) for line in out.splitlines()]
     assert code == 2 and err == ""
     assert len(answers) == 3
     assert "dense" in answers[0] and "dense" in answers[2]
@@ -178,7 +178,7 @@ def test_empty_strokes_are_nothing_drawn_and_ask_no_model(tmp_path, strokes):
     path = tmp_path / "s.jsonl"
     path.write_text(json.dumps({"strokes": strokes}) + "\n" + json.dumps(ONE) + "\n")
     code, out, _ = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
-    answers = [json.loads(l) for l in out.splitlines()]
+    answers = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and answers[0] == {"nothing_drawn": True} and answers[1]["dense"]["label"] == 1
 
 
@@ -193,12 +193,12 @@ def test_a_strokes_file_that_is_not_text_is_one_line(tmp_path):
 
 
 def _good(n=3):
-    return dict(
-        x_train=np.zeros((n, 28, 28), np.uint8),
-        y_train=np.arange(n, dtype=np.uint8),
-        x_test=np.zeros((n, 28, 28), np.uint8),
-        y_test=np.arange(n, dtype=np.uint8),
-    )
+    return {
+        "x_train": np.zeros((n, 28, 28), np.uint8),
+        "y_train": np.arange(n, dtype=np.uint8),
+        "x_test": np.zeros((n, 28, 28), np.uint8),
+        "y_test": np.arange(n, dtype=np.uint8),
+    }
 
 
 @pytest.mark.parametrize(

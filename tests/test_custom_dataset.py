@@ -54,7 +54,7 @@ def test_a_folder_of_class_subfolders_becomes_named_classes_of_28_px(tmp_path):
 def test_pictures_are_resized_to_the_chosen_size_and_keep_their_grey_level(tmp_path):
     data = load_folder(_folder(tmp_path, per_class=4), size=40)
     assert data.x_train.shape[1:] == (40, 40)
-    for x, y in zip(data.x_train, data.y_train):
+    for x, y in zip(data.x_train, data.y_train, strict=True):
         assert x.min() == x.max() and 40 * int(y) <= int(x[0, 0]) < 40 * int(y) + 4
 
 

@@ -52,12 +52,12 @@ def _save(path, **arrays):
 
 
 def _good(n=3):
-    return dict(
-        x_train=np.zeros((n, 28, 28), np.uint8),
-        y_train=np.arange(n, dtype=np.uint8) % 10,
-        x_test=np.zeros((n, 28, 28), np.uint8),
-        y_test=np.arange(n, dtype=np.uint8) % 10,
-    )
+    return {
+        "x_train": np.zeros((n, 28, 28), np.uint8),
+        "y_train": np.arange(n, dtype=np.uint8) % 10,
+        "x_test": np.zeros((n, 28, 28), np.uint8),
+        "y_test": np.arange(n, dtype=np.uint8) % 10,
+    }
 
 
 def test_a_file_of_the_same_layout_loads(tmp_path):

@@ -60,7 +60,7 @@ def test_occlusion_slides_144_patches_and_covers_every_pixel():
     assert batch.shape == (144, 28, 28, 1) and len(positions) == 144
     assert list(patch_starts()) == list(range(0, 23, 2))
     covered = np.zeros((28, 28), bool)
-    for (t, left), img in zip(positions, batch[..., 0]):
+    for (t, left), img in zip(positions, batch[..., 0], strict=True):
         assert (img[t : t + 6, left : left + 6] == 0).all() and img.sum() == 28 * 28 - 36
         covered[t : t + 6, left : left + 6] = True
     assert covered.all()

@@ -182,5 +182,5 @@ def test_a_model_for_another_thread_is_copied_and_a_path_passed_as_it_is(tmp_pat
     model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
     copy = copy_for_thread(model)
     assert copy is not model
-    for a, b in zip(copy.get_weights(), model.get_weights()):
+    for a, b in zip(copy.get_weights(), model.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)

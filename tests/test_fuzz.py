@@ -96,12 +96,12 @@ def test_image_loader_only_raises_image_or_preprocess_errors(tmp_path):
 
 def _npz_files(tmp_path: Path) -> list[bytes]:
     rng = np.random.default_rng(0)
-    arrays = dict(
-        x_train=rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
-        y_train=np.arange(4, dtype=np.uint8),
-        x_test=rng.integers(0, 256, (2, 28, 28), dtype=np.uint8),
-        y_test=np.arange(2, dtype=np.uint8),
-    )
+    arrays = {
+        "x_train": rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
+        "y_train": np.arange(4, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (2, 28, 28), dtype=np.uint8),
+        "y_test": np.arange(2, dtype=np.uint8),
+    }
     files = []
     for save in (np.savez, np.savez_compressed):
         path = tmp_path / "valid.npz"

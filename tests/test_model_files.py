@@ -1,4 +1,5 @@
-"""Model files are code: only checked .keras files load, and a failed save never loses the old file."""
+"""Model files are code: only checked .keras files load, and a failed save never loses the old
+file."""
 
 import os
 import zipfile

@@ -56,9 +56,9 @@ def test_one_call_gives_both_models_probabilities_and_every_activation(core):
     x[:, 4:24, 13:15] = 1.0
     out = core.run(x)
     assert set(out) == {"cnn", "dense"}
-    assert list(out["cnn"].activations) == [l[0] for l in CNN_LAYERS]
+    assert list(out["cnn"].activations) == [layer[0] for layer in CNN_LAYERS]
     assert out["cnn"].activations["conv2"].shape == (3, 11, 11, 64)
-    assert list(out["dense"].activations) == [l[0] for l in DENSE_LAYERS]
+    assert list(out["dense"].activations) == [layer[0] for layer in DENSE_LAYERS]
     for result in out.values():
         assert result.probabilities.shape == (3, 10)
         np.testing.assert_allclose(result.probabilities.sum(1), 1.0, atol=1e-5)

@@ -12,7 +12,6 @@ import pytest
 from digitlab.model.data import personal_data
 from digitlab.model.data.personal_data import (
     PersonalDataError,
-    PersonalStore,
     merge,
     model_inputs,
     parse_lines,
@@ -21,6 +20,7 @@ from digitlab.model.data.personal_data import (
     to_record,
     write_samples,
 )
+from digitlab.model.data.personal_store import PersonalStore
 from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 
 CANVAS = (280.0, 280.0)

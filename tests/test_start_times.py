@@ -13,8 +13,8 @@ import pytest
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_process_start_includes_time_spent_before_the_cli_module_was_imported():
     code = (
-        "import time; time.sleep(0.6); t = time.perf_counter(); import digitlab.app.cli.main as cli; "
-        "print(t - cli.PROCESS_START)"
+        "import time; time.sleep(0.6); t = time.perf_counter(); "
+        "import digitlab.app.cli.main as cli; print(t - cli.PROCESS_START)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True

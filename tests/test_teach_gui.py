@@ -11,7 +11,7 @@ from gui_support import LiveStub, open_window
 
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.selftest.support import draw_digit
-from digitlab.model.data.personal_data import PersonalStore
+from digitlab.model.data.personal_store import PersonalStore
 from digitlab.model.nets.fine_tune import FineTuneRecipe
 
 TIMEOUT_MS = 60_000

@@ -1,4 +1,5 @@
-"""Training runs a few steps on a small slice, reports progress, stops when asked, is reproducible."""
+"""Training runs a few steps on a small slice, reports progress, stops when asked, is
+reproducible."""
 
 import numpy as np
 import pytest
@@ -51,7 +52,7 @@ def test_the_same_seed_gives_the_same_model():
     b = build("dense")
     train(a, _small(), recipe, validate=False)
     train(b, _small(), recipe, validate=False)
-    for wa, wb in zip(a.get_weights(), b.get_weights()):
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
         np.testing.assert_allclose(wa, wb, rtol=1e-5, atol=1e-6)
 
 

@@ -11,8 +11,9 @@ report the sizes (``make dist`` runs it).
   Stripping a stripped file changes nothing.
 * Writes ``dist/digitlab-<version>-<platform>.tar.gz`` (a ``.zip`` on Windows) holding the
   ``digitlab/`` folder, symbolic links kept as links.
-* Prints the sizes (MiB = 2^20 bytes, as ``du -sm``; MB = 10^6 bytes), writes them with the exclusions measured by
-  ``build.spec`` to ``build/size-report.json``, and exits 1 when a limit is exceeded.
+* Prints the sizes (MiB = 2^20 bytes, as ``du -sm``; MB = 10^6 bytes), writes them with the
+  exclusions measured by ``build.spec`` to ``build/size-report.json``, and exits 1 when a limit
+  is exceeded.
 """
 
 from __future__ import annotations

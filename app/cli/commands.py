@@ -25,9 +25,10 @@ from digitlab.model.preprocess.frame import PreprocessError
 
 def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Dispatch a parsed Qt-free command, turning known errors into one line and exit 2."""
-    # A windowed (frozen) build has no console: sys.stdout and sys.stderr are None there.
-    stdout = stdout or sys.stdout or open(os.devnull, "w")
-    stderr = stderr or sys.stderr or open(os.devnull, "w")
+    # A windowed (frozen) build has no console: sys.stdout and sys.stderr are None there. The
+    # stand-ins are written to for the whole command and close when the process ends.
+    stdout = stdout or sys.stdout or open(os.devnull, "w")  # noqa: SIM115 (lives for the run)
+    stderr = stderr or sys.stderr or open(os.devnull, "w")  # noqa: SIM115 (lives for the run)
     if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
         quiet_tensorflow()  # other backends (JAX on a GPU machine) need no TensorFlow at all
     handlers = {

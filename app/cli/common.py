@@ -54,7 +54,7 @@ def stroke_lines(path: str, stdin: TextIO) -> Iterator[tuple[int, object]]:
         close = False
     else:
         try:
-            stream = open(path, encoding="utf-8")
+            stream = open(path, encoding="utf-8")  # noqa: SIM115 (closed in the finally below)
         except OSError as exc:
             raise UsageError(f"{path}: {exc.strerror or exc}") from exc
         close = True

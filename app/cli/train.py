@@ -4,7 +4,6 @@ it atomically and record its metrics."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -102,8 +101,8 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     keras.utils.set_random_seed(recipe.seed)  # the initial weights too, for reproducible runs
     size = int(data.x_train.shape[1])
     model = build(args.model, num_classes=data.num_classes, input_shape=(size, size, 1))
-    stream = stderr if stderr is not None else open(os.devnull, "w")
-    result = train_model(model, data, recipe, on_progress=_progress_bar(stream), teacher=teacher)
+    progress = None if stderr is None else _progress_bar(stderr)  # no console: no bar
+    result = train_model(model, data, recipe, on_progress=progress, teacher=teacher)
     if result["nan"]:
         print(
             f"training stopped: the loss became NaN (learning rate {recipe.learning_rate:g} "

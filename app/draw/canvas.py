@@ -5,61 +5,35 @@ resize, undo and redo history) lives in :mod:`digitlab.model.preprocess.canvas_s
 and tested without a window. What the models read is never the pixels shown here: the canvas
 emits its strokes, and :func:`digitlab.model.preprocess.strokes.strokes_to_input` turns them
 into the 28x28 input (the one preprocessing path shared with ``digitlab classify --strokes``).
+How strokes are painted lives in :mod:`digitlab.app.draw.stroke_painting`, what a dropped file
+carries in :mod:`digitlab.app.draw.file_drop`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import (
-    QColor,
-    QMouseEvent,
-    QPainter,
-    QPainterPath,
-    QPen,
-    QPixmap,
-    QTabletEvent,
-    QTouchEvent,
-)
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
+from PySide6.QtGui import QMouseEvent, QPainter, QPixmap, QTabletEvent, QTouchEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitlab.app.draw.file_drop import accept_file_drag, take_dropped_file
+from digitlab.app.draw.stroke_painting import (
+    PAPER,
+    draw_stroke,
+    paint_decorations,
+    paint_strokes,
+)
 from digitlab.model.preprocess.canvas_strokes import (
     DrawnStroke,
     StrokeHistory,
     scale_strokes,
-    smooth_path_points,
     to_model_strokes,
 )
 from digitlab.model.preprocess.strokes import Stroke, default_brush_width
 
-PAPER = QColor("#ffffff")
-INK = QColor("#16181d")
-BORDER = QColor("#c9ccd3")
 MIN_BRUSH, MAX_BRUSH = 4.0, 48.0
 """Brush diameters the size slider offers, logical px."""
-
-
-def dropped_file(mime) -> str | None:
-    """The first local file among a drag's URLs (``QMimeData``), or None."""
-    if mime is None or not mime.hasUrls():
-        return None
-    for url in mime.urls():
-        if url.isLocalFile() and url.toLocalFile():
-            return url.toLocalFile()
-    return None
-
-
-def _path(points: Sequence[tuple[float, float]]) -> QPainterPath:
-    """A smoothed painter path through ``points`` (logical px), for display only."""
-    path = QPainterPath()
-    if not points:
-        return path
-    path.moveTo(*points[0])
-    for (cx, cy), (ex, ey) in smooth_path_points(np.asarray(points)):
-        path.quadTo(cx, cy, ex, ey)
-    return path
 
 
 _ENDS_PREVIEW = (
@@ -302,21 +276,15 @@ class DrawingCanvas(QWidget):
             super().keyPressEvent(event)
 
     def dragEnterEvent(self, event) -> None:
-        if dropped_file(event.mimeData()) is not None:
-            event.acceptProposedAction()
-        else:
-            event.ignore()
+        accept_file_drag(event)
 
     def dragMoveEvent(self, event) -> None:
-        self.dragEnterEvent(event)
+        accept_file_drag(event)
 
     def dropEvent(self, event) -> None:
-        path = dropped_file(event.mimeData())
-        if path is None:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.file_dropped.emit(path)
+        path = take_dropped_file(event)
+        if path is not None:
+            self.file_dropped.emit(path)
 
     # ---------------------------------------------------------------- geometry & paint
 
@@ -350,20 +318,6 @@ class DrawingCanvas(QWidget):
         self._cache = None
         super().resizeEvent(event)
 
-    def _pen(self, stroke: DrawnStroke) -> QPen:
-        pen = QPen(PAPER if stroke.erase else INK, stroke.width)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-        return pen
-
-    def _draw(self, painter: QPainter, stroke: DrawnStroke) -> None:
-        painter.setPen(self._pen(stroke))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if len(stroke.points) == 1:  # a click is a dot
-            painter.drawPoint(QPointF(*stroke.points[0]))
-        else:
-            painter.drawPath(_path(stroke.points))
-
     def _ensure_cache(self) -> QPixmap:
         dpr = self.devicePixelRatioF()
         size = self.size() * dpr
@@ -373,22 +327,12 @@ class DrawingCanvas(QWidget):
             self._cache = QPixmap(size)
             self._cache.setDevicePixelRatio(dpr)
             self._cache.fill(PAPER)
-            painter = QPainter(self._cache)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            painter.setClipRect(QRectF(0, 0, self.width(), self.height()))
-            for stroke in self._shown():
-                self._draw(painter, stroke)
-            painter.end()
+            paint_strokes(self._cache, self._shown(), self.width(), self.height())
         return self._cache
 
     def _paint_into_cache(self, stroke: DrawnStroke) -> None:
-        if self._cache is None:
-            return
-        painter = QPainter(self._cache)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setClipRect(QRectF(0, 0, self.width(), self.height()))
-        self._draw(painter, stroke)
-        painter.end()
+        if self._cache is not None:
+            paint_strokes(self._cache, [stroke], self.width(), self.height())
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -396,20 +340,15 @@ class DrawingCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setClipRect(self.rect())
         if self._current is not None:
-            self._draw(painter, self._current)
-        if not self._shown() and self._current is None:
-            painter.setPen(QColor("#9aa0aa"))
-            font = painter.font()
-            font.setPointSizeF(font.pointSizeF() * 1.4)
-            painter.setFont(font)
-            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
-        if self._hover is not None:  # the brush outline, so its size is visible before drawing
-            r = self.brush_width() / 2
-            painter.setPen(QPen(QColor("#e0803a") if self.erasing else QColor("#5b8def"), 1))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(self._hover, r, r)
-        painter.setPen(QPen(BORDER, 1))
-        painter.drawRect(QRectF(0.5, 0.5, self.width() - 1, self.height() - 1))
+            draw_stroke(painter, self._current)
+        paint_decorations(
+            painter,
+            self.rect(),
+            empty=not self._shown() and self._current is None,
+            hover=self._hover,
+            brush_width=self.brush_width(),
+            erasing=self.erasing,
+        )
         painter.end()
 
     # ---------------------------------------------------------------- preview

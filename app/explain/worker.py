@@ -245,7 +245,7 @@ class ExplainWorker(MailboxWorker):
             probs = {
                 name: self.explainer.probabilities(name, batch) for name in self.explainer.names
             }
-            for i, (k, pre) in enumerate(zip(missing, images)):
+            for i, (k, pre) in enumerate(zip(missing, images, strict=True)):
                 self._history_cache[keys[k - 1]] = {
                     name: (np.full_like(p[i], np.nan) if pre.empty else p[i])
                     for name, p in probs.items()
@@ -288,7 +288,7 @@ class ExplainWorker(MailboxWorker):
                 self.serve_pending()  # keep explaining the drawing between batches
                 outs = extractor(to_model_input(batch), training=False)
                 outs = outs if isinstance(outs, (list, tuple)) else [outs]
-                return {n: np.asarray(o) for n, o in zip(layers, outs)}
+                return {n: np.asarray(o) for n, o in zip(layers, outs, strict=True)}
 
             top = top_activating(outputs, images, should_stop=lambda: self.stopping)
             if top is None:

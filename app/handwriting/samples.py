@@ -13,13 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from digitlab.model.data.personal_data import (
-    FILE_NAME,
-    ImportReport,
-    PersonalDataError,
-    PersonalStore,
-    Sample,
-)
+from digitlab.model.data.personal_data import FILE_NAME, PersonalDataError, Sample
+from digitlab.model.data.personal_store import ImportReport, PersonalStore
 
 
 def default_path() -> Path:

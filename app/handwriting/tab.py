@@ -2,9 +2,9 @@
 relabel, delete, import and export.
 
 Thumbnails are the 28x28 inputs stored with each sample. The models' answers come from the
-inference thread (:meth:`digitlab.app.live.live_models.LiveModels.classify_batch`), which re-preprocesses
-the strokes with the one path, whenever the samples or a live model change; this tab only
-shows them.
+inference thread (:meth:`digitlab.app.live.live_models.LiveModels.classify_batch`), which
+re-preprocesses the strokes with the one path, whenever the samples or a live model change;
+this tab only shows them.
 """
 
 from __future__ import annotations

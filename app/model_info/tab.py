@@ -1,7 +1,8 @@
 """The "Model" tab: each model's real layers and parameters, and CNN versus dense at a glance.
 
-Built from the loaded models' layers (:class:`digitlab.app.live.live_models.ModelInfo`) and the bundled
-``metrics.json``; nothing here is typed in by hand except the seed's claims, shown as claims.
+Built from the loaded models' layers (:class:`digitlab.app.live.live_models.ModelInfo`) and the
+bundled ``metrics.json``; nothing here is typed in by hand except the seed's claims, shown as
+claims.
 """
 
 from __future__ import annotations

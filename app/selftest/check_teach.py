@@ -24,7 +24,13 @@ from digitlab.app.selftest.support import (
     path_points,
 )
 
-SELFTEST_RECIPE = dict(epochs=1, batch_size=64, learning_rate=1e-3, mnist_size=256, seed=0)
+SELFTEST_RECIPE = {
+    "epochs": 1,
+    "batch_size": 64,
+    "learning_rate": 1e-3,
+    "mnist_size": 256,
+    "seed": 0,
+}
 
 
 def _fine_tune_briefly(samples, timeout_s: float = 120.0):

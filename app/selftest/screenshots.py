@@ -38,7 +38,7 @@ def screenshots(folder: str) -> int:
         draw_digit(canvas, 7)
         QApplication.sendEvent(canvas, QEvent(QEvent.Type.Leave))  # no brush outline in shots
         ctx.wait_for_answer()
-        ctx.wait_until(lambda: window.draw_tab.painted_revision() >= canvas.revision, 10)
+        ctx.wait_until(lambda c=canvas: window.draw_tab.painted_revision() >= c.revision, 10)
         suffix = "" if size == SCREEN_SIZES[0] else f"-{size[0]}x{size[1]}"
         for index in range(window.tabs.count()):
             window.tabs.setCurrentIndex(index)

@@ -60,7 +60,7 @@ def path_points(
     w, h = size
     pts = np.asarray(path, np.float64) * (w, h)
     out = [tuple(pts[0])]
-    for a, b in zip(pts[:-1], pts[1:]):
+    for a, b in zip(pts[:-1], pts[1:], strict=True):
         n = max(1, int(np.ceil(np.hypot(*(b - a)) / step)))
         for t in np.linspace(0, 1, n + 1)[1:]:
             out.append(tuple(a + (b - a) * t))

@@ -39,7 +39,7 @@ def preview_grid(
     digits: np.ndarray,
     augment: bool,
     rng: np.random.Generator,
-    config: AugmentConfig = AugmentConfig(),
+    config: AugmentConfig | None = None,
     rows: int = 3,
 ) -> np.ndarray:
     """The preview mosaic: row 0 the clean ``digits`` (uint8 ``(cols, 28, 28)``), then
@@ -48,7 +48,7 @@ def preview_grid(
     parts = [clean]
     for _ in range(rows - 1):
         if augment:
-            always = AugmentConfig(**{**config.__dict__, "probability": 1.0})
+            always = AugmentConfig(**{**(config or AugmentConfig()).__dict__, "probability": 1.0})
             parts.append(distort(clean, rng, always))
         else:
             parts.append(clean)

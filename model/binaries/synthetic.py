@@ -126,7 +126,8 @@ def build_image_dataset(
     binaries: str | Path, images: str | Path, width: int | None = None
 ) -> dict[str, int]:
     """Render every family folder under ``binaries`` into ``images/<family>/`` PNGs with
-    :func:`digitlab.model.binaries.bytes_image.convert_files`; returns family -> pictures written."""
+    :func:`digitlab.model.binaries.bytes_image.convert_files`; returns family -> pictures
+    written."""
     from digitlab.model.binaries.bytes_image import convert_files
 
     counts = {}

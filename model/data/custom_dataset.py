@@ -290,14 +290,14 @@ def load_folder(
                 on_progress(done, total)
     y = np.asarray(labels, np.int64)
     counts = np.bincount(y, minlength=len(scan.classes))
-    unreadable = [n for n, c in zip(scan.class_names, counts) if c == 0]
+    unreadable = [n for n, c in zip(scan.class_names, counts, strict=True) if c == 0]
     if unreadable:
         raise CustomDatasetError(
             f"{scan.root}: no readable pictures in class "
             f"{', '.join(repr(u) for u in unreadable)} "
             f"({len(skipped)} pictures could not be read)"
         )
-    lonely = [n for n, c in zip(scan.class_names, counts) if c == 1]
+    lonely = [n for n, c in zip(scan.class_names, counts, strict=True) if c == 1]
     if lonely:
         raise CustomDatasetError(
             f"{scan.root}: only one readable picture in class "

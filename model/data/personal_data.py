@@ -12,7 +12,8 @@ One line per sample, human-readable and importable elsewhere (it is also a label
 when the sample was added, kept for display and export only: the models are always fed
 ``strokes_to_input(strokes)`` again (:meth:`Sample.model_input`), so a future change of the
 preprocessing applies to old samples too. Files are written atomically; a bad line is
-reported with its number and the reason, and the good lines are still read.
+reported with its number and the reason, and the good lines are still read. The store that
+keeps them in the per-user data folder is :mod:`digitlab.model.data.personal_store`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -67,7 +67,7 @@ class Sample:
         return _drawing_key(self.strokes, self.canvas)
 
     def with_label(self, label: int) -> Sample:
-        return replace(self, label=_check_label(label))
+        return replace(self, label=check_label(label))
 
     def model_input(self) -> np.ndarray:
         """float32 ``(28, 28)`` in 0..1: the strokes through today's preprocessing (cached)."""
@@ -85,7 +85,8 @@ _INPUTS: dict[str, np.ndarray] = {}
 """Model inputs by drawing key (preprocessing a drawing takes a millisecond or two)."""
 
 
-def _check_label(label) -> int:
+def check_label(label) -> int:
+    """``label`` as an int 0..9; :class:`PersonalDataError` for anything else (bools too)."""
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
         raise PersonalDataError(f"label must be a whole number 0-9, not {label!r}")
     if not 0 <= int(label) < NUM_CLASSES:
@@ -116,7 +117,7 @@ def sample_from_drawing(
     PersonalDataError
         For a label outside 0-9, malformed strokes or canvas, or a drawing with no ink.
     """
-    label = _check_label(label)
+    label = check_label(label)
     try:
         # 0.1 px is finer than any pointer; rounding here makes a saved and re-read sample
         # the very same drawing (same key, same input).
@@ -192,14 +193,14 @@ def from_record(record) -> Sample:
     for name in ("label", "strokes", "canvas"):
         if name not in record:
             raise PersonalDataError(f'"{name}" is missing')
-    label = _check_label(record["label"])
+    label = check_label(record["label"])
     raw = record["strokes"]
     if not isinstance(raw, list):
         raise PersonalDataError('"strokes" must be a list of strokes, each a list of [x, y] points')
     widths = _optional_list(record, "widths", len(raw))
     erase = _optional_list(record, "erase", len(raw))
     strokes = []
-    for i, (points, width, erased) in enumerate(zip(raw, widths, erase)):
+    for i, (points, width, erased) in enumerate(zip(raw, widths, erase, strict=True)):
         if width is not None and (isinstance(width, bool) or not isinstance(width, (int, float))):
             raise PersonalDataError(f"stroke {i} has a width that is not a number")
         if erased is not None and not isinstance(erased, bool):
@@ -298,105 +299,3 @@ def model_inputs(samples: Sequence[Sample]) -> np.ndarray:
 def labels_of(samples: Sequence[Sample]) -> np.ndarray:
     """int64 ``(n,)`` labels."""
     return np.asarray([s.label for s in samples], np.int64)
-
-
-# --------------------------------------------------------------------------- the store
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: samples added, duplicates skipped, messages of bad lines."""
-
-    added: int
-    duplicates: int
-    errors: tuple[str, ...]
-
-
-class PersonalStore:
-    """The personal dataset in one JSONL file; every change is written at once, atomically.
-
-    A file with bad lines is still opened (the good lines are read, :attr:`load_errors` says
-    what was skipped); before the first change overwrites it, the original is copied next to
-    it as ``<name>.bad-<time>`` so nothing the user made is lost.
-
-    Raises
-    ------
-    PersonalDataError
-        From the constructor when the file cannot be read at all (``read=False`` starts
-        empty without reading it).
-    """
-
-    def __init__(self, path: str | Path, read: bool = True):
-        self.path = Path(path)
-        self._samples, errors = read_samples(self.path) if read else ([], [])
-        self.load_errors: tuple[str, ...] = tuple(errors)
-        self.backup: Path | None = None
-
-    @property
-    def samples(self) -> tuple[Sample, ...]:
-        return tuple(self._samples)
-
-    def __len__(self) -> int:
-        return len(self._samples)
-
-    def counts(self) -> list[int]:
-        """Samples per digit, 0..9."""
-        return np.bincount(labels_of(self._samples), minlength=NUM_CLASSES).tolist()
-
-    def _save(self, samples: list[Sample]) -> None:
-        if self.load_errors and self.backup is None and self.path.exists():
-            stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup = self.path.with_name(f"{self.path.name}.bad-{stamp}")
-            shutil.copyfile(self.path, backup)
-            self.backup = backup
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_samples(self.path, samples)
-        self._samples = samples
-
-    def add(self, label: int, strokes: Iterable, canvas: Sequence[float]) -> Sample:
-        """Add a drawing with its label (a drawing already stored is relabelled instead)."""
-        sample = sample_from_drawing(label, strokes, canvas)
-        samples = [s for s in self._samples if s.key != sample.key]
-        samples.append(sample)
-        self._save(samples)
-        return sample
-
-    def delete(self, indices: Iterable[int]) -> int:
-        """Remove the samples at ``indices``; returns how many went."""
-        drop = {int(i) for i in indices if 0 <= int(i) < len(self._samples)}
-        if drop:
-            self._save([s for i, s in enumerate(self._samples) if i not in drop])
-        return len(drop)
-
-    def relabel(self, indices: Iterable[int], label: int) -> int:
-        """Give the samples at ``indices`` the label ``label``; returns how many changed."""
-        label = _check_label(label)
-        chosen = {int(i) for i in indices if 0 <= int(i) < len(self._samples)}
-        samples = [s.with_label(label) if i in chosen else s for i, s in enumerate(self._samples)]
-        changed = sum(1 for a, b in zip(samples, self._samples) if a.label != b.label)
-        if changed:
-            self._save(samples)
-        return changed
-
-    def export(self, path: str | Path) -> int:
-        """Write all samples to ``path`` (atomically); returns how many."""
-        write_samples(path, self._samples)
-        return len(self._samples)
-
-    def import_file(self, path: str | Path) -> ImportReport:
-        """Merge the samples of another JSONL file in (duplicates skipped, bad lines reported).
-
-        Raises
-        ------
-        PersonalDataError
-            When the file cannot be read at all, or holds no sample and some bad line.
-        """
-        if not Path(path).is_file():
-            raise PersonalDataError(f"{path}: no such file")
-        incoming, errors = read_samples(path)
-        if not incoming and errors:
-            raise PersonalDataError(f"{path}: no sample could be read ({errors[0]})")
-        merged, added, duplicates = merge(self._samples, incoming)
-        if added:
-            self._save(merged)
-        return ImportReport(added, duplicates, tuple(errors))

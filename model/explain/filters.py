@@ -15,11 +15,11 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from digitlab.model.explain.mosaic import CellGrid
 from digitlab.model.nets.model_files import atomic_write
 
 TOP_K = 9
@@ -29,34 +29,15 @@ TOP_LAYERS = {"cnn": ("conv1", "conv2"), "dense": ("hidden",)}
 CACHE_VERSION = 1
 
 
-@dataclass(frozen=True)
-class Grid:
-    """Where cell ``i`` of a mosaic sits: ``rows x cols`` cells of ``h x w`` with ``gap`` px."""
-
-    h: int
-    w: int
-    rows: int
-    cols: int
-    gap: int
-    count: int
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return (
-            self.rows * (self.h + self.gap) - self.gap,
-            self.cols * (self.w + self.gap) - self.gap,
-        )
+class Grid(CellGrid):
+    """Where cell ``i`` of a weight mosaic sits (the shared geometry of
+    :class:`digitlab.model.explain.mosaic.CellGrid`): ``rows x cols`` cells of ``h x w`` with
+    ``gap`` px, ``count`` of them used."""
 
     def locate(self, y: float, x: float) -> int | None:
         """The cell under mosaic pixel ``(y, x)``, or None on a gap or outside."""
-        if y < 0 or x < 0:
-            return None
-        r, ry = divmod(int(y), self.h + self.gap)
-        c, rx = divmod(int(x), self.w + self.gap)
-        if ry >= self.h or rx >= self.w or r >= self.rows or c >= self.cols:
-            return None
-        index = r * self.cols + c
-        return index if index < self.count else None
+        found = self.cell_at(y, x)
+        return None if found is None else found[0]
 
 
 def unit_at(grid: Grid, layer: str, cell: int) -> int:
@@ -70,8 +51,8 @@ def unit_outline(grid: Grid, layer: str, unit: int) -> tuple[int, int, int, int]
     its cell, or on ``conv2`` its whole row of kernels."""
     if layer == "conv2":
         return unit * (grid.h + grid.gap), 0, grid.h, grid.shape[1]
-    r, c = divmod(unit, grid.cols)
-    return r * (grid.h + grid.gap), c * (grid.w + grid.gap), grid.h, grid.w
+    top, left = grid.cell_origin(unit)
+    return top, left, grid.h, grid.w
 
 
 def tile(
@@ -84,8 +65,8 @@ def tile(
     grid = Grid(h, w, rows, cols, gap, n)
     out = np.full(grid.shape, fill, np.float32)
     for i in range(n):
-        r, c = divmod(i, cols)
-        out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = cells[i]
+        top, left = grid.cell_origin(i)
+        out[top : top + h, left : left + w] = cells[i]
     return out, grid
 
 

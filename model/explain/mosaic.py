@@ -22,20 +22,20 @@ LEVELS = 255
 
 
 @dataclass(frozen=True)
-class MosaicLayout:
-    """Where each unit of a layer sits in its mosaic.
+class CellGrid:
+    """Equal cells tiled row by row into one image: ``rows x cols`` cells of ``h x w`` px with
+    ``gap`` px between them, the first ``count`` of them used.
 
-    Maps (``h x w`` each, ``channels`` of them) are placed row by row in a ``rows x cols`` grid
-    with :data:`GAP` px between them. A vector layer (``(n,)``) is ``n`` maps of ``1 x 1`` with
-    no gaps, so 128 units make a compact 8 x 16 block.
+    The geometry every mosaic shares: the activation mosaics here (:class:`MosaicLayout`) and
+    the weight pictures of :mod:`digitlab.model.explain.filters`.
     """
 
     h: int
     w: int
-    channels: int
     rows: int
     cols: int
     gap: int
+    count: int
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -45,23 +45,42 @@ class MosaicLayout:
             self.cols * (self.w + self.gap) - self.gap,
         )
 
-    def cell_origin(self, channel: int) -> tuple[int, int]:
-        r, c = divmod(channel, self.cols)
+    def cell_origin(self, index: int) -> tuple[int, int]:
+        """Mosaic pixel ``(top, left)`` of cell ``index``."""
+        r, c = divmod(index, self.cols)
         return r * (self.h + self.gap), c * (self.w + self.gap)
+
+    def cell_at(self, y: float, x: float) -> tuple[int, int, int] | None:
+        """The cell under mosaic pixel ``(y, x)`` and the pixel in it: ``(index, row, col)``,
+        or None on a gap, outside the mosaic or on an unused cell."""
+        if y < 0 or x < 0:
+            return None
+        gr, ry = divmod(int(y), self.h + self.gap)
+        gc, rx = divmod(int(x), self.w + self.gap)
+        if ry >= self.h or rx >= self.w or gr >= self.rows or gc >= self.cols:
+            return None
+        index = gr * self.cols + gc
+        if index >= self.count:
+            return None
+        return index, ry, rx
+
+
+class MosaicLayout(CellGrid):
+    """Where each unit of a layer sits in its mosaic: cell ``i`` is channel ``i``.
+
+    Maps (``h x w`` each, ``channels`` of them) are placed row by row in a ``rows x cols`` grid
+    with :data:`GAP` px between them. A vector layer (``(n,)``) is ``n`` maps of ``1 x 1`` with
+    no gaps, so 128 units make a compact 8 x 16 block.
+    """
+
+    @property
+    def channels(self) -> int:
+        """The layer's channels (units of a vector layer): one map each."""
+        return self.count
 
     def locate(self, y: float, x: float) -> tuple[int, int, int] | None:
         """The unit under mosaic pixel ``(y, x)``: ``(channel, row, col)``, or None on a gap."""
-        if y < 0 or x < 0:
-            return None
-        yi, xi = int(y), int(x)
-        gr, ry = divmod(yi, self.h + self.gap)
-        gc, rx = divmod(xi, self.w + self.gap)
-        if ry >= self.h or rx >= self.w or gr >= self.rows or gc >= self.cols:
-            return None
-        channel = gr * self.cols + gc
-        if channel >= self.channels:
-            return None
-        return channel, ry, rx
+        return self.cell_at(y, x)
 
 
 def grid_for(channels: int, h: int, w: int) -> tuple[int, int]:
@@ -90,14 +109,14 @@ def layout_for(shape: Sequence[int]) -> MosaicLayout:
     if len(shape) == 3:
         h, w, c = shape
         rows, cols = grid_for(c, h, w)
-        return MosaicLayout(h, w, c, rows, cols, GAP)
+        return MosaicLayout(h, w, rows, cols, GAP, c)
     if len(shape) == 1:
         n = shape[0]
         if n <= 16:
-            return MosaicLayout(1, 1, n, 1, n, 0)
+            return MosaicLayout(1, 1, 1, n, 0, n)
         rows = 2 ** int(round(math.log2(math.sqrt(n / 2)))) if n >= 8 else 1
         rows = max(1, rows)
-        return MosaicLayout(1, 1, n, rows, math.ceil(n / rows), 0)
+        return MosaicLayout(1, 1, rows, math.ceil(n / rows), 0, n)
     raise ValueError(f"cannot lay out a layer of shape {shape}")
 
 

@@ -61,7 +61,7 @@ def occlusion_map(
     """
     total = np.zeros((SIDE, SIDE), np.float64)
     count = np.zeros((SIDE, SIDE), np.float64)
-    for d, (t, left) in zip(np.asarray(drops, np.float64), positions):
+    for d, (t, left) in zip(np.asarray(drops, np.float64), positions, strict=True):
         total[t : t + patch, left : left + patch] += d
         count[t : t + patch, left : left + patch] += 1
     return (total / np.maximum(count, 1)).astype(np.float32)

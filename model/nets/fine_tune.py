@@ -1,10 +1,11 @@
 """Fine-tune a trained model on the user's own handwriting without forgetting MNIST. Qt-free.
 
 Every epoch mixes a fixed slice of MNIST training digits with the personal samples,
-oversampled to a set share of the epoch and lightly distorted (:func:`digitlab.model.preprocess.augment.distort`)
-so a few dozen drawings are not simply memorised. A low, constant learning rate and a few
-epochs move the weights only a little. Progress and cooperative stop work exactly as in
-:func:`digitlab.model.nets.training.train` (same events, same callback).
+oversampled to a set share of the epoch and lightly distorted
+(:func:`digitlab.model.preprocess.augment.distort`) so a few dozen drawings are not simply
+memorised. A low, constant learning rate and a few epochs move the weights only a little.
+Progress and cooperative stop work exactly as in :func:`digitlab.model.nets.training.train`
+(same events, same callback: :mod:`digitlab.model.nets.run_progress`).
 """
 
 from __future__ import annotations
@@ -17,13 +18,8 @@ from dataclasses import asdict, dataclass, field
 import keras
 import numpy as np
 
-from digitlab.model.nets.training import (
-    Progress,
-    _extend_history,
-    _finish_run,
-    _ProgressCallback,
-    evaluate,
-)
+from digitlab.model.nets.run_progress import Progress, ProgressCallback, extend_history, finish_run
+from digitlab.model.nets.training import evaluate
 from digitlab.model.preprocess.augment import AugmentConfig, distort
 from digitlab.model.preprocess.frame import as_model_batch
 
@@ -150,7 +146,8 @@ def fine_tune(
         A seeded random ``recipe.mnist_size`` of them is used.
     personal_x : float32 ``(k, 28, 28)`` in 0..1, the personal samples' model inputs
         (:func:`digitlab.model.data.personal_data.model_inputs`); personal_y : int ``(k,)``.
-    on_progress, should_stop : as for :func:`digitlab.model.nets.training.train` (batch and epoch events).
+    on_progress, should_stop : as for :func:`digitlab.model.nets.training.train` (batch and
+        epoch events).
 
     Returns
     -------
@@ -171,7 +168,7 @@ def fine_tune(
         loss="sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    callback = _ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
+    callback = ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
     history: dict[str, list[float]] = {}
     for epoch in range(recipe.epochs):
         if callback.stopped or callback.nan or (should_stop is not None and should_stop()):
@@ -188,7 +185,7 @@ def fine_tune(
             callbacks=[callback],
             verbose=0,
         )
-        _extend_history(history, result.history)
+        extend_history(history, result.history)
         if model.stop_training:
             break
-    return _finish_run(model, history, callback, start)
+    return finish_run(model, history, callback, start)

@@ -99,7 +99,7 @@ class _Runner:
 
     def run(self, batch: np.ndarray) -> ModelOutput:
         outputs = self._all(batch)
-        arrays = {info.name: out.numpy() for info, out in zip(self.layers, outputs)}
+        arrays = {info.name: out.numpy() for info, out in zip(self.layers, outputs, strict=True)}
         return ModelOutput(arrays[self.layers[-1].name], arrays)
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
@@ -177,7 +177,10 @@ class InferenceCore:
         outputs = self._joint(batch)
         result = {}
         for name, runner in self._runners.items():
-            arrays = {info.name: out.numpy() for info, out in zip(runner.layers, outputs[name])}
+            arrays = {
+                info.name: out.numpy()
+                for info, out in zip(runner.layers, outputs[name], strict=True)
+            }
             result[name] = ModelOutput(arrays[runner.layers[-1].name], arrays)
         return result
 

@@ -7,7 +7,6 @@ flag reader, the tests pass ``list.append`` and a lambda.
 
 from __future__ import annotations
 
-import gc
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -18,11 +17,8 @@ import keras
 import numpy as np
 
 from digitlab.model.data.mnist import Dataset, to_model_input
+from digitlab.model.nets.run_progress import Progress, ProgressCallback, extend_history, finish_run
 from digitlab.model.preprocess.augment import AugmentConfig, StyleConfig, add_styles, distort
-
-Progress = Callable[[dict], None]
-DIVERGED_LOSS = 1e6
-"""A loss above this (or NaN) stops the run: the weights have blown up (learning rate too high)."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +28,8 @@ class Recipe:
     epochs : passes over the training set.
     batch_size : images per step.
     learning_rate : Adam's peak rate; it decays to ~0 along a cosine over the run.
-    augment : distort a share of the digits every epoch (see :mod:`digitlab.model.preprocess.augment`).
+    augment : distort a share of the digits every epoch
+        (see :mod:`digitlab.model.preprocess.augment`).
     augmented_copies : how many distorted versions of each digit are prepared up front;
         every epoch draws from them at random.
     train_size : use only the first N training images (None: all).
@@ -59,72 +56,6 @@ class Recipe:
 
 class TrainingStopped(Exception):
     """Raised inside the loop when ``should_stop`` answered True."""
-
-
-class _ProgressCallback(keras.callbacks.Callback):
-    """Forwards Keras logs to ``on_progress`` and stops after the batch when asked."""
-
-    def __init__(
-        self,
-        on_progress: Progress | None,
-        should_stop: Callable[[], bool] | None,
-        epochs: int,
-        steps: int,
-    ):
-        super().__init__()
-        self._on_progress = on_progress
-        self._should_stop = should_stop
-        self._epochs = epochs
-        self._steps = steps
-        self._epoch = 0
-        self._start = time.perf_counter()
-        self.stopped = False
-        self.nan = False
-
-    def _emit(self, event: dict) -> None:
-        if self._on_progress is not None:
-            event.setdefault("elapsed_s", time.perf_counter() - self._start)
-            self._on_progress(event)
-
-    def _check_stop(self) -> None:
-        if self._should_stop is not None and self._should_stop():
-            self.stopped = True
-            self.model.stop_training = True
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self._epoch = epoch
-        self._check_stop()
-
-    def on_train_batch_end(self, batch, logs=None):
-        logs = {k: float(v) for k, v in (logs or {}).items()}
-        loss = logs.get("loss", 0.0)
-        if not math.isfinite(loss) or loss > DIVERGED_LOSS:
-            self.nan = True
-            self.model.stop_training = True
-        self._emit(
-            {
-                "kind": "batch",
-                "epoch": self._epoch,
-                "epochs": self._epochs,
-                "batch": batch + 1,
-                "batches": self._steps,
-                "logs": logs,
-            }
-        )
-        self._check_stop()
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = {k: float(v) for k, v in (logs or {}).items()}
-        self._emit(
-            {
-                "kind": "epoch",
-                "epoch": epoch + 1,
-                "epochs": self._epochs,
-                "batch": self._steps,
-                "batches": self._steps,
-                "logs": logs,
-            }
-        )
 
 
 def prepare_augmented(
@@ -259,8 +190,8 @@ def train(
     Returns
     -------
     dict with ``history`` (per-epoch logs), ``stopped`` (bool), ``nan`` (the loss became NaN
-    or blew up past :data:`DIVERGED_LOSS`: the model is ruined and must not be used),
-    ``seconds`` and ``epochs_run``.
+    or blew up past :data:`digitlab.model.nets.run_progress.DIVERGED_LOSS`: the model is
+    ruined and must not be used), ``seconds`` and ``epochs_run``.
     """
     keras.utils.set_random_seed(recipe.seed)
     n = (
@@ -292,7 +223,7 @@ def train(
         loss="categorical_crossentropy" if distill else "sparse_categorical_crossentropy",
         metrics=["accuracy"],
     )
-    callback = _ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
+    callback = ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
     validation = (to_model_input(data.x_test), data.y_test.astype(np.int64)) if validate else None
     if distill and validation is not None:
         validation = (validation[0], np.eye(num_classes, dtype=np.float32)[validation[1]])
@@ -317,62 +248,14 @@ def train(
             callbacks=[callback],  # our callback stops on NaN; Keras's TerminateOnNaN prints
             verbose=0,
         )
-        _extend_history(history, result.history)
+        extend_history(history, result.history)
         if model.stop_training:
             break
     if distill:
         model.compile(
             optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"]
         )
-    return _finish_run(model, history, callback, start)
-
-
-def _release_traced_functions(model: keras.Model) -> None:
-    """Drop the model's handles on the graphs ``fit`` traced (``fit`` traces them again if
-    called again): a kept model needs only its layers and weights to be evaluated, used or
-    saved."""
-    model.train_function = None
-    model.test_function = None
-    model.predict_function = None
-
-
-def _settle_garbage() -> None:
-    """Put what a run left alive out of the garbage collector's sight.
-
-    TensorFlow keeps every run's traced graphs (about 12,700 Python objects a run, out of our
-    reach; ``gc.collect()`` frees none of them) for the rest of the process. Each full
-    collection walked them all again while holding the GIL, which pauses every thread,
-    the window's included: 12 ms after one run, 69 ms after seven. So the survivors are
-    frozen, as at start-up (:mod:`digitlab.model.nets.quiet_tensorflow`), and full collections stay short.
-    Only the young generations are collected first: a full collection here took 30-40 ms,
-    itself a pause of the window. The price: the few hundred cyclic leftovers of the run that
-    are already old, and a frozen model dropped later (a live model replaced), are never freed.
-    """
-    gc.collect(1)
-    gc.freeze()
-
-
-def _extend_history(history: dict[str, list[float]], logs: dict) -> None:
-    """Append one ``fit`` call's per-epoch logs to the run's ``history``."""
-    for k, vals in logs.items():
-        history.setdefault(k, []).extend(float(v) for v in vals)
-
-
-def _finish_run(
-    model: keras.Model, history: dict[str, list[float]], callback: _ProgressCallback, start: float
-) -> dict:
-    """End a run of ``model`` (training or fine-tuning): release its traced graphs, settle
-    the garbage, and return ``history``, ``stopped``, ``nan``, ``seconds`` since the
-    ``perf_counter`` ``start`` and ``epochs_run``."""
-    _release_traced_functions(model)
-    _settle_garbage()
-    return {
-        "history": history,
-        "stopped": callback.stopped,
-        "nan": callback.nan,
-        "seconds": time.perf_counter() - start,
-        "epochs_run": len(history.get("loss", [])),
-    }
+    return finish_run(model, history, callback, start)
 
 
 def evaluate(

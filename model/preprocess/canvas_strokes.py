@@ -80,7 +80,7 @@ def clip_polyline(points: np.ndarray, width: float, height: float) -> list[np.nd
         return [pts.copy()]
     runs: list[list[np.ndarray]] = []
     current: list[np.ndarray] = []
-    for p, q in zip(pts[:-1], pts[1:]):
+    for p, q in zip(pts[:-1], pts[1:], strict=True):
         seg = _clip_segment(p, q, width, height)
         if seg is None:
             if current:
