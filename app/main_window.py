@@ -27,6 +27,7 @@ from digitlab.app.handwriting.tab import HandwritingTab
 from digitlab.app.live.live_models import LiveModels
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
+from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
@@ -122,7 +123,7 @@ class MainWindow(QMainWindow):
             return None
         placeholder = QLabel("The training tools appear as soon as TensorFlow has loaded…")
         placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setStyleSheet("color: #55606e;")
+        placeholder.setStyleSheet(HINT_STYLE)
         self._train_index = self.add_tab(placeholder, "Train")
         return None
 

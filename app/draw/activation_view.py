@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, QRectF, Signal
 
 from digitlab.app.draw.graphics import TrackedView, cache_static, fixed_viewbox
 from digitlab.app.live.live_models import colour_mosaic
-from digitlab.app.widgets.styles import MODEL_COLOURS, viridis_lut
+from digitlab.app.widgets.styles import HINT, TEXT, model_colour, viridis_lut
 from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic
 from digitlab.model.explain.receptive_field import receptive_field
 from digitlab.model.nets.describe import LayerView, ModelInfo
@@ -29,7 +29,7 @@ class _LayerCell:
 
     def __init__(self, layer: LayerView, lut: np.ndarray):
         self.layer = layer
-        colour = MODEL_COLOURS.get(layer.model, "#333")
+        colour = model_colour(layer.model)
         self.title = pg.LabelItem(
             f"<span style='color:{colour}'>{SHORT_TITLES.get(layer.model, layer.model)}</span> "
             f"<b>{layer_caption(layer)}</b>",
@@ -46,7 +46,7 @@ class _LayerCell:
         if len(layer.shape) == 1 and layer.layout.rows == 1:
             # One row of units (the output): label each with its class, once.
             for i in range(layer.layout.cols):
-                label = pg.TextItem(str(i), color="#3a3f4b", anchor=(0.5, 0.0))
+                label = pg.TextItem(str(i), color=TEXT, anchor=(0.5, 0.0))
                 label.setPos(i + 0.5, 1.05)
                 cache_static(label)
                 self.vb.addItem(label)
@@ -93,7 +93,7 @@ class ActivationView(TrackedView):
         self._lut = viridis_lut()
         self._latest: LiveResult | None = None
         self._hover_key: tuple | None = None
-        self._message = self.ci.addLabel("Loading the models…", size="11pt", color="#55606e")
+        self._message = self.ci.addLabel("Loading the models…", size="11pt", color=HINT)
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     def set_models(self, infos: dict[str, ModelInfo]) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from digitlab.app.draw.graphics import TrackedView, fixed_viewbox
+from digitlab.app.widgets.styles import MARK, WARNING_STYLE
 from digitlab.model.nets.live_answer import LiveResult
 
 
@@ -29,7 +30,7 @@ class InputView(QWidget):
         self.vb.addItem(self.image)
         self.vb.setRange(QRectF(0, 0, 28, 28), padding=0)
         self.field = QGraphicsRectItem()
-        pen = QPen(QColor("#ff4d4d"), 0)
+        pen = QPen(QColor(MARK), 0)
         pen.setCosmetic(True)
         pen.setWidthF(2.0)
         self.field.setPen(pen)
@@ -42,7 +43,7 @@ class InputView(QWidget):
         )
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
-        self.notes.setStyleSheet("color: #8a5a00;")
+        self.notes.setStyleSheet(WARNING_STYLE)
         # Room for two lines whether or not there is a note: a note that appears mid-stroke
         # must not shrink the paper above while the pen is on it.
         self.notes.setFixedHeight(2 * self.notes.fontMetrics().lineSpacing() + 2)

@@ -10,7 +10,21 @@ from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from digitlab.app.draw.graphics import TrackedView, cache_static
-from digitlab.app.widgets.styles import MODEL_COLOURS
+from digitlab.app.widgets.styles import (
+    AGREE_PALE,
+    AGREE_TEXT,
+    ATTENTION,
+    DISAGREE_PALE,
+    DISAGREE_TEXT,
+    HINT,
+    MODEL_COLOURS,
+    MUTED,
+    PANEL,
+    SINGLE_PALE,
+    SINGLE_TEXT,
+    TEXT,
+    model_colour,
+)
 from digitlab.model.nets.live_answer import LiveResult
 from digitlab.model.nets.wording import class_label, confidence_words, model_title, verdict
 from digitlab.model.preprocess.frame import empty_input
@@ -18,14 +32,14 @@ from digitlab.model.preprocess.frame import empty_input
 TICK_CHARS = 10
 """Longer class names are shortened on the bars' axis (the header shows them whole)."""
 BAR_IDLE = "#c5cad3"
-DISAGREE = "#e07b1a"
+DISAGREE = ATTENTION
 VERDICT_COLOURS = {
-    "single": ("#0b5e56", "#e0f3f0"),
-    "agree": ("#1d6b3e", "#e3f4ea"),
-    "disagree": ("#8a4300", "#fde9d3"),
+    "single": (SINGLE_TEXT, SINGLE_PALE),
+    "agree": (AGREE_TEXT, AGREE_PALE),
+    "disagree": (DISAGREE_TEXT, DISAGREE_PALE),
 }
 """The banner's (text, background) colours for each tone of :func:`verdict`."""
-IDLE_BANNER = ("#55606e", "#eef1f5")
+IDLE_BANNER = (HINT, PANEL)
 """The banner's (text, background) colours while there is no answer to show."""
 
 _NO_PEN = pg.mkPen(None)
@@ -86,7 +100,7 @@ class ProbabilityPlot(TrackedView):
         else:
             top = int(np.argmax(probs))
             brushes = [BAR_IDLE] * self.classes
-            brushes[top] = MODEL_COLOURS.get(self.name, "#3b6fd8")
+            brushes[top] = MODEL_COLOURS.get(self.name, MODEL_COLOURS["cnn"])
             pens = [_NO_PEN] * self.classes
             if other_top is not None and other_top != top:
                 pens[other_top] = _DISAGREE_PEN  # where the other model's answer stands
@@ -119,7 +133,7 @@ class TextStrip(QWidget):
         self._html = ""
         self._centred = centred
         self._background: QColor | None = None
-        self._colour = QColor("#3a3f4b")
+        self._colour = QColor(TEXT)
         self.setFixedHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -228,7 +242,7 @@ class ProbabilityPanel(QWidget):
             self.class_clicked.emit(digit)
 
     def _header(self, name: str, text: str) -> None:
-        colour = MODEL_COLOURS.get(name, "#333")
+        colour = model_colour(name)
         self.headers[name].set_html(
             f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
             f"&nbsp;&nbsp;{text}"
@@ -238,7 +252,7 @@ class ProbabilityPanel(QWidget):
         """Empty bars and a banner saying the models are on their way."""
         self._set_banner("Loading the models… you can start drawing", *IDLE_BANNER)
         for name, plot in self.plots.items():
-            self._header(name, "<span style='color:#888'>loading…</span>")
+            self._header(name, f"<span style='color:{MUTED}'>loading…</span>")
             plot.show_probabilities(None, plot.shown_revision)
 
     def update_result(self, result: LiveResult, ready: bool = True) -> None:
@@ -254,7 +268,7 @@ class ProbabilityPanel(QWidget):
             elif ready:
                 self._set_banner("Draw a digit on the paper", *IDLE_BANNER)
             for name, plot in self.plots.items():
-                self._header(name, "<span style='color:#888'>waiting for a drawing</span>")
+                self._header(name, f"<span style='color:{MUTED}'>waiting for a drawing</span>")
                 plot.show_probabilities(None, result.revision)
             return
         tops = {n: int(np.argmax(p)) for n, p in result.probabilities.items() if n in self.plots}

@@ -20,6 +20,7 @@ from digitlab.app.draw.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
 from digitlab.app.draw.input_view import InputView
 from digitlab.app.draw.probability_panel import ProbabilityPanel
 from digitlab.app.widgets.layout import stretch_splitter
+from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.model.nets.live_answer import LiveResult
 
 BRUSH_TOOLTIP = (
@@ -131,7 +132,7 @@ class DrawTab(QWidget):
         )
         self.hover_label.setWordWrap(True)
         self.hover_label.setMinimumHeight(36)
-        self.hover_label.setStyleSheet("color: #55606e;")
+        self.hover_label.setStyleSheet(HINT_STYLE)
         maps_layout = QVBoxLayout(maps_box)
         maps_layout.addWidget(self.activations, 1)
         maps_layout.addWidget(self.hover_label)

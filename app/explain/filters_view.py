@@ -17,15 +17,11 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
 from digitlab.app.explain.view_parts import hint, image_box
-from digitlab.app.widgets.styles import MODEL_COLOURS
+from digitlab.app.widgets.styles import NEAR_BLACK, model_colour
 from digitlab.model.explain.colour_maps import diverging_rgba
 from digitlab.model.explain.filters import unit_at, unit_outline
 from digitlab.model.explain.readings import unit_label
 from digitlab.model.nets.wording import model_title
-
-_MARK = "#111111"
-_OTHER = "#333"
-"""A model without a colour of its own."""
 
 
 class FiltersView(pg.GraphicsLayoutWidget):
@@ -55,13 +51,13 @@ class FiltersView(pg.GraphicsLayoutWidget):
         self.cells: dict[tuple[str, str], tuple[pg.ViewBox, pg.ImageItem, object]] = {}
         self.marks: dict[tuple[str, str], QGraphicsRectItem] = {}
         for col, (name, layer, title) in enumerate(self.PANELS):
-            label = pg.LabelItem(title, size="8.5pt", color=MODEL_COLOURS.get(name, _OTHER))
+            label = pg.LabelItem(title, size="8.5pt", color=model_colour(name))
             self.ci.addItem(label, row=0, col=col)
             vb = image_box()
             img = pg.ImageItem(np.zeros((1, 1, 4), np.uint8), levels=None)
             vb.addItem(img)
             mark = QGraphicsRectItem()
-            pen = QPen(QColor(_MARK), 0)
+            pen = QPen(QColor(NEAR_BLACK), 0)
             pen.setCosmetic(True)
             pen.setWidthF(2.0)
             mark.setPen(pen)

@@ -14,13 +14,10 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from digitlab.app.explain.replay import PreviewCanvas, StrokeReplay
 from digitlab.app.explain.view_parts import hint
-from digitlab.app.widgets.styles import MODEL_COLOURS
+from digitlab.app.widgets.styles import ATTENTION, model_colour
 from digitlab.model.explain.readings import history_points
 from digitlab.model.nets.wording import model_title
 
-_OTHER = "#333"
-"""A model without a colour of its own."""
-_CURSOR = "#e07b1a"
 REPLAY = "Replay the drawing"
 STOP = "Stop the replay"
 
@@ -48,7 +45,7 @@ class HistoryPlot(pg.PlotWidget):
         self.curves = {}
         self.labels: dict[str, list[pg.TextItem]] = {}
         for name in names:
-            colour = MODEL_COLOURS.get(name, _OTHER)
+            colour = model_colour(name)
             self.curves[name] = plot.plot(
                 [],
                 [],
@@ -61,7 +58,7 @@ class HistoryPlot(pg.PlotWidget):
             )
             self.labels[name] = []
         self.cursor = pg.InfiniteLine(
-            angle=90, pen=pg.mkPen(_CURSOR, width=2, style=Qt.PenStyle.DashLine)
+            angle=90, pen=pg.mkPen(ATTENTION, width=2, style=Qt.PenStyle.DashLine)
         )
         self.cursor.setVisible(False)
         plot.addItem(self.cursor)
@@ -72,7 +69,7 @@ class HistoryPlot(pg.PlotWidget):
         while len(items) <= i:
             item = pg.TextItem(
                 "",
-                color=MODEL_COLOURS.get(name, _OTHER),
+                color=model_colour(name),
                 anchor=(0.5, 1.0 if name == "cnn" else 0.0),
             )
             self.getPlotItem().addItem(item)

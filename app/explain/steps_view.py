@@ -16,11 +16,12 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
 from digitlab.app.explain.view_parts import caption, image_box
+from digitlab.app.widgets.styles import MARK, PANEL, TEXT
 from digitlab.model.explain.colour_maps import grey
 from digitlab.model.explain.readings import EMPTY_STEPS, steps_note
 
-_MARK = "#ff4d4d"
 _CENTRE = "#3ec1ff"
+"""The centre of the 28x28 frame, where the centre of mass is moved to (light blue)."""
 
 
 class StepsView(QWidget):
@@ -44,22 +45,22 @@ class StepsView(QWidget):
         self.images: dict[str, pg.ImageItem] = {}
         self.labels: dict[str, pg.LabelItem] = {}
         for col, (key, title) in enumerate(self.STEPS):
-            label = pg.LabelItem(title, size="8.5pt", color="#3a3f4b")
+            label = pg.LabelItem(title, size="8.5pt", color=TEXT)
             self.view.ci.addItem(label, row=0, col=col)
             vb = image_box()
-            vb.setBackgroundColor("#eef1f5")
+            vb.setBackgroundColor(PANEL)
             img = pg.ImageItem(np.zeros((28, 28), np.uint8), levels=(0, 255))
             vb.addItem(img)
             self.view.ci.addItem(vb, row=1, col=col)
             self.boxes[key], self.images[key], self.labels[key] = vb, img, label
             vb.setRange(QRectF(0, 0, 28, 28), padding=0)
-        pen = QPen(QColor(_MARK), 0)
+        pen = QPen(QColor(MARK), 0)
         pen.setCosmetic(True)
         pen.setWidthF(1.5)
         self.box_outline = QGraphicsRectItem()
         self.box_outline.setPen(pen)
         self.boxes["placed"].addItem(self.box_outline)
-        self.com = pg.ScatterPlotItem(size=9, symbol="+", pen=pg.mkPen(_MARK, width=2), brush=None)
+        self.com = pg.ScatterPlotItem(size=9, symbol="+", pen=pg.mkPen(MARK, width=2), brush=None)
         self.boxes["placed"].addItem(self.com)
         self.centre = pg.ScatterPlotItem(
             [14.0], [14.0], size=7, symbol="o", pen=pg.mkPen(_CENTRE, width=1.5), brush=None

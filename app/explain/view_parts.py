@@ -1,5 +1,5 @@
-"""Small pieces the Explain tab's views share: a fixed image box, a grey caption, the hint
-colour."""
+"""Small pieces the Explain tab's views share: a fixed image box, a grey caption, a hint (in
+the hint colour of :mod:`digitlab.app.widgets.styles`)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
-HINT_STYLE = "color: #55606e;"
-"""The style sheet of the tab's quiet explanatory text."""
+from digitlab.app.widgets.styles import HINT_STYLE
 
 
 def image_box() -> pg.ViewBox:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app.explain.saliency_views import SaliencyView
+from digitlab.app.widgets.styles import BAD
 from digitlab.model.explain.readings import (
     EMPTY_READING,
     gradcam_caption,
@@ -28,8 +29,6 @@ from digitlab.model.explain.readings import (
     shown_map,
 )
 from digitlab.model.nets.wording import model_title
-
-_ERROR = "#a33"
 
 
 class WherePanel(QGroupBox):
@@ -124,7 +123,7 @@ class WherePanel(QGroupBox):
     def show_failure(self, message: str) -> None:
         """The explanation failed: its first line, in red, where the reading goes."""
         first = (message.splitlines() or [""])[0]
-        self.reading.setText(f"<span style='color:{_ERROR}'>{first}</span>")
+        self.reading.setText(f"<span style='color:{BAD}'>{first}</span>")
 
     def _update_overlay(self) -> None:
         for view in self.maps.values():

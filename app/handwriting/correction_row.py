@@ -11,11 +11,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from digitlab.app.handwriting.samples import PersonalSamples
+from digitlab.app.widgets.styles import BAD_STYLE, GOOD_STYLE, HINT_STYLE
 from digitlab.model.data.personal_data import PersonalDataError
 
-_OK = "color: #1f6e3a;"
-_ERROR = "color: #a61b1b;"
-_HINT = "color: #55606e;"
 HINT = "Click the digit you meant: the drawing is saved to My handwriting."
 NOT_DIGITS = (
     "A model of your own classes is live: corrections are for the digit models "
@@ -60,7 +58,7 @@ class CorrectionRow(QWidget):
             self.buttons.append(button)
             row.addWidget(button, 1)
         self.message = QLabel(HINT)
-        self.message.setStyleSheet(_HINT)
+        self.message.setStyleSheet(HINT_STYLE)
         self.message.setWordWrap(True)
         # Two lines, always: a message of another length must not re-lay out the column, which
         # would resize the paper above and so change (rescale) the drawing just saved.
@@ -83,7 +81,7 @@ class CorrectionRow(QWidget):
         and a model of your own classes is not scored on them."""
         self._digits = digits
         self._update_enabled()
-        self._say(self._hint(), _HINT)
+        self._say(self._hint(), HINT_STYLE)
 
     def _hint(self) -> str:
         return HINT if self._digits else NOT_DIGITS
@@ -97,7 +95,7 @@ class CorrectionRow(QWidget):
 
     def _on_strokes_changed(self, _revision: int) -> None:
         self._update_enabled()
-        self._say(self._hint(), _HINT)
+        self._say(self._hint(), HINT_STYLE)
 
     def _say(self, text: str, style: str) -> None:
         if text == self.message.text():
@@ -110,23 +108,23 @@ class CorrectionRow(QWidget):
         strokes = self.canvas.model_strokes()
         size = self.canvas.canvas_size()
         if self.canvas.is_empty():
-            self._say("Draw a digit first.", _ERROR)
+            self._say("Draw a digit first.", BAD_STYLE)
             return False
         before = self.samples.find(strokes, size)
         if before is not None and before.label == digit:
-            self._say(f"Already in My handwriting as a {digit}.", _OK)
+            self._say(f"Already in My handwriting as a {digit}.", GOOD_STYLE)
             return True
         try:
             self.samples.add(digit, strokes, size)
         except (PersonalDataError, OSError) as exc:
-            self._say(f"Not saved: {exc}", _ERROR)
+            self._say(f"Not saved: {exc}", BAD_STYLE)
             return False
         total = len(self.samples)
         of_digit = self.samples.counts()[digit]
         what = f"Relabelled as a {digit}" if before is not None else f"Saved as a {digit}"
         self._say(
             f"{what} · {_plural(total, 'sample')} in My handwriting ({of_digit} of them {digit}s).",
-            _OK,
+            GOOD_STYLE,
         )
         self.saved.emit(digit)
         return True

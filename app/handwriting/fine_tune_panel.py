@@ -28,6 +28,7 @@ from digitlab.app.handwriting.fine_tune_worker import FineTuneOutcome, FineTuneW
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.training.model_list import ModelEntry
 from digitlab.app.training.run_control import format_duration
+from digitlab.app.widgets.styles import BAD, GOOD, HINT, HINT_STYLE
 from digitlab.model.nets.fine_tune import FineTuneRecipe
 from digitlab.model.nets.wording import model_title
 
@@ -45,8 +46,8 @@ def _change(before: float, after: float) -> str:
         return ""
     delta = (after - before) * 100
     if abs(delta) < 0.005:
-        return "<span style='color:#55606e'>±0.00</span>"
-    colour = "#1f6e3a" if delta > 0 else "#a61b1b"
+        return f"<span style='color:{HINT}'>±0.00</span>"
+    colour = GOOD if delta > 0 else BAD
     return f"<span style='color:{colour}'>{delta:+.2f}</span>"
 
 
@@ -85,7 +86,7 @@ class FineTunePanel(QGroupBox):
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.intro.setStyleSheet("color: #55606e;")
+        self.intro.setStyleSheet(HINT_STYLE)
         self.run_button = QPushButton("Fine-tune")
         self.run_button.clicked.connect(self.start)
 
@@ -111,7 +112,7 @@ class FineTunePanel(QGroupBox):
         grid.setColumnStretch(0, 1)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #55606e;")
+        self.note.setStyleSheet(HINT_STYLE)
         self.keep_button = QPushButton("Keep")
         self.keep_button.setToolTip("Add the tuned model to the list and use it live now")
         self.keep_button.clicked.connect(self.keep)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.widgets.styles import MODEL_COLOURS
+from digitlab.app.widgets.styles import HINT_STYLE, MODEL_COLOURS
 from digitlab.model.data.bundled import METRICS_PATH, PEN_DEV_PATH
 from digitlab.model.explain.at_scale import read_pen_dev
 from digitlab.model.nets.describe import ModelInfo
@@ -131,7 +131,7 @@ class ModelTab(QWidget):
         self.compare = _table(["", model_title("cnn"), model_title("dense")])
         self.compare_note = QLabel()
         self.compare_note.setWordWrap(True)
-        self.compare_note.setStyleSheet("color: #55606e;")
+        self.compare_note.setStyleSheet(HINT_STYLE)
         inner = QVBoxLayout(compare_box)
         inner.addWidget(self.compare)
         inner.addWidget(self.compare_note)

@@ -9,6 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from digitlab.app.widgets.styles import PAPER
 from digitlab.model.preprocess.augment import AugmentConfig, distort
 
 SIDE = 28
@@ -43,7 +44,9 @@ def preview_grid(
     rows: int = 3,
 ) -> np.ndarray:
     """The preview mosaic: row 0 the clean ``digits`` (uint8 ``(cols, 28, 28)``), then
-    ``rows - 1`` rows of fresh distortions (all clean again when ``augment`` is off)."""
+    ``rows - 1`` rows of fresh distortions (all clean again when ``augment`` is off;
+    ``config`` defaults to :class:`AugmentConfig`'s defaults)."""
+    config = AugmentConfig() if config is None else config
     clean = np.asarray(digits, np.float32) / 255.0
     parts = [clean]
     for _ in range(rows - 1):
@@ -60,7 +63,7 @@ class AugmentPreview(pg.GraphicsLayoutWidget):
 
     def __init__(self, digits: np.ndarray, parent: QWidget | None = None, rows: int = 3):
         super().__init__(parent)
-        self.setBackground("w")
+        self.setBackground(PAPER)
         self._digits = np.asarray(digits, np.uint8)
         self._rows = rows
         self._rng = np.random.default_rng(0)

@@ -5,11 +5,27 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QWidget
 
+from digitlab.app.widgets.styles import (
+    BAD_EDGE,
+    BAD_PALE,
+    BAD_TEXT,
+    GOOD_EDGE,
+    GOOD_PALE,
+    GOOD_TEXT,
+    INFO_EDGE,
+    INFO_PALE,
+    INFO_TEXT,
+)
+
 _STYLES = {
-    "info": "background:#eef4ff; border:1px solid #b8cdf0; color:#123;",
-    "ok": "background:#eaf7ea; border:1px solid #a9d8a9; color:#143;",
-    "error": "background:#fdecea; border:1px solid #f0a8a0; color:#611;",
+    level: f"background:{pale}; border:1px solid {edge}; color:{text};"
+    for level, (pale, edge, text) in {
+        "info": (INFO_PALE, INFO_EDGE, INFO_TEXT),
+        "ok": (GOOD_PALE, GOOD_EDGE, GOOD_TEXT),
+        "error": (BAD_PALE, BAD_EDGE, BAD_TEXT),
+    }.items()
 }
+"""Each level's style sheet: pale background, border and text colour."""
 
 
 class MessageBanner(QLabel):

@@ -19,6 +19,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QWidget
 
+from digitlab.app.widgets.styles import DARK, MUTED, PAPER
+from digitlab.model.explain.colour_maps import PAPER_RGB
+
+_TITLE = "#222"  # the plots' titles and legends
 _BATCH_PEN = pg.mkPen((120, 160, 220), width=1)
 _TRAIN_PEN = pg.mkPen((31, 90, 200), width=2)
 _VAL_PEN = pg.mkPen((220, 110, 20), width=2)
@@ -49,8 +53,8 @@ class _Buffer:
 
 
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(background="w")
-    plot.setTitle(title, color="#222", size="11pt")
+    plot = pg.PlotWidget(background=PAPER)
+    plot.setTitle(title, color=_TITLE, size="11pt")
     plot.setLabel("bottom", "epoch")
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.25)
@@ -60,8 +64,8 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
     plot.setMouseEnabled(x=False, y=False)
     for axis in ("left", "bottom"):
         item = plot.getAxis(axis)
-        item.setTextPen("#333")
-        item.setPen("#888")
+        item.setTextPen(DARK)
+        item.setPen(MUTED)
         item.enableAutoSIPrefix(False)
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return plot
@@ -99,7 +103,7 @@ class TrainingCurves(QWidget):
             # Loss falls and accuracy rises: keep each legend in the corner the curve leaves.
             offset = (-10, 10) if key == "loss" else (-10, -10)
             legend = plot.addLegend(
-                offset=offset, labelTextColor="#222", brush=pg.mkBrush(255, 255, 255, 210)
+                offset=offset, labelTextColor=_TITLE, brush=pg.mkBrush(*PAPER_RGB, 210)
             )
             legend.setColumnCount(1)
             batch = plot.plot(pen=_BATCH_PEN, name="batches (epoch mean so far)")

@@ -21,7 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitlab.app.widgets.styles import HINT_STYLE, NEAR_BLACK, PAPER
+
 GALLERY_LIMIT = 300
+_AXIS = "#555"  # the matrix's axis note
+_EMPTY = "#999"  # the dot of an empty cell
 ICON_PX = 56
 
 
@@ -93,7 +97,7 @@ class EvaluationView(QWidget):
                 self.table.setItem(r, c, item)
 
         self.axis_label = axis_label = QLabel("rows: true digit · columns: predicted digit")
-        axis_label.setStyleSheet("color: #555")
+        axis_label.setStyleSheet(f"color: {_AXIS}")
 
         self.gallery_title = QLabel("")
         self.gallery_title.setWordWrap(True)  # a long title must not widen the window
@@ -150,11 +154,11 @@ class EvaluationView(QWidget):
             for c in range(self.table.columnCount()):
                 item = self.table.item(r, c)
                 item.setText("")
-                item.setBackground(QColor("white"))
+                item.setBackground(QColor(PAPER))
         self.gallery.clear()
         # Say what the empty pane is for (it is otherwise a blank box beside the matrix).
         self.gallery_title.setText("Mistakes appear here after Evaluate.")
-        self.gallery_title.setStyleSheet("color: #55606e;")
+        self.gallery_title.setStyleSheet(HINT_STYLE)
         self.show_wrong.setEnabled(False)
 
     def set_busy(self, message: str) -> None:
@@ -179,7 +183,7 @@ class EvaluationView(QWidget):
                 count = int(confusion[r, c])
                 item.setText(str(count) if count else "·")
                 item.setBackground(cell_colour(count, int(totals[r]), r == c))
-                item.setForeground(QColor("#111" if count else "#999"))
+                item.setForeground(QColor(NEAR_BLACK if count else _EMPTY))
                 item.setToolTip(f"true {names[r]}, predicted {names[c]}: {count}")
         self.show_misclassified()
 

@@ -1,5 +1,6 @@
-"""The shared look: colour tables for the views and the inference thread (which colours the
-mosaics), and pyqtgraph's global options, applied when this module is first imported."""
+"""The shared look: the app's colours by name (the one place a colour is written), colour
+tables for the views and the inference thread (which colours the mosaics), and pyqtgraph's
+global options, applied when this module is first imported."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import functools
 import numpy as np
 import pyqtgraph as pg
 
+from digitlab.model.explain.colour_maps import PAPER_RGB
 from digitlab.model.explain.mosaic import GAP_INDEX
 
 # The app's colours: every widget, plot and message takes its colour from here by name.
@@ -27,6 +29,23 @@ MARK = "#ff4d4d"
 """Outlines drawn over an image (a receptive field, a crop box)."""
 PANEL = "#eef1f5"
 """The pale background of idle banners and picture boxes."""
+PAPER = "#" + bytes(PAPER_RGB).hex()
+"""White paper: the plots' background and the canvas (from :data:`PAPER_RGB`, in ``model/``)."""
+DARK = "#333"
+"""Near-black: a model without a colour of its own, and plot tick labels."""
+NEAR_BLACK = "#111"
+"""Almost black: a filled cell's count, the outline of the chosen unit over its weights."""
+MUTED = "#888"
+"""Mid grey: axis lines and words that wait for something ("loading…")."""
+
+# The pales: a message banner's background, border and text for each kind of message.
+INFO_PALE, INFO_EDGE, INFO_TEXT = "#eef4ff", "#b8cdf0", "#123"  # neutral news (blue)
+GOOD_PALE, GOOD_EDGE, GOOD_TEXT = "#eaf7ea", "#a9d8a9", "#143"  # it went right (green)
+BAD_PALE, BAD_EDGE, BAD_TEXT = "#fdecea", "#f0a8a0", "#611"  # it went wrong (red)
+# The Draw tab's verdict banner, (text, background): one model, both agree, they disagree.
+SINGLE_TEXT, SINGLE_PALE = "#0b5e56", "#e0f3f0"
+AGREE_TEXT, AGREE_PALE = "#1d6b3e", "#e3f4ea"
+DISAGREE_TEXT, DISAGREE_PALE = "#8a4300", "#fde9d3"
 
 HINT_STYLE = f"color: {HINT};"
 GOOD_STYLE = f"color: {GOOD};"
@@ -35,15 +54,15 @@ WARNING_STYLE = f"color: {WARNING};"
 
 PLOT_OPTIONS = {
     "imageAxisOrder": "row-major",
-    "background": "w",
+    "background": PAPER,
     "foreground": TEXT,
     "antialias": False,
 }
 """pyqtgraph's global options for every plot and image: arrays are (row, column), white paper."""
 pg.setConfigOptions(**PLOT_OPTIONS)
 
-GAP_COLOUR = (255, 255, 255)
-"""The background between the maps of a mosaic (the plots' background)."""
+GAP_COLOUR = PAPER_RGB
+"""The background between the maps of a mosaic (the plots' background): the model's paper."""
 
 
 @functools.lru_cache(maxsize=1)
@@ -63,3 +82,8 @@ def viridis_lut() -> np.ndarray:
 
 MODEL_COLOURS = {"cnn": "#3b6fd8", "dense": "#7a4fc9", "custom": "#0f8a7e"}
 """Each model's colour wherever it is named or plotted (its bars, titles and curves)."""
+
+
+def model_colour(name: str) -> str:
+    """``name``'s colour from :data:`MODEL_COLOURS`, or :data:`DARK` for any other model."""
+    return MODEL_COLOURS.get(name, DARK)
