@@ -15,9 +15,10 @@ import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPaintDevice, QPainter, QPainterPath, QPen
 
+from digitlab.app.widgets import styles
 from digitlab.model.preprocess.canvas_strokes import DrawnStroke, smooth_path_points
 
-PAPER = QColor("#ffffff")
+PAPER = QColor(styles.PAPER)
 INK = QColor("#16181d")
 BORDER = QColor("#c9ccd3")
 _HINT = QColor("#9aa0aa")
