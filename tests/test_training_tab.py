@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 from gui_support import LiveStub
 
-from digitlab.app.training.tab import TrainingTab, format_duration
+from digitlab.app.training.run_control import format_duration
+from digitlab.app.training.tab import TrainingTab
 
 ROOT = Path(__file__).resolve().parent.parent
 TINY = {

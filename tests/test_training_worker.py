@@ -8,7 +8,8 @@ import pytest
 from PySide6.QtCore import QObject, Slot
 
 from digitlab.app.threads import WorkerThread
-from digitlab.app.training.worker import EvaluationWorker, TrainingWorker
+from digitlab.app.training.evaluation_worker import EvaluationWorker
+from digitlab.app.training.worker import TrainingWorker
 from digitlab.model.data.bundled import bundled_model_path
 from digitlab.model.nets.training import Recipe
 

@@ -1,51 +1,45 @@
 """The "My handwriting" tab: the user's saved drawings, how each live model reads them, and
-relabel, delete, import and export.
+relabel, delete, import and export (asked for in :mod:`.sample_toolbar`).
 
 Thumbnails are the 28x28 inputs stored with each sample. The models' answers come from the
 inference thread (:meth:`digitlab.app.live.live_models.LiveModels.classify_batch`), which
 re-preprocesses the strokes with the one path, whenever the samples or a live model change;
-this tab only shows them.
+they are scored and worded by :mod:`digitlab.model.nets.sample_readings`, and this tab only
+shows them.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QListWidgetItem,
-    QMenu,
-    QPushButton,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidgetItem, QVBoxLayout, QWidget
 
+from digitlab.app.handwriting.sample_toolbar import ALL, MISREAD, SampleToolbar
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
-from digitlab.model.data.personal_data import PersonalDataError, Sample, model_inputs
-from digitlab.model.nets.describe import DIGIT_MODELS
+from digitlab.app.widgets.styles import BAD, BAD_STYLE, GOOD_STYLE, HINT, HINT_STYLE
+from digitlab.model.data.personal_data import PersonalDataError, model_inputs
+from digitlab.model.nets.sample_readings import (
+    accuracies,
+    digit_readings,
+    grid_text,
+    misreadings,
+    reading_tooltip,
+)
 from digitlab.model.nets.wording import model_title
 
 THUMB = 56
 """Thumbnail side, px (the 28x28 input shown at twice its size)."""
-_WRONG = QColor("#a61b1b")
+_WRONG = QColor(BAD)
 _EMPTY_TEXT = (
     "No samples yet. On the Draw tab, when a model reads your digit wrong, click the "
     "digit you meant under the canvas (“Wrong? It was: …”): the drawing is saved here. "
     "Then fine-tune a model on them from the Train tab."
 )
-_STYLE = {"ok": "color: #1f6e3a;", "error": "color: #a61b1b;", "info": "color: #55606e;"}
-ALL, MISREAD = -1, -2
-"""Filter choices besides a digit: every sample, samples some live model misreads."""
+_STYLE = {"ok": GOOD_STYLE, "error": BAD_STYLE, "info": HINT_STYLE}
 
 
 class HandwritingTab(QWidget):
@@ -92,45 +86,18 @@ class HandwritingTab(QWidget):
         self.accuracy.setTextFormat(Qt.TextFormat.RichText)
         self.accuracy.setStyleSheet("font-size: 11pt;")
 
-        self.filter = QComboBox()
-        self.filter.addItem("All digits", ALL)
-        self.filter.addItem("Misread by a model", MISREAD)
-        for digit in range(10):
-            self.filter.addItem(f"Only {digit}s", digit)
-        self.filter.currentIndexChanged.connect(lambda _i: self._apply_filter())
-
-        self.relabel_button = QToolButton()
-        self.relabel_button.setText("Relabel as…")
-        self.relabel_button.setToolTip("Give the selected samples another digit")
-        self.relabel_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        menu = QMenu(self.relabel_button)
-        for digit in range(10):
-            action = menu.addAction(str(digit))
-            action.triggered.connect(lambda _checked=False, d=digit: self.relabel_selected(d))
-        self.relabel_button.setMenu(menu)
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Remove the selected samples (Delete key)")
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.import_button = QPushButton("Import…")
-        self.import_button.setToolTip(
-            "Add the samples of a .jsonl file (drawings you already have are skipped)"
-        )
-        self.import_button.clicked.connect(self._on_import_clicked)
-        self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip(
-            "Write all samples to a .jsonl file (one JSON object per line)"
-        )
-        self.export_button.clicked.connect(self._on_export_clicked)
-
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel("Show"))
-        bar.addWidget(self.filter)
-        bar.addSpacing(12)
-        bar.addWidget(self.relabel_button)
-        bar.addWidget(self.delete_button)
-        bar.addStretch(1)
-        bar.addWidget(self.import_button)
-        bar.addWidget(self.export_button)
+        self.toolbar = SampleToolbar()
+        self.toolbar.filter_changed.connect(self._apply_filter)
+        self.toolbar.relabel_requested.connect(self.relabel_selected)
+        self.toolbar.delete_requested.connect(self.delete_selected)
+        self.toolbar.import_chosen.connect(self.import_from)
+        self.toolbar.export_chosen.connect(self.export_to)
+        # The bar's controls, under the names the tab has always offered.
+        self.filter = self.toolbar.filter
+        self.relabel_button = self.toolbar.relabel_button
+        self.delete_button = self.toolbar.delete_button
+        self.import_button = self.toolbar.import_button
+        self.export_button = self.toolbar.export_button
 
         # Room for the label and a second line with what the models read when they are wrong.
         self.grid = icon_grid(THUMB, THUMB + 64, THUMB + 50)
@@ -149,19 +116,19 @@ class HandwritingTab(QWidget):
         self.empty_label = QLabel(_EMPTY_TEXT)
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: #55606e; font-size: 11pt; padding: 40px;")
+        self.empty_label.setStyleSheet(f"{HINT_STYLE} font-size: 11pt; padding: 40px;")
 
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.path_label = QLabel()
-        self.path_label.setStyleSheet("color: #55606e;")
+        self.path_label.setStyleSheet(HINT_STYLE)
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         layout.addWidget(self.summary)
         layout.addWidget(self.accuracy)
-        layout.addLayout(bar)
+        layout.addWidget(self.toolbar)
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.empty_label, 1)
         layout.addWidget(self.message)
@@ -205,54 +172,35 @@ class HandwritingTab(QWidget):
     def _decorate(self) -> None:
         """Label, colour and tooltip of each item from the models' readings."""
         samples = self.samples.samples
+        labels = [s.label for s in samples]
         for row in range(self.grid.count()):
             item = self.grid.item(row)
             index = item.data(Qt.ItemDataRole.UserRole)
             sample = samples[index]
-            wrong = [
-                (name, int(r[index]))
-                for name, r in self.readings.items()
-                if len(r) == len(samples) and int(r[index]) != sample.label
-            ]
-            text = str(sample.label)
-            if wrong:
-                text += "\n" + ", ".join(f"{_short(name)} {read}" for name, read in wrong)
-            item.setText(text)
+            wrong = misreadings(self.readings, labels, index)
+            item.setText(grid_text(sample.label, wrong))
             item.setForeground(QBrush(_WRONG) if wrong else QBrush())
-            item.setToolTip(self._tooltip(sample, index))
-
-    def _tooltip(self, sample: Sample, index: int) -> str:
-        lines = [f"Labelled {sample.label}", f"added {sample.added.replace('T', ' ')}"]
-        for name, readings in self.readings.items():
-            if len(readings) > index:
-                lines.append(
-                    f"{model_title(name)} reads {int(readings[index])} "
-                    f"({float(self.confidence[name][index]):.0%})"
-                )
-        return "\n".join(lines)
+            item.setToolTip(
+                reading_tooltip(sample.label, sample.added, self.readings, self.confidence, index)
+            )
 
     def _apply_filter(self) -> None:
         choice = self.filter.currentData()
         samples = self.samples.samples
+        labels = [s.label for s in samples]
         for row in range(self.grid.count()):
             item = self.grid.item(row)
             index = item.data(Qt.ItemDataRole.UserRole)
             if choice == ALL:
                 hidden = False
             elif choice == MISREAD:
-                hidden = not any(
-                    len(r) == len(samples) and int(r[index]) != samples[index].label
-                    for r in self.readings.values()
-                )
+                hidden = not misreadings(self.readings, labels, index)
             else:
                 hidden = samples[index].label != choice
             item.setHidden(hidden)
 
     def _update_controls(self) -> None:
-        chosen = bool(self.selected_indices())
-        self.relabel_button.setEnabled(chosen)
-        self.delete_button.setEnabled(chosen)
-        self.export_button.setEnabled(len(self.samples) > 0)
+        self.toolbar.set_state(bool(self.selected_indices()), len(self.samples) > 0)
 
     def show_message(self, text: str, level: str = "info") -> None:
         self.message.setText(text)
@@ -288,43 +236,37 @@ class HandwritingTab(QWidget):
             self.accuracy.setText(f"Could not read your samples: {error}")
             return
         labels = np.asarray([s.label for s in self.samples.samples], np.int64)
-        # Only digit models read digits: a model of your own classes (e.g. circle, cross) is
-        # not marked right or wrong against a digit.
-        digits = {n: p for n, p in probabilities.items() if n in DIGIT_MODELS}
-        self.readings = {n: np.asarray(p).argmax(1) for n, p in digits.items()}
-        self.confidence = {n: np.asarray(p).max(1) for n, p in digits.items()}
-        if not digits:
+        # Only digit models are scored: not a model of your own classes (e.g. circle, cross).
+        self.readings, self.confidence = digit_readings(probabilities)
+        if not self.readings:
             self.accuracy.setText(
                 "The live model sorts pictures into its own classes, not digits, so it is not "
-                "scored on your samples. <span style='color:#55606e'>“Restore bundled models” "
+                f"scored on your samples. <span style='color:{HINT}'>“Restore bundled models” "
                 "on the Train tab brings the digit models back.</span>"
             )
             self._decorate()
             self._apply_filter()
             self.accuracy_shown.emit({})
             return
-        accuracies = {}
-        parts = []
-        for name, readings in self.readings.items():
-            right = int((readings == labels).sum())
-            accuracies[name] = right / len(labels) if len(labels) else float("nan")
-            parts.append(
-                f"<b>{model_title(name)}</b> reads {right} of {len(labels)} "
-                f"(<b>{accuracies[name]:.1%}</b>)"
-            )
+        scores = accuracies(self.readings, labels)
+        shares = {name: share for name, (_right, share) in scores.items()}
+        parts = [
+            f"<b>{model_title(name)}</b> reads {right} of {len(labels)} (<b>{share:.1%}</b>)"
+            for name, (right, share) in scores.items()
+        ]
         self.accuracy.setText(
             "Live models on your samples: "
             + " &nbsp;·&nbsp; ".join(parts)
             + (
-                "<br><span style='color:#55606e'>Misread samples are marked in "
+                f"<br><span style='color:{HINT}'>Misread samples are marked in "
                 "red with what each model read.</span>"
-                if any(a < 1 for a in accuracies.values())
+                if any(a < 1 for a in shares.values())
                 else ""
             )
         )
         self._decorate()
         self._apply_filter()
-        self.accuracy_shown.emit(accuracies)
+        self.accuracy_shown.emit(shares)
 
     # ---------------------------------------------------------------- editing
 
@@ -370,16 +312,6 @@ class HandwritingTab(QWidget):
         )
         return count
 
-    def _on_import_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            "Import handwriting samples",
-            str(Path.home()),
-            "JSON lines (*.jsonl);;All files (*)",
-        )
-        if path:
-            self.import_from(path)
-
     def import_from(self, path: str | Path) -> bool:
         """Merge a ``.jsonl`` file in; bad lines are reported, the rest imported."""
         try:
@@ -400,14 +332,6 @@ class HandwritingTab(QWidget):
         self.show_message(text + ".", "error" if report.errors else "ok")
         return True
 
-    def _on_export_clicked(self) -> None:
-        default = Path.home() / f"my-handwriting-{time.strftime('%Y%m%d')}.jsonl"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export handwriting samples", str(default), "JSON lines (*.jsonl)"
-        )
-        if path:
-            self.export_to(path)
-
     def export_to(self, path: str | Path) -> bool:
         path = Path(path)
         if path.suffix.lower() != ".jsonl":
@@ -419,7 +343,3 @@ class HandwritingTab(QWidget):
             return False
         self.show_message(f"Exported {count} sample{'' if count == 1 else 's'} to {path}.", "ok")
         return True
-
-
-def _short(name: str) -> str:
-    return {"cnn": "CNN", "dense": "Dense"}.get(name, name)

@@ -2,19 +2,18 @@
 
 Choosing a folder of class subfolders (or an MNIST-layout ``.npz``) reads it in a worker
 thread through :func:`digitlab.model.data.custom_dataset.load_source`, then shows each class's
-name, its train/test counts and a sample picture. "Make images from binaries…" renders files
-with :mod:`digitlab.model.binaries.bytes_image` (also off the GUI thread). The panel only
-renders and wires; the training tab asks it for :attr:`CustomDataPanel.dataset`.
+name, its train/test counts and a sample picture. "Images from binaries…" renders files with
+:mod:`digitlab.model.binaries.render_jobs`, also off the GUI thread (both run in a
+:class:`~digitlab.app.training.call_worker.CallWorker`). The panel only shows and wires; the
+training tab asks it for :attr:`CustomDataPanel.dataset`.
 """
 
 from __future__ import annotations
 
-import threading
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,7 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
+from digitlab.app.training.call_worker import CallWorker
 from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
+from digitlab.app.widgets.styles import BAD_STYLE, HINT_STYLE, WARNING
+from digitlab.model.binaries.render_jobs import family_jobs, render_jobs, rendered_summary
 from digitlab.model.data.custom_dataset import (
     DEFAULT_SIZE,
     DEFAULT_TEST_SHARE,
@@ -50,43 +52,6 @@ SOURCES = (
     ("custom", "Your own images · folder or .npz"),
 )
 ICON_PX = 40
-
-
-class CallWorker(QObject):
-    """Runs ``fn(on_progress, should_stop)`` once in a worker thread; the result or the
-    error comes back as a signal."""
-
-    # Progress: done, total.
-    progress = Signal(int, int)
-    # The function returned: its result.
-    finished = Signal(object)
-    # The function raised: a one-line message.
-    failed = Signal(str)
-    # Always last: the thread may quit.
-    done = Signal()
-
-    def __init__(self, fn: Callable):
-        super().__init__()
-        self._fn = fn
-        self._cancel = threading.Event()
-        self.last_traceback = ""
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            result = self._fn(lambda d, t: self.progress.emit(int(d), int(t)), self._cancel.is_set)
-            if not self._cancel.is_set():
-                self.finished.emit(result)
-        except InterruptedError:
-            pass
-        except Exception as exc:
-            self.last_traceback = traceback.format_exc()
-            self.failed.emit(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
-        finally:
-            self.done.emit()
 
 
 class CustomDataPanel(QGroupBox):
@@ -116,7 +81,7 @@ class CustomDataPanel(QGroupBox):
 
         self.path_label = QLabel("No folder or file chosen.")
         self.path_label.setWordWrap(True)
-        self.path_label.setStyleSheet("color: #55606e;")
+        self.path_label.setStyleSheet(HINT_STYLE)
         self.folder_button = QPushButton("Folder…")
         self.folder_button.setToolTip("A folder with one subfolder of pictures per class")
         self.folder_button.clicked.connect(self._on_folder_clicked)
@@ -300,7 +265,7 @@ class CustomDataPanel(QGroupBox):
         self.dataset = None
         self.classes.clear()
         self.summary.setText(f"⚠ {message}")
-        self.summary.setStyleSheet("color: #8a1f11;")
+        self.summary.setStyleSheet(BAD_STYLE)
         self.failed.emit(message)
 
     def _on_job_ended(self) -> None:
@@ -327,7 +292,7 @@ class CustomDataPanel(QGroupBox):
             self.classes.addItem(item)
         skipped = (
             (
-                f" · <span style='color:#8a5a00'>{len(data.skipped)} unreadable pictures "
+                f" · <span style='color:{WARNING}'>{len(data.skipped)} unreadable pictures "
                 "skipped</span>"
             )
             if data.skipped
@@ -372,42 +337,19 @@ class CustomDataPanel(QGroupBox):
 
     def render_folder(self, source: str | Path, out: str | Path) -> None:
         """Render ``source/<family>/*`` into ``out/<family>/*.png``, then load ``out``."""
-        source, out = Path(source), Path(out)
-        jobs = [
-            (f, out / family.name)
-            for family in sorted(
-                p for p in source.iterdir() if p.is_dir() and not p.name.startswith(".")
-            )
-            for f in sorted(family.iterdir())
-            if f.is_file() and not f.name.startswith(".")
-        ]
+        jobs = family_jobs(source, out)
         if not jobs:
             self._on_failed(f"{source}: no family subfolders with files in them")
             return
-        self.render_binaries(jobs, load_after=out)
+        self.render_binaries(jobs, load_after=Path(out))
 
     def render_binaries(self, jobs: list[tuple[Path, Path]], load_after: Path | None) -> None:
         """Render each ``(file, folder)`` pair in a worker thread (one PNG per file)."""
-        from digitlab.model.binaries.bytes_image import convert_files
-
         if self._job is not None:
             return
 
         def render(on_progress, should_stop):
-            results, total = [], len(jobs)
-            by_folder: dict[Path, list[Path]] = {}
-            for f, folder in jobs:
-                by_folder.setdefault(folder, []).append(f)
-            for folder, files in by_folder.items():
-                base = len(results)
-                results += convert_files(
-                    files,
-                    folder,
-                    None,
-                    should_stop,
-                    lambda d, _t, b=base: on_progress(b + d, total),
-                )
-            return results
+            return render_jobs(jobs, on_progress, should_stop)
 
         self.summary.setText("Rendering binaries…")
         self.summary.setStyleSheet("")
@@ -416,17 +358,12 @@ class CustomDataPanel(QGroupBox):
 
     @Slot(object)
     def _on_rendered(self, results) -> None:
-        ok = sum(r.error is None for r in results)
-        failed = [r for r in results if r.error]
-        folders = sorted({str(Path(r.output).parent) for r in results if r.output})
-        more = "…" if len(folders) > 3 else ""
-        text = f"Rendered {ok:,} pictures into {', '.join(folders[:3])}{more}"
-        if failed:
-            text += f"; {len(failed)} files could not be read"
-            self.summary.setToolTip("\n".join(r.error for r in failed[:20]))
+        text, errors = rendered_summary(results)
+        if errors:
+            self.summary.setToolTip("\n".join(errors[:20]))
         self.summary.setText(text)
         self.rendered.emit(results)
-        if self._load_after is not None and ok:
+        if self._load_after is not None and any(r.error is None for r in results):
             self.path = str(self._load_after)
             self.path_label.setText(self.path)
             self._reload_after = True  # once the render thread has ended

@@ -7,8 +7,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from digitlab.app.threads import WorkerThread
 from digitlab.app.training.evaluation_view import EvaluationView
+from digitlab.app.training.evaluation_worker import EvaluationWorker
 from digitlab.app.training.model_list import ModelEntry
-from digitlab.app.training.worker import EvaluationReport, EvaluationWorker
+from digitlab.model.nets.evaluation_report import EvaluationReport
 
 
 def matching_dataset(entry: ModelEntry, loaded):

@@ -1,4 +1,4 @@
-"""Shows an :class:`~app.training_worker.EvaluationReport`: accuracy, a clickable confusion
+"""Shows an :class:`~digitlab.model.nets.evaluation_report.EvaluationReport`: accuracy, a clickable confusion
 matrix and a gallery of test digits (the misclassified ones, or one clicked cell's)."""
 
 from __future__ import annotations

@@ -2,53 +2,44 @@
 
 The tab only wires its parts together: the run set-up form (:mod:`.run_setup`), the run's
 life cycle (:mod:`.run_control`), the model list (:mod:`.model_list`), the evaluation thread
-(:mod:`.evaluation_runner`) and the message banner (:mod:`.banner`). Training and evaluation
-run in :mod:`digitlab.app.training.worker` threads on their own model copies; the live
+(:mod:`.evaluation_runner`), the message banner (:mod:`.banner`), the left column
+(:mod:`.side_column`) and the set-up's saving (:mod:`.settings_saver`); what it says about a
+run is worded in :mod:`digitlab.model.nets.training_wording`. Training and evaluation run in
+worker threads (:mod:`.worker`, :mod:`.evaluation_worker`) on their own model copies; the live
 drawing view's models change only through the model list, when the user asks for it.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import replace
-
-from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from digitlab.app import storage
 from digitlab.app.live.remembered import RememberedLive
-from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
+from digitlab.app.threads import STOP_TIMEOUT_MS
 from digitlab.app.training.banner import MessageBanner
 from digitlab.app.training.curves import TrainingCurves
 from digitlab.app.training.custom_data_panel import CustomDataPanel
 from digitlab.app.training.evaluation_runner import EvaluationRunner
 from digitlab.app.training.evaluation_view import EvaluationView
-from digitlab.app.training.model_list import ModelEntry, ModelList, guess_slot
+from digitlab.app.training.model_list import ModelEntry, ModelList
 from digitlab.app.training.run_control import RunControl, format_duration
-from digitlab.app.training.run_setup import ARCHITECTURES, DEFAULTS, TRAIN_SIZES, RunSetup
-from digitlab.app.training.worker import (
-    PROGRESS_INTERVAL_S,
-    TrainingOutcome,
-    TrainingWorker,
-    is_custom,
-)
+from digitlab.app.training.run_setup import DEFAULTS, RunSetup
+from digitlab.app.training.settings_saver import SettingsSaver
+from digitlab.app.training.side_column import SideColumn
+from digitlab.app.training.worker import PROGRESS_INTERVAL_S, TrainingOutcome, TrainingWorker
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.model.data.mnist import load_mnist
+from digitlab.model.nets.evaluation_report import is_custom
+from digitlab.model.nets.run_plan import batches_per_epoch, fit_recipe
 from digitlab.model.nets.training import Recipe
-
-__all__ = [
-    "ARCHITECTURES",
-    "DEFAULTS",
-    "TRAIN_SIZES",
-    "ModelEntry",
-    "TrainingTab",
-    "format_duration",
-    "guess_slot",
-]
-
-SETTINGS_SAVE_DELAY_MS = 500
-"""A changed set-up is written this long after the last change (a held spin-box arrow makes
-one write, not one per step); hiding the tab and quitting write it at once."""
+from digitlab.model.nets.training_wording import (
+    NO_DATA_CHOSEN,
+    evaluating_texts,
+    failure_message,
+    run_ending,
+    starting_text,
+)
 
 
 class TrainingTab(QWidget):
@@ -83,12 +74,8 @@ class TrainingTab(QWidget):
         self.fine_tune: QWidget | None = None
         self._build(remembered)
         self.apply_settings({**DEFAULTS, **storage.load_settings()})
-        self._saved_settings = self.settings()
-        self._settings_timer = QTimer(self)
-        self._settings_timer.setSingleShot(True)
-        self._settings_timer.setInterval(SETTINGS_SAVE_DELAY_MS)
-        self._settings_timer.timeout.connect(self.save_settings)
-        self.setup.changed.connect(self._settings_timer.start)
+        self._settings_saver = SettingsSaver(self.settings, self)
+        self.setup.changed.connect(self._settings_saver.schedule)
         self._update_controls()
         app = QCoreApplication.instance()
         if app is not None:
@@ -119,60 +106,35 @@ class TrainingTab(QWidget):
         self.evaluations.busy_changed.connect(self._update_controls)
         # The parts' widgets, under the names the tab has always offered.
         setup, run, models = self.setup, self.run, self.models
-        self.architecture, self.epochs, self.batch_size = (
-            setup.architecture,
-            setup.epochs,
-            setup.batch_size,
-        )
-        self.learning_rate, self.train_size, self.augment = (
-            setup.learning_rate,
-            setup.train_size,
-            setup.augment,
-        )
+        self.architecture = setup.architecture
+        self.epochs = setup.epochs
+        self.batch_size = setup.batch_size
+        self.learning_rate = setup.learning_rate
+        self.train_size = setup.train_size
+        self.augment = setup.augment
         self.copies, self.seed, self.preview = setup.copies, setup.seed, setup.preview
-        self.train_button, self.pause_button, self.cancel_button = (
-            run.train_button,
-            run.pause_button,
-            run.cancel_button,
-        )
+        self.train_button = run.train_button
+        self.pause_button = run.pause_button
+        self.cancel_button = run.cancel_button
         self.progress, self.status = run.progress, run.status
         self.model_choice, self.use_button = models.model_choice, models.use_button
 
-        left = QVBoxLayout()
-        left.addWidget(self.data_panel)
-        left.addWidget(self.setup)
-        left.addWidget(self.run)
-        left.addWidget(self.banner)
-        left.addStretch(1)
-        self.left_column = left  # features add boxes above the stretch (add_side_box)
-        left_widget = QWidget()
-        left_widget.setLayout(left)
-        left_widget.setFixedWidth(360)
-
+        # Features add boxes at the column's foot (add_side_box).
+        self.side_column = SideColumn(self.data_panel, self.setup, self.run, self.banner)
         bottom = QWidget()
         bottom_layout = QVBoxLayout(bottom)
         bottom_layout.setContentsMargins(0, 4, 0, 0)
         bottom_layout.addWidget(self.models)
         bottom_layout.addWidget(self.evaluation, 1)
         self.splitter = stretch_splitter(Qt.Orientation.Vertical, (self.curves, 2), (bottom, 3))
-
-        # The set-up column scrolls rather than making the window taller than the screen
-        # (your own data's class list adds to it).
-        left_scroll = QScrollArea()
-        left_scroll.setWidget(left_widget)
-        left_scroll.setWidgetResizable(True)
-        left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left_scroll.setFixedWidth(360 + left_scroll.verticalScrollBar().sizeHint().width())
-        left_scroll.setMinimumHeight(200)
         layout = QHBoxLayout(self)
-        layout.addWidget(left_scroll)
+        layout.addWidget(self.side_column)
         layout.addWidget(self.splitter, 1)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def add_side_box(self, box: QWidget) -> None:
         """Add a box at the foot of the left column (e.g. "Fine-tune on my handwriting")."""
-        self.left_column.insertWidget(self.left_column.count() - 1, box)
+        self.side_column.add_box(box)
 
     def add_fine_tune(self, panel: QWidget) -> None:
         """Show the fine-tune box (built by the window, which has the personal samples) as
@@ -197,11 +159,7 @@ class TrainingTab(QWidget):
     def save_settings(self) -> None:
         """Write the set-up shown to the user data folder now, if it changed (the next start
         shows it); changes are also written by themselves, shortly after they are made."""
-        self._settings_timer.stop()
-        settings = self.settings()
-        if settings != self._saved_settings:
-            storage.save_settings(settings)
-            self._saved_settings = settings
+        self._settings_saver.save()
 
     def hideEvent(self, event) -> None:
         self.save_settings()  # another tab is chosen, or the window closes
@@ -251,19 +209,13 @@ class TrainingTab(QWidget):
             return None
         if data is None and self.data_panel.is_custom():
             if not self.data_panel.ready():
-                self.show_message(
-                    "Choose a folder of class subfolders or an .npz under "
-                    "“Training data” first (or switch back to MNIST).",
-                    "error",
-                )
+                self.show_message(*NO_DATA_CHOSEN)
                 return None
             data = self.data_panel.dataset
         settings = self.settings()
         self.save_settings()
-        recipe = self.recipe()
         custom = is_custom(data)
-        if custom:  # your own pictures: all of them, undistorted
-            recipe = replace(recipe, train_size=None, augment=False)
+        recipe = fit_recipe(self.recipe(), custom)
         worker = TrainingWorker(
             settings["architecture"],
             recipe,
@@ -276,14 +228,12 @@ class TrainingTab(QWidget):
         worker.evaluating.connect(self._on_evaluating)
         worker.finished.connect(self._on_finished)
         worker.failed.connect(self._on_failed)
-        n_all = len(data.x_train) if data is not None else len(load_mnist().x_train)
-        n = n_all if recipe.train_size is None else min(recipe.train_size, n_all)
+        available = len(data.x_train) if data is not None else len(load_mnist().x_train)
         self.run_worker(
             worker,
-            batches_per_epoch=max(1, math.ceil(n / recipe.batch_size)),
+            batches_per_epoch=batches_per_epoch(recipe, available),
             epochs=recipe.epochs,
-            status_text=f"Building a fresh {settings['architecture'].upper()} and "
-            f"loading {'your pictures' if custom else 'MNIST'}…",
+            status_text=starting_text(settings["architecture"], custom),
         )
         return worker
 
@@ -333,65 +283,30 @@ class TrainingTab(QWidget):
 
     @Slot()
     def _on_evaluating(self) -> None:
-        custom = self.data_panel.is_custom()
-        self.run.show_stage(
-            "evaluating on the test pictures…" if custom else "evaluating on 10,000 test digits…",
-            "Training done; evaluating on the "
-            + ("held-out test pictures…" if custom else "MNIST test set…"),
-        )
+        self.run.show_stage(*evaluating_texts(self.data_panel.is_custom()))
 
     @Slot(object)
     def _on_finished(self, outcome: TrainingOutcome) -> None:
-        elapsed = format_duration(outcome.seconds)
-        if outcome.nan:
-            where = (
-                f" at epoch {outcome.nan_at[0]}, batch {outcome.nan_at[1]}"
-                if outcome.nan_at
-                else ""
-            )
-            self.end_run(
-                "stopped: loss became NaN",
-                message=(
-                    f"Training stopped: the loss became NaN{where}. The learning rate "
-                    f"({outcome.recipe.learning_rate:g}) is probably far too high; try 0.002. "
-                    "The broken model was discarded and the live models are unchanged.",
-                    "error",
-                ),
-            )
-        elif outcome.stopped:
-            if outcome.model is not None and outcome.epochs_run:
-                self.models.add_trained(outcome, suffix=" (cancelled)")
-            self.end_run(
-                "cancelled",
-                message=(
-                    f"Training cancelled after {elapsed}. The live models are unchanged.",
-                    "info",
-                ),
-            )
-        else:
+        entry = None
+        if outcome.completed:
             entry = self.models.add_trained(outcome)
-            accuracy = (
-                f"; test accuracy {outcome.evaluation.accuracy * 100:.2f}%"
-                if outcome.evaluation is not None
-                else ""
-            )
-            self.end_run(
-                f"done in {elapsed}",
-                complete=True,
-                message=(
-                    f"{entry.label}: trained in {elapsed}{accuracy}. Press “Use this model” to put "
-                    "it in the live view.",
-                    "ok",
-                ),
-            )
+        elif not outcome.nan and outcome.model is not None and outcome.epochs_run:
+            self.models.add_trained(outcome, suffix=" (cancelled)")
+        progress_text, message = run_ending(
+            nan=outcome.nan,
+            stopped=outcome.stopped,
+            elapsed=format_duration(outcome.seconds),
+            learning_rate=outcome.recipe.learning_rate,
+            nan_at=outcome.nan_at,
+            label=entry.label if entry is not None else "",
+            accuracy=None if outcome.evaluation is None else outcome.evaluation.accuracy,
+        )
+        self.end_run(progress_text, complete=outcome.completed, message=message)
         self.run_finished.emit(outcome)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self.end_run(
-            "failed",
-            message=(f"Training failed: {message}. The live models are unchanged.", "error"),
-        )
+        self.end_run("failed", message=failure_message(message))
         self.run_failed.emit(message)
 
     def _update_controls(self, *_args) -> None:
@@ -446,15 +361,6 @@ class TrainingTab(QWidget):
         if self.models.current_key() == key:
             self._on_entry_changed()  # it shows the entry's new report
 
-    # The worker threads the shutdown joins: the run's and the evaluation's.
-    @property
-    def _training(self) -> WorkerThread | None:
-        return self.run.holder
-
-    @property
-    def _evaluation(self) -> WorkerThread | None:
-        return self.evaluations.holder
-
     # --- shutdown --------------------------------------------------------------------------
     def shutdown(self, timeout_ms: int = STOP_TIMEOUT_MS) -> bool:
         """Cancel any run, quit and join the worker threads; True if all ended in time.
@@ -462,11 +368,12 @@ class TrainingTab(QWidget):
         Call it from the main window's ``closeEvent``; it is safe to call twice.
         """
         ok = True
-        if self._training is not None or self._evaluation is not None:
+        # The worker threads to join: the run's and the evaluation's.
+        holders = [h for h in (self.run.holder, self.evaluations.holder) if h is not None]
+        if holders:
             storage.save_settings(self.settings())
-        for holder in (self._training, self._evaluation):
-            if holder is not None:
-                ok = holder.stop(timeout_ms) and ok
+        for holder in holders:
+            ok = holder.stop(timeout_ms) and ok
         ok = self.data_panel.shutdown(timeout_ms) and ok
         # Deliver the queued finished/ended signals now, so nothing refers to dead threads.
         QCoreApplication.sendPostedEvents()

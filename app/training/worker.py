@@ -1,14 +1,13 @@
-"""Train and evaluate off the UI thread: QObject workers, cancel and pause.
+"""Train off the UI thread: the QObject training worker, with cancel and pause.
 
-Each worker runs in a thread owned by a :class:`digitlab.app.threads.WorkerThread`.
-
-The workers call the Qt-free :func:`digitlab.model.nets.training.train` and
-:func:`digitlab.model.nets.training.evaluate`.
-A training worker builds and trains its *own* model (TensorFlow objects are not shared
-between threads); it hands the model over only in ``finished``, after it stopped using it.
-Batch progress is throttled in the worker (one signal every ``throttle_s`` carrying every
-batch point since the last one), so the UI thread never has more than a few updates a
-second to draw however fast the batches are.
+The worker runs in a thread owned by a :class:`digitlab.app.threads.WorkerThread` and calls
+the Qt-free :func:`digitlab.model.nets.training.train`, then evaluates the new model with
+:mod:`digitlab.model.nets.evaluation_report` (evaluating a model of the list is
+:mod:`.evaluation_worker`'s job). It builds and trains its *own* model (TensorFlow objects
+are not shared between threads); it hands the model over only in ``finished``, after it
+stopped using it. Batch progress is throttled in the worker (one signal every
+``throttle_s`` carrying every batch point since the last one), so the UI thread never has
+more than a few updates a second to draw however fast the batches are.
 """
 
 from __future__ import annotations
@@ -18,111 +17,23 @@ import threading
 import time
 import traceback
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
-from digitlab.model.data.mnist import Dataset, load_mnist, mnist_test_inputs, to_model_input
-from digitlab.model.nets.training import Recipe, TrainingStopped, evaluate, train
+from digitlab.model.data.mnist import Dataset, load_mnist
+from digitlab.model.nets.evaluation_report import (
+    NUM_CLASSES,
+    EvaluationReport,
+    evaluate_on_dataset,
+    evaluate_on_mnist,
+    is_custom,
+)
+from digitlab.model.nets.training import Recipe, TrainingStopped, train
 
-NUM_CLASSES = 10
 PROGRESS_INTERVAL_S = 0.25
 """At most one progress signal per this many seconds: the curves stay live (four updates a
 second), and the GUI thread's share of the two cores (which training needs) stays small."""
-
-
-@dataclass
-class EvaluationReport:
-    """A model's answers on a labelled test set.
-
-    images : uint8 ``(n, size, size)`` the test images (shared, do not modify).
-    labels : int ``(n,)`` true labels.
-    predictions : int ``(n,)``; confidence : float ``(n,)`` probability of the prediction.
-    confusion : int ``(classes, classes)``, rows are true labels.
-    class_names : one per class; () means the digits 0..9 of the MNIST test set.
-    """
-
-    accuracy: float
-    confusion: np.ndarray
-    predictions: np.ndarray
-    confidence: np.ndarray
-    labels: np.ndarray
-    images: np.ndarray
-    seconds: float = 0.0
-    class_names: tuple[str, ...] = ()
-    data_label: str = "MNIST test digits"
-
-    @property
-    def labels_text(self) -> tuple[str, ...]:
-        """The class names to show (the digits when none are set)."""
-        return self.class_names or tuple(str(i) for i in range(len(self.confusion)))
-
-    @property
-    def misclassified(self) -> np.ndarray:
-        """Indices of wrong answers, the most confident first."""
-        wrong = np.flatnonzero(self.predictions != self.labels)
-        return wrong[np.argsort(-self.confidence[wrong], kind="stable")]
-
-    def cell(self, true: int, pred: int) -> np.ndarray:
-        """Indices of test digits labelled ``true`` and answered ``pred``, most confident first."""
-        hits = np.flatnonzero((self.labels == true) & (self.predictions == pred))
-        return hits[np.argsort(-self.confidence[hits], kind="stable")]
-
-
-def _report(
-    start: float,
-    model,
-    x: np.ndarray,
-    labels: np.ndarray,
-    images: np.ndarray,
-    num_classes: int,
-    **details,
-) -> EvaluationReport:
-    """Evaluate ``model`` on float32 inputs ``x`` with int64 ``labels``; ``images`` are the
-    uint8 pictures to show, ``details`` the report's class names and data label, ``start``
-    the ``perf_counter`` the report's seconds count from."""
-    result = evaluate(model, x, labels, num_classes)
-    return EvaluationReport(
-        accuracy=result["accuracy"],
-        confusion=np.asarray(result["confusion"], np.int64),
-        predictions=np.asarray(result["predictions"], np.int64),
-        confidence=np.asarray(result["confidence"], np.float32),
-        labels=labels,
-        images=images,
-        seconds=time.perf_counter() - start,
-        **details,
-    )
-
-
-def evaluate_on_mnist(model) -> EvaluationReport:
-    """Evaluate ``model`` on the 10,000 MNIST test images (call from the thread that owns it)."""
-    start = time.perf_counter()
-    data = load_mnist()
-    return _report(
-        start, model, mnist_test_inputs(), data.y_test.astype(np.int64), data.x_test, NUM_CLASSES
-    )
-
-
-def evaluate_on_dataset(model, data) -> EvaluationReport:
-    """Evaluate ``model`` on the test split of a
-    :class:`digitlab.model.data.custom_dataset.CustomDataset`."""
-    start = time.perf_counter()
-    return _report(
-        start,
-        model,
-        to_model_input(data.x_test),
-        data.y_test.astype(np.int64),
-        data.x_test,
-        data.num_classes,
-        class_names=tuple(data.class_names),
-        data_label="test pictures",
-    )
-
-
-def is_custom(data) -> bool:
-    """True for a dataset of your own classes (it carries class names)."""
-    return bool(getattr(data, "class_names", ()))
 
 
 @dataclass
@@ -150,7 +61,8 @@ class TrainingOutcome:
         return not self.stopped and not self.nan
 
 
-def _describe_exception(exc: BaseException) -> str:
+def describe_exception(exc: BaseException) -> str:
+    """A one-line message for the user: the exception's type and its first line (300 chars)."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     text = text[:300]
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
@@ -326,7 +238,7 @@ class TrainingWorker(QObject):
             self.finished.emit(outcome)
         except Exception as exc:  # every failure reaches the tab as a message
             self.last_traceback = traceback.format_exc()
-            self.failed.emit(_describe_exception(exc))
+            self.failed.emit(describe_exception(exc))
         finally:
             self.done.emit()
 
@@ -383,49 +295,3 @@ class TrainingWorker(QObject):
                 evaluate_on_dataset(model, data) if custom else evaluate_on_mnist(model)
             )
         return outcome
-
-
-class EvaluationWorker(QObject):
-    """Evaluates one model on the MNIST test images.
-
-    Parameters
-    ----------
-    model : a Keras model this worker may use alone (pass a copy), or a ``.keras`` path.
-    data : a dataset of your own classes to judge it on (default: the MNIST test set).
-    """
-
-    # The evaluation report (EvaluationReport).
-    finished = Signal(object)
-    # A one-line message for the user.
-    failed = Signal(str)
-    # Always emitted last.
-    done = Signal()
-
-    def __init__(self, model, data=None):
-        super().__init__()
-        self._model = model
-        self._data = data
-        self.last_traceback = ""
-
-    def cancel(self) -> None:
-        """Evaluation takes a second or two; it is not interrupted."""
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            model = self._model
-            if isinstance(model, (str, Path)):
-                from digitlab.model.nets.model_files import load_model
-
-                model = load_model(model)
-            self.finished.emit(
-                evaluate_on_dataset(model, self._data)
-                if is_custom(self._data)
-                else evaluate_on_mnist(model)
-            )
-        except Exception as exc:
-            self.last_traceback = traceback.format_exc()
-            self.failed.emit(_describe_exception(exc))
-        finally:
-            self._model = None
-            self.done.emit()
