@@ -38,6 +38,7 @@ test-fast: $(VENV)/.installed-test
 # pyproject.toml (the core never imports Qt or the app; the app's layers import one way).
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
 # PyInstaller replaces dist/digitlab/ on every run (its analysis cache in build/ makes a

@@ -1,5 +1,6 @@
-"""Shows an :class:`~digitlab.model.nets.evaluation_report.EvaluationReport`: accuracy, a clickable confusion
-matrix and a gallery of test digits (the misclassified ones, or one clicked cell's)."""
+"""Shows an :class:`~digitlab.model.nets.evaluation_report.EvaluationReport`: accuracy, a
+clickable confusion matrix and a gallery of test digits (the misclassified ones, or one
+clicked cell's)."""
 
 from __future__ import annotations
 
