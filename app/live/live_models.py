@@ -23,6 +23,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from digitlab.app.live.inference_worker import InferenceWorker
+from digitlab.app.live.tensorflow_loader import TensorFlowLoader
 from digitlab.app.threads import WorkerThread
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.explain.mosaic import apply_lut
@@ -72,6 +73,8 @@ class LiveModels(QObject):
     model_requested = Signal(str, object)
     # Internal: a swap finished in the inference thread, (name, error or "").
     _swapped = Signal(str, str)
+    # TensorFlow is imported (the Train tab, Grad-CAM and fine-tuning can be built cheaply).
+    tensorflow_ready = Signal()
     # A batch asked with classify_batch was answered: (token, {name: float32 (n, classes)}
     # or None, error message or "").
     batch_classified = Signal(object, object, str)
@@ -89,6 +92,12 @@ class LiveModels(QObject):
         self._queued_names: tuple[str, ...] = DIGIT_MODELS
         self.worker = InferenceWorker(core_factory)
         self._owner = WorkerThread(self.worker, self, "digitlab-inference")
+        # TensorFlow loads in a thread of its own once the models answer (see
+        # digitlab.app.live.tensorflow_loader): neither the GUI nor the answers wait for it.
+        self.tensorflow_loaded = False
+        self._loader = WorkerThread(TensorFlowLoader(), self, "digitlab-tensorflow")
+        self._loader.worker.loaded.connect(self._on_tensorflow_loaded)
+        self._loader.worker.failed.connect(self.errored)
         self.worker.models_ready.connect(self._on_models_ready)
         self.worker.model_changed.connect(self._on_model_changed)
         self.worker.result.connect(self._on_result)
@@ -110,7 +119,8 @@ class LiveModels(QObject):
         :data:`digitlab.app.threads.STOP_TIMEOUT_MS` (a model load cannot be interrupted: a
         thread still loading is left to end, and joined at exit); True if it ended. Safe to
         call twice, or before :meth:`start`."""
-        return self._owner.stop()
+        ended = self._owner.stop()
+        return self._loader.stop() and ended
 
     def is_finished(self) -> bool:
         """The inference thread ran and has ended."""
@@ -209,6 +219,12 @@ class LiveModels(QObject):
         self.infos = dict(infos)
         self.ready = True
         self.models_ready.emit(dict(infos))
+        self._loader.start()  # once; after the models answer, so the first answer comes first
+
+    @Slot()
+    def _on_tensorflow_loaded(self) -> None:
+        self.tensorflow_loaded = True
+        self.tensorflow_ready.emit()
 
     @Slot(object)
     def _on_model_changed(self, info) -> None:
