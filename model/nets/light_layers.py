@@ -8,7 +8,7 @@ them. Only what the seed families use is supported: ``InputLayer``, ``Conv2D`` (
 activations relu, linear and softmax, all float32. Anything else raises
 :class:`NotLightError`, and callers use TensorFlow instead.
 
-A convolution is one matrix product (im2col through ``sliding_window_view``), so both seed
+A convolution is one matrix product (im2col from shifted copies), so both seed
 models with every activation take a few tenths of a millisecond for one 28x28 input.
 """
 
@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from digitlab.model.nets.outputs import LayerInfo, ModelOutput
 
@@ -82,9 +81,8 @@ class LightLayer:
             )
         weights = [np.ascontiguousarray(a, dtype=np.float32) for a in arrays]
         if self.kind == "Conv2D":
-            # (kh, kw, c, f) -> rows ordered as sliding_window_view's (c, kh, kw) windows
-            kh, kw, c, f = self.weight_shapes[0]
-            weights[0] = np.ascontiguousarray(weights[0].transpose(2, 0, 1, 3).reshape(-1, f))
+            # (kh, kw, c, f) -> (kh * kw * c, f): rows in the order _conv lays out a window
+            weights[0] = weights[0].reshape(-1, self.weight_shapes[0][-1])
         self.weights = weights
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
@@ -111,9 +109,15 @@ def _conv(x: np.ndarray, layer: LightLayer) -> np.ndarray:
         # As TensorFlow pads for strides 1: the odd pixel goes after (bottom, right).
         top, left = (kh - 1) // 2, (kw - 1) // 2
         x = np.pad(x, ((0, 0), (top, kh - 1 - top), (left, kw - 1 - left), (0, 0)))
-    windows = sliding_window_view(x, (kh, kw), axis=(1, 2))  # (n, oh, ow, c, kh, kw)
-    n, oh, ow = windows.shape[:3]
-    y = windows.reshape(n * oh * ow, -1) @ layer.weights[0]
+    n, h, w, _ = x.shape
+    oh, ow = h - kh + 1, w - kw + 1
+    # im2col: each window's pixels side by side, (kh, kw, c) per row, so one matrix product
+    # does the whole layer. Concatenating the kh * kw shifted copies moves contiguous runs of
+    # c floats: 2-3x faster than reshaping a sliding_window_view.
+    cols = np.concatenate(
+        [x[:, i : i + oh, j : j + ow] for i in range(kh) for j in range(kw)], axis=-1
+    )
+    y = cols.reshape(n * oh * ow, -1) @ layer.weights[0]
     if len(layer.weights) > 1:
         y += layer.weights[1]
     return y.reshape(n, oh, ow, -1)
