@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from digitlab.app.live.inference_worker import InferenceWorker
 from digitlab.app.live.tensorflow_loader import TensorFlowLoader
@@ -32,6 +32,8 @@ from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
 
+LOADER_DELAY_MS = 1000
+"""How long after the models are ready TensorFlow starts loading when nothing is drawn."""
 GIL_SWITCH_INTERVAL_S = 0.001
 """How often Python threads hand over the GIL while the inference thread runs."""
 
@@ -209,6 +211,8 @@ class LiveModels(QObject):
         self._shown_revision = result.revision
         self.latest = result
         self.result.emit(result)
+        if self.ready and not result.empty:
+            self._loader.start()  # once (see _on_models_ready)
 
     @Slot(object)
     def _on_result(self, result: LiveResult) -> None:
@@ -219,7 +223,9 @@ class LiveModels(QObject):
         self.infos = dict(infos)
         self.ready = True
         self.models_ready.emit(dict(infos))
-        self._loader.start()  # once; after the models answer, so the first answer comes first
+        # TensorFlow's import holds the GIL for long stretches: start it once the first answer
+        # is shown (see _show), or after LOADER_DELAY_MS when nothing is drawn.
+        QTimer.singleShot(LOADER_DELAY_MS, self._loader.start)
 
     @Slot()
     def _on_tensorflow_loaded(self) -> None:
