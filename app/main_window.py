@@ -1,7 +1,8 @@
 """The main window: builds the tabs, wires the canvas to the live models, nothing more.
 
-TensorFlow is not imported here: the window is shown first and the inference thread loads the
-models behind a "loading models" state (see :mod:`digitlab.app.live.live_models`).
+TensorFlow is not imported here: the window is shown first, the inference thread reads the
+models into NumPy behind a short "loading models" state, and TensorFlow loads in the
+background for the Train tab (see :mod:`digitlab.app.live.live_models`).
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.live.model_changed.connect(self._on_model_changed)
         self.live.errored.connect(self._on_error)
         self.live.model_set.connect(self._on_model_set)
+        self.live.tensorflow_ready.connect(self._train_tab_when_ready)
         # Only the Draw tab shows activation maps: while it is covered, answers skip them.
         self.draw_tab.covered_changed.connect(
             lambda covered: self.live.set_maps_wanted(not covered)
@@ -117,7 +119,7 @@ class MainWindow(QMainWindow):
         """A "Train" tab when :mod:`digitlab.app.training.tab` exists.
 
         Training imports Keras, which takes seconds; so the tab starts as a placeholder and the
-        real one is built once the inference thread has imported TensorFlow (then it is cheap).
+        real one is built once TensorFlow has loaded in the background (then it is cheap).
         """
         if importlib.util.find_spec("digitlab.app.training.tab") is None:
             return None
@@ -181,7 +183,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        self.status_label = QLabel("Loading the models (TensorFlow)… drawing works already.")
+        self.status_label = QLabel("Loading the models… drawing works already.")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(140)
@@ -244,8 +246,12 @@ class MainWindow(QMainWindow):
 
     def _on_result(self, result: LiveResult) -> None:
         self.draw_tab.update_result(result)
-        if self.live.ready and self.training_tab is None:
-            # The first answer is on screen: now build the Train tab (it reads MNIST).
+        self._train_tab_when_ready()
+
+    def _train_tab_when_ready(self) -> None:
+        """Build the Train tab once an answer is on screen and TensorFlow has loaded in the
+        background (then it is cheap; it reads MNIST)."""
+        if self.live.ready and self.live.tensorflow_loaded and self.training_tab is None:
             QTimer.singleShot(0, self._build_training_tab)
 
     def _on_models_ready(self, infos) -> None:

@@ -1,8 +1,10 @@
 """How long one live answer costs: both models, probabilities and every activation, one image.
 
-Compares ``InferenceCore.run`` (one compiled call) with ``model.predict`` on the same input
-(predict per model, output only). Prints a table and, as its last line, a JSON object with
-``ours_median_ms``, ``ours_p95_ms`` and ``predict_median_ms``.
+Compares ``InferenceCore.run`` (one compiled call), ``LightCore.run`` (the NumPy path the
+live view and ``digitlab classify`` use) and ``model.predict`` on the same input (predict per
+model, output only). Prints a table and, as its last line, a JSON object with
+``ours_median_ms``, ``ours_p95_ms``, ``light_median_ms``, ``light_p95_ms`` and
+``predict_median_ms``.
 
     python benchmarks/inference.py [--repeats N]
 """
@@ -19,6 +21,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np
 
 from digitlab.model.nets.inference import InferenceCore
+from digitlab.model.nets.light_inference import LightCore
 from digitlab.model.preprocess.strokes import strokes_to_input
 
 
@@ -40,23 +43,28 @@ def main() -> None:
     core = InferenceCore()
     x = strokes_to_input([[[60, 60], [200, 60], [120, 230]]], (280, 280)).image[None, :, :, None]
     ours = timed(lambda: core.run(x), args.repeats)
+    light_core = LightCore()
+    light = timed(lambda: light_core.run(x), args.repeats)
     models = [core.model(name) for name in core.names]
     predict = timed(lambda: [m.predict(x, verbose=0) for m in models], max(args.repeats // 6, 20))
     prep = timed(
         lambda: strokes_to_input([[[60, 60], [200, 60], [120, 230]]], (280, 280)), args.repeats
     )
-    print(f"{'path':<44}{'median ms':>10}{'p95 ms':>10}")
+    print(f"{'path':<46}{'median ms':>10}{'p95 ms':>10}")
     for label, times in (
         ("InferenceCore.run (both, all activations)", ours),
+        ("LightCore.run (NumPy: both, all activations)", light),
         ("model.predict (both, output only)", predict),
         ("strokes_to_input (a three-point seven)", prep),
     ):
-        print(f"{label:<44}{np.median(times):>10.2f}{np.percentile(times, 95):>10.2f}")
+        print(f"{label:<46}{np.median(times):>10.2f}{np.percentile(times, 95):>10.2f}")
     print(
         json.dumps(
             {
                 "ours_median_ms": round(float(np.median(ours)), 3),
                 "ours_p95_ms": round(float(np.percentile(ours, 95)), 3),
+                "light_median_ms": round(float(np.median(light)), 3),
+                "light_p95_ms": round(float(np.percentile(light, 95)), 3),
                 "predict_median_ms": round(float(np.median(predict)), 3),
             }
         )

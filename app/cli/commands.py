@@ -29,8 +29,10 @@ def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int
     # stand-ins are written to for the whole command and close when the process ends.
     stdout = stdout or sys.stdout or open(os.devnull, "w")  # noqa: SIM115 (lives for the run)
     stderr = stderr or sys.stderr or open(os.devnull, "w")  # noqa: SIM115 (lives for the run)
-    if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
-        quiet_tensorflow()  # other backends (JAX on a GPU machine) need no TensorFlow at all
+    # classify answers through NumPy and imports TensorFlow only when it must (see
+    # inference_core); other backends (JAX on a GPU machine) need no TensorFlow at all.
+    if args.command != "classify" and os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+        quiet_tensorflow()
     handlers = {
         "classify": classify,
         "evaluate": evaluate,

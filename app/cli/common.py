@@ -5,6 +5,7 @@ and reading ``--strokes`` JSON lines.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -29,9 +30,22 @@ def quiet_tensorflow() -> None:
     import_tensorflow_quietly()
 
 
-def inference_core(model_arg: str | None):
+def inference_core(model_arg: str | None, light: bool = False):
     """The models a verb asks: both bundled (None or ``"both"``), one of them (``"cnn"``,
-    ``"dense"``), or a ``.keras`` file of the 10 digit classes."""
+    ``"dense"``), or a ``.keras`` file of the 10 digit classes.
+
+    ``light``: answer through the NumPy path
+    (:class:`digitlab.model.nets.light_inference.LightCore`, no TensorFlow import) when it can
+    read the models; TensorFlow's :class:`~digitlab.model.nets.inference.InferenceCore`
+    otherwise (a layer it does not implement, or a file it refuses: then Keras' own loader
+    gives the reason).
+    """
+    if light:
+        core = _light_core(model_arg)
+        if core is not None:
+            return core
+        if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+            quiet_tensorflow()
     from digitlab.model.nets.inference import InferenceCore
 
     if model_arg in (None, "both"):
@@ -44,6 +58,22 @@ def inference_core(model_arg: str | None):
 
     # Checked here for the 10 digit classes: the core alone accepts any number of classes.
     return InferenceCore({Path(model_arg).stem: load_model(model_arg, num_classes=10)})
+
+
+def _light_core(model_arg: str | None):
+    """The NumPy core of :func:`inference_core`, or None when it cannot read the models."""
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.light_inference import LightCore, NotLightError, read_light_model
+    from digitlab.model.nets.model_files import ModelFileError
+
+    try:
+        if model_arg in (None, "both"):
+            return LightCore()
+        if model_arg in ("cnn", "dense"):
+            return LightCore({model_arg: bundled_model_path(model_arg)})
+        return LightCore({Path(model_arg).stem: read_light_model(model_arg, num_classes=10)})
+    except (NotLightError, ModelFileError):
+        return None
 
 
 def stroke_lines(path: str, stdin: TextIO) -> Iterator[tuple[int, object]]:

@@ -1,6 +1,8 @@
 """The inference thread's worker: loads the models, then answers the newest drawing.
 
-A :class:`digitlab.app.threads.MailboxWorker`: it owns the
+A :class:`digitlab.app.threads.MailboxWorker`: it owns the core, the NumPy
+:class:`digitlab.model.nets.light_inference.LightCore` whenever it can run the models (no
+TensorFlow needed, so the first answer comes within a second of launch), else TensorFlow's
 :class:`digitlab.model.nets.inference.InferenceCore` (TensorFlow objects stay on the thread
 that uses them). A drawing, or a ready 28x28 input (a dropped picture), is posted into the
 one-slot mailbox, so a burst of drawings is answered once, for the newest; model swaps and
@@ -18,7 +20,7 @@ from PySide6.QtCore import Signal
 from digitlab.app.threads import MailboxWorker
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.nets.colour_levels import levels_of
-from digitlab.model.nets.describe import ModelInfo, describe_model
+from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo, describe_model
 from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
@@ -62,6 +64,9 @@ class InferenceWorker(MailboxWorker):
         self._core_factory = core_factory
         self._calibration = calibration
         self.core = None
+        # What the core was built from (name -> path or Keras model), to rebuild it with
+        # TensorFlow when a model swapped in later is one NumPy cannot run.
+        self._sources: dict = {}
         self.infos: dict[str, ModelInfo] = {}
         self.runs = 0  # how many drawings went to the models (tests check it stays 0)
         # False while no activation maps can be seen (another tab covers them): answers then
@@ -100,18 +105,21 @@ class InferenceWorker(MailboxWorker):
     # ---------------------------------------------------------------- the inference thread
 
     def setup(self) -> None:
-        """Load the models and describe them (``models_ready``)."""
+        """Load the models and describe them (``models_ready``).
+
+        The bundled models are read into the NumPy core (milliseconds, no TensorFlow): the
+        first answers do not wait for TensorFlow, which only loads where NumPy cannot run a
+        model (:func:`_core_for`).
+        """
         stored = None
         if self.core is None:
             self.status.emit("loading models")
             if self._core_factory is None:
-                from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
-
-                import_tensorflow_quietly()  # seconds
+                from digitlab.model.data.bundled import bundled_model_path
                 from digitlab.model.nets.colour_levels import bundled_levels
-                from digitlab.model.nets.inference import InferenceCore
 
-                self.core = InferenceCore()
+                self._sources = {name: bundled_model_path(name) for name in DIGIT_MODELS}
+                self.core = _core_for(self._sources)
                 # The bundled models' colour scales are stored: no MNIST, no calibration run.
                 stored = bundled_levels(self.core.names)
             else:
@@ -148,9 +156,7 @@ class InferenceWorker(MailboxWorker):
     def _replace(self, models: dict, class_names: dict, done: Done | None) -> None:
         """Build a new core for ``models``; the old one stays on any error."""
         try:
-            from digitlab.model.nets.inference import InferenceCore
-
-            core = InferenceCore(models)
+            core = _core_for(models)
             infos = {
                 name: describe_model(
                     core,
@@ -161,7 +167,7 @@ class InferenceWorker(MailboxWorker):
                 )
                 for name in core.names
             }
-            self.core, self.infos = core, infos
+            self.core, self.infos, self._sources = core, infos, dict(models)
             self.models_ready.emit(dict(infos))
             error = None
         except Exception as exc:
@@ -172,7 +178,17 @@ class InferenceWorker(MailboxWorker):
 
     def _swap(self, name: str, model, done: Done | None) -> None:
         try:
-            self.core.set_model(name, model)
+            if getattr(self.core, "light", False):
+                sources = {**self._sources, name: model}
+                try:
+                    self.core.set_model(name, model)
+                except Exception:  # not for NumPy (or refused by it): TensorFlow decides
+                    if set(sources) != set(self.core.names):
+                        raise
+                    self.core = _core_for(sources, light=False)
+                self._sources = sources
+            else:
+                self.core.set_model(name, model)
             old = self.infos.get(name)
             info = describe_model(
                 self.core,
@@ -198,3 +214,24 @@ class InferenceWorker(MailboxWorker):
             done(None, f"could not classify the batch: {exc}")
             return
         done(probabilities, None)
+
+
+def _core_for(models: dict, light: bool = True):
+    """A core for ``models`` (name -> ``.keras`` path or Keras model): the NumPy
+    :class:`~digitlab.model.nets.light_inference.LightCore` when it can run them all (it is
+    faster and needs no TensorFlow), else TensorFlow's
+    :class:`~digitlab.model.nets.inference.InferenceCore` (imported here, seconds)."""
+    if light:
+        from digitlab.model.nets.light_inference import LightCore, NotLightError
+        from digitlab.model.nets.model_files import ModelFileError
+
+        try:
+            return LightCore(models)
+        except (NotLightError, ModelFileError):
+            pass  # TensorFlow runs what NumPy does not, and words a refusal its own way
+    from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
+
+    import_tensorflow_quietly()  # seconds, once
+    from digitlab.model.nets.inference import InferenceCore
+
+    return InferenceCore(models)

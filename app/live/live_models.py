@@ -20,9 +20,10 @@ import sys
 from collections.abc import Callable, Sequence
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from digitlab.app.live.inference_worker import InferenceWorker
+from digitlab.app.live.tensorflow_loader import TensorFlowLoader
 from digitlab.app.threads import WorkerThread
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.explain.mosaic import apply_lut
@@ -31,6 +32,8 @@ from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
 
+LOADER_DELAY_MS = 1000
+"""How long after the models are ready TensorFlow starts loading when nothing is drawn."""
 GIL_SWITCH_INTERVAL_S = 0.001
 """How often Python threads hand over the GIL while the inference thread runs."""
 
@@ -72,6 +75,8 @@ class LiveModels(QObject):
     model_requested = Signal(str, object)
     # Internal: a swap finished in the inference thread, (name, error or "").
     _swapped = Signal(str, str)
+    # TensorFlow is imported (the Train tab, Grad-CAM and fine-tuning can be built cheaply).
+    tensorflow_ready = Signal()
     # A batch asked with classify_batch was answered: (token, {name: float32 (n, classes)}
     # or None, error message or "").
     batch_classified = Signal(object, object, str)
@@ -89,6 +94,12 @@ class LiveModels(QObject):
         self._queued_names: tuple[str, ...] = DIGIT_MODELS
         self.worker = InferenceWorker(core_factory)
         self._owner = WorkerThread(self.worker, self, "digitlab-inference")
+        # TensorFlow loads in a thread of its own once the models answer (see
+        # digitlab.app.live.tensorflow_loader): neither the GUI nor the answers wait for it.
+        self.tensorflow_loaded = False
+        self._loader = WorkerThread(TensorFlowLoader(), self, "digitlab-tensorflow")
+        self._loader.worker.loaded.connect(self._on_tensorflow_loaded)
+        self._loader.worker.failed.connect(self.errored)
         self.worker.models_ready.connect(self._on_models_ready)
         self.worker.model_changed.connect(self._on_model_changed)
         self.worker.result.connect(self._on_result)
@@ -110,7 +121,8 @@ class LiveModels(QObject):
         :data:`digitlab.app.threads.STOP_TIMEOUT_MS` (a model load cannot be interrupted: a
         thread still loading is left to end, and joined at exit); True if it ended. Safe to
         call twice, or before :meth:`start`."""
-        return self._owner.stop()
+        ended = self._owner.stop()
+        return self._loader.stop() and ended
 
     def is_finished(self) -> bool:
         """The inference thread ran and has ended."""
@@ -199,6 +211,8 @@ class LiveModels(QObject):
         self._shown_revision = result.revision
         self.latest = result
         self.result.emit(result)
+        if self.ready and not result.empty:
+            self._loader.start()  # once (see _on_models_ready)
 
     @Slot(object)
     def _on_result(self, result: LiveResult) -> None:
@@ -209,6 +223,14 @@ class LiveModels(QObject):
         self.infos = dict(infos)
         self.ready = True
         self.models_ready.emit(dict(infos))
+        # TensorFlow's import holds the GIL for long stretches: start it once the first answer
+        # is shown (see _show), or after LOADER_DELAY_MS when nothing is drawn.
+        QTimer.singleShot(LOADER_DELAY_MS, self._loader.start)
+
+    @Slot()
+    def _on_tensorflow_loaded(self) -> None:
+        self.tensorflow_loaded = True
+        self.tensorflow_ready.emit()
 
     @Slot(object)
     def _on_model_changed(self, info) -> None:

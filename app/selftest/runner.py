@@ -77,10 +77,12 @@ def run(timings: bool, process_start: float) -> int:
     details: dict[str, str] = {}
     if ctx.wait_until(lambda: window.live.ready, MODELS_TIMEOUT_S):
         ctx.times["models_ready_s"] = ctx.since_start()
-        found, broken = load_checks()  # after TensorFlow is in: check modules may import Keras
         first = ctx.wait_for_answer()
         if first is not None and not first.empty:
             ctx.times["first_prediction_s"] = ctx.since_start()
+        # Check modules may import Keras: after TensorFlow has loaded in the background.
+        ctx.wait_until(lambda: window.live.tensorflow_loaded, MODELS_TIMEOUT_S)
+        found, broken = load_checks()
         failed_imports = [(module, _fails_with(error)) for module, error in broken.items()]
         for name, fn in failed_imports + found:
             passed, detail = _run_one(fn, ctx)

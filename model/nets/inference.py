@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import keras
@@ -19,32 +18,10 @@ import tensorflow as tf
 
 from digitlab.model.data.bundled import bundled_model_path
 from digitlab.model.nets.model_files import load_model
+from digitlab.model.nets.outputs import LayerInfo, ModelOutput
 from digitlab.model.preprocess.frame import as_model_batch
 
 MODEL_NAMES = ("cnn", "dense")
-
-
-@dataclass(frozen=True)
-class LayerInfo:
-    """One layer as the views describe it: name, output shape (no batch axis), parameters."""
-
-    name: str
-    kind: str
-    output_shape: tuple[int, ...]
-    params: int
-
-
-@dataclass(frozen=True)
-class ModelOutput:
-    """What one model answered for a batch.
-
-    probabilities : float32 ``(n, classes)``, rows sum to 1.
-    activations : layer name -> float32 ``(n, *layer_output_shape)``, in layer order
-        (e.g. ``conv1`` ``(n, 26, 26, 32)`` ... ``output`` ``(n, 10)``).
-    """
-
-    probabilities: np.ndarray
-    activations: dict[str, np.ndarray]
 
 
 def copy_model(model: keras.Model) -> keras.Model:
