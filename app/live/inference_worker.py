@@ -111,6 +111,9 @@ class InferenceWorker(MailboxWorker):
         first answers do not wait for TensorFlow, which only loads where NumPy cannot run a
         model (:func:`_core_for`).
         """
+        from digitlab.model.nets.blas_threads import use_one_blas_thread
+
+        use_one_blas_thread()  # small products: more threads only fight a training run's
         stored = None
         if self.core is None:
             self.status.emit("loading models")
