@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from cli_support import run_cli
+from model_support import dropout_model
 
 SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}
 
@@ -42,15 +43,9 @@ def test_classify_answers_without_importing_tensorflow(tmp_path, model):
 
 @pytest.mark.slow
 def test_classify_falls_back_to_tensorflow_for_a_layer_the_light_path_lacks(tmp_path):
-    import keras
-
     from digitlab.model.nets.model_files import save_model
 
-    inputs = keras.Input((28, 28, 1), name="input")
-    x = keras.layers.Flatten(name="flatten")(inputs)
-    x = keras.layers.Dropout(0.5, name="drop")(x)
-    outputs = keras.layers.Dense(10, activation="softmax", name="output")(x)
-    path = save_model(keras.Model(inputs, outputs), tmp_path / "dropout.keras")
+    path = save_model(dropout_model(), tmp_path / "dropout.keras")
     strokes = tmp_path / "s.jsonl"
     strokes.write_text(json.dumps(SEVEN) + "\n")
     rc, out, err = run_cli(["classify", "--model", str(path), "--strokes", str(strokes)])

@@ -6,6 +6,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from model_support import dropout_model
 
 from digitlab.model.data.bundled import bundled_model_path
 from digitlab.model.data.mnist import mnist_test_inputs
@@ -128,15 +129,9 @@ def test_a_sequential_model_answers_as_keras(tmp_path):
 
 @pytest.mark.slow
 def test_an_unsupported_layer_says_so_and_the_keras_path_still_reads_it(tmp_path):
-    import keras
-
     from digitlab.model.nets.model_files import load_model
 
-    inputs = keras.Input((28, 28, 1), name="input")
-    x = keras.layers.Flatten(name="flatten")(inputs)
-    x = keras.layers.Dropout(0.5, name="drop")(x)
-    outputs = keras.layers.Dense(10, activation="softmax", name="output")(x)
-    model = keras.Model(inputs, outputs)
+    model = dropout_model()
     path = _save(model, tmp_path / "dropout.keras")
     with pytest.raises(NotLightError, match="not supported by the light path"):
         read_light_model(path)

@@ -9,6 +9,7 @@ import sys
 
 import numpy as np
 import pytest
+from model_support import dropout_model
 
 from digitlab.app.live.inference_worker import InferenceWorker
 from digitlab.model.preprocess.strokes import Stroke
@@ -61,14 +62,8 @@ def test_a_trained_model_swapped_in_keeps_the_numpy_path(worker):
 
 
 def test_a_model_numpy_cannot_run_moves_the_live_set_to_tensorflow(worker):
-    import keras
-
-    inputs = keras.Input((28, 28, 1), name="input")
-    x = keras.layers.Flatten(name="flatten")(inputs)
-    x = keras.layers.Dropout(0.5, name="drop")(x)
-    outputs = keras.layers.Dense(10, activation="softmax", name="output")(x)
     errors = []
-    worker._swap("dense", keras.Model(inputs, outputs), errors.append)
+    worker._swap("dense", dropout_model(), errors.append)
     assert errors == [None]
     assert not getattr(worker.core, "light", False)
     assert worker.core.names == ("cnn", "dense")

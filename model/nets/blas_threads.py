@@ -15,14 +15,11 @@ from __future__ import annotations
 
 from threadpoolctl import threadpool_info, threadpool_limits
 
-_limit = None
-
 
 def use_one_blas_thread() -> int:
     """Limit every BLAS library loaded in this process to one thread; returns how many
     libraries were limited (0 when NumPy's BLAS is not loaded yet or there is none)."""
-    global _limit
     import numpy  # noqa: F401 - loads NumPy's BLAS, which threadpoolctl then finds
 
-    _limit = threadpool_limits(limits=1, user_api="blas")
+    threadpool_limits(limits=1, user_api="blas")  # applies at once, until changed again
     return sum(1 for lib in threadpool_info() if lib.get("user_api") == "blas")
