@@ -15,6 +15,7 @@ import numpy as np
 
 from digitlab.model.explain.mosaic import MosaicLayout, calibrate_level, layout_for
 from digitlab.model.explain.receptive_field import FieldStep, field_steps
+from digitlab.model.nets.known import DEFAULT_THRESHOLD
 
 DIGIT_MODELS = ("cnn", "dense")
 """The bundled digit models: the live set at start and after "Restore bundled models" (a
@@ -63,6 +64,7 @@ class ModelInfo:
     layers: tuple[LayerView, ...]  # every real layer, in order
     total_params: int
     class_names: tuple[str, ...] = ()  # one per output; () means the digits 0..9
+    known_threshold: float = DEFAULT_THRESHOLD  # see digitlab.model.nets.known
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -107,6 +109,7 @@ def describe_model(
     calibration: np.ndarray | None,
     class_names: tuple[str, ...] = (),
     levels: Mapping[str, float] | None = None,
+    known_threshold: float = DEFAULT_THRESHOLD,
 ) -> ModelInfo:
     """Layer views of ``name`` in ``core`` (a :class:`digitlab.model.nets.inference.InferenceCore`).
 
@@ -140,4 +143,6 @@ def describe_model(
         views.append(
             LayerView(name, info.name, info.kind, shape, info.params, layout, level, steps)
         )
-    return ModelInfo(name, tuple(views), sum(i.params for i in infos), tuple(class_names))
+    return ModelInfo(
+        name, tuple(views), sum(i.params for i in infos), tuple(class_names), known_threshold
+    )

@@ -15,6 +15,7 @@ import numpy as np
 
 from digitlab.model.explain.mosaic import apply_lut, build_mosaic
 from digitlab.model.nets.describe import ModelInfo
+from digitlab.model.nets.known import DEFAULT_THRESHOLD, is_known
 from digitlab.model.preprocess.frame import Preprocessed, empty_input
 from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 
@@ -36,6 +37,9 @@ class LiveResult:
     coloured : the same mosaics as uint8 RGBA ``(h, w, 4)`` through the colour table, ready to
         show (colouring happens off the GUI thread).
     seconds : time spent in preprocessing and in the models.
+    known : model name -> True when the drawing looks like one of that model's classes
+        (:func:`digitlab.model.nets.known.is_known` with the model's threshold); False is
+        "not a digit?". Empty when the drawing is empty.
     """
 
     revision: int
@@ -45,6 +49,7 @@ class LiveResult:
     mosaics: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     coloured: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    known: dict[str, bool] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -69,12 +74,14 @@ def answer_input(
         return LiveResult(revision, pre, seconds={})
     outputs = core.run(pre.image)
     t2 = time.perf_counter()
-    probabilities, activations, mosaics, coloured = {}, {}, {}, {}
+    probabilities, activations, mosaics, coloured, known = {}, {}, {}, {}, {}
     for name, out in outputs.items():
         probabilities[name] = out.probabilities[0]
+        info = infos.get(name)
+        threshold = info.known_threshold if info is not None else DEFAULT_THRESHOLD
+        known[name] = bool(is_known(probabilities[name], threshold))
         acts = {k: v[0] for k, v in out.activations.items()}
         activations[name] = acts
-        info = infos.get(name)
         if info is not None and lut is not None:
             mosaics[name] = {
                 v.name: build_mosaic(acts[v.name], v.layout, v.level) for v in info.shown
@@ -89,6 +96,7 @@ def answer_input(
         mosaics,
         coloured,
         {"models": t2 - t1, "mosaics": t3 - t2},
+        known,
     )
 
 

@@ -1,0 +1,41 @@
+"""Whether a model's answer looks like one of its classes ("known") or not ("not a digit").
+
+One rule for every model, bundled or trained by the user: a drawing is *known* to a model when
+the model's top probability reaches that model's threshold. The bundled models' thresholds,
+and what they were chosen on, are stored in ``metrics.json`` under ``known_threshold``; a model
+without one uses :data:`DEFAULT_THRESHOLD`. The command line, the live view, the number reader
+and the tests all decide through :func:`is_known`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+DEFAULT_THRESHOLD = 0.5
+"""Top probability (0..1) from which a model without a stored threshold calls a drawing known."""
+
+
+def is_known(probabilities: np.ndarray, threshold: float = DEFAULT_THRESHOLD) -> np.ndarray:
+    """True where the answer looks like one of the model's classes.
+
+    probabilities : float ``(..., classes)``, rows summing to 1 (a softmax output).
+    threshold : top probability in 0..1 from which an answer is known.
+    Returns bool ``(...)``: one flag per row (a 0-d array for one ``(classes,)`` answer).
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.ndim == 0 or p.shape[-1] == 0:
+        raise ValueError(f"expected (..., classes) probabilities, got shape {p.shape}")
+    return np.max(p, axis=-1) >= float(threshold)
+
+
+def known_threshold(metrics: Mapping | None, model: str) -> float:
+    """The threshold stored for ``model`` in a ``metrics.json``-like mapping
+    (``{model: {"known_threshold": t, ...}}``), or :data:`DEFAULT_THRESHOLD` when there is none
+    or it is not a number in 0..1."""
+    entry = metrics.get(model) if isinstance(metrics, Mapping) else None
+    value = entry.get("known_threshold") if isinstance(entry, Mapping) else None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
+        return float(value)
+    return DEFAULT_THRESHOLD

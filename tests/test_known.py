@@ -1,0 +1,31 @@
+"""The one "not a digit" rule: a model's top probability against its threshold."""
+
+import numpy as np
+import pytest
+
+from digitlab.model.nets.known import DEFAULT_THRESHOLD, is_known, known_threshold
+
+
+def test_a_confident_answer_is_known_and_a_flat_one_is_not():
+    confident = np.eye(10, dtype=np.float32)[4]
+    flat = np.full(10, 0.1, np.float32)
+    assert bool(is_known(confident))
+    assert not bool(is_known(flat))
+    assert is_known(np.stack([confident, flat])).tolist() == [True, False]
+
+
+def test_the_threshold_decides_at_its_edge():
+    p = np.array([0.7, 0.3])
+    assert bool(is_known(p, 0.7))
+    assert not bool(is_known(p, 0.71))
+
+
+def test_probabilities_without_a_class_axis_are_refused():
+    with pytest.raises(ValueError):
+        is_known(np.float32(1.0))
+
+
+def test_a_stored_threshold_is_used_and_a_bad_one_falls_back():
+    assert known_threshold({"cnn": {"known_threshold": 0.8}}, "cnn") == 0.8
+    for bad in ({"cnn": {"known_threshold": 2}}, {"cnn": {"known_threshold": True}}, {}, None):
+        assert known_threshold(bad, "cnn") == DEFAULT_THRESHOLD
