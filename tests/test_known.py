@@ -29,3 +29,21 @@ def test_a_stored_threshold_is_used_and_a_bad_one_falls_back():
     assert known_threshold({"cnn": {"known_threshold": 0.8}}, "cnn") == 0.8
     for bad in ({"cnn": {"known_threshold": 2}}, {"cnn": {"known_threshold": True}}, {}, None):
         assert known_threshold(bad, "cnn") == DEFAULT_THRESHOLD
+
+
+def test_a_model_file_finds_its_threshold_in_the_metrics_beside_it(tmp_path):
+    import json
+
+    from digitlab.model.nets.known import stored_threshold
+
+    model = tmp_path / "mine.keras"
+    model.write_bytes(b"")
+    assert stored_threshold(model) == DEFAULT_THRESHOLD  # no metrics.json
+    (tmp_path / "metrics.json").write_text(
+        json.dumps({"cnn": {"file": "mine.keras", "known_threshold": 0.9}})
+    )
+    assert stored_threshold(model) == 0.9
+    assert stored_threshold(str(model)) == 0.9
+    assert stored_threshold(object()) == DEFAULT_THRESHOLD  # a model in memory
+    (tmp_path / "metrics.json").write_text("{not json")
+    assert stored_threshold(model) == DEFAULT_THRESHOLD

@@ -6,6 +6,7 @@ from digitlab.model.nets.wording import (
     class_label,
     confidence_words,
     model_title,
+    reading_words,
     unit_description,
     verdict,
 )
@@ -54,3 +55,25 @@ def test_a_hovered_unit_says_where_it_is_its_value_and_what_it_sees():
         "Dense network · output · class 3 · value — (scale 0–1) · sees the whole input"
     )
     assert "unit 12" in unit_description("CNN", "dense", (12, 0, 0), 1.5, 3.0, None)
+
+
+def test_a_drawing_no_model_knows_is_called_not_a_digit_and_keeps_the_best_guess():
+    labels = {"cnn": DIGITS, "dense": DIGITS}
+    both_unsure = {"cnn": False, "dense": False}
+    assert verdict({"cnn": 4, "dense": 4}, labels, both_unsure) == (
+        "That doesn't look like a digit",
+        "unknown",
+    )
+    assert verdict({"cnn": 4, "dense": 9}, labels, {"cnn": True, "dense": False}) == (
+        "CNN reads 4 · Dense network: not a digit?",
+        "disagree",
+    )
+    assert verdict({"custom": 1}, {"custom": ("cat", "dog")}, {"custom": False}) == (
+        "That doesn't look like any of its classes",
+        "unknown",
+    )
+    assert reading_words("4", 0.38, known=False) == "not a digit? best guess 4, 38%"
+    assert reading_words("4", 0.97) == "reads 4 · almost certain (97%)"
+    assert reading_words("dog", 0.4, known=False, digits=False) == (
+        "none of its classes? best guess dog, 40%"
+    )

@@ -3,6 +3,8 @@ whether they agree (the words come from :mod:`digitlab.model.nets.wording`)."""
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -23,20 +25,26 @@ from digitlab.app.widgets.styles import (
     SINGLE_PALE,
     SINGLE_TEXT,
     TEXT,
+    UNKNOWN_PALE,
+    UNKNOWN_TEXT,
     model_colour,
 )
+from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
-from digitlab.model.nets.wording import class_label, confidence_words, model_title, verdict
+from digitlab.model.nets.wording import class_label, model_title, reading_words, verdict
 from digitlab.model.preprocess.frame import empty_input
 
 TICK_CHARS = 10
 """Longer class names are shortened on the bars' axis (the header shows them whole)."""
 BAR_IDLE = "#c5cad3"
+UNKNOWN_OPACITY = 0.4
+"""How strongly a model's bars show while it does not know the drawing ("not a digit?")."""
 DISAGREE = ATTENTION
 VERDICT_COLOURS = {
     "single": (SINGLE_TEXT, SINGLE_PALE),
     "agree": (AGREE_TEXT, AGREE_PALE),
     "disagree": (DISAGREE_TEXT, DISAGREE_PALE),
+    "unknown": (UNKNOWN_TEXT, UNKNOWN_PALE),
 }
 """The banner's (text, background) colours for each tone of :func:`verdict`."""
 IDLE_BANNER = (HINT, PANEL)
@@ -52,6 +60,7 @@ class ProbabilityPlot(TrackedView):
     def __init__(self, name: str, classes: int = 10, parent=None):
         super().__init__(parent)
         self.name = name
+        self.known = True  # False: the model does not know the drawing (bars dimmed)
         self.setMinimumHeight(140)
         self.plot = self.addPlot()
         self.plot.setMenuEnabled(False)
@@ -89,10 +98,17 @@ class ProbabilityPlot(TrackedView):
         )
 
     def show_probabilities(
-        self, probs: np.ndarray | None, revision: int, other_top: int | None = None
+        self,
+        probs: np.ndarray | None,
+        revision: int,
+        other_top: int | None = None,
+        known: bool = True,
     ) -> None:
         """Bars for ``probs`` (float ``(classes,)`` in 0..1; None: all empty), the top one in
-        the model's colour, ``other_top`` (the other model's answer) outlined if it differs."""
+        the model's colour, ``other_top`` (the other model's answer) outlined if it differs;
+        dimmed while the model does not know the drawing (``known`` False)."""
+        self.known = known or probs is None
+        self.bars.setOpacity(1.0 if self.known else UNKNOWN_OPACITY)
         if probs is None:
             self.bars.setOpts(
                 height=np.zeros(self.classes), brushes=None, brush=BAR_IDLE, pens=None, pen=None
@@ -277,15 +293,17 @@ class ProbabilityPanel(QWidget):
             if probs is None or len(probs) != plot.classes:
                 continue  # an answer from before the model set changed
             others = [t for n, t in tops.items() if n != name]
-            plot.show_probabilities(probs, result.revision, others[0] if others else None)
-            top = tops[name]
-            p = float(probs[top])
-            label = class_label(self.labels.get(name, ()), top)
-            self._header(
-                name,
-                f"reads <b style='font-size:15pt'>{label}</b> · {confidence_words(p)} ({p:.0%})",
+            known = result.known.get(name, True)
+            plot.show_probabilities(
+                probs, result.revision, others[0] if others else None, known=known
             )
-        said = verdict(tops, self.labels)
+            top = tops[name]
+            label = class_label(self.labels.get(name, ()), top)
+            big = f"<b style='font-size:15pt'>{escape(label)}</b>"
+            words = reading_words(big, float(probs[top]), known, reads_digits(self.plots))
+            style = "" if known else f" style='color:{MUTED}'"
+            self._header(name, f"<span{style}>{words}</span>")
+        said = verdict(tops, self.labels, result.known)
         if said is not None:
             text, tone = said
             self._set_banner(text, *VERDICT_COLOURS[tone])

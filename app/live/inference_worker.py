@@ -21,6 +21,7 @@ from digitlab.app.threads import MailboxWorker
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.nets.colour_levels import levels_of
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo, describe_model
+from digitlab.model.nets.known import stored_threshold
 from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
@@ -129,7 +130,11 @@ class InferenceWorker(MailboxWorker):
                 self.core = self._core_factory()
         self.infos = {
             name: describe_model(
-                self.core, name, self._calibration, levels=None if stored is None else stored[name]
+                self.core,
+                name,
+                self._calibration,
+                levels=None if stored is None else stored[name],
+                known_threshold=stored_threshold(self._sources.get(name)),
             )
             for name in self.core.names
         }
@@ -167,6 +172,7 @@ class InferenceWorker(MailboxWorker):
                     self._calibration,
                     class_names.get(name, ()),
                     levels=levels_of(models[name]),
+                    known_threshold=stored_threshold(models[name]),
                 )
                 for name in core.names
             }
@@ -199,6 +205,7 @@ class InferenceWorker(MailboxWorker):
                 self._calibration,
                 old.class_names if old is not None else (),
                 levels=levels_of(model),
+                known_threshold=stored_threshold(model),
             )
             self.infos[name] = info
             self.model_changed.emit(info)

@@ -46,6 +46,7 @@ BAD_PALE, BAD_EDGE, BAD_TEXT = "#fdecea", "#f0a8a0", "#611"  # it went wrong (re
 SINGLE_TEXT, SINGLE_PALE = "#0b5e56", "#e0f3f0"
 AGREE_TEXT, AGREE_PALE = "#1d6b3e", "#e3f4ea"
 DISAGREE_TEXT, DISAGREE_PALE = "#8a4300", "#fde9d3"
+UNKNOWN_TEXT, UNKNOWN_PALE = "#4a4f57", "#e6e7ea"  # no model knows the drawing (grey)
 
 HINT_STYLE = f"color: {HINT};"
 GOOD_STYLE = f"color: {GOOD};"

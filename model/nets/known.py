@@ -9,7 +9,10 @@ and the tests all decide through :func:`is_known`.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 
@@ -38,4 +41,30 @@ def known_threshold(metrics: Mapping | None, model: str) -> float:
     value = entry.get("known_threshold") if isinstance(entry, Mapping) else None
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0.0 <= value <= 1.0:
         return float(value)
+    return DEFAULT_THRESHOLD
+
+
+MAX_METRICS_BYTES = 5_000_000
+"""A metrics file larger than this is not read for a threshold (ours are a few kB)."""
+
+
+def stored_threshold(model) -> float:
+    """The threshold stored for a model file (``str``/``PathLike`` to a ``.keras``): the entry
+    of the ``metrics.json`` beside it whose ``"file"`` names it. :data:`DEFAULT_THRESHOLD`
+    for a model in memory, a file with no such entry, or a metrics file that cannot be read."""
+    if not isinstance(model, (str, os.PathLike)):
+        return DEFAULT_THRESHOLD
+    path = Path(model)
+    metrics_path = path.with_name("metrics.json")
+    try:
+        if metrics_path.stat().st_size > MAX_METRICS_BYTES or not metrics_path.is_file():
+            return DEFAULT_THRESHOLD
+        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return DEFAULT_THRESHOLD
+    if not isinstance(metrics, Mapping):
+        return DEFAULT_THRESHOLD
+    for name, entry in metrics.items():
+        if isinstance(entry, Mapping) and entry.get("file") == path.name:
+            return known_threshold(metrics, name)
     return DEFAULT_THRESHOLD

@@ -12,6 +12,9 @@ MODEL_TITLES = {"cnn": "CNN", "dense": "Dense network", "custom": "Your model"}
 """What the app calls each model it knows by name (others are shown by their own name)."""
 
 
+_DIGITS = tuple(str(i) for i in range(10))
+
+
 def model_title(name: str) -> str:
     """``"CNN"`` for ``"cnn"``; a name the app does not know is shown as it is."""
     return MODEL_TITLES.get(name, name)
@@ -35,19 +38,37 @@ def class_label(names: Sequence[str], index: int) -> str:
     return names[index] if 0 <= index < len(names) else str(index)
 
 
-def verdict(tops: Mapping[str, int], labels: Mapping[str, Sequence[str]]) -> tuple[str, str] | None:
+def verdict(
+    tops: Mapping[str, int],
+    labels: Mapping[str, Sequence[str]],
+    known: Mapping[str, bool] | None = None,
+) -> tuple[str, str] | None:
     """The one line over the bars: what the models read and whether they agree.
 
     Parameters
     ----------
     tops : model name -> the class it gives the highest probability, in display order.
     labels : model name -> its class names (digits when missing).
+    known : model name -> False when that model finds the drawing unlike all its classes
+        (:func:`digitlab.model.nets.known.is_known`); missing names count as known.
 
     Returns
     -------
-    ``(text, tone)`` with tone ``"single"`` (one model), ``"agree"`` or ``"disagree"``;
-    None when no model answered.
+    ``(text, tone)`` with tone ``"single"`` (one model), ``"agree"``, ``"disagree"`` or
+    ``"unknown"`` (no model thinks it is one of its classes); None when no model answered.
     """
+    known = known or {}
+    sure = {n: t for n, t in tops.items() if known.get(n, True)}
+    if tops and not sure:
+        if not all(tuple(labels.get(n) or _DIGITS) == _DIGITS for n in tops):
+            return "That doesn't look like any of its classes", "unknown"
+        return "That doesn't look like a digit", "unknown"
+    if len(sure) < len(tops):
+        unsure = " · ".join(f"{model_title(n)}: not a digit?" for n in tops if n not in sure)
+        reads = " · ".join(
+            f"{model_title(n)} reads {class_label(labels.get(n, ()), t)}" for n, t in sure.items()
+        )
+        return f"{reads} · {unsure}", "disagree"
     if len(tops) == 1:
         name, top = next(iter(tops.items()))
         return f"{model_title(name)} reads {class_label(labels.get(name, ()), top)}", "single"
@@ -57,6 +78,17 @@ def verdict(tops: Mapping[str, int], labels: Mapping[str, Sequence[str]]) -> tup
         parts = " · ".join(f"{model_title(n)} reads {t}" for n, t in tops.items())
         return f"The models disagree: {parts}", "disagree"
     return None
+
+
+def reading_words(label: str, p: float, known: bool = True, digits: bool = True) -> str:
+    """One model's reading in words, e.g. ``"reads 4 · almost certain (97%)"``, or, when the
+    model does not know the drawing, ``"not a digit? best guess 4, 38%"`` (``digits`` False:
+    ``"none of its classes? best guess dog, 38%"``). ``p`` is the top probability, 0..1;
+    ``label`` is put in as given (a view may pass it marked up)."""
+    if known:
+        return f"reads {label} · {confidence_words(p)} ({p:.0%})"
+    what = "not a digit?" if digits else "none of its classes?"
+    return f"{what} best guess {label}, {p:.0%}"
 
 
 def unit_description(
