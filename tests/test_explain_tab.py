@@ -208,12 +208,12 @@ def test_at_scale_gives_misreadings_a_day_for_the_number_typed(qtbot, window):
         (panel.table.item(r, 0).text(), panel.table.item(r, 1).text()): r
         for r in range(panel.table.rowCount())
     }
-    assert panel.table.item(rows[("MNIST test", "CNN")], 3).text() == "5,200"
+    assert panel.table.item(rows[("MNIST test", "CNN")], 3).text() == "5,800"
     panel.set_events(2_000_000)
-    assert panel.table.item(rows[("MNIST test", "CNN")], 3).text() == "10,400"
-    assert panel.table.item(rows[("MNIST test", "Dense network")], 3).text() == "27,800"
+    assert panel.table.item(rows[("MNIST test", "CNN")], 3).text() == "11,600"
+    assert panel.table.item(rows[("MNIST test", "Dense network")], 3).text() == "30,000"
     assert "Out of 2,000,000 digits a day" in _plain(panel.sentence)
-    assert "saves about 17,000" in _plain(panel.sentence)
+    assert "saves about 18,000" in _plain(panel.sentence)
 
 
 @pytest.mark.slow
