@@ -169,17 +169,37 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        edit = menu.addMenu("&Edit")
-        tab = self.draw_tab
-        for action in (tab.undo_action, tab.redo_action, tab.clear_action):
-            edit.addAction(action)
-        edit.addSeparator()
-        edit.addAction(tab.pen_action)
-        edit.addAction(tab.eraser_action)
+        # The Edit menu lists the shown tab's actions only: a shortcut in a visible menu would
+        # act on every tab (Esc clearing the drawing from the Explain tab).
+        self.edit_menu = menu.addMenu("&Edit")
+        self.tabs.currentChanged.connect(self._fill_edit_menu)
+        self._fill_edit_menu()
         help_menu = menu.addMenu("&Help")
         about = QAction("&About Digit Lab", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def tab_actions(self, tab: QWidget | None) -> tuple[QAction | None, ...]:
+        """The actions ``tab`` offers in the Edit menu (None: a separator). Their shortcuts
+        are the window's while the tab is shown and never otherwise: each action belongs to
+        its tab, and a hidden widget's actions do not fire."""
+        if tab is self.draw_tab:
+            t = self.draw_tab
+            history = (t.undo_action, t.redo_action, t.clear_action)
+            return (*history, None, t.pen_action, t.eraser_action)
+        if tab is getattr(self, "handwriting_tab", None):
+            return (self.handwriting_tab.delete_action,)
+        return ()
+
+    def _fill_edit_menu(self) -> None:
+        menu = self.edit_menu
+        menu.clear()  # removes, never deletes: the actions belong to their tabs
+        for action in self.tab_actions(self.tabs.currentWidget()):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.setEnabled(not menu.isEmpty())
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
