@@ -12,6 +12,7 @@ import os
 import sys
 import time
 import traceback
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -32,6 +33,7 @@ from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
+from digitlab.model.nets.live_source import short_source
 from digitlab.model.nets.wording import model_title
 from digitlab.model.preprocess.frame import Preprocessed, PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
@@ -102,6 +104,8 @@ class MainWindow(QMainWindow):
         self.live.errored.connect(self._on_error)
         self.live.model_set.connect(self._on_model_set)
         self.live.tensorflow_ready.connect(self._train_tab_when_ready)
+        self.live.sources_changed.connect(self._show_sources)
+        self._show_sources(self.live.sources)
         # Only the Draw tab shows activation maps: while it is covered, answers skip them.
         self.draw_tab.covered_changed.connect(
             lambda covered: self.live.set_maps_wanted(not covered)
@@ -209,8 +213,26 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumWidth(140)
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
+        # Which model is live, on every tab (the Draw tab's headers say it too).
+        self.live_label = QLabel()
+        self.live_label.setTextFormat(Qt.TextFormat.RichText)
         bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.live_label)
         bar.addPermanentWidget(self.busy)
+
+    def _show_sources(self, sources: dict) -> None:
+        self.draw_tab.probabilities.set_sources(sources)
+        self.live_label.setText(
+            "Live: "
+            + " · ".join(
+                f"<b>{model_title(n)}</b> {escape(short_source(label))}"
+                for n, label in sources.items()
+            )
+        )
+        self.live_label.setToolTip(
+            "The models answering now:\n"
+            + "\n".join(f"{model_title(n)}: {label}" for n, label in sources.items())
+        )
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Digit Lab", ABOUT_HTML)
@@ -318,7 +340,8 @@ class MainWindow(QMainWindow):
         if self.remembered.confirm(name, error):
             return  # a model remembered from last time: reported by self.remembered
         if not error and name in ("cnn", "dense"):  # a whole new set says so when ready
-            self.status_label.setText(f"Now showing the new {model_title(name)} live.")
+            source = self.live.sources.get(name, model_title(name))
+            self.status_label.setText(f"Now live as the {model_title(name)}: {source}.")
 
     def _on_error(self, message: str) -> None:
         self.status_label.setText(message.splitlines()[0])

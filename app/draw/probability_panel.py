@@ -31,6 +31,7 @@ from digitlab.app.widgets.styles import (
 )
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
+from digitlab.model.nets.live_source import short_source
 from digitlab.model.nets.wording import class_label, model_title, reading_words, verdict
 from digitlab.model.preprocess.frame import empty_input
 
@@ -201,6 +202,8 @@ class ProbabilityPanel(QWidget):
         self.headers: dict[str, TextStrip] = {}
         self.plots: dict[str, ProbabilityPlot] = {}
         self.labels: dict[str, tuple[str, ...]] = {}
+        self.sources: dict[str, str] = {}  # name -> which model it is (set_sources)
+        self._header_texts: dict[str, str] = {}  # name -> the header's text after the name
         self._row = QHBoxLayout()
         self._row.setSpacing(12)
         self._columns: list[QWidget] = []
@@ -257,11 +260,26 @@ class ProbabilityPanel(QWidget):
         if 0 <= digit < plot.classes and abs(x - digit) <= 0.5:
             self.class_clicked.emit(digit)
 
+    def set_sources(self, sources: dict[str, str]) -> None:
+        """Name the model live under each name (the model list's labels, e.g. "Trained CNN #3
+        (…)") in its header, in short ("trained #3")."""
+        self.sources = dict(sources)
+        for name, text in list(self._header_texts.items()):
+            if name in self.headers:
+                self._header(name, text)
+
     def _header(self, name: str, text: str) -> None:
         colour = model_colour(name)
+        self._header_texts[name] = text
+        source = self.sources.get(name)
+        which = (
+            f" <span style='color:{MUTED}'>({escape(short_source(source))})</span>"
+            if source
+            else ""
+        )
         self.headers[name].set_html(
             f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
-            f"&nbsp;&nbsp;{text}"
+            f"{which}&nbsp;&nbsp;{text}"
         )
 
     def show_loading(self) -> None:
