@@ -30,6 +30,7 @@ from digitlab.app.live.live_models import LiveModels
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.widgets.styles import HINT_STYLE
+from digitlab.app.widgets.theme import Theme, theme_actions
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
@@ -52,6 +53,7 @@ class MainWindow(QMainWindow):
     personal_samples : the user's saved drawings (default: the per-user data folder's).
     remembered : the digit models put live last time, put live again once the bundled ones
         answer (default: those of the per-user data folder).
+    theme : light or dark (default: the saved choice, or the system's colour scheme).
     """
 
     def __init__(
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         personal_samples: PersonalSamples | None = None,
         remembered: RememberedLive | None = None,
+        theme: Theme | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
@@ -112,6 +115,10 @@ class MainWindow(QMainWindow):
         )
         self._started = False
         self.resize(1280, 800)
+        # Last: the theme swaps the colours of everything built above (see widgets/theme.py).
+        self.theme = theme or Theme(parent=self)
+        self.theme.changed.connect(self._on_theme_changed)
+        self.view_menu.addActions(theme_actions(self.theme, self))
 
     # ---------------------------------------------------------------- construction
 
@@ -165,6 +172,7 @@ class MainWindow(QMainWindow):
             traceback.print_exc()
         self.tabs.setCurrentIndex(current)
         self.training_tab = tab
+        self.theme.refresh()  # its modules and widgets are new: in the theme shown
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -178,6 +186,7 @@ class MainWindow(QMainWindow):
         self.edit_menu = menu.addMenu("&Edit")
         self.tabs.currentChanged.connect(self._fill_edit_menu)
         self._fill_edit_menu()
+        self.view_menu = menu.addMenu("&View")  # the theme's actions, once it is applied
         help_menu = menu.addMenu("&Help")
         about = QAction("&About Digit Lab", self)
         about.triggered.connect(self.show_about)
@@ -204,6 +213,11 @@ class MainWindow(QMainWindow):
             else:
                 menu.addAction(action)
         menu.setEnabled(not menu.isEmpty())
+
+    def _on_theme_changed(self, _dark: bool) -> None:
+        if self.live.infos:  # the maps' gaps, the headers and the banner: drawn anew
+            self.draw_tab.activations.set_models(self.live.infos)
+            self._on_strokes_changed(self.draw_tab.canvas.revision)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()

@@ -7,7 +7,7 @@ from html import escape
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
@@ -24,7 +24,6 @@ from digitlab.app.widgets.styles import (
     PANEL,
     SINGLE_PALE,
     SINGLE_TEXT,
-    TEXT,
     UNKNOWN_PALE,
     UNKNOWN_TEXT,
     model_colour,
@@ -150,7 +149,7 @@ class TextStrip(QWidget):
         self._html = ""
         self._centred = centred
         self._background: QColor | None = None
-        self._colour = QColor(TEXT)
+        self._colour: QColor | None = None  # None: the palette's text colour (the theme's)
         self.setFixedHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -165,10 +164,19 @@ class TextStrip(QWidget):
         self._background = QColor(background) if background else None
         if html != self._html:
             self._html = html
-            self._doc.setDefaultStyleSheet(f"body {{ color: {self._colour.name()}; }}")
-            self._doc.setHtml(f"<body>{html}</body>")
-            self.setToolTip(self.text())
+            self._render()
         self.update()
+
+    def _render(self) -> None:
+        colour = self._colour if self._colour is not None else self.palette().windowText().color()
+        self._doc.setDefaultStyleSheet(f"body {{ color: {colour.name()}; }}")
+        self._doc.setHtml(f"<body>{self._html}</body>")
+        self.setToolTip(self.text())
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed
+            self._render()
+        super().changeEvent(event)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
