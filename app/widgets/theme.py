@@ -127,9 +127,20 @@ def _swap_scene(view: pg.GraphicsView, table: dict[str, str]) -> None:
                 item.setColor(new)
         elif isinstance(item, pg.LabelItem):
             old = item.opts.get("color")
-            new = _swap_colour(pg.mkColor(old), table) if old is not None else None
+            if old is None:  # the plots' foreground, read again
+                item.setText(item.text)
+            else:
+                new = _swap_colour(pg.mkColor(old), table)
+                if new is not None:
+                    item.setText(item.text, color=new.name())
+        elif isinstance(item, pg.LegendItem):
+            brush = _swap_colour(item.brush().color(), table)
+            if brush is not None:
+                item.setBrush(brush)
+            text = item.labelTextColor()
+            new = _swap_colour(pg.mkColor(text), table) if text is not None else None
             if new is not None:
-                item.setText(item.text, color=new.name())
+                item.setLabelTextColor(new)
         elif isinstance(item, pg.ViewBox) and item.background.isVisible():
             new = _swap_colour(item.background.brush().color(), table)
             if new is not None:
