@@ -188,10 +188,13 @@ class TextStrip(QWidget):
             painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
         self._doc.setTextWidth(-1)
         size = self._doc.size()
-        x = (self.width() - size.width()) / 2 if self._centred else 0.0
-        y = (self.height() - size.height()) / 2
+        # A text wider than the strip is drawn smaller, whole (a narrow window never cuts it).
+        scale = min(1.0, self.width() / max(1.0, size.width()))
+        x = (self.width() - size.width() * scale) / 2 if self._centred else 0.0
+        y = (self.height() - size.height() * scale) / 2
         painter.translate(max(0.0, x), y)
-        self._doc.drawContents(painter, QRectF(0, 0, self.width(), size.height()))
+        painter.scale(scale, scale)
+        self._doc.drawContents(painter, QRectF(0, 0, size.width(), size.height()))
         painter.end()
 
 

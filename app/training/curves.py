@@ -64,6 +64,8 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
     plot.setLabel("bottom", "epoch")
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.25)
+    # Room on the right for the last tick's label and an epoch marker at the right edge.
+    plot.getPlotItem().setContentsMargins(0, 0, 14, 0)
     plot.setMenuEnabled(False)
     plot.setMinimumHeight(160)
     plot.disableAutoRange()
@@ -73,6 +75,7 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
         item.setTextPen(DARK)
         item.setPen(MUTED)
         item.enableAutoSIPrefix(False)
+        item.setStyle(hideOverlappingLabels=False)  # the last epoch's label, in the margin
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return plot
 
