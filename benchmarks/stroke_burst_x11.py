@@ -16,13 +16,14 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from digitlab.app.draw.canvas import DrawingCanvas
+from digitlab.app.draw.every_point import EveryPoint
 
 MOVES = 120
 
 
 def main() -> None:
     if "--merged" in sys.argv:  # what the canvas did before: Qt merged queued moves
-        DrawingCanvas._keep_every_point = lambda self, keep: None
+        EveryPoint.hold = lambda self: None
     app = QApplication(sys.argv[:1])
     canvas = DrawingCanvas()
     canvas.resize(400, 400)

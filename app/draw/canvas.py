@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPixmap, QTabletEvent, QTouchEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitlab.app.draw.every_point import EveryPoint
 from digitlab.app.draw.file_drop import accept_file_drag, take_dropped_file
 from digitlab.app.draw.stroke_painting import (
     PAPER,
@@ -35,10 +36,6 @@ from digitlab.model.preprocess.strokes import Stroke, default_brush_width
 MIN_BRUSH, MAX_BRUSH = 4.0, 48.0
 """Brush diameters the size slider offers, logical px."""
 
-
-_COMPRESS = Qt.ApplicationAttribute.AA_CompressHighFrequencyEvents
-"""Qt merges queued mouse moves and touch updates into the newest one (a stroke drawn while
-the GUI thread is busy loses its curve): turned off while a stroke is drawn."""
 
 _ENDS_PREVIEW = (
     QEvent.Type.MouseButtonPress,
@@ -83,7 +80,7 @@ class DrawingCanvas(QWidget):
         self._brush = 0.0
         self._last_size = QSize()
         self._history_state: tuple[bool, bool, bool] | None = None
-        self._merging_before: bool | None = None  # see _keep_every_point
+        self._every_point = EveryPoint()  # no merged moves while a stroke is drawn
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setMouseTracking(True)
@@ -157,7 +154,7 @@ class DrawingCanvas(QWidget):
 
     def _changed(self, redraw: bool = False) -> None:
         if self._current is not None:
-            self._keep_every_point(True)
+            self._every_point.hold()
         if redraw:
             self._cache = None
         self.revision += 1
@@ -192,19 +189,8 @@ class DrawingCanvas(QWidget):
         self._current.points.append(p)
         self._changed()
 
-    def _keep_every_point(self, keep: bool) -> None:
-        """While a stroke is drawn, every mouse move and touch update reaches the canvas (Qt's
-        high-frequency event merging is off); afterwards it is as it was. Pen (tablet) moves
-        are never merged (``AA_CompressTabletEvents`` is off by default)."""
-        if keep and self._merging_before is None:
-            self._merging_before = QCoreApplication.testAttribute(_COMPRESS)
-            QCoreApplication.setAttribute(_COMPRESS, False)
-        elif not keep and self._merging_before is not None:
-            QCoreApplication.setAttribute(_COMPRESS, self._merging_before)
-            self._merging_before = None
-
     def _finish(self) -> None:
-        self._keep_every_point(False)
+        self._every_point.release()
         self.end_preview()  # the drawing is about to change: show it
         if self._current is None:
             return
