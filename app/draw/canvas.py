@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPixmap, QTabletEvent, QTouchEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -35,6 +35,10 @@ from digitlab.model.preprocess.strokes import Stroke, default_brush_width
 MIN_BRUSH, MAX_BRUSH = 4.0, 48.0
 """Brush diameters the size slider offers, logical px."""
 
+
+_COMPRESS = Qt.ApplicationAttribute.AA_CompressHighFrequencyEvents
+"""Qt merges queued mouse moves and touch updates into the newest one (a stroke drawn while
+the GUI thread is busy loses its curve): turned off while a stroke is drawn."""
 
 _ENDS_PREVIEW = (
     QEvent.Type.MouseButtonPress,
@@ -79,6 +83,7 @@ class DrawingCanvas(QWidget):
         self._brush = 0.0
         self._last_size = QSize()
         self._history_state: tuple[bool, bool, bool] | None = None
+        self._merging_before: bool | None = None  # see _keep_every_point
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setMouseTracking(True)
@@ -151,6 +156,8 @@ class DrawingCanvas(QWidget):
         self._changed(redraw=True)
 
     def _changed(self, redraw: bool = False) -> None:
+        if self._current is not None:
+            self._keep_every_point(True)
         if redraw:
             self._cache = None
         self.revision += 1
@@ -185,7 +192,19 @@ class DrawingCanvas(QWidget):
         self._current.points.append(p)
         self._changed()
 
+    def _keep_every_point(self, keep: bool) -> None:
+        """While a stroke is drawn, every mouse move and touch update reaches the canvas (Qt's
+        high-frequency event merging is off); afterwards it is as it was. Pen (tablet) moves
+        are never merged (``AA_CompressTabletEvents`` is off by default)."""
+        if keep and self._merging_before is None:
+            self._merging_before = QCoreApplication.testAttribute(_COMPRESS)
+            QCoreApplication.setAttribute(_COMPRESS, False)
+        elif not keep and self._merging_before is not None:
+            QCoreApplication.setAttribute(_COMPRESS, self._merging_before)
+            self._merging_before = None
+
     def _finish(self) -> None:
+        self._keep_every_point(False)
         self.end_preview()  # the drawing is about to change: show it
         if self._current is None:
             return

@@ -108,11 +108,12 @@ class HandwritingTab(QWidget):
         self.grid.setWordWrap(True)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.grid.itemSelectionChanged.connect(self._update_controls)
-        delete = QAction("Delete", self.grid)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(self.delete_selected)
-        self.grid.addAction(delete)
+        # Delete acts while this tab is shown (a hidden tab's actions never fire), wherever
+        # the focus is in it; the window's Edit menu lists it then.
+        self.delete_action = QAction("Delete selected samples", self)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.addAction(self.delete_action)
 
         self.empty_label = QLabel(_EMPTY_TEXT)
         self.empty_label.setWordWrap(True)
@@ -205,7 +206,9 @@ class HandwritingTab(QWidget):
             item.setHidden(hidden)
 
     def _update_controls(self) -> None:
-        self.toolbar.set_state(bool(self.selected_indices()), len(self.samples) > 0)
+        selected = bool(self.selected_indices())
+        self.toolbar.set_state(selected, len(self.samples) > 0)
+        self.delete_action.setEnabled(selected)
 
     def show_message(self, text: str, level: str = "info") -> None:
         self.message.setText(text)
