@@ -155,7 +155,8 @@ def test_a_failed_write_leaves_the_old_file_and_the_store_as_they_were(tmp_path,
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert len(store) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.jsonl"]  # no temporary file left
+    # no temporary file left (the hidden lock file stays, for the next save)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".mine.jsonl.lock", "mine.jsonl"]
 
 
 def test_a_file_with_bad_lines_opens_and_is_copied_aside_before_the_first_change(tmp_path):

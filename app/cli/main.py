@@ -155,6 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     pictures.add_argument("files", nargs="*", metavar="FILE", help="any files (binaries, ...)")
     pictures.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
     pictures.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace PNGs that already exist (an input file is never written over)",
+    )
+    pictures.add_argument(
         "--width",
         type=int,
         default=None,

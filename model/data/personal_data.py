@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -248,28 +249,77 @@ def parse_lines(lines: Iterable[str]) -> tuple[list[Sample], list[str]]:
 def read_samples(path: str | Path) -> tuple[list[Sample], list[str]]:
     """The samples of a JSONL file and the bad lines' messages; a missing file is empty.
 
+    Each line is decoded on its own, so a line that is not UTF-8 is one bad line (the rest
+    are read); a UTF-8 byte-order mark at the start is ignored.
+
     Raises
     ------
     PersonalDataError
-        When the file cannot be read at all (a folder, too big, not UTF-8 text).
+        When the file cannot be read at all (a folder, a FIFO or device, too big, no line
+        of UTF-8 text).
     """
     path = Path(path)
     if not path.exists():
         return [], []
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise PersonalDataError(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PersonalDataError(f"{path}: not a text file (UTF-8)") from exc
+        data = read_regular_file(path, MAX_FILE_BYTES)
     except OSError as exc:
         raise PersonalDataError(f"{path}: {exc.strerror or exc}") from exc
-    return parse_lines(text.splitlines())
+    lines, undecodable = [], []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append("")
+            undecodable.append(number)
+    if undecodable and not any(line.strip() for line in lines):
+        raise PersonalDataError(f"{path}: not a text file (UTF-8)")
+    samples, errors = parse_lines(lines)
+    errors += [f"line {n}: not UTF-8 text" for n in undecodable]
+    errors.sort(key=lambda e: int(e.split(":")[0].split()[1]))
+    return samples, errors
+
+
+def read_regular_file(path: str | Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises
+    ------
+    PersonalDataError
+        For a folder, a FIFO or device (which could block or never end), or a bigger file;
+        checked from the file's size before reading, and the read itself is capped.
+    OSError
+        When it cannot be opened or read.
+    """
+    path = Path(path)
+    st = path.stat()
+    if stat.S_ISDIR(st.st_mode):
+        raise PersonalDataError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise PersonalDataError(f"{path}: not a regular file (a pipe or device)")
+    if st.st_size > limit:
+        raise PersonalDataError(f"{path}: larger than {limit / 1e6:,.0f} MB")
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise PersonalDataError(f"{path}: larger than {limit / 1e6:,.0f} MB")
+    return data
 
 
 def write_samples(path: str | Path, samples: Sequence[Sample]) -> Path:
-    """Write every sample as one line, atomically (the old file survives any failure)."""
+    """Write every sample as one line, atomically (the old file survives any failure).
+
+    Raises
+    ------
+    PersonalDataError
+        When the file would pass :data:`MAX_FILE_BYTES` (it could not be read back).
+    """
     text = "".join(json.dumps(to_record(s), separators=(", ", ": ")) + "\n" for s in samples)
+    if len(text) > MAX_FILE_BYTES:
+        raise PersonalDataError(
+            f"{path}: {len(samples):,} samples would pass the {MAX_FILE_BYTES / 1e6:,.0f} MB "
+            "a file may hold; export some and delete them first"
+        )
 
     def verify(tmp: Path) -> None:
         if len(tmp.read_text("utf-8").splitlines()) != len(samples):
