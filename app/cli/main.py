@@ -57,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; - for stdin',
     )
     classify.add_argument(
-        "--model", default=None, help="cnn, dense, or a .keras file (default: both bundled)"
+        "--model",
+        default=None,
+        help=(
+            'cnn, dense, or a .keras file (default: both bundled); each answer carries "known": '
+            'false for "not a digit"'
+        ),
     )
 
     evaluate = sub.add_parser("evaluate", help="accuracy and confusion matrix on a test set")
