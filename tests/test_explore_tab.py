@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from gui_support import open_window
@@ -88,7 +90,7 @@ def test_pushing_the_seven_moves_the_curves_and_the_input(qtbot, window, explore
         lambda: explore.latest_answer is not None and explore.latest_answer.pushed is not None,
         timeout=TIMEOUT_MS,
     )
-    assert "CNN reads 7" in explore.push.answer_label.text()
+    assert "CNN reads 7" in re.sub("<[^>]+>", "", explore.push.answer_label.text())
     rotate = explore.push.lines["rotate"]["cnn"]
     x, y = rotate.getData()
     assert x.min() == -90 and x.max() == 90 and y.max() <= 1.0

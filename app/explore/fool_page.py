@@ -53,7 +53,7 @@ class FoolPage(QWidget):
         grid = QGridLayout()
         grid.addWidget(QLabel("Your input"), 0, 0)
         grid.addWidget(QLabel("Changed input"), 0, 1)
-        grid.addWidget(QLabel("Change (red added, blue taken)"), 0, 2)
+        grid.addWidget(QLabel("Change: red added, blue taken\n(to its largest change)"), 0, 2)
         grid.addWidget(self.original, 1, 0)
         for i, m in enumerate(MODELS):
             grid.addWidget(self.changed[m], 1 + 2 * i, 1)

@@ -12,7 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Signal
 
-from digitlab.app.widgets.styles import MARK, NEAR_BLACK
+from digitlab.app.widgets.styles import MARK, MUTED, NEAR_BLACK, PANEL
 
 CLASS_COLOURS = (
     "#1f77b4",
@@ -54,11 +54,18 @@ class MapView(pg.PlotWidget):
         self.hideAxis("left")
         self.hideAxis("bottom")
         self.getPlotItem().setAspectLocked(False)
-        self.legend = self.addLegend(offset=(8, 8), labelTextSize="8pt", colCount=5)
+        self.legend = self.addLegend(
+            offset=(6, 6),
+            labelTextSize="8pt",
+            colCount=5,
+            brush=pg.mkBrush(PANEL),
+            pen=pg.mkPen(MUTED),
+        )
+        self.getPlotItem().hideButtons()
         self.classes = []
         for k, colour in enumerate(CLASS_COLOURS):
             item = pg.ScatterPlotItem(
-                size=4, pen=None, brush=pg.mkBrush(colour), name=str(k), antialias=False
+                size=4, pen=None, brush=pg.mkBrush(colour), name=f"{k} ", antialias=False
             )
             item.setData([], [])
             self.addItem(item)

@@ -151,8 +151,11 @@ class PushPage(QWidget):
         parts = []
         for name, p in result.probabilities.items():
             top = int(np.argmax(p))
-            parts.append(f"{model_title(name)} reads {top} ({p[top]:.0%})")
-        self.answer_label.setText("; ".join(parts))
+            parts.append(
+                f'<span style="color:{model_colour(name)}"><b>{model_title(name)}</b></span> '
+                f"reads {top} ({p[top]:.0%})"
+            )
+        self.answer_label.setText("; ".join(parts) + " (the curves in the same colours)")
         for s in SLIDERS:
             curve = result.curves[s.name]
             flips_x, flips_y = [], []
