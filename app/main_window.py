@@ -23,6 +23,7 @@ from digitlab.app import threads
 from digitlab.app.application import application
 from digitlab.app.draw.tab import DrawTab
 from digitlab.app.explain.tab import ExplainTab
+from digitlab.app.explore.tab import ExploreTab
 from digitlab.app.handwriting.correction_row import CorrectionRow
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.handwriting.tab import HandwritingTab
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
         self.add_tab(self.explain_tab, "Explain")
         self.explain_tab.attach_to_draw_tab(self.draw_tab)
         self.draw_tab.probabilities.class_clicked.connect(self.explain_tab.set_target)
+        self.explore_tab = ExploreTab(self.live)
+        self.add_tab(self.explore_tab, "Explore")
         self.training_tab: QWidget | None = None
         self._train_index: int | None = None
         if with_training:
@@ -267,6 +270,7 @@ class MainWindow(QMainWindow):
             if self.training_tab is not None:  # built once TensorFlow loaded
                 self.training_tab.shutdown()
             self.explain_tab.shutdown()
+            self.explore_tab.shutdown()
             self.live.stop()
         super().closeEvent(event)
 

@@ -13,17 +13,25 @@ from digitlab.app.cli.common import (
     EXIT_OK,
     UsageError,
     inference_core,
+    known_thresholds,
     preprocess_stroke_record,
     stroke_lines,
 )
 from digitlab.model.data.images import ImageFileError, load_image
+from digitlab.model.nets.known import is_known
 from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
 
 
-def _answer(probs: dict[str, np.ndarray], i: int) -> dict:
+def _answer(probs: dict[str, np.ndarray], known: dict[str, np.ndarray], i: int) -> dict:
+    """One input's line: per model its label, probabilities and whether it knows the drawing
+    (``known`` false: "not a digit", see :mod:`digitlab.model.nets.known`)."""
     return {
-        name: {"label": int(np.argmax(p[i])), "probabilities": [round(float(v), 6) for v in p[i]]}
+        name: {
+            "label": int(np.argmax(p[i])),
+            "probabilities": [round(float(v), 6) for v in p[i]],
+            "known": bool(known[name][i]),
+        }
         for name, p in probs.items()
     }
 
@@ -55,15 +63,17 @@ def classify(
             entries.append(("skip", None))
             failed = True
     inputs = [payload for kind, payload in entries if kind == "input"]
-    probs = {}
+    probs, known = {}, {}
     if inputs:
         # NumPy answers without importing TensorFlow (seconds); TensorFlow when it cannot.
         core = inference_core(args.model, light=True)
         probs = core.probabilities(np.stack(inputs))
+        thresholds = known_thresholds(args.model, probs)
+        known = {name: is_known(p, thresholds[name]) for name, p in probs.items()}
     k = 0
     for kind, payload in entries:
         if kind == "input":
-            line = _answer(probs, k)
+            line = _answer(probs, known, k)
             k += 1
         elif kind == "empty":
             line = {"nothing_drawn": True, **(payload or {})}

@@ -57,7 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; - for stdin',
     )
     classify.add_argument(
-        "--model", default=None, help="cnn, dense, or a .keras file (default: both bundled)"
+        "--model",
+        default=None,
+        help=(
+            'cnn, dense, or a .keras file (default: both bundled); each answer carries "known": '
+            'false for "not a digit"'
+        ),
     )
 
     evaluate = sub.add_parser("evaluate", help="accuracy and confusion matrix on a test set")
@@ -154,6 +159,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pictures.add_argument("files", nargs="*", metavar="FILE", help="any files (binaries, ...)")
     pictures.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
+    pictures.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace PNGs that already exist (an input file is never written over)",
+    )
     pictures.add_argument(
         "--width",
         type=int,

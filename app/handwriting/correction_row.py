@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVB
 
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.widgets.styles import BAD_STYLE, GOOD_STYLE, HINT_STYLE
-from digitlab.model.data.personal_data import PersonalDataError
+from digitlab.model.data.personal_data import NOT_A_DIGIT, PersonalDataError
 
 HINT = "Click the digit you meant: the drawing is saved to My handwriting."
 NOT_DIGITS = (
@@ -57,6 +57,15 @@ class CorrectionRow(QWidget):
             button.clicked.connect(lambda _checked=False, d=digit: self.save_as(d))
             self.buttons.append(button)
             row.addWidget(button, 1)
+        self.not_digit_button = QToolButton()
+        self.not_digit_button.setText("not a digit")
+        self.not_digit_button.setToolTip(
+            "It was not a digit at all: save it to My handwriting as a negative sample, so "
+            "fine-tuning teaches the models to say so"
+        )
+        self.not_digit_button.clicked.connect(lambda _checked=False: self.save_as(NOT_A_DIGIT))
+        self.buttons.append(self.not_digit_button)
+        row.addWidget(self.not_digit_button)
         self.message = QLabel(HINT)
         self.message.setStyleSheet(HINT_STYLE)
         self.message.setWordWrap(True)
@@ -104,15 +113,17 @@ class CorrectionRow(QWidget):
         self.message.setStyleSheet(style)
 
     def save_as(self, digit: int) -> bool:
-        """Store the current drawing labelled ``digit``; True when it was saved."""
+        """Store the current drawing labelled ``digit`` (0..9, or ``NOT_A_DIGIT``); True when
+        it was saved."""
         strokes = self.canvas.model_strokes()
         size = self.canvas.canvas_size()
         if self.canvas.is_empty():
             self._say("Draw a digit first.", BAD_STYLE)
             return False
         before = self.samples.find(strokes, size)
+        what_it_is = "not a digit" if digit == NOT_A_DIGIT else f"a {digit}"
         if before is not None and before.label == digit:
-            self._say(f"Already in My handwriting as a {digit}.", GOOD_STYLE)
+            self._say(f"Already in My handwriting as {what_it_is}.", GOOD_STYLE)
             return True
         try:
             self.samples.add(digit, strokes, size)
@@ -120,11 +131,11 @@ class CorrectionRow(QWidget):
             self._say(f"Not saved: {exc}", BAD_STYLE)
             return False
         total = len(self.samples)
-        of_digit = self.samples.counts()[digit]
-        what = f"Relabelled as a {digit}" if before is not None else f"Saved as a {digit}"
-        self._say(
-            f"{what} · {_plural(total, 'sample')} in My handwriting ({of_digit} of them {digit}s).",
-            GOOD_STYLE,
-        )
+        if digit == NOT_A_DIGIT:
+            of_kind = f"{self.samples.not_digits()} of them not digits"
+        else:
+            of_kind = f"{self.samples.counts()[digit]} of them {digit}s"
+        what = f"Relabelled as {what_it_is}" if before is not None else f"Saved as {what_it_is}"
+        self._say(f"{what} · {_plural(total, 'sample')} in My handwriting ({of_kind}).", GOOD_STYLE)
         self.saved.emit(digit)
         return True

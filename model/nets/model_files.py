@@ -147,9 +147,12 @@ def atomic_write(
 
     ``write`` fills a temporary file in the same folder; ``verify`` (if given) re-reads it;
     then it replaces ``path`` in one ``os.replace``. On any error the temporary file is
-    removed, ``path`` is untouched and the error is re-raised.
+    removed, ``path`` is untouched and the error is re-raised. A symbolic link is written
+    through (its target is replaced, the link stays).
     """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=path.parent
