@@ -33,7 +33,7 @@ class _LayerCell:
         self.title = pg.LabelItem(
             f"<span style='color:{colour}'>{SHORT_TITLES.get(layer.model, layer.model)}</span> "
             f"<b>{layer_caption(layer)}</b>",
-            size="9pt",
+            size="8.5pt",  # four titles side by side fit a 1024-px window
         )
         self.vb = fixed_viewbox()
         self.image = pg.ImageItem()

@@ -44,10 +44,15 @@ class CorrectionRow(QWidget):
         title = QLabel("<b>Wrong?</b> It was:")
         title.setToolTip(HINT)
         self.buttons: list[QToolButton] = []
+        # The title and "not a digit" above the ten digits: in one row they need more than
+        # the Draw tab's column has in a 1024-px window.
+        heading = QHBoxLayout()
+        heading.setContentsMargins(0, 0, 0, 0)
+        heading.addWidget(title)
+        heading.addStretch(1)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(3)
-        row.addWidget(title)
         for digit in range(10):
             button = QToolButton()
             button.setText(str(digit))
@@ -65,7 +70,7 @@ class CorrectionRow(QWidget):
         )
         self.not_digit_button.clicked.connect(lambda _checked=False: self.save_as(NOT_A_DIGIT))
         self.buttons.append(self.not_digit_button)
-        row.addWidget(self.not_digit_button)
+        heading.addWidget(self.not_digit_button)
         self.message = QLabel(HINT)
         self.message.setStyleSheet(HINT_STYLE)
         self.message.setWordWrap(True)
@@ -76,6 +81,7 @@ class CorrectionRow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(2)
+        layout.addLayout(heading)
         layout.addLayout(row)
         layout.addWidget(self.message)
         canvas.strokes_changed.connect(self._on_strokes_changed)
