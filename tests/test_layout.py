@@ -47,3 +47,24 @@ def test_every_tab_is_whole_at_every_size(qtbot, window, dark):
         assert found == {}
     finally:
         window.theme.choose("system")
+
+
+def test_the_train_tab_is_whole_at_every_size(qtbot):
+    from gui_support import LiveStub
+
+    from digitlab.app.training.tab import TrainingTab
+
+    tab = TrainingTab(LiveStub())
+    qtbot.addWidget(tab)
+    tab.show()
+    try:
+        found = {}
+        for width, height in SIZES:
+            tab.resize(width, height - 70)  # the window less its menu, tabs and status bar
+            for _ in range(3):
+                QApplication.processEvents()
+            if lines := problems(tab):
+                found[f"{width}x{height}"] = lines
+        assert found == {}
+    finally:
+        assert tab.shutdown()
