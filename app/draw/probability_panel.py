@@ -159,10 +159,11 @@ class TextStrip(QWidget):
         return self._doc.toPlainText()
 
     def set_html(self, html: str, colour: str | None = None, background: str | None = None):
-        if colour is not None:
+        recolour = colour is not None and QColor(colour) != self._colour
+        if recolour:
             self._colour = QColor(colour)
         self._background = QColor(background) if background else None
-        if html != self._html:
+        if html != self._html or recolour:  # e.g. the same verdict in the other theme
             self._html = html
             self._render()
         self.update()

@@ -263,6 +263,7 @@ class Theme(QObject):
         else:
             app.styleHints().unsetColorScheme()
         app.setPalette(dark_palette() if dark else app.style().standardPalette())
+        app.setStyleSheet(styles.THEME_DARK_SHEET if dark else "")
         self.refresh()
         self.changed.emit(dark)
 
