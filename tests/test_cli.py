@@ -187,7 +187,7 @@ def test_train_learns_from_several_teachers_and_records_them_with_the_copies(tmp
     )
     assert code == 0, err
     assert out.exists() and "test accuracy" in stdout
-    record = json.loads((tmp_path / "metrics.json").read_text())["dense"]
+    record = json.loads((tmp_path / "student.metrics.json").read_text())["dense"]
     assert record["teacher"] == " + ".join(teachers)
     assert record["recipe"]["augmented_copies"] == 1 and record["recipe"]["distill"] == 0.7
 

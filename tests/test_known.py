@@ -47,3 +47,20 @@ def test_a_model_file_finds_its_threshold_in_the_metrics_beside_it(tmp_path):
     assert stored_threshold(object()) == DEFAULT_THRESHOLD  # a model in memory
     (tmp_path / "metrics.json").write_text("{not json")
     assert stored_threshold(model) == DEFAULT_THRESHOLD
+
+
+def test_a_model_file_finds_its_threshold_in_its_own_metrics_file_first(tmp_path):
+    import json
+
+    from digitlab.model.nets.known import stored_threshold
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.keras").write_bytes(b"")
+    (tmp_path / "a.metrics.json").write_text(
+        json.dumps({"cnn": {"file": "a.keras", "known_threshold": 0.7}})
+    )
+    (tmp_path / "metrics.json").write_text(
+        json.dumps({"cnn": {"file": "b.keras", "known_threshold": 0.8}})
+    )
+    assert stored_threshold(tmp_path / "a.keras") == 0.7
+    assert stored_threshold(tmp_path / "b.keras") == 0.8

@@ -145,7 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--metrics",
         default=None,
-        help="metrics JSON to update (default: metrics.json beside --out)",
+        help="metrics JSON to update (default: MODEL.metrics.json beside --out)",
+    )
+    train.add_argument(
+        "--overwrite", action="store_true", help="replace an existing --out model file"
     )
     _custom_data_options(train)
 

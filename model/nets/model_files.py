@@ -246,6 +246,13 @@ def read_class_names(path: str | Path) -> tuple[str, ...] | None:
     return tuple(names)
 
 
+def metrics_path_for(model_path: str | Path) -> Path:
+    """The metrics file beside a model, under its own name: ``cnn_A.keras`` ->
+    ``cnn_A.metrics.json`` (two models in one folder keep their own)."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}.metrics.json")
+
+
 def write_json_atomic(path: str | Path, obj) -> Path:
     """Write ``obj`` as indented JSON, atomically."""
     text = json.dumps(obj, indent=2, sort_keys=False) + "\n"
