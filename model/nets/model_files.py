@@ -111,20 +111,7 @@ def load_model(
         raise ModelFileError(f"{name}: is not a file")
     if path.stat().st_size == 0:
         raise ModelFileError(f"{name}: the file is empty")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "config.json" not in names:
-                raise ModelFileError(f"{name}: not a Keras model archive (no config.json)")
-            bad = archive.testzip()
-            if bad is not None:
-                raise ModelFileError(f"{name}: the archive is corrupt ({bad})")
-    except ModelFileError:
-        raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ModelFileError(
-            f"{name}: not a Keras model archive (truncated or not a zip file)"
-        ) from exc
+    check_archive_of(path)
     keras = _keras()
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)
@@ -138,6 +125,21 @@ def load_model(
     if not hasattr(model, "input_shape"):
         raise ModelFileError(f"{name}: is not a Keras model")
     return check_model(model, name, num_classes, input_shape)
+
+
+def check_archive_of(path: Path) -> dict:
+    """:func:`digitlab.model.nets.archive_check.check_archive` with its refusals as
+    :class:`ModelFileError` naming the file; returns the parsed ``config.json``."""
+    from digitlab.model.nets.archive_check import ArchiveLimitError, check_archive
+
+    try:
+        return check_archive(path)
+    except ArchiveLimitError as exc:
+        raise ModelFileError(f"{path}: {exc}") from exc
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ModelFileError(
+            f"{path}: not a Keras model archive (truncated or not a zip file)"
+        ) from exc
 
 
 def atomic_write(

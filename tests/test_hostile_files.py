@@ -1,0 +1,34 @@
+"""The hostile-file suite: small files that declare far more than they hold are refused from
+their headers, in one line naming the file, before anything large is decompressed or
+allocated; the user's files are left as they were and nothing is left behind."""
+
+from __future__ import annotations
+
+import pytest
+from cli_support import run_cli
+from hostile_support import KERAS_CASES
+
+from digitlab.model.nets.light_inference import read_light_model
+from digitlab.model.nets.model_files import ModelFileError, load_model
+
+
+@pytest.mark.parametrize("case", sorted(KERAS_CASES))
+def test_a_hostile_keras_file_is_refused_from_its_declared_sizes(tmp_path, case):
+    make, fragment = KERAS_CASES[case]
+    path = make(tmp_path / f"{case}.keras")
+    before = path.read_bytes()
+    with pytest.raises(ModelFileError, match=fragment) as refused:
+        load_model(path)
+    assert str(refused.value).startswith(str(path)) and "\n" not in str(refused.value)
+    with pytest.raises(ModelFileError, match=fragment):
+        read_light_model(path)
+    assert path.read_bytes() == before and sorted(tmp_path.iterdir()) == [path]
+
+
+def test_the_command_line_refuses_a_hostile_model_in_one_line(tmp_path):
+    make, fragment = KERAS_CASES["bzip2-bomb"]
+    path = make(tmp_path / "bomb.keras")
+    lines = tmp_path / "s.jsonl"
+    lines.write_text('{"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}\n')
+    code, out, err = run_cli(["classify", "--strokes", str(lines), "--model", str(path)])
+    assert code == 2 and out == "" and err.count("\n") == 1 and fragment in err
