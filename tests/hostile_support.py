@@ -84,3 +84,46 @@ KERAS_CASES = {
     "many-members": (keras_many_members, "files inside"),
 }
 """name -> (maker(path) -> path, fragment of the one refusal line)."""
+
+
+def npz_huge_header(path: Path) -> Path:
+    """An .npz whose x_train header declares 10**12 rows of 28x28 (the data is 10 rows)."""
+    import numpy as np
+
+    small = np.zeros((10, 28, 28), np.uint8)
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, small)
+    data = buffer.getvalue().replace(b"(10, 28, 28)", b"(1000000000000, 28, 28)")
+    labels = io.BytesIO()
+    np.lib.format.write_array(labels, np.zeros(10, np.uint8))
+    with zipfile.ZipFile(path, "w") as archive:
+        for split in ("train", "test"):
+            archive.writestr(f"x_{split}.npy", data)
+            archive.writestr(f"y_{split}.npy", labels.getvalue())
+    return path
+
+
+def npz_inflating(path: Path) -> Path:
+    """A 1 MB .npz whose pixels inflate to 1 GB."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        import numpy as np
+
+        for name, shape in (("x_train", (1_300_000, 28, 28)), ("y_train", (1_300_000,))):
+            header = io.BytesIO()
+            np.lib.format.write_array_header_1_0(
+                header, {"descr": "|u1", "fortran_order": False, "shape": shape}
+            )
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                member.write(header.getvalue())
+                block = bytes(1 << 22)
+                left = int(np.prod(shape))
+                while left > 0:
+                    member.write(block[: min(left, len(block))])
+                    left -= len(block)
+    return path
+
+
+NPZ_CASES = {
+    "npz-10^12-rows": (npz_huge_header, "declares"),
+    "npz-1-GB-of-pixels": (npz_inflating, "declares"),
+}

@@ -4,10 +4,13 @@ allocated; the user's files are left as they were and nothing is left behind."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from cli_support import run_cli
-from hostile_support import KERAS_CASES
+from hostile_support import KERAS_CASES, NPZ_CASES
 
+from digitlab.model.data.mnist import DatasetError, load_dataset
 from digitlab.model.nets.light_inference import read_light_model
 from digitlab.model.nets.model_files import ModelFileError, load_model
 
@@ -32,3 +35,22 @@ def test_the_command_line_refuses_a_hostile_model_in_one_line(tmp_path):
     lines.write_text('{"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}\n')
     code, out, err = run_cli(["classify", "--strokes", str(lines), "--model", str(path)])
     assert code == 2 and out == "" and err.count("\n") == 1 and fragment in err
+
+
+@pytest.mark.parametrize("case", sorted(NPZ_CASES))
+def test_a_hostile_npz_is_refused_from_its_headers(tmp_path, case):
+    make, fragment = NPZ_CASES[case]
+    path = make(tmp_path / "data.npz")
+    with pytest.raises(DatasetError, match=fragment) as refused:
+        load_dataset(path)
+    assert str(refused.value).startswith(str(path)) and "\n" not in str(refused.value)
+    code, out, err = run_cli(["evaluate", "--model", "dense", "--data", str(path)])
+    assert code == 2 and out == "" and err.count("\n") == 1 and fragment in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_named_npz_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "data.npz"
+    os.mkfifo(fifo)
+    with pytest.raises(DatasetError, match="not a regular file"):
+        load_dataset(fifo)
