@@ -11,9 +11,9 @@ from __future__ import annotations
 # ------------------------------------------------------------------ pictures
 MAX_IMAGE_FILE_BYTES = 100_000_000
 """A picture file larger than this is not opened (a phone photo is a few MB)."""
-MAX_IMAGE_PIXELS = 50_000_000
-"""Width x height declared in a picture's header, checked before decoding (50 MP: a large
-photo; decoded as 8-bit grey it is 50 MB, as RGBA float 800 MB is never made)."""
+MAX_IMAGE_PIXELS = 40_000_000
+"""Width x height declared in a picture's header, checked before decoding (40 MP: a large
+phone photo; decoded as RGBA it is 160 MB)."""
 MAX_IMAGE_ASPECT = 1_000
 """A picture much longer than wide (or the reverse) cannot be a drawing and makes the
 resampling matrices huge (a 40,000,000 x 1 PNG wanted 18 GB)."""

@@ -127,3 +127,14 @@ NPZ_CASES = {
     "npz-10^12-rows": (npz_huge_header, "declares"),
     "npz-1-GB-of-pixels": (npz_inflating, "declares"),
 }
+
+
+def png_long_strip(path: Path) -> Path:
+    """A 78 KB PNG of 40,000,000 x 1 pixels."""
+    import numpy as np
+    from PIL import Image
+
+    row = np.full((1, 40_000_000), 255, np.uint8)
+    row[0, 1000:2000] = 0
+    Image.fromarray(row, mode="L").save(path, optimize=True)
+    return path

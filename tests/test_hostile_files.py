@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pytest
 from cli_support import run_cli
-from hostile_support import KERAS_CASES, NPZ_CASES
+from hostile_support import KERAS_CASES, NPZ_CASES, png_long_strip
+from PIL import Image
 
 from digitlab.model.data.mnist import DatasetError, load_dataset
 from digitlab.model.nets.light_inference import read_light_model
 from digitlab.model.nets.model_files import ModelFileError, load_model
+from digitlab.model.preprocess.frame import normalise
 
 
 @pytest.mark.parametrize("case", sorted(KERAS_CASES))
@@ -54,3 +57,22 @@ def test_a_fifo_named_npz_is_refused_without_blocking(tmp_path):
     os.mkfifo(fifo)
     with pytest.raises(DatasetError, match="not a regular file"):
         load_dataset(fifo)
+
+
+def test_a_picture_forty_million_pixels_long_is_refused_from_its_header(tmp_path):
+    path = png_long_strip(tmp_path / "strip.png")
+    good = tmp_path / "seven.png"
+    seven = np.zeros((28, 28), np.uint8)
+    seven[6:8, 6:22] = 255
+    seven[8:22, 18:20] = 255
+    Image.fromarray(seven, mode="L").save(good)
+    code, out, err = run_cli(["classify", str(path), str(good)])
+    assert code == 2 and err.count("\n") == 1 and "strip.png" in err and "longer than" in err
+    assert len(out.splitlines()) == 1
+
+
+def test_a_long_crop_is_resampled_without_a_dense_matrix():
+    ink = np.zeros((3, 5_000_000), np.float32)
+    ink[1, :] = 1.0
+    result = normalise(ink)
+    assert not result.empty and result.fitted.shape[1] == 20
