@@ -153,3 +153,11 @@ def test_a_symlinked_data_file_stays_a_symlink(tmp_path):
     link.symlink_to(real)
     PersonalStore(link).add(2, drawing(5), CANVAS)
     assert link.is_symlink() and len(PersonalStore(real)) == 2
+
+
+def test_a_sample_with_a_denormal_canvas_is_one_bad_line_and_the_file_opens(tmp_path):
+    path = tmp_path / "mine.jsonl"
+    bad = json.dumps({"label": 7, "strokes": drawing(1), "canvas": [5e-324, 5e-324]})
+    path.write_text(line(0) + "\n" + bad + "\n", "utf-8")
+    store = PersonalStore(path)
+    assert len(store) == 1 and store.load_errors[0].startswith("line 2: canvas size")

@@ -107,9 +107,11 @@ def _check_canvas(canvas_size: Sequence[float]) -> tuple[float, float]:
     except (TypeError, ValueError, OverflowError) as exc:
         raise PreprocessError("canvas must be [width, height]") from exc
     if not (
-        np.isfinite(w) and np.isfinite(h) and 0 < w <= MAX_COORDINATE and 0 < h <= MAX_COORDINATE
+        np.isfinite(w) and np.isfinite(h) and 1 <= w <= MAX_COORDINATE and 1 <= h <= MAX_COORDINATE
     ):
-        raise PreprocessError(f"canvas size {w:g}x{h:g} is not a sane size")
+        raise PreprocessError(
+            f"canvas size {w:g}x{h:g} is not a sane size (1 to {MAX_COORDINATE:g} px a side)"
+        )
     return w, h
 
 
