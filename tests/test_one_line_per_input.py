@@ -76,3 +76,15 @@ def test_a_model_answering_nan_is_reported_for_that_input_never_printed_as_nan(
         "input": 1,
         "broken": {"error": "the model's answer is not finite (NaN or infinite)"},
     }
+
+
+def test_a_data_folder_that_is_a_file_is_one_line_before_any_window(tmp_path, capsys):
+    from digitlab.app.cli import main as cli_main
+
+    target = tmp_path / "data"
+    target.write_text("my file")
+    assert "is a file, not a folder" in cli_main.data_folder_problem(
+        {"DIGITLAB_DATA_DIR": str(target)}
+    )
+    assert cli_main.data_folder_problem({"DIGITLAB_DATA_DIR": str(tmp_path / "new")}) is None
+    assert target.read_text() == "my file"
