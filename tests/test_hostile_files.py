@@ -4,6 +4,7 @@ allocated; the user's files are left as they were and nothing is left behind."""
 
 from __future__ import annotations
 
+import json
 import os
 
 import numpy as np
@@ -68,7 +69,8 @@ def test_a_picture_forty_million_pixels_long_is_refused_from_its_header(tmp_path
     Image.fromarray(seven, mode="L").save(good)
     code, out, err = run_cli(["classify", str(path), str(good)])
     assert code == 2 and err.count("\n") == 1 and "strip.png" in err and "longer than" in err
-    assert len(out.splitlines()) == 1
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [a["input"] for a in answers] == [str(path), str(good)] and "error" in answers[0]
 
 
 def test_a_long_crop_is_resampled_without_a_dense_matrix():

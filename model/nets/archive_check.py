@@ -62,6 +62,10 @@ def check_archive(path: str | Path) -> dict:
             raise ArchiveLimitError("not a Keras model archive (no config.json)")
         for info in infos:
             _check_member_header(info)
+        if sum(info.file_size for info in infos) > limits.MAX_MODEL_MEMBER_BYTES:
+            raise ArchiveLimitError(
+                f"its files declare more than {limits.MAX_MODEL_MEMBER_BYTES:,} bytes in all"
+            )
         for info in infos:
             _stream_member(archive, info)
         try:

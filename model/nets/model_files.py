@@ -142,6 +142,42 @@ def check_archive_of(path: Path) -> dict:
         ) from exc
 
 
+STALE_AFTER_S = 3600
+"""A temporary file of :func:`atomic_write` older than this was left by a killed process
+(a save takes well under a second)."""
+
+
+def remove_stale_temporaries(folder: str | Path, older_than_s: float = STALE_AFTER_S) -> list[Path]:
+    """Remove what :func:`atomic_write` (and :func:`save_model`'s staging, and the checked
+    copies of :mod:`digitlab.model.data.personal_store`) left in ``folder`` when a process
+    was killed mid-save: hidden ``.name-XXXXXXXX.ext.tmp`` / ``.name-XXXXXXXX.keras`` files
+    older than ``older_than_s``. Returns what was removed; never raises."""
+    import re
+    import time
+
+    pattern = re.compile(r"^\..+-[A-Za-z0-9_]{8}\.[^.]+(\.tmp)?$|^\..+\.bad-[0-9-]+\.tmp$")
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        try:
+            if (
+                pattern.match(entry.name)
+                and (entry.name.endswith(".tmp") or entry.suffix == ".keras")
+                and entry.is_file()
+                and not entry.is_symlink()
+                and now - entry.stat().st_mtime > older_than_s
+            ):
+                entry.unlink()
+                removed.append(entry)
+        except OSError:
+            continue
+    return removed
+
+
 def atomic_write(
     path: str | Path, write: Callable[[Path], None], verify: Callable[[Path], None] | None = None
 ) -> Path:
