@@ -78,3 +78,15 @@ def test_a_long_crop_is_resampled_without_a_dense_matrix():
     ink[1, :] = 1.0
     result = normalise(ink)
     assert not result.empty and result.fitted.shape[1] == 20
+
+
+def test_a_folder_with_too_many_files_is_refused_unlisted(tmp_path, monkeypatch):
+    from digitlab.model.data.custom_dataset import CustomDatasetError, scan_folder
+
+    monkeypatch.setattr("digitlab.model.limits.MAX_FOLDER_FILES", 5)
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+    for i in range(6):
+        (tmp_path / "a" / f"{i}.png").write_bytes(b"")
+    with pytest.raises(CustomDatasetError, match="more than 5 files"):
+        scan_folder(tmp_path)
