@@ -46,10 +46,8 @@ MAX_ARRAYS_TOTAL_BYTES = 600_000_000
 # ------------------------------------------------------------------ strokes and JSON lines
 MAX_LINE_CHARS = 2_000_000
 """One JSON line (a sample, a ``--strokes`` line); a digit's line is a few kB."""
-MAX_STROKE_POINTS = 100_000
-"""Points in one drawing, all strokes together (a minute of drawing at 120 Hz is 7,200)."""
-MAX_STROKES = 10_000
-"""Strokes in one drawing."""
+MAX_STROKE_POINTS = 20_000
+"""Points in one drawing, all strokes together (a human digit has a few hundred)."""
 MAX_STROKES_FILE_BYTES = 1_000_000_000
 """A ``--strokes`` file read line by line; larger is refused before reading."""
 

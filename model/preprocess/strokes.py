@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from digitlab.model import limits
 from digitlab.model.preprocess.frame import (
     BOX,
     Preprocessed,
@@ -29,7 +30,7 @@ PEN_WIDTH = 2.4
 about 2-3 px wide there)."""
 SUPERSAMPLE = 3
 """Strokes are drawn this many times finer than the final frame, then area-averaged."""
-MAX_POINTS = 20_000
+MAX_POINTS = limits.MAX_STROKE_POINTS
 """Drawings with more points than this are refused (a human digit has a few hundred)."""
 MAX_COORDINATE = 1e6
 """Coordinates beyond this (in canvas px) are refused as nonsense."""
