@@ -25,7 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitlab.app.explore.break_page import BreakPage
+from digitlab.app.explore.dream_page import DreamPage
+from digitlab.app.explore.follow import ModelFollower
 from digitlab.app.explore.fool_page import FoolPage
+from digitlab.app.explore.jobs import DreamRequest
 from digitlab.app.explore.like_yours import LikeYoursPage
 from digitlab.app.explore.map_view import MapView
 from digitlab.app.explore.push_page import PushPage
@@ -34,12 +38,11 @@ from digitlab.app.live.live_models import LiveModels
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.model.explore.embedding import MAP_LAYERS, METHODS, EmbeddingMap, layer_title
-from digitlab.model.nets.describe import reads_digits
 
 MAX_RATE_HZ = 8.0
 """Requests per second at most while drawing."""
 METHOD_TITLES = {"lda": "classes apart (LDA)", "pca": "most variance (PCA)"}
-PUSH_PAGE, FOOL_PAGE = 1, 2
+PUSH_PAGE, FOOL_PAGE, BREAK_PAGE, DREAM_PAGE = 1, 2, 3, 4
 NOT_DIGITS_NOTE = "Another model set is live (not the digit models): Explore shows the digits."
 
 
@@ -71,6 +74,10 @@ class ExploreTab(QWidget):
     map_shown = Signal(str, str)
     # "Fool it" results are on screen: the target.
     fool_shown = Signal(int)
+    # A broken model's accuracy is on screen.
+    accuracy_shown = Signal()
+    # A unit's dream is on screen.
+    dream_shown = Signal()
 
     def __init__(self, live: LiveModels, explore_thread: ExploreThread | None = None, parent=None):
         super().__init__(parent)
@@ -85,13 +92,12 @@ class ExploreTab(QWidget):
         w.fooled.connect(self._on_fooled)
         w.digits_ready.connect(self._on_digits)
         w.failed.connect(self._on_failed)
+        w.accuracy_ready.connect(self._on_accuracy)
+        w.dreamed.connect(self._on_dreamed)
         live.result.connect(self._on_live_result)
-        live.model_requested.connect(self._on_model_requested)
-        live.models_ready.connect(self._on_models_ready)
+        self.follower = ModelFollower(live, w, self._on_failed, self)
         self.maps: dict[str, EmbeddingMap] = {}
         self._indexed: set[str] = set()
-        self._replaced: set[str] = set()
-        self._other_live = False
         self._live_result = None
         self._predicted: np.ndarray | None = None
         self._last_submit = 0.0
@@ -140,7 +146,13 @@ class ExploreTab(QWidget):
         self.pages.addTab(self.like_yours, "Like yours")
         self.pages.addTab(self.push, "Push it")
         self.pages.addTab(self.fool, "Fool it")
-        self.pages.currentChanged.connect(lambda _: self._resubmit())
+        self.breaking = BreakPage()
+        self.pages.addTab(self.breaking, "Break it")
+        self.dreams = DreamPage()
+        self.pages.addTab(self.dreams, "What a unit wants")
+        self.breaking.changed.connect(self._on_breakage)
+        self.dreams.asked.connect(self._on_dream_asked)
+        self.pages.currentChanged.connect(self._on_page)
         self.push.changed.connect(lambda _: self._resubmit())
         self.fool.asked.connect(self.ask_fool)
         self.layer.currentIndexChanged.connect(lambda _: self._on_layer_changed())
@@ -182,13 +194,18 @@ class ExploreTab(QWidget):
         self.explorer.stop()
 
     def screenshot_ready(self) -> bool:
-        """The map is shown and the newest drawing's answer is in."""
+        """The map is shown and the newest drawing's neighbours are in."""
         model, _ = self.selected()
-        live = self._live_result
+        live, answer = self._live_result, self.latest_answer
         answered = (
             live is None
             or live.empty
-            or (self.latest_answer is not None and self.latest_answer.revision == live.revision)
+            or (
+                answer is not None
+                and answer.revision == live.revision
+                and answer.layer == self.selected()
+                and answer.neighbours is not None
+            )
         )
         return model in self.maps and model in self._indexed and answered
 
@@ -223,7 +240,7 @@ class ExploreTab(QWidget):
         self.status.setText(
             f"{layer_title(model, layer)}: 10,000 MNIST test digits, {method.upper()} of the "
             f"layer's activations; {wrong} of them misread by this model. The star is your "
-            "drawing." + (f" {NOT_DIGITS_NOTE}" if self._other_live else "")
+            "drawing." + (f" {NOT_DIGITS_NOTE}" if self.follower.other_live else "")
         )
         self._place_drawing()
         self.map_shown.emit(model, layer)
@@ -242,6 +259,7 @@ class ExploreTab(QWidget):
 
     def _on_digits(self, data) -> None:
         self.like_yours.set_digits(data.x_test, data.x_train, data.y_train)
+        self.dreams.set_digits(data.x_test)
 
     def _on_hovered(self, index: int) -> None:
         emap = self.maps.get(self.selected()[0])
@@ -298,6 +316,11 @@ class ExploreTab(QWidget):
                 result.activations,
                 self.selected(),
                 self.push.settings() if page == PUSH_PAGE else None,
+                (
+                    (self.breaking.breakage(), self.breaking.selected())
+                    if page == BREAK_PAGE
+                    else None
+                ),
             )
         )
 
@@ -314,7 +337,35 @@ class ExploreTab(QWidget):
                 self.like_yours.show_neighbours(None, title, "Reading the training digits…")
         if answer.pushed is not None:
             self.push.show_result(answer.pushed)
+        if answer.broken is not None:
+            self.breaking.show_answer(answer.broken)
         self.answer_shown.emit(answer.revision)
+
+    # ---------------------------------------------------------------- break it, dreams
+
+    def _on_page(self, index: int) -> None:
+        if index == BREAK_PAGE and not self.breaking.accuracy.text():
+            self._on_breakage(self.breaking.breakage())
+        elif index == DREAM_PAGE and self.dreams.latest is None:
+            self.dreams.ask()
+        self._resubmit()
+
+    def _on_breakage(self, breakage) -> None:
+        self.explorer.start()
+        self.explorer.worker.measure(breakage)
+        self._resubmit()
+
+    def _on_accuracy(self, result) -> None:
+        self.breaking.show_accuracy(result)
+        self.accuracy_shown.emit()
+
+    def _on_dream_asked(self, model: str, layer: str, unit: int) -> None:
+        self.explorer.start()
+        self.explorer.worker.request_dream(DreamRequest(model, layer, unit))
+
+    def _on_dreamed(self, result) -> None:
+        self.dreams.show_result(result)
+        self.dream_shown.emit()
 
     # ---------------------------------------------------------------- fool it
 
@@ -338,34 +389,6 @@ class ExploreTab(QWidget):
         self.fool_shown.emit(result.target)
 
     # ---------------------------------------------------------------- models
-
-    def _on_model_requested(self, name: str, model) -> None:
-        """A new live model: explore the same (a path, or NumPy and Keras copies made here)."""
-        if name not in MAP_LAYERS:
-            return
-        light, source = model, model
-        if hasattr(model, "layers"):
-            from digitlab.model.nets.inference import copy_for_thread
-            from digitlab.model.nets.light_inference import light_model
-
-            try:
-                light, source = light_model(model), copy_for_thread(model)
-            except Exception as exc:  # e.g. a layer the NumPy path does not run
-                self.status.setText(f"Explore cannot read the new {name} model: {exc}")
-                return
-        self._replaced.add(name)
-        self.explorer.worker.set_model(name, light, source)
-
-    def _on_models_ready(self, infos) -> None:
-        self._other_live = not reads_digits(infos)
-        if self._other_live or not self._replaced:
-            return
-        from digitlab.model.data.bundled import bundled_model_path
-
-        for name in sorted(self._replaced):
-            path = bundled_model_path(name)
-            self.explorer.worker.set_model(name, path, path)
-        self._replaced.clear()
 
     def _on_model_changed(self, name: str) -> None:
         self.maps.pop(name, None)

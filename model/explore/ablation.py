@@ -106,3 +106,49 @@ def switched_off(units: int, off: Mapping[int, float] | None = None) -> np.ndarr
     for unit, value in (off or {}).items():
         s[int(unit)] = float(value)
     return s
+
+
+@dataclass(frozen=True)
+class BrokenAnswer:
+    """Both answers for one drawing, as trained and broken.
+
+    original, broken : model -> float32 ``(classes,)``.
+    layer : ``(model, layer)`` shown as a mosaic; mosaic : uint8 colour-map indices of the
+    broken layer's activation (:func:`digitlab.model.explain.mosaic.build_mosaic`, with the
+    layer's fixed level); grid : its :class:`~digitlab.model.explain.mosaic.MosaicLayout`.
+    """
+
+    original: dict[str, np.ndarray]
+    broken: dict[str, np.ndarray]
+    layer: tuple[str, str]
+    mosaic: np.ndarray
+    grid: object
+
+
+def layer_level(model, name: str, layer: str, inputs: np.ndarray) -> float:
+    """A fixed top of the colour scale for ``layer`` of the light ``model``: a high
+    percentile of its activations on float32 ``(n, 28, 28, 1)`` typical ``inputs``."""
+    from digitlab.model.explain.mosaic import calibrate_level
+
+    return calibrate_level(model.run(inputs).activations[layer])
+
+
+def broken_answer(
+    core, image: np.ndarray, breakage: Breakage, layer: tuple[str, str], level: float
+) -> BrokenAnswer:
+    """Every model of ``core`` (a LightCore) on float32 ``(28, 28)`` ``image``, as trained
+    and with ``breakage``, and the broken ``layer``'s mosaic."""
+    from digitlab.model.explain.mosaic import build_mosaic, layout_for
+
+    batch = np.asarray(image, np.float32).reshape(1, 28, 28, 1)
+    original, broken, mosaic, grid = {}, {}, None, None
+    for name in core.names:
+        model = core.model(name)
+        original[name] = model(batch)[0]
+        out = broken_run(model, name, batch, breakage)
+        broken[name] = out.probabilities[0]
+        if name == layer[0] and layer[1] in out.activations:
+            act = out.activations[layer[1]][0]
+            grid = layout_for(act.shape)
+            mosaic = build_mosaic(act, grid, level)
+    return BrokenAnswer(original, broken, layer, mosaic, grid)
