@@ -81,7 +81,9 @@ class DreamPage(QWidget):
         layout.addWidget(top_box)
         layout.addWidget(note)
         layout.addStretch(1)
+        self.layer.setCurrentIndex(self.layer.findData("cnn/output"))
         self._on_layer(ask=False)
+        self.unit.setValue(3)  # a class is the most legible first picture
 
     def selected(self) -> tuple[str, str, int]:
         model, layer = self.layer.currentData().split("/")
