@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app.explore.break_page import BreakPage
+from digitlab.app.explore.drawing_strip import DrawingStrip
 from digitlab.app.explore.dream_page import DreamPage
 from digitlab.app.explore.follow import ModelFollower
 from digitlab.app.explore.fool_page import FoolPage
-from digitlab.app.explore.jobs import DreamRequest
 from digitlab.app.explore.like_yours import LikeYoursPage
 from digitlab.app.explore.map_view import MapView
 from digitlab.app.explore.push_page import PushPage
-from digitlab.app.explore.worker import ExploreRequest, ExploreThread, FoolRequest
+from digitlab.app.explore.slow_pages import BREAK_PAGE, SlowPages
+from digitlab.app.explore.worker import ExploreRequest, ExploreThread
 from digitlab.app.live.live_models import LiveModels
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.app.widgets.styles import HINT_STYLE
@@ -42,7 +43,7 @@ from digitlab.model.explore.embedding import MAP_LAYERS, METHODS, EmbeddingMap, 
 MAX_RATE_HZ = 8.0
 """Requests per second at most while drawing."""
 METHOD_TITLES = {"lda": "classes apart (LDA)", "pca": "most variance (PCA)"}
-PUSH_PAGE, FOOL_PAGE, BREAK_PAGE, DREAM_PAGE = 1, 2, 3, 4
+PUSH_PAGE = 1
 NOT_DIGITS_NOTE = "Another model set is live (not the digit models): Explore shows the digits."
 
 
@@ -62,6 +63,7 @@ class ExploreTab(QWidget):
     live : the window's live models (their answers place the drawing; models put live are
         explored too).
     explore_thread : the Explore thread (default: a new one on the bundled models).
+    canvas : the Draw tab's canvas, lent to this tab while it is on screen (None: none).
 
     Public for tests and the self-test: :attr:`map` (:class:`MapView`), :attr:`layer`,
     :attr:`method`, :attr:`misread_toggle`, :attr:`status`, :attr:`pages` with
@@ -79,9 +81,16 @@ class ExploreTab(QWidget):
     # A unit's dream is on screen.
     dream_shown = Signal()
 
-    def __init__(self, live: LiveModels, explore_thread: ExploreThread | None = None, parent=None):
+    def __init__(
+        self,
+        live: LiveModels,
+        explore_thread: ExploreThread | None = None,
+        parent=None,
+        canvas=None,
+    ):
         super().__init__(parent)
         self.live = live
+        self.canvas = canvas
         self.explorer = explore_thread or ExploreThread(cache_dir=_cache_dir, parent=self)
         w = self.explorer.worker
         w.map_ready.connect(self._on_map)
@@ -89,11 +98,8 @@ class ExploreTab(QWidget):
         w.progress.connect(self._on_progress)
         w.answered.connect(self._on_answered)
         w.model_changed.connect(self._on_model_changed)
-        w.fooled.connect(self._on_fooled)
         w.digits_ready.connect(self._on_digits)
         w.failed.connect(self._on_failed)
-        w.accuracy_ready.connect(self._on_accuracy)
-        w.dreamed.connect(self._on_dreamed)
         live.result.connect(self._on_live_result)
         self.follower = ModelFollower(live, w, self._on_failed, self)
         self.maps: dict[str, EmbeddingMap] = {}
@@ -101,13 +107,12 @@ class ExploreTab(QWidget):
         self._live_result = None
         self._predicted: np.ndarray | None = None
         self._last_submit = 0.0
-        self._fool_image: np.ndarray | None = None
         self.latest_answer = None
-        self.latest_fool = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._submit)
         self._build()
+        self.slow_pages = SlowPages(self)
 
     # ---------------------------------------------------------------- layout
 
@@ -132,12 +137,14 @@ class ExploreTab(QWidget):
         controls.addStretch(1)
         self.map = MapView()
         self.map.hovered.connect(self._on_hovered)
+        self.strip = DrawingStrip()
         left = QWidget()
         col = QVBoxLayout(left)
         col.setContentsMargins(0, 0, 0, 0)
         col.addLayout(controls)
         col.addWidget(self.map, 1)
         col.addWidget(self.status)
+        col.addWidget(self.strip)
 
         self.like_yours = LikeYoursPage()
         self.push = PushPage()
@@ -150,11 +157,8 @@ class ExploreTab(QWidget):
         self.pages.addTab(self.breaking, "Break it")
         self.dreams = DreamPage()
         self.pages.addTab(self.dreams, "What a unit wants")
-        self.breaking.changed.connect(self._on_breakage)
-        self.dreams.asked.connect(self._on_dream_asked)
-        self.pages.currentChanged.connect(self._on_page)
+        self.pages.currentChanged.connect(lambda _: self._resubmit())
         self.push.changed.connect(lambda _: self._resubmit())
-        self.fool.asked.connect(self.ask_fool)
         self.layer.currentIndexChanged.connect(lambda _: self._on_layer_changed())
         self.method.currentIndexChanged.connect(lambda _: self._show_map())
         self.misread_toggle.toggled.connect(self.map.show_misread)
@@ -179,12 +183,15 @@ class ExploreTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self.canvas is not None:
+            self.strip.slot.borrow(self.canvas)
         self.explorer.start()
         self._want_map()
         self._resubmit()
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
+        self.strip.slot.give_back()
         self._timer.stop()
         self.explorer.worker.drop_pending()
 
@@ -258,14 +265,15 @@ class ExploreTab(QWidget):
         self._resubmit()
 
     def _on_digits(self, data) -> None:
-        self.like_yours.set_digits(data.x_test, data.x_train, data.y_train)
+        self.like_yours.set_digits(data.x_train, data.y_train)
+        self.strip.set_digits(data.x_test)
         self.dreams.set_digits(data.x_test)
 
     def _on_hovered(self, index: int) -> None:
         emap = self.maps.get(self.selected()[0])
         if index < 0 or emap is None:
             return
-        self.like_yours.show_hovered(index, int(emap.labels[index]), int(emap.predicted[index]))
+        self.strip.show_hovered(index, int(emap.labels[index]), int(emap.predicted[index]))
 
     # ---------------------------------------------------------------- the drawing
 
@@ -285,6 +293,15 @@ class ExploreTab(QWidget):
             return
         xy = emap.layers[layer].place(act, self.method.currentData())
         self.map.set_drawing((float(xy[0]), float(xy[1])))
+
+    @property
+    def live_result(self):
+        """The newest live answer (a LiveResult), or None."""
+        return self._live_result
+
+    def resubmit(self) -> None:
+        """Ask again for the current drawing (a page's settings changed)."""
+        self._resubmit()
 
     def _resubmit(self) -> None:
         self._last_submit = 0.0
@@ -341,52 +358,15 @@ class ExploreTab(QWidget):
             self.breaking.show_answer(answer.broken)
         self.answer_shown.emit(answer.revision)
 
-    # ---------------------------------------------------------------- break it, dreams
-
-    def _on_page(self, index: int) -> None:
-        if index == BREAK_PAGE and not self.breaking.accuracy.text():
-            self._on_breakage(self.breaking.breakage())
-        elif index == DREAM_PAGE and self.dreams.latest is None:
-            self.dreams.ask()
-        self._resubmit()
-
-    def _on_breakage(self, breakage) -> None:
-        self.explorer.start()
-        self.explorer.worker.measure(breakage)
-        self._resubmit()
-
-    def _on_accuracy(self, result) -> None:
-        self.breaking.show_accuracy(result)
-        self.accuracy_shown.emit()
-
-    def _on_dream_asked(self, model: str, layer: str, unit: int) -> None:
-        self.explorer.start()
-        self.explorer.worker.request_dream(DreamRequest(model, layer, unit))
-
-    def _on_dreamed(self, result) -> None:
-        self.dreams.show_result(result)
-        self.dream_shown.emit()
-
-    # ---------------------------------------------------------------- fool it
-
     def ask_fool(self, target: int) -> None:
         """Fool both models into reading ``target`` on the current drawing."""
-        result = self._live_result
-        if result is None or result.empty:
-            self.fool.show_waiting("Draw a digit on the Draw tab first.")
-            return
-        self.explorer.start()
-        self._fool_image = result.preprocessed.image
-        self.fool.show_waiting(
-            f"Looking for the smallest change that reads as {target} "
-            "(the first time, TensorFlow loads: a few seconds)…"
-        )
-        self.explorer.worker.fool(FoolRequest(result.revision, self._fool_image, int(target)))
+        self.slow_pages.ask_fool(target)
 
-    def _on_fooled(self, result) -> None:
-        self.latest_fool = result
-        self.fool.show_result(result, self._fool_image)
-        self.fool_shown.emit(result.target)
+    @property
+    def latest_fool(self):
+        """The last "fool it" result shown (:class:`~digitlab.model.explore.adversarial.
+        FoolResult`), or None."""
+        return self.slow_pages.latest_fool
 
     # ---------------------------------------------------------------- models
 
