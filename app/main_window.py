@@ -80,7 +80,7 @@ class MainWindow(QMainWindow):
         self.add_tab(self.explain_tab, "Explain")
         self.explain_tab.attach_to_draw_tab(self.draw_tab)
         self.draw_tab.probabilities.class_clicked.connect(self.explain_tab.set_target)
-        self.explore_tab = ExploreTab(self.live)
+        self.explore_tab = ExploreTab(self.live, canvas=self.draw_tab.canvas)
         self.add_tab(self.explore_tab, "Explore")
         self.training_tab: QWidget | None = None
         self._train_index: int | None = None

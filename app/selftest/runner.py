@@ -26,6 +26,7 @@ CHECK_MODULES = (
     "check_draw",
     "check_startup",
     "check_explain",
+    "check_explore",
     "check_custom",
     "check_teach",
     "check_training",
