@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.draw_tab = DrawTab()
+        self.draw_tab.attach_live(self.live)  # the Number mode reads through the live models
         self.model_tab = ModelTab()
         self.add_tab(self.draw_tab, "Draw")
         self.explain_tab = ExplainTab(self.live, self.draw_tab.canvas)
@@ -176,6 +177,9 @@ class MainWindow(QMainWindow):
         edit.addSeparator()
         edit.addAction(tab.pen_action)
         edit.addAction(tab.eraser_action)
+        edit.addSeparator()
+        edit.addAction(tab.digit_action)
+        edit.addAction(tab.number_action)
         help_menu = menu.addMenu("&Help")
         about = QAction("&About Digit Lab", self)
         about.triggered.connect(self.show_about)
