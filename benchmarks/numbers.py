@@ -12,16 +12,26 @@ pen) and read through ``digitlab read IMAGE...``. The last line is a JSON summar
                                  [--pictures N]
 """
 
-# This script is named numbers.py: run as a script, its folder is sys.path[0] and it would
-# shadow the standard library's `numbers` module, which NumPy imports. Drop the folder first.
-# os and sys are loaded before any script runs; nothing else is imported before the guard.
+# This file is named numbers.py, as the standard library's `numbers` module, which NumPy
+# imports. Run as a script, its folder is sys.path[0]: the folder is dropped first. A sibling
+# script (benchmarks/*.py, same sys.path[0]) that imports NumPy imports this file as
+# `numbers`: it then puts the standard library's module in its place and defines nothing.
+# os and sys are loaded before any script runs; nothing else is imported before this.
 import os
 import sys
 
-if sys.path and os.path.realpath(sys.path[0] or os.curdir) == os.path.dirname(
-    os.path.realpath(__file__)
-):
-    del sys.path[0]
+_HERE = os.path.dirname(os.path.realpath(__file__))
+_OURS = [p for p in sys.path if os.path.realpath(p or os.curdir) == _HERE]
+if __name__ == "numbers":
+    _path = list(sys.path)
+    sys.path[:] = [p for p in sys.path if p not in _OURS]
+    del sys.modules["numbers"]
+    try:
+        import numbers as _standard  # noqa: F401 (sys.modules["numbers"] is now the real one)
+    finally:
+        sys.path[:] = _path
+else:
+    sys.path[:] = [p for p in sys.path if p not in _OURS]
 
 import argparse
 import json
@@ -30,8 +40,6 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "pen-numbers-dev.jsonl"
@@ -68,6 +76,7 @@ def read_strokes(rows: list[dict], model: str | None) -> tuple[list[dict], float
 
 
 def read_pictures(rows: list[dict], model: str | None) -> tuple[list[dict], float]:
+    import numpy as np
     from PIL import Image
 
     from digitlab.model.preprocess.strokes import Stroke, rasterize
@@ -84,6 +93,8 @@ def read_pictures(rows: list[dict], model: str | None) -> tuple[list[dict], floa
 
 
 def report(title: str, rows: list[dict], answers: list[dict], seconds: float) -> dict:
+    import numpy as np  # here, not at the top: see the import guard above
+
     if len(answers) != len(rows):
         sys.exit(f"expected {len(rows)} answers, got {len(answers)}")
     labels = [r["label"] for r in rows]

@@ -51,13 +51,13 @@ class DigitCard(QFrame):
         pixels = np.ascontiguousarray((image * 255.0 + 0.5).astype(np.uint8))
         qimage = QImage(pixels.data, 28, 28, 28, QImage.Format.Format_Grayscale8)
         self.picture.setPixmap(QPixmap.fromImage(qimage.copy()).scaled(CARD_IMAGE, CARD_IMAGE))
-        self.text.setText(
-            "<br>".join(
-                f'<span style="color:{model_colour(m)}"><b>{escape(short_title(m))}</b></span>'
-                f" {escape(words)}"
-                for m, words in lines
-            )
+        text = "<br>".join(
+            f'<span style="color:{model_colour(m)}"><b>{escape(short_title(m))}</b></span>'
+            f" {escape(words)}"
+            for m, words in lines
         )
+        if text != self.text.text():  # a new text lays the window out again: only on change
+            self.text.setText(text)
         if chosen != self._chosen:
             self._chosen = chosen
             edge = MARK if chosen else PANEL
@@ -145,24 +145,26 @@ class NumberView(QWidget):
             result.canvas,
         )
         if reading.empty:
-            self.headline.setText(EMPTY_WORDS)
-            self.headline.setStyleSheet(HINT_STYLE)
-            self.detail_title.setText("")
+            headline, style, detail = EMPTY_WORDS, HINT_STYLE, ""
         else:
-            self.headline.setStyleSheet("")
-            self.headline.setText(
-                " · ".join(
-                    f'<span style="color:{model_colour(m)}">{escape(short_title(m))} reads '
-                    f"<b>{escape(reading.text(m))}</b></span>"
-                    for m in reading.models
-                )
+            style = ""
+            headline = " · ".join(
+                f'<span style="color:{model_colour(m)}">{escape(short_title(m))} reads '
+                f"<b>{escape(reading.text(m))}</b></span>"
+                for m in reading.models
             )
-            self.detail_title.setText(
+            detail = (
                 f"Below: digit {result.selected + 1} of {len(digits)} in detail, as if drawn "
                 "alone (click a digit above to choose another)"
                 if result.selected is not None
                 else ""
             )
+        # Texts are set only when they change: a new text lays the whole window out again.
+        if headline != self.headline.text():
+            self.headline.setText(headline)
+            self.headline.setStyleSheet(style)
+        if detail != self.detail_title.text():
+            self.detail_title.setText(detail)
         for k, card in enumerate(self.cards):
             if k < len(digits):
                 digit = digits[k]
