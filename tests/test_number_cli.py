@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -124,3 +125,23 @@ def test_read_answers_without_importing_tensorflow(tmp_path):
     rc, out, tensorflow = json.loads(done.stdout.strip().splitlines()[-1])
     assert rc == 0 and json.loads(out)["cnn"]["text"] == "58"
     assert tensorflow is False
+
+
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+
+
+def test_the_numbers_benchmark_does_not_hide_the_standard_librarys_numbers_module(tmp_path):
+    # A sibling script (sys.path[0] = benchmarks/) importing NumPy gets the real `numbers`.
+    sibling = f"import sys; sys.path.insert(0, {str(BENCHMARKS)!r}); import numpy, numbers; "
+    sibling += "print(numbers.Integral.__module__)"
+    done = subprocess.run([sys.executable, "-c", sibling], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "numbers"
+    # Run as a script, it reaches its own argument checks.
+    missing = tmp_path / "missing.jsonl"
+    done = subprocess.run(
+        [sys.executable, str(BENCHMARKS / "numbers.py"), "--data", str(missing)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1 and "not found" in done.stderr
