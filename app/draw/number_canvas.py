@@ -81,7 +81,9 @@ class NumberCanvas(DrawingCanvas):
             painter.drawRect(rect)
             if k < len(self.labels):
                 painter.setPen(QColor(colour if chosen else MUTED))
-                tag = QRectF(rect.left() + 3, rect.top() + 1, 40, 18)
+                # Above the box where there is room, so the label never covers the ink.
+                above = rect.top() >= 18
+                tag = QRectF(rect.left() + 1, rect.top() - 17 if above else rect.top() + 1, 40, 16)
                 painter.drawText(tag, Qt.AlignmentFlag.AlignLeft, self.labels[k])
         painter.end()
 
