@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.draw_tab = DrawTab()
+        self.draw_tab.attach_live(self.live)  # the Number mode reads through the live models
         self.model_tab = ModelTab()
         self.add_tab(self.draw_tab, "Draw")
         self.explain_tab = ExplainTab(self.live, self.draw_tab.canvas)
@@ -202,7 +203,8 @@ class MainWindow(QMainWindow):
         if tab is self.draw_tab:
             t = self.draw_tab
             history = (t.undo_action, t.redo_action, t.clear_action)
-            return (*history, None, t.pen_action, t.eraser_action)
+            modes = (t.digit_action, t.number_action)
+            return (*history, None, t.pen_action, t.eraser_action, None, *modes)
         if tab is getattr(self, "handwriting_tab", None):
             return (self.handwriting_tab.delete_action,)
         return ()

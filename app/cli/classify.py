@@ -23,7 +23,9 @@ from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
 
 
-def _answer(probs: dict[str, np.ndarray], known: dict[str, np.ndarray], i: int) -> tuple[dict, bool]:
+def _answer(
+    probs: dict[str, np.ndarray], known: dict[str, np.ndarray], i: int
+) -> tuple[dict, bool]:
     """The models' answers to input ``i`` (per model its label, probabilities and whether it
     knows the drawing: ``known`` false is "not a digit", see :mod:`digitlab.model.nets.known`),
     and whether every one is finite (a model whose answer is NaN or infinite gets an error in
