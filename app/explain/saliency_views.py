@@ -120,6 +120,8 @@ class DrawOverlay(QWidget):
         self.opacity.setValue(70)
         self.opacity.setToolTip("Opacity of the overlay")
         self.opacity.setAccessibleName("Overlay opacity")
+        self.choice.setAccessibleName("Which map to lay over the input")
+        self.choice.setToolTip("Which model's map, and which method, to lay over the input")
         opacity_label = QLabel("Opacity")
         opacity_label.setBuddy(self.opacity)
         # Two rows: in one, the slider was squeezed to a few pixels in a narrow column.
