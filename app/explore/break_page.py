@@ -85,7 +85,7 @@ class BreakPage(QWidget):
         self.vb.addItem(self.overlay)
         self.view.scene().sigMouseClicked.connect(self._on_click)
 
-        self.answers = QLabel("Draw a digit on the Draw tab.")
+        self.answers = QLabel("Draw a digit under the map.")
         self.answers.setWordWrap(True)
         self.accuracy = QLabel()
         self.accuracy.setWordWrap(True)

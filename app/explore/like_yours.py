@@ -20,7 +20,7 @@ class LikeYoursPage(QWidget):
 
         near_box = QGroupBox("Digits the network thinks are like yours")
         self.neighbours = DigitRow(NEIGHBOURS, 60)
-        self.neighbours_label = QLabel("Draw a digit on the Draw tab.")
+        self.neighbours_label = QLabel("Draw a digit under the map.")
         self.neighbours_label.setWordWrap(True)
         self.neighbours_label.setStyleSheet(HINT_STYLE)
         col = QVBoxLayout(near_box)

@@ -185,6 +185,7 @@ class ExploreTab(QWidget):
         super().showEvent(event)
         if self.canvas is not None:
             self.strip.slot.borrow(self.canvas)
+        self.explorer.worker.set_shown(True)
         self.explorer.start()
         self._want_map()
         self._resubmit()
@@ -192,6 +193,7 @@ class ExploreTab(QWidget):
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
         self.strip.slot.give_back()
+        self.explorer.worker.set_shown(False)
         self._timer.stop()
         self.explorer.worker.drop_pending()
 
@@ -321,8 +323,8 @@ class ExploreTab(QWidget):
         if result is None or not self.isVisible():
             return
         if result.empty or not result.activations:
-            self.like_yours.show_neighbours(None, "", "Draw a digit on the Draw tab.")
-            self.push.clear("Draw a digit on the Draw tab, then move a slider.")
+            self.like_yours.show_neighbours(None, "", "Draw a digit under the map.")
+            self.push.clear("Draw a digit (under the map), then move a slider.")
             return
         self._last_submit = time.perf_counter()
         page = self.pages.currentIndex()

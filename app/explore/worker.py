@@ -116,6 +116,11 @@ class ExploreWorker(MailboxWorker):
         self._keys: dict[str, str] = {}
         self._maps: dict[str, EmbeddingMap] = {}
         self._index: dict[str, NeighbourIndex] = {}
+        # Set while the tab is on screen: the map and neighbour passes wait between batches
+        # while it is clear, so a hidden tab costs the live view nothing (measured in
+        # benchmarks/explore_latency.py).
+        self._shown = threading.Event()
+        self._shown.set()
         self._slot_lock = threading.Lock()
         self._slots: dict[str, object] = {}
         self._fooler = None
@@ -151,6 +156,13 @@ class ExploreWorker(MailboxWorker):
     def request_dream(self, request: DreamRequest) -> None:
         """Find the input that excites ``request``'s unit most (newest wins)."""
         self._post_slot("dream", request, self._serve_dream)
+
+    def set_shown(self, shown: bool) -> None:
+        """The tab is on screen (the long passes run) or hidden (they pause between batches)."""
+        if shown:
+            self._shown.set()
+        else:
+            self._shown.clear()
 
     def _post_slot(self, name: str, request: object, serve: Callable[[object], None]) -> None:
         """A one-slot mailbox per kind of slow job: a burst of clicks is served once."""
@@ -215,6 +227,8 @@ class ExploreWorker(MailboxWorker):
         model = self.core.model(name)
 
         def outputs(batch: np.ndarray) -> dict[str, np.ndarray]:
+            while not self._shown.wait(0.05) and not self.stopping:
+                pass  # the tab is hidden: wait, so the live view keeps both cores
             self.serve_pending()  # keep answering the drawing between two batches
             return model.run(batch).activations
 
