@@ -3,7 +3,8 @@
 Two measurements, each over the 4-digit numbers 2026, 1975, 4380 and 6942 written move by
 move (a point every 4 px, as a mouse gives them):
 
-* ``thread``: the inference thread's own work per move (read the whole number through the
+* ``thread`` (and ``thread_cpu``, its CPU time, which a shared machine disturbs less): the
+  inference thread's own work per move (read the whole number through the
   cut search, then the chosen digit with every activation map), called directly with the
   NumPy core, the reader's cache warm as in live use;
 * ``window``: the real window offscreen, Number mode, one synthetic mouse move, then wait
@@ -50,13 +51,14 @@ def thread_times() -> list[float]:
 
     worker = InferenceWorker(core_factory=LightCore)
     worker.setup()
-    times = []
+    times, cpu = [], []
     for text in NUMBERS:
         for n, drawing in enumerate(_moves(text, CANVAS)):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.thread_time()
             worker.answer_number(n, drawing, CANVAS)
             times.append(time.perf_counter() - t0)
-    return times
+            cpu.append(time.thread_time() - c0)
+    return times, cpu
 
 
 def window_times() -> list[float]:
@@ -124,7 +126,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-window", action="store_true", help="only the inference thread")
     args = parser.parse_args()
-    result = {"thread": _summary("inference thread", thread_times())}
+    wall, cpu = thread_times()
+    result = {
+        "thread": _summary("inference thread", wall),
+        "thread_cpu": _summary("inference thread, CPU time", cpu),
+    }
     if not args.no_window:
         result["window"] = _summary("window (move to painted)", window_times())
     result["load_average"] = [round(v, 2) for v in os.getloadavg()]

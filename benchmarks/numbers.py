@@ -50,21 +50,27 @@ def load(path: Path, limit: int | None) -> list[dict]:
     return rows[:limit] if limit else rows
 
 
-def run_read(args: list[str], model: str | None) -> tuple[list[dict], float]:
-    """``digitlab read ARGS`` in a fresh process: the parsed lines and the wall time, s."""
+def run_read(args: list[str], model: str | None) -> tuple[list[dict], float, float]:
+    """``digitlab read ARGS`` in a fresh process: the parsed lines, the wall time and the
+    CPU time it used, s (CPU time says more than wall time on a shared machine)."""
+    import resource
+
     cmd = [sys.executable, "-m", "digitlab.app", "read", *args]
     if model:
         cmd += ["--model", model]
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env, check=False)
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if proc.returncode not in (0, 2):
         sys.exit(f"read failed ({proc.returncode}): {proc.stderr[-2000:]}")
-    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()], seconds
+    return [json.loads(line) for line in proc.stdout.splitlines() if line.strip()], seconds, cpu
 
 
-def read_strokes(rows: list[dict], model: str | None) -> tuple[list[dict], float]:
+def read_strokes(rows: list[dict], model: str | None) -> tuple[list[dict], float, float]:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as fh:
         for row in rows:
             fh.write(json.dumps({"strokes": row["strokes"], "canvas": row["canvas"]}) + "\n")
@@ -75,7 +81,7 @@ def read_strokes(rows: list[dict], model: str | None) -> tuple[list[dict], float
         os.unlink(name)
 
 
-def read_pictures(rows: list[dict], model: str | None) -> tuple[list[dict], float]:
+def read_pictures(rows: list[dict], model: str | None) -> tuple[list[dict], float, float]:
     import numpy as np
     from PIL import Image
 
@@ -92,7 +98,7 @@ def read_pictures(rows: list[dict], model: str | None) -> tuple[list[dict], floa
         return run_read(paths, model)
 
 
-def report(title: str, rows: list[dict], answers: list[dict], seconds: float) -> dict:
+def report(title: str, rows: list[dict], answers: list[dict], seconds: float, cpu: float) -> dict:
     import numpy as np  # here, not at the top: see the import guard above
 
     if len(answers) != len(rows):
@@ -101,11 +107,13 @@ def report(title: str, rows: list[dict], answers: list[dict], seconds: float) ->
     lengths = np.array([len(t) for t in labels])
     models = [k for k in answers[0] if k not in ("input", "error", "nothing_drawn")]
     per_number_ms = seconds / len(rows) * 1000
+    cpu_ms = cpu / len(rows) * 1000
     print(
-        f"\n=== {title}: {len(rows)} numbers, {per_number_ms:.1f} ms per number "
-        f"({seconds:.1f} s in all, process start included)"
+        f"\n=== {title}: {len(rows)} numbers, {per_number_ms:.1f} ms per number, "
+        f"{cpu_ms:.1f} ms of CPU ({seconds:.1f} s in all, process start included; "
+        f"load average {os.getloadavg()[0]:.1f})"
     )
-    summary = {"ms_per_number": round(per_number_ms, 1)}
+    summary = {"ms_per_number": round(per_number_ms, 1), "cpu_ms_per_number": round(cpu_ms, 1)}
     for name in models:
         texts = [a.get(name, {}).get("text", "") for a in answers]
         counts = np.array([len(a.get(name, {}).get("digits", [])) for a in answers])
