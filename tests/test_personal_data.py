@@ -232,3 +232,15 @@ def test_a_huge_line_is_refused_unread(monkeypatch):
         [json.dumps({"label": 7, "strokes": drawing(), "canvas": [280, 280]})]
     )
     assert samples == [] and "longer than 100" in errors[0]
+
+
+def test_a_drawing_that_is_not_a_digit_is_stored_as_a_negative_sample(tmp_path):
+    path = tmp_path / "mine.jsonl"
+    store = PersonalStore(path)
+    store.add(3, drawing(1), CANVAS)
+    store.add(personal_data.NOT_A_DIGIT, drawing(2), CANVAS)
+    record = json.loads(path.read_text("utf-8").splitlines()[1])
+    assert record["label"] is None  # readable elsewhere: no digit at all
+    again = PersonalStore(path)
+    assert [s.label for s in again.samples] == [3, personal_data.NOT_A_DIGIT]
+    assert again.counts()[3] == 1 and sum(again.counts()) == 1 and again.not_digits() == 1

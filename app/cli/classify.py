@@ -13,17 +13,23 @@ from digitlab.app.cli.common import (
     EXIT_OK,
     UsageError,
     inference_core,
+    known_thresholds,
     preprocess_stroke_record,
     stroke_lines,
 )
 from digitlab.model.data.images import ImageFileError, load_image
+from digitlab.model.nets.known import is_known
 from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
 
 
-def _answer(probs: dict[str, np.ndarray], i: int) -> tuple[dict, bool]:
-    """The models' answers to input ``i``, and whether every one is finite (a model whose
-    answer is NaN or infinite gets an error in its place: no NaN reaches the output)."""
+def _answer(
+    probs: dict[str, np.ndarray], known: dict[str, np.ndarray], i: int
+) -> tuple[dict, bool]:
+    """The models' answers to input ``i`` (per model its label, probabilities and whether it
+    knows the drawing: ``known`` false is "not a digit", see :mod:`digitlab.model.nets.known`),
+    and whether every one is finite (a model whose answer is NaN or infinite gets an error in
+    its place: no NaN reaches the output)."""
     line, ok = {}, True
     for name, p in probs.items():
         row = np.asarray(p[i], np.float64)
@@ -34,6 +40,7 @@ def _answer(probs: dict[str, np.ndarray], i: int) -> tuple[dict, bool]:
         line[name] = {
             "label": int(np.argmax(row)),
             "probabilities": [round(float(v), 6) for v in row],
+            "known": bool(known[name][i]),
         }
     return line, ok
 
@@ -67,15 +74,17 @@ def classify(
             entries.append(("error", path, {"error": text}))
             failed = True
     inputs = [payload for kind, _, payload in entries if kind == "input"]
-    probs = {}
+    probs, known = {}, {}
     if inputs:
         # NumPy answers without importing TensorFlow (seconds); TensorFlow when it cannot.
         core = inference_core(args.model, light=True)
         probs = core.probabilities(np.stack(inputs))
+        thresholds = known_thresholds(args.model, probs)
+        known = {name: is_known(p, thresholds[name]) for name, p in probs.items()}
     k = 0
     for kind, source, payload in entries:
         if kind == "input":
-            answer, ok = _answer(probs, k)
+            answer, ok = _answer(probs, known, k)
             failed = failed or not ok
             k += 1
         elif kind == "empty":

@@ -79,6 +79,23 @@ def _light_core(model_arg: str | None):
         return None
 
 
+def known_thresholds(model_arg: str | None, names) -> dict[str, float]:
+    """Each model's "not a digit" threshold (top probability, 0..1) for the models a verb asks:
+    the bundled models' from ``metrics.json``; a ``.keras`` file's from the ``metrics.json``
+    beside it, else :data:`~digitlab.model.nets.known.DEFAULT_THRESHOLD`."""
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.known import DEFAULT_THRESHOLD, stored_threshold
+
+    if model_arg in (None, "both", "cnn", "dense"):
+        return {
+            name: stored_threshold(bundled_model_path(name))
+            if name in ("cnn", "dense")
+            else DEFAULT_THRESHOLD
+            for name in names
+        }
+    return {name: stored_threshold(model_arg) for name in names}
+
+
 def stroke_lines(path: str, stdin: TextIO) -> Iterator[tuple[int, object]]:
     """(line number, parsed JSON or the exception) for each non-blank line of ``path``
     (``-``: ``stdin``), read a bounded line at a time.

@@ -15,10 +15,12 @@ from digitlab.app.cli.common import (
     EXIT_OK,
     UsageError,
     inference_core,
+    known_thresholds,
     preprocess_stroke_record,
     stroke_lines,
 )
 from digitlab.model.data.mnist import load_dataset, load_mnist, mnist_test_inputs, to_model_input
+from digitlab.model.nets.known import is_known
 from digitlab.model.preprocess.frame import PreprocessError
 
 
@@ -136,9 +138,20 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
     report = {"data": label, "models": {}}
     if names is not None:
         report["class_names"] = list(names)
+    thresholds = known_thresholds(args.model, core.names)
     for name in core.names:
         result = evaluate_model(core.model(name), x, y, num_classes=core.num_classes(name))
-        report["models"][name] = {"accuracy": result["accuracy"], "confusion": result["confusion"]}
+        known = is_known(result["probabilities"], thresholds[name])
+        report["models"][name] = {
+            "accuracy": result["accuracy"],
+            "confusion": result["confusion"],
+            "refused": int((~known).sum()),
+            "refused_share": float((~known).mean()) if len(known) else None,
+            "known_threshold": thresholds[name],
+            "accepted_and_right": float((known & (result["predictions"] == y)).mean())
+            if len(known)
+            else None,
+        }
     code = EXIT_BAD_INPUT if bad_lines else EXIT_OK
     if bad_lines:
         report["skipped_lines"] = bad_lines
@@ -151,6 +164,12 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
         labels = [str(c) for c in (names or range(k))]
         w = max(5, *(len(t) for t in labels)) + 1
         stdout.write(f"\n{name}: accuracy {result['accuracy'] * 100:.2f}%\n")
+        stdout.write(
+            f"  refused as not a digit: {result['refused']} of {len(y)} "
+            f"({result['refused_share'] * 100:.2f}%, top probability below "
+            f"{result['known_threshold']:.4f}); accepted and right "
+            f"{result['accepted_and_right'] * 100:.2f}%\n"
+        )
         corner = "true\\pred"
         stdout.write(f"{corner:>{w}} " + " ".join(f"{c:>{w}}" for c in labels) + "\n")
         for t, row in enumerate(result["confusion"]):

@@ -1,7 +1,7 @@
 """The ``digitlab`` command: the window by default, or a verb for scripts.
 
 Qt is imported only for the verbs that need it (the window, ``selftest``, ``screenshots``),
-so ``classify``, ``evaluate``, ``train`` and ``bytes-to-image`` start without it.
+so ``classify``, ``read``, ``evaluate``, ``train`` and ``bytes-to-image`` start without it.
 """
 
 from __future__ import annotations
@@ -58,6 +58,24 @@ def build_parser() -> argparse.ArgumentParser:
         help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; - for stdin',
     )
     classify.add_argument(
+        "--model",
+        default=None,
+        help=(
+            'cnn, dense, or a .keras file (default: both bundled); each answer carries "known": '
+            'false for "not a digit"'
+        ),
+    )
+
+    read = sub.add_parser(
+        "read", help="read whole numbers in images or stroke drawings, one JSON line each"
+    )
+    read.add_argument("images", nargs="*", help="pictures of numbers (PNG, JPEG, ...)")
+    read.add_argument(
+        "--strokes",
+        metavar="FILE.jsonl",
+        help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; - for stdin',
+    )
+    read.add_argument(
         "--model", default=None, help="cnn, dense, or a .keras file (default: both bundled)"
     )
 
@@ -208,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = argv
     command = args.command or "gui"
-    if command in ("classify", "evaluate", "train", "bytes-to-image"):
+    if command in ("classify", "read", "evaluate", "train", "bytes-to-image"):
         from digitlab.app.cli.commands import run
 
         return run(args)

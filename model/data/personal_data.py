@@ -7,7 +7,8 @@ One line per sample, human-readable and importable elsewhere (it is also a label
      "widths": [17.0, ...], "erase": [false, ...],
      "input": [[0, 0, ...], ...], "added": "2026-11-26T01:40:00+00:00"}
 
-``strokes`` are canvas pixels (x right, y down); ``widths`` (brush diameters, px) and
+``"label": null`` marks a drawing that is not a digit (a negative sample). ``strokes`` are
+canvas pixels (x right, y down); ``widths`` (brush diameters, px) and
 ``erase`` (eraser strokes) are optional. ``input`` is the 28x28 uint8 image the models saw
 when the sample was added, kept for display and export only: the models are always fed
 ``strokes_to_input(strokes)`` again (:meth:`Sample.model_input`), so a future change of the
@@ -36,6 +37,9 @@ from digitlab.model.preprocess.strokes import Stroke, as_strokes, strokes_to_inp
 FILE_NAME = "my_handwriting.jsonl"
 """The personal dataset's file in the per-user data folder."""
 NUM_CLASSES = 10
+NOT_A_DIGIT = -1
+"""The label of a drawing the user says is not a digit (``"label": null`` on its line): a
+negative sample, which fine-tuning teaches to answer with no digit in particular."""
 MAX_LINE_CHARS = limits.MAX_LINE_CHARS
 """Longer lines are refused unread (a digit's line is a few kB)."""
 MAX_FILE_BYTES = 200_000_000
@@ -50,7 +54,7 @@ class PersonalDataError(ValueError):
 class Sample:
     """One labelled drawing.
 
-    label : the digit, 0..9.
+    label : the digit, 0..9, or :data:`NOT_A_DIGIT` (-1).
     strokes : validated strokes, canvas pixels.
     canvas : ``(width, height)`` of the canvas they were drawn on, px.
     image : uint8 ``(28, 28)``, 0..255, white on black: what the models saw when it was added.
@@ -88,7 +92,10 @@ _INPUTS: dict[str, np.ndarray] = {}
 
 
 def check_label(label) -> int:
-    """``label`` as an int 0..9; :class:`PersonalDataError` for anything else (bools too)."""
+    """``label`` as an int 0..9, or :data:`NOT_A_DIGIT` for ``None`` or -1;
+    :class:`PersonalDataError` for anything else (bools too)."""
+    if label is None or (not isinstance(label, bool) and label == NOT_A_DIGIT):
+        return NOT_A_DIGIT
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
         raise PersonalDataError(f"label must be a whole number 0-9, not {label!r}")
     if not 0 <= int(label) < NUM_CLASSES:
@@ -140,7 +147,7 @@ def sample_from_drawing(
 def to_record(sample: Sample) -> dict:
     """The JSON object of one line (see the module docstring)."""
     record = {
-        "label": sample.label,
+        "label": None if sample.label == NOT_A_DIGIT else sample.label,
         "strokes": [s.points.tolist() for s in sample.strokes],
         "canvas": [sample.canvas[0], sample.canvas[1]],
     }
@@ -348,5 +355,5 @@ def model_inputs(samples: Sequence[Sample]) -> np.ndarray:
 
 
 def labels_of(samples: Sequence[Sample]) -> np.ndarray:
-    """int64 ``(n,)`` labels."""
+    """int64 ``(n,)`` labels: digits 0..9, :data:`NOT_A_DIGIT` (-1) for negative samples."""
     return np.asarray([s.label for s in samples], np.int64)

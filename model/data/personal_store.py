@@ -19,6 +19,7 @@ import numpy as np
 
 from digitlab.model.data.file_lock import locked, signature
 from digitlab.model.data.personal_data import (
+    NOT_A_DIGIT,
     NUM_CLASSES,
     PersonalDataError,
     Sample,
@@ -76,8 +77,13 @@ class PersonalStore:
         return len(self._samples)
 
     def counts(self) -> list[int]:
-        """Samples per digit, 0..9."""
-        return np.bincount(labels_of(self._samples), minlength=NUM_CLASSES).tolist()
+        """Samples per digit, 0..9 (negative samples are counted by :meth:`not_digits`)."""
+        labels = labels_of(self._samples)
+        return np.bincount(labels[labels >= 0], minlength=NUM_CLASSES).tolist()
+
+    def not_digits(self) -> int:
+        """How many samples the user said are not digits."""
+        return int(np.sum(labels_of(self._samples) == NOT_A_DIGIT))
 
     def _change(self, change: Callable[[list[Sample]], list[Sample] | None]) -> bool:
         """Apply ``change`` (current samples -> new samples, or None for no change) to the

@@ -70,3 +70,26 @@ def stored_threshold(model) -> float:
             if isinstance(entry, Mapping) and entry.get("file") == path.name:
                 return known_threshold(metrics, name)
     return DEFAULT_THRESHOLD
+
+
+KEEP_SHARE = 0.98
+"""Share of real digits a chosen threshold keeps as known (see :func:`choose_threshold`)."""
+
+
+def choose_threshold(probabilities: np.ndarray, keep_share: float = KEEP_SHARE) -> float:
+    """The highest threshold that still calls at least ``keep_share`` of these digits known.
+
+    probabilities : float ``(n, classes)`` softmax answers for real digits (never the dev
+        sets: MNIST training-split digits for the bundled models).
+    keep_share : 0..1, the share of them :func:`is_known` must keep.
+    Returns a threshold in 0..1 (rounded down to 4 decimals, so it keeps at least that share).
+    """
+    p = np.asarray(probabilities, dtype=np.float64)
+    if p.ndim != 2 or len(p) == 0:
+        raise ValueError(f"expected (n, classes) probabilities, got shape {p.shape}")
+    if not 0.0 < keep_share <= 1.0:
+        raise ValueError(f"keep_share must be in (0, 1], got {keep_share}")
+    top = np.sort(p.max(axis=1))
+    # Keep ceil(keep_share * n) digits: the threshold is the smallest top probability kept.
+    kept = int(np.ceil(keep_share * len(top) - 1e-9))
+    return float(np.floor(top[len(top) - kept] * 1e4) / 1e4)
