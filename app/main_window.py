@@ -367,22 +367,13 @@ class MainWindow(QMainWindow):
         print(message, file=sys.stderr)
 
 
-def _remove_stale_temporaries() -> None:
-    """What a killed earlier session left mid-save in the data folders (see
-    :func:`digitlab.model.nets.model_files.remove_stale_temporaries`)."""
-    from digitlab.app.storage import app_data_dir, user_models_dir
-    from digitlab.model.nets.model_files import remove_stale_temporaries
-
-    for folder in (app_data_dir(), user_models_dir()):
-        remove_stale_temporaries(folder)
-
-
 def run_gui(process_start: float) -> int:
     """Open the window (``digitlab``); returns the exit code."""
     from digitlab.app.error_handling import ErrorReporter, install
+    from digitlab.app.storage import remove_stale_temporaries
 
     app = application()
-    _remove_stale_temporaries()
+    remove_stale_temporaries()
     # Before the window exists: an error while building it is logged and shown, not fatal.
     reporter = ErrorReporter(parent=app)
     uninstall = install(reporter)

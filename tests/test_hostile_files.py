@@ -90,3 +90,27 @@ def test_a_folder_with_too_many_files_is_refused_unlisted(tmp_path, monkeypatch)
         (tmp_path / "a" / f"{i}.png").write_bytes(b"")
     with pytest.raises(CustomDatasetError, match="more than 5 files"):
         scan_folder(tmp_path)
+
+
+def test_loading_a_model_with_class_names_writes_nothing_to_the_temp_folder(tmp_path, monkeypatch):
+    """Keras extracts a four-file archive to the temp folder while loading (a kill -9 then
+    leaves it there): the loader hands Keras its three members in memory instead."""
+    import tempfile
+
+    from digitlab.model.nets.architectures import build
+    from digitlab.model.nets.model_files import save_model
+
+    path = save_model(
+        build("dense", num_classes=3), tmp_path / "three.keras", class_names=("a", "b", "c")
+    )
+    made = []
+    real_mkdtemp = tempfile.mkdtemp
+
+    def recording_mkdtemp(*args, **kwargs):
+        made.append(real_mkdtemp(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", recording_mkdtemp)
+    model = load_model(path, num_classes=3)
+    assert model.output_shape == (None, 3)
+    assert made == []

@@ -88,3 +88,26 @@ def test_a_data_folder_that_is_a_file_is_one_line_before_any_window(tmp_path, ca
     )
     assert cli_main.data_folder_problem({"DIGITLAB_DATA_DIR": str(tmp_path / "new")}) is None
     assert target.read_text() == "my file"
+
+
+def test_read_never_prints_nan_for_a_model_answering_nan(tmp_path, monkeypatch):
+    import numpy as np
+
+    from digitlab.app.cli import read as read_module
+
+    class NanCore:
+        names = ("broken",)
+
+        def probabilities(self, x):
+            return {"broken": np.full((len(x), 10), np.nan, np.float32)}
+
+        def num_classes(self, name):
+            return 10
+
+    monkeypatch.setattr(read_module, "inference_core", lambda *a, **k: NanCore())
+    path = tmp_path / "s.jsonl"
+    path.write_text(json.dumps(SEVEN) + "\n")
+    code, out, err = run_cli(["read", "--strokes", str(path)])
+    assert code == 2 and "NaN" not in out.replace("(NaN or infinite)", "")
+    assert json.loads(out)["error"].startswith("a model's answer is not finite")
+    assert err.count("\n") == 1

@@ -37,3 +37,10 @@ def test_a_bad_settings_file_still_opens_the_train_tab(qtbot, text, refused):
         message, _ = tab.last_message
         assert refused in message and message.count("\n") == 0
     assert tab.shutdown()
+
+
+def test_a_deeply_nested_view_settings_file_falls_back_to_the_system_theme(qtbot):
+    from digitlab.app.widgets import theme
+
+    (storage.app_data_dir() / theme.SETTINGS_FILE).write_text("[" * 100_000, "utf-8")
+    assert theme.load_choice() == "system"

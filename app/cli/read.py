@@ -73,7 +73,15 @@ def read(
             print(text, file=stderr)
             line = {"input": name, "error": str(exc)}
             failed = True
-        stdout.write(json.dumps(line) + "\n")
+        try:
+            text = json.dumps(line, allow_nan=False)
+        except ValueError:  # a model answered NaN or infinity: never printed as bare NaN
+            print(f"{name}: a model's answer is not finite (NaN or infinite)", file=stderr)
+            text = json.dumps(
+                {"input": name, "error": "a model's answer is not finite (NaN or infinite)"}
+            )
+            failed = True
+        stdout.write(text + "\n")
 
     if args.strokes:
         source = "stdin" if args.strokes == "-" else args.strokes

@@ -24,7 +24,6 @@ is the paper the models read (ink on paper), and the 28x28 input beside it looks
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -193,11 +192,7 @@ def dark_palette() -> QPalette:
 
 def load_choice() -> str:
     """The saved choice ("system" when none is saved or the file is unreadable)."""
-    try:
-        value = json.loads((storage.app_data_dir() / SETTINGS_FILE).read_text("utf-8"))
-    except (OSError, ValueError):
-        return "system"
-    choice = value.get("theme") if isinstance(value, dict) else None
+    choice = storage.read_settings_file(SETTINGS_FILE).get("theme")
     return choice if choice in CHOICES else "system"
 
 

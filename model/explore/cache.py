@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitlab.model.data.mnist import check_npz_headers
 from digitlab.model.explore.embedding import EmbeddingMap, LayerMap
 from digitlab.model.explore.neighbours import NeighbourIndex
 from digitlab.model.nets.model_files import atomic_write
@@ -49,6 +50,8 @@ def _read(path: str | Path, key: str) -> dict[str, np.ndarray]:
             declared = sum(info.file_size for info in zf.infolist())
         if declared > MAX_CACHE_BYTES:
             raise ValueError(f"{path}: declares {declared} bytes, over the cache limit")
+        with open(path, "rb") as fh:
+            check_npz_headers(fh, str(path))
         with np.load(path, allow_pickle=False) as data:
             arrays = {name: np.asarray(data[name]) for name in data.files}
     except ValueError:
