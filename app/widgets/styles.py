@@ -140,8 +140,8 @@ THEME_LIGHT_MODELS = dict(MODEL_COLOURS)
 THEME_DARK_PALETTE = {
     "Window": "#25282d",
     "WindowText": "#e3e6eb",
-    "Base": "#1c1f24",
-    "AlternateBase": "#2a2e35",
+    "Base": "#33373f",
+    "AlternateBase": "#2c3037",
     "ToolTipBase": "#30343b",
     "ToolTipText": "#eceef2",
     "PlaceholderText": "#8f96a0",
