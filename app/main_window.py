@@ -1,8 +1,7 @@
 """The main window: builds the tabs, wires the canvas to the live models, nothing more.
 
 TensorFlow is not imported here: the window is shown first, the inference thread reads the
-models into NumPy behind a short "loading models" state, and TensorFlow loads in the
-background for the Train tab (see :mod:`digitlab.app.live.live_models`).
+models into NumPy, TensorFlow loads in the background (:mod:`digitlab.app.live.live_models`).
 """
 
 from __future__ import annotations
@@ -74,13 +73,14 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.draw_tab = DrawTab()
+        self.draw_tab.attach_live(self.live)  # the Number mode reads through the live models
         self.model_tab = ModelTab()
         self.add_tab(self.draw_tab, "Draw")
         self.explain_tab = ExplainTab(self.live, self.draw_tab.canvas)
         self.add_tab(self.explain_tab, "Explain")
         self.explain_tab.attach_to_draw_tab(self.draw_tab)
         self.draw_tab.probabilities.class_clicked.connect(self.explain_tab.set_target)
-        self.explore_tab = ExploreTab(self.live)
+        self.explore_tab = ExploreTab(self.live, canvas=self.draw_tab.canvas)
         self.add_tab(self.explore_tab, "Explore")
         self.training_tab: QWidget | None = None
         self._train_index: int | None = None
@@ -202,7 +202,8 @@ class MainWindow(QMainWindow):
         if tab is self.draw_tab:
             t = self.draw_tab
             history = (t.undo_action, t.redo_action, t.clear_action)
-            return (*history, None, t.pen_action, t.eraser_action)
+            modes = (t.digit_action, t.number_action)
+            return (*history, None, t.pen_action, t.eraser_action, None, *modes)
         if tab is getattr(self, "handwriting_tab", None):
             return (self.handwriting_tab.delete_action,)
         return ()
@@ -366,11 +367,22 @@ class MainWindow(QMainWindow):
         print(message, file=sys.stderr)
 
 
+def _remove_stale_temporaries() -> None:
+    """What a killed earlier session left mid-save in the data folders (see
+    :func:`digitlab.model.nets.model_files.remove_stale_temporaries`)."""
+    from digitlab.app.storage import app_data_dir, user_models_dir
+    from digitlab.model.nets.model_files import remove_stale_temporaries
+
+    for folder in (app_data_dir(), user_models_dir()):
+        remove_stale_temporaries(folder)
+
+
 def run_gui(process_start: float) -> int:
     """Open the window (``digitlab``); returns the exit code."""
     from digitlab.app.error_handling import ErrorReporter, install
 
     app = application()
+    _remove_stale_temporaries()
     # Before the window exists: an error while building it is logged and shown, not fatal.
     reporter = ErrorReporter(parent=app)
     uninstall = install(reporter)

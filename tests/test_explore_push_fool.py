@@ -82,3 +82,52 @@ def test_fooling_each_model_flips_its_label_with_a_small_change_in_range():
         np.testing.assert_allclose(attack.image - _seven(), attack.delta, atol=1e-6)
         assert 0 < attack.l2 < 5 and 0 < attack.linf <= 1
         assert set(attack.fooled) == {"cnn", "dense"}
+
+
+def test_switching_off_every_unit_of_a_layer_changes_the_answer_and_the_accuracy():
+    from digitlab.model.explore.ablation import Breakage, accuracy, broken_run, switched_off
+
+    model = _light_core().model("cnn")
+    batch = mnist_test_inputs()[:200]
+    labels = load_mnist().y_test[:200]
+    as_trained = broken_run(model, "cnn", batch, Breakage())
+    np.testing.assert_allclose(as_trained.probabilities, model(batch), atol=1e-6)
+    off = Breakage({("cnn", "dense"): np.zeros(128, np.float32)})
+    assert off.touches("cnn") and not off.touches("dense")
+    broken = broken_run(model, "cnn", batch[:1], off).probabilities[0]
+    assert int(broken.argmax()) != 7 or broken.max() < 0.5
+    assert accuracy(model, "cnn", batch, labels, Breakage()) > 0.95
+    assert accuracy(model, "cnn", batch, labels, off) < 0.3
+    one = Breakage({("cnn", "conv1"): switched_off(32, {0: 0.0})})
+    assert one.broken and one.key("cnn") != Breakage().key("cnn")
+    assert broken_run(model, "cnn", batch[:1], one).activations["conv1"][..., 0].max() == 0
+
+
+def test_weight_noise_changes_a_copy_and_never_the_model():
+    from digitlab.model.explore.ablation import Breakage, broken_run
+
+    model = _light_core().model("dense")
+    before = [w.copy() for layer in model.layers for w in layer.weights]
+    noisy = broken_run(model, "dense", mnist_test_inputs()[:5], Breakage(noise={"dense": 1.0}))
+    after = [w for layer in model.layers for w in layer.weights]
+    assert all(np.array_equal(a, b) for a, b in zip(before, after, strict=True))
+    assert not np.allclose(noisy.probabilities, model(mnist_test_inputs()[:5]))
+
+
+@pytest.mark.slow
+def test_a_classs_dream_is_read_as_that_class_and_stays_in_range():
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.explore.adversarial import Fooler
+    from digitlab.model.explore.dream import activation_of, dream
+
+    fooler = Fooler({"cnn": bundled_model_path("cnn")})
+    image = dream(fooler.model("cnn"), "output", 3, steps=80)
+    assert image.shape == (28, 28) and image.dtype == np.float32
+    assert image.min() >= 0 and image.max() <= 1
+    assert int(fooler.probabilities(image)["cnn"].argmax()) == 3
+    unit = dream(fooler.model("cnn"), "dense", 5, steps=80)
+    noise = np.random.default_rng(0).uniform(0, 0.3, (28, 28)).astype(np.float32)
+    model = fooler.model("cnn")
+    assert activation_of(model, "dense", 5, unit) > activation_of(model, "dense", 5, noise)
+    with pytest.raises(ValueError):
+        dream(model, "conv1", 32)

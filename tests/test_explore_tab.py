@@ -27,7 +27,7 @@ def explore(qtbot, window, tmp_path):
     from digitlab.app.explore.worker import ExploreThread
 
     thread = ExploreThread(cache_dir=lambda: tmp_path, sizes=SIZES)
-    tab = ExploreTab(window.live, thread)
+    tab = ExploreTab(window.live, thread, canvas=window.draw_tab.canvas)
     index = window.tabs.indexOf(window.explore_tab)
     window.tabs.removeTab(index)
     window.explore_tab.shutdown()
@@ -67,7 +67,7 @@ def test_the_drawn_seven_lands_among_the_sevens_and_its_neighbours_are_sevens(
     assert "labels 7, 7" in page.neighbours_label.text()
     # hovering a point shows that digit
     view.hover_at(0)
-    assert "MNIST test digit #0: a 7" in page.hover_label.text()
+    assert "MNIST test digit #0: a 7" in explore.strip.hover_label.text()
     # the pool2 map and the PCA method keep the same items and place the star again
     items = list(view.classes)
     explore.select("cnn", "pool2", "pca")
@@ -117,3 +117,66 @@ def test_fooling_the_cnn_into_a_three_changes_its_answer_within_range(qtbot, win
     assert attack.fooled["cnn"] and attack.image.min() >= 0 and attack.image.max() <= 1
     assert "Fooling the CNN" in explore.fool.verdicts["cnn"].text()
     assert "L2" in explore.fool.verdicts["cnn"].text()
+
+
+@pytest.mark.slow
+def test_breaking_the_cnns_dense_layer_changes_its_answer_and_restore_brings_it_back(
+    qtbot, window, explore
+):
+    _drawn_seven(qtbot, window, explore)
+    page = explore.breaking
+    with qtbot.waitSignal(explore.accuracy_shown, timeout=TIMEOUT_MS):
+        explore.pages.setCurrentWidget(page)
+    assert "CNN 99" in re.sub("<[^>]+>", "", page.accuracy.text())
+    page.layer.setCurrentIndex(page.layer.findData("cnn/dense"))
+    with qtbot.waitSignal(explore.accuracy_shown, timeout=TIMEOUT_MS):
+        page.switch_off_layer()
+    assert "broken" in page.accuracy.text()
+    qtbot.waitUntil(
+        lambda: explore.latest_answer.broken is not None and "broken" in page.answers.text(),
+        timeout=TIMEOUT_MS,
+    )
+    broken = explore.latest_answer.broken
+    assert int(broken.original["cnn"].argmax()) == 7
+    assert int(broken.broken["cnn"].argmax()) != 7 or broken.broken["cnn"].max() < 0.5
+    assert page.overlay.image[..., 3].max() > 0  # the switched-off units are marked
+    page.restore_all()
+    qtbot.waitUntil(lambda: "broken" not in page.answers.text(), timeout=TIMEOUT_MS)
+    assert page.overlay.image[..., 3].max() == 0
+
+
+@pytest.mark.slow
+def test_a_units_dream_and_its_top_digits_are_shown(qtbot, window, explore):
+    page = explore.dreams
+    window.tabs.setCurrentWidget(explore)
+    page.select("cnn", "output", 3)
+    with qtbot.waitSignal(explore.dream_shown, timeout=TIMEOUT_MS):
+        explore.pages.setCurrentWidget(page)
+    qtbot.waitUntil(lambda: page.latest is not None and page.latest.request.unit == 3)
+    assert page.latest.image.shape == (28, 28)
+    assert page.top.shown == len(page.latest.top) > 0
+    assert "class 3 of 10" in page.caption.text()
+
+
+@pytest.mark.slow
+def test_the_canvas_is_lent_to_the_explore_tab_and_drawing_there_moves_the_star(
+    qtbot, window, explore
+):
+    canvas = window.draw_tab.canvas
+    home = canvas.parentWidget()
+    _drawn_seven(qtbot, window, explore)
+    assert canvas.parentWidget() is explore.strip.slot
+    before = explore.map.drawing_at
+    canvas.clear()
+    draw_digit(canvas, 1)  # drawn on the Explore tab
+    qtbot.waitUntil(
+        lambda: (
+            window.live.latest.revision == canvas.revision
+            and explore.map.drawing_at is not None
+            and explore.map.drawing_at != before
+        ),
+        timeout=TIMEOUT_MS,
+    )
+    window.tabs.setCurrentWidget(window.draw_tab)
+    assert canvas.parentWidget() is home and not canvas.is_empty()
+    qtbot.waitUntil(lambda: int(window.live.latest.probabilities["cnn"].argmax()) == 1)

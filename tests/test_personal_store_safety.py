@@ -153,3 +153,33 @@ def test_a_symlinked_data_file_stays_a_symlink(tmp_path):
     link.symlink_to(real)
     PersonalStore(link).add(2, drawing(5), CANVAS)
     assert link.is_symlink() and len(PersonalStore(real)) == 2
+
+
+def test_a_sample_with_a_denormal_canvas_is_one_bad_line_and_the_file_opens(tmp_path):
+    path = tmp_path / "mine.jsonl"
+    bad = json.dumps({"label": 7, "strokes": drawing(1), "canvas": [5e-324, 5e-324]})
+    path.write_text(line(0) + "\n" + bad + "\n", "utf-8")
+    store = PersonalStore(path)
+    assert len(store) == 1 and store.load_errors[0].startswith("line 2: canvas size")
+
+
+def test_temporaries_left_by_a_killed_save_are_removed_at_the_next_start(tmp_path):
+    import time
+
+    from digitlab.model.nets.model_files import remove_stale_temporaries
+
+    old = [
+        tmp_path / ".live-cnn-ab12cd34.keras.tmp",
+        tmp_path / ".live-cnn-ab12cd34.keras",
+        tmp_path / ".my_handwriting-x1y2z3w4.jsonl.tmp",
+        tmp_path / ".my_handwriting.jsonl.bad-20261206-101010.tmp",
+    ]
+    kept = [tmp_path / "live-cnn.keras", tmp_path / ".my_handwriting.jsonl.lock"]
+    fresh = tmp_path / ".live-dense-zz99yy88.keras.tmp"
+    for path in old + kept + [fresh]:
+        path.write_bytes(b"x")
+    hour_ago = time.time() - 7200
+    for path in old + kept:
+        os.utime(path, (hour_ago, hour_ago))
+    assert sorted(remove_stale_temporaries(tmp_path)) == sorted(old)
+    assert all(p.exists() for p in kept + [fresh])

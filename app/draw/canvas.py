@@ -68,6 +68,8 @@ class DrawingCanvas(QWidget):
     file_dropped = Signal(str)
     # Strokes shown instead of the drawing (show_preview), or None.
     _preview: list[DrawnStroke] | None = None
+    # The words on empty paper.
+    hint_text = "Draw a digit here"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -353,6 +355,7 @@ class DrawingCanvas(QWidget):
             hover=self._hover,
             brush_width=self.brush_width(),
             erasing=self.erasing,
+            hint=self.hint_text,
         )
         painter.end()
 

@@ -9,7 +9,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from digitlab.app.draw.graphics import TrackedView, cache_static
 from digitlab.app.widgets.styles import (
@@ -54,6 +54,12 @@ _NO_PEN = pg.mkPen(None)
 _DISAGREE_PEN = pg.mkPen(DISAGREE, width=2.5)
 
 
+PLOT_HEIGHT = 140
+"""Least height of one model's bars, px (side by side)."""
+STACKED_PLOT_HEIGHT = 90
+"""Least height of one model's bars when stacked (:meth:`ProbabilityPanel.set_stacked`)."""
+
+
 class ProbabilityPlot(TrackedView):
     """One model's probability for each class, as bars (items created once)."""
 
@@ -61,7 +67,7 @@ class ProbabilityPlot(TrackedView):
         super().__init__(parent)
         self.name = name
         self.known = True  # False: the model does not know the drawing (bars dimmed)
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(PLOT_HEIGHT)
         self.plot = self.addPlot()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
@@ -219,6 +225,7 @@ class ProbabilityPanel(QWidget):
         self._row = QHBoxLayout()
         self._row.setSpacing(12)
         self._columns: list[QWidget] = []
+        self._stacked = False
         self._build_columns(dict.fromkeys(names, ()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -237,6 +244,8 @@ class ProbabilityPanel(QWidget):
             inner.setContentsMargins(0, 0, 0, 0)
             header = TextStrip(30)
             plot = ProbabilityPlot(name, len(names) or 10)
+            if self._stacked:
+                plot.setMinimumHeight(STACKED_PLOT_HEIGHT)
             if names:
                 plot.set_classes(len(names), names)
             self.headers[name] = header
@@ -251,6 +260,16 @@ class ProbabilityPanel(QWidget):
         self.labels = {
             name: names or tuple(str(i) for i in range(10)) for name, names in labels.items()
         }
+
+    def set_stacked(self, stacked: bool) -> None:
+        """One model's bars under the other's (True: for a wide, low space such as the
+        Number mode's) or side by side (False, the default)."""
+        self._row.setDirection(
+            QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+        )
+        self._stacked = stacked
+        for plot in self.plots.values():
+            plot.setMinimumHeight(STACKED_PLOT_HEIGHT if stacked else PLOT_HEIGHT)
 
     def set_models(self, infos) -> None:
         """Show one column of bars per model in ``infos`` (name -> ModelInfo), labelled with

@@ -48,7 +48,7 @@ class PushPage(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.pushed = DigitImage(112)
-        self.answer_label = QLabel("Draw a digit on the Draw tab, then move a slider.")
+        self.answer_label = QLabel("Draw a digit (under the map), then move a slider.")
         self.answer_label.setWordWrap(True)
         reset = QPushButton("Reset sliders")
         reset.clicked.connect(self.reset)

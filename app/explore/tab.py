@@ -25,21 +25,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitlab.app.explore.break_page import BreakPage
+from digitlab.app.explore.drawing_strip import DrawingStrip
+from digitlab.app.explore.dream_page import DreamPage
+from digitlab.app.explore.follow import ModelFollower
 from digitlab.app.explore.fool_page import FoolPage
 from digitlab.app.explore.like_yours import LikeYoursPage
 from digitlab.app.explore.map_view import MapView
 from digitlab.app.explore.push_page import PushPage
-from digitlab.app.explore.worker import ExploreRequest, ExploreThread, FoolRequest
+from digitlab.app.explore.slow_pages import BREAK_PAGE, SlowPages
+from digitlab.app.explore.worker import ExploreRequest, ExploreThread
 from digitlab.app.live.live_models import LiveModels
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.model.explore.embedding import MAP_LAYERS, METHODS, EmbeddingMap, layer_title
-from digitlab.model.nets.describe import reads_digits
 
 MAX_RATE_HZ = 8.0
 """Requests per second at most while drawing."""
 METHOD_TITLES = {"lda": "classes apart (LDA)", "pca": "most variance (PCA)"}
-PUSH_PAGE, FOOL_PAGE = 1, 2
+PUSH_PAGE = 1
 NOT_DIGITS_NOTE = "Another model set is live (not the digit models): Explore shows the digits."
 
 
@@ -59,6 +63,7 @@ class ExploreTab(QWidget):
     live : the window's live models (their answers place the drawing; models put live are
         explored too).
     explore_thread : the Explore thread (default: a new one on the bundled models).
+    canvas : the Draw tab's canvas, lent to this tab while it is on screen (None: none).
 
     Public for tests and the self-test: :attr:`map` (:class:`MapView`), :attr:`layer`,
     :attr:`method`, :attr:`misread_toggle`, :attr:`status`, :attr:`pages` with
@@ -71,10 +76,21 @@ class ExploreTab(QWidget):
     map_shown = Signal(str, str)
     # "Fool it" results are on screen: the target.
     fool_shown = Signal(int)
+    # A broken model's accuracy is on screen.
+    accuracy_shown = Signal()
+    # A unit's dream is on screen.
+    dream_shown = Signal()
 
-    def __init__(self, live: LiveModels, explore_thread: ExploreThread | None = None, parent=None):
+    def __init__(
+        self,
+        live: LiveModels,
+        explore_thread: ExploreThread | None = None,
+        parent=None,
+        canvas=None,
+    ):
         super().__init__(parent)
         self.live = live
+        self.canvas = canvas
         self.explorer = explore_thread or ExploreThread(cache_dir=_cache_dir, parent=self)
         w = self.explorer.worker
         w.map_ready.connect(self._on_map)
@@ -82,26 +98,21 @@ class ExploreTab(QWidget):
         w.progress.connect(self._on_progress)
         w.answered.connect(self._on_answered)
         w.model_changed.connect(self._on_model_changed)
-        w.fooled.connect(self._on_fooled)
         w.digits_ready.connect(self._on_digits)
         w.failed.connect(self._on_failed)
         live.result.connect(self._on_live_result)
-        live.model_requested.connect(self._on_model_requested)
-        live.models_ready.connect(self._on_models_ready)
+        self.follower = ModelFollower(live, w, self._on_failed, self)
         self.maps: dict[str, EmbeddingMap] = {}
         self._indexed: set[str] = set()
-        self._replaced: set[str] = set()
-        self._other_live = False
         self._live_result = None
         self._predicted: np.ndarray | None = None
         self._last_submit = 0.0
-        self._fool_image: np.ndarray | None = None
         self.latest_answer = None
-        self.latest_fool = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._submit)
         self._build()
+        self.slow_pages = SlowPages(self)
 
     # ---------------------------------------------------------------- layout
 
@@ -126,12 +137,14 @@ class ExploreTab(QWidget):
         controls.addStretch(1)
         self.map = MapView()
         self.map.hovered.connect(self._on_hovered)
+        self.strip = DrawingStrip()
         left = QWidget()
         col = QVBoxLayout(left)
         col.setContentsMargins(0, 0, 0, 0)
         col.addLayout(controls)
         col.addWidget(self.map, 1)
         col.addWidget(self.status)
+        col.addWidget(self.strip)
 
         self.like_yours = LikeYoursPage()
         self.push = PushPage()
@@ -140,9 +153,12 @@ class ExploreTab(QWidget):
         self.pages.addTab(self.like_yours, "Like yours")
         self.pages.addTab(self.push, "Push it")
         self.pages.addTab(self.fool, "Fool it")
+        self.breaking = BreakPage()
+        self.pages.addTab(self.breaking, "Break it")
+        self.dreams = DreamPage()
+        self.pages.addTab(self.dreams, "What a unit wants")
         self.pages.currentChanged.connect(lambda _: self._resubmit())
         self.push.changed.connect(lambda _: self._resubmit())
-        self.fool.asked.connect(self.ask_fool)
         self.layer.currentIndexChanged.connect(lambda _: self._on_layer_changed())
         self.method.currentIndexChanged.connect(lambda _: self._show_map())
         self.misread_toggle.toggled.connect(self.map.show_misread)
@@ -167,12 +183,17 @@ class ExploreTab(QWidget):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        if self.canvas is not None:
+            self.strip.slot.borrow(self.canvas)
+        self.explorer.worker.set_shown(True)
         self.explorer.start()
         self._want_map()
         self._resubmit()
 
     def hideEvent(self, event) -> None:
         super().hideEvent(event)
+        self.strip.slot.give_back()
+        self.explorer.worker.set_shown(False)
         self._timer.stop()
         self.explorer.worker.drop_pending()
 
@@ -182,13 +203,18 @@ class ExploreTab(QWidget):
         self.explorer.stop()
 
     def screenshot_ready(self) -> bool:
-        """The map is shown and the newest drawing's answer is in."""
+        """The map is shown and the newest drawing's neighbours are in."""
         model, _ = self.selected()
-        live = self._live_result
+        live, answer = self._live_result, self.latest_answer
         answered = (
             live is None
             or live.empty
-            or (self.latest_answer is not None and self.latest_answer.revision == live.revision)
+            or (
+                answer is not None
+                and answer.revision == live.revision
+                and answer.layer == self.selected()
+                and answer.neighbours is not None
+            )
         )
         return model in self.maps and model in self._indexed and answered
 
@@ -223,7 +249,7 @@ class ExploreTab(QWidget):
         self.status.setText(
             f"{layer_title(model, layer)}: 10,000 MNIST test digits, {method.upper()} of the "
             f"layer's activations; {wrong} of them misread by this model. The star is your "
-            "drawing." + (f" {NOT_DIGITS_NOTE}" if self._other_live else "")
+            "drawing." + (f" {NOT_DIGITS_NOTE}" if self.follower.other_live else "")
         )
         self._place_drawing()
         self.map_shown.emit(model, layer)
@@ -241,13 +267,15 @@ class ExploreTab(QWidget):
         self._resubmit()
 
     def _on_digits(self, data) -> None:
-        self.like_yours.set_digits(data.x_test, data.x_train, data.y_train)
+        self.like_yours.set_digits(data.x_train, data.y_train)
+        self.strip.set_digits(data.x_test)
+        self.dreams.set_digits(data.x_test)
 
     def _on_hovered(self, index: int) -> None:
         emap = self.maps.get(self.selected()[0])
         if index < 0 or emap is None:
             return
-        self.like_yours.show_hovered(index, int(emap.labels[index]), int(emap.predicted[index]))
+        self.strip.show_hovered(index, int(emap.labels[index]), int(emap.predicted[index]))
 
     # ---------------------------------------------------------------- the drawing
 
@@ -268,6 +296,15 @@ class ExploreTab(QWidget):
         xy = emap.layers[layer].place(act, self.method.currentData())
         self.map.set_drawing((float(xy[0]), float(xy[1])))
 
+    @property
+    def live_result(self):
+        """The newest live answer (a LiveResult), or None."""
+        return self._live_result
+
+    def resubmit(self) -> None:
+        """Ask again for the current drawing (a page's settings changed)."""
+        self._resubmit()
+
     def _resubmit(self) -> None:
         self._last_submit = 0.0
         self._schedule()
@@ -286,8 +323,8 @@ class ExploreTab(QWidget):
         if result is None or not self.isVisible():
             return
         if result.empty or not result.activations:
-            self.like_yours.show_neighbours(None, "", "Draw a digit on the Draw tab.")
-            self.push.clear("Draw a digit on the Draw tab, then move a slider.")
+            self.like_yours.show_neighbours(None, "", "Draw a digit under the map.")
+            self.push.clear("Draw a digit (under the map), then move a slider.")
             return
         self._last_submit = time.perf_counter()
         page = self.pages.currentIndex()
@@ -298,6 +335,11 @@ class ExploreTab(QWidget):
                 result.activations,
                 self.selected(),
                 self.push.settings() if page == PUSH_PAGE else None,
+                (
+                    (self.breaking.breakage(), self.breaking.selected())
+                    if page == BREAK_PAGE
+                    else None
+                ),
             )
         )
 
@@ -314,58 +356,21 @@ class ExploreTab(QWidget):
                 self.like_yours.show_neighbours(None, title, "Reading the training digits…")
         if answer.pushed is not None:
             self.push.show_result(answer.pushed)
+        if answer.broken is not None:
+            self.breaking.show_answer(answer.broken)
         self.answer_shown.emit(answer.revision)
-
-    # ---------------------------------------------------------------- fool it
 
     def ask_fool(self, target: int) -> None:
         """Fool both models into reading ``target`` on the current drawing."""
-        result = self._live_result
-        if result is None or result.empty:
-            self.fool.show_waiting("Draw a digit on the Draw tab first.")
-            return
-        self.explorer.start()
-        self._fool_image = result.preprocessed.image
-        self.fool.show_waiting(
-            f"Looking for the smallest change that reads as {target} "
-            "(the first time, TensorFlow loads: a few seconds)…"
-        )
-        self.explorer.worker.fool(FoolRequest(result.revision, self._fool_image, int(target)))
+        self.slow_pages.ask_fool(target)
 
-    def _on_fooled(self, result) -> None:
-        self.latest_fool = result
-        self.fool.show_result(result, self._fool_image)
-        self.fool_shown.emit(result.target)
+    @property
+    def latest_fool(self):
+        """The last "fool it" result shown (:class:`~digitlab.model.explore.adversarial.
+        FoolResult`), or None."""
+        return self.slow_pages.latest_fool
 
     # ---------------------------------------------------------------- models
-
-    def _on_model_requested(self, name: str, model) -> None:
-        """A new live model: explore the same (a path, or NumPy and Keras copies made here)."""
-        if name not in MAP_LAYERS:
-            return
-        light, source = model, model
-        if hasattr(model, "layers"):
-            from digitlab.model.nets.inference import copy_for_thread
-            from digitlab.model.nets.light_inference import light_model
-
-            try:
-                light, source = light_model(model), copy_for_thread(model)
-            except Exception as exc:  # e.g. a layer the NumPy path does not run
-                self.status.setText(f"Explore cannot read the new {name} model: {exc}")
-                return
-        self._replaced.add(name)
-        self.explorer.worker.set_model(name, light, source)
-
-    def _on_models_ready(self, infos) -> None:
-        self._other_live = not reads_digits(infos)
-        if self._other_live or not self._replaced:
-            return
-        from digitlab.model.data.bundled import bundled_model_path
-
-        for name in sorted(self._replaced):
-            path = bundled_model_path(name)
-            self.explorer.worker.set_model(name, path, path)
-        self._replaced.clear()
 
     def _on_model_changed(self, name: str) -> None:
         self.maps.pop(name, None)

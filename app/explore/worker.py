@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from digitlab.app.explore.jobs import BreakJobs, DreamJobs, DreamRequest
 from digitlab.app.threads import MailboxWorker, WorkerThread
 from digitlab.model.explore.embedding import MAP_LAYERS, EmbeddingMap
 from digitlab.model.explore.neighbours import NeighbourIndex
@@ -36,6 +37,8 @@ class ExploreRequest:
     neighbours : ``(model, layer)`` whose nearest training digits are wanted, or None.
     push : the "push it" settings (:class:`digitlab.model.explore.push.PushSettings`), or
         None when the page is not shown.
+    breakage : the "break it" :class:`~digitlab.model.explore.ablation.Breakage` and the
+        ``(model, layer)`` whose broken activations are shown, or None.
     """
 
     revision: int
@@ -43,6 +46,7 @@ class ExploreRequest:
     activations: dict[str, dict[str, np.ndarray]]
     neighbours: tuple[str, str] | None = None
     push: object | None = None
+    breakage: tuple[object, tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,14 @@ class ExploreAnswer:
     neighbours : int64 ``(k,)`` training-digit indices, nearest first (None: not asked or the
         index is not ready yet); layer : the ``(model, layer)`` they are for.
     pushed : the :class:`digitlab.model.explore.push.PushResult`, or None.
+    broken : the :class:`digitlab.model.explore.ablation.BrokenAnswer`, or None.
     """
 
     revision: int
     layer: tuple[str, str] | None
     neighbours: np.ndarray | None
     pushed: object | None = None
+    broken: object | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,10 @@ class ExploreWorker(MailboxWorker):
     model_changed = Signal(str)
     # "Fool it" answered: digitlab.model.explore.adversarial.FoolResult.
     fooled = Signal(object)
+    # The broken models' accuracy: jobs.AccuracyResult.
+    accuracy_ready = Signal(object)
+    # A unit's dream: jobs.DreamResult.
+    dreamed = Signal(object)
     # The bundled MNIST for pictures and labels: digitlab.model.data.mnist.Dataset.
     digits_ready = Signal(object)
 
@@ -106,9 +116,16 @@ class ExploreWorker(MailboxWorker):
         self._keys: dict[str, str] = {}
         self._maps: dict[str, EmbeddingMap] = {}
         self._index: dict[str, NeighbourIndex] = {}
-        self._fool_lock = threading.Lock()
-        self._fool_latest: FoolRequest | None = None
+        # Set while the tab is on screen: the map and neighbour passes wait between batches
+        # while it is clear, so a hidden tab costs the live view nothing (measured in
+        # benchmarks/explore_latency.py).
+        self._shown = threading.Event()
+        self._shown.set()
+        self._slot_lock = threading.Lock()
+        self._slots: dict[str, object] = {}
         self._fooler = None
+        self.breaking = BreakJobs(self)
+        self.dreaming = DreamJobs(self)
         # model name -> what TensorFlow loads for "fool it" (a .keras path or a Keras copy).
         self._sources: dict[str, object] = {}
 
@@ -130,9 +147,35 @@ class ExploreWorker(MailboxWorker):
 
     def fool(self, request: FoolRequest) -> None:
         """Find the small change that makes the model read ``request.target`` (newest wins)."""
-        with self._fool_lock:
-            self._fool_latest = request
-        self.queue_background("fool", self._serve_fool)
+        self._post_slot("fool", request, self._serve_fool)
+
+    def measure(self, breakage) -> None:
+        """Measure the broken models' accuracy on 1,000 test digits (newest wins)."""
+        self._post_slot("accuracy", breakage, self._serve_accuracy)
+
+    def request_dream(self, request: DreamRequest) -> None:
+        """Find the input that excites ``request``'s unit most (newest wins)."""
+        self._post_slot("dream", request, self._serve_dream)
+
+    def set_shown(self, shown: bool) -> None:
+        """The tab is on screen (the long passes run) or hidden (they pause between batches)."""
+        if shown:
+            self._shown.set()
+        else:
+            self._shown.clear()
+
+    def _post_slot(self, name: str, request: object, serve: Callable[[object], None]) -> None:
+        """A one-slot mailbox per kind of slow job: a burst of clicks is served once."""
+        with self._slot_lock:
+            self._slots[name] = request
+
+        def run() -> None:
+            with self._slot_lock:
+                latest = self._slots.pop(name, None)
+            if latest is not None:
+                serve(latest)
+
+        self.queue_background(name, run)
 
     # ---------------------------------------------------------------- the thread
 
@@ -157,6 +200,7 @@ class ExploreWorker(MailboxWorker):
         self._maps.pop(name, None)
         self._index.pop(name, None)
         self._fooler = None
+        self.breaking.forget(name)
         self.model_changed.emit(name)
 
     def key(self, name: str) -> str:
@@ -183,6 +227,8 @@ class ExploreWorker(MailboxWorker):
         model = self.core.model(name)
 
         def outputs(batch: np.ndarray) -> dict[str, np.ndarray]:
+            while not self._shown.wait(0.05) and not self.stopping:
+                pass  # the tab is hidden: wait, so the live view keeps both cores
             self.serve_pending()  # keep answering the drawing between two batches
             return model.run(batch).activations
 
@@ -275,21 +321,36 @@ class ExploreWorker(MailboxWorker):
             from digitlab.model.explore.push import push_curves
 
             pushed = push_curves(self.core, request.image, request.push)
-        return ExploreAnswer(request.revision, request.neighbours, nearest, pushed)
+        broken = None
+        if request.breakage is not None:
+            breakage, layer = request.breakage
+            broken = self.breaking.answer(request.image, breakage, layer)
+        return ExploreAnswer(request.revision, request.neighbours, nearest, pushed, broken)
 
-    def _serve_fool(self) -> None:
-        with self._fool_lock:
-            request, self._fool_latest = self._fool_latest, None
-        if request is None:
-            return
+    def fooler(self):
+        """The Keras models (loaded on first use, TensorFlow imported then)."""
+        if self._fooler is None:
+            from digitlab.model.explore.adversarial import Fooler
+
+            self._fooler = Fooler(self._sources)
+        return self._fooler
+
+    def _serve_fool(self, request: FoolRequest) -> None:
         try:
-            if self._fooler is None:
-                from digitlab.model.explore.adversarial import Fooler
-
-                self._fooler = Fooler(self._sources)
-            self.fooled.emit(self._fooler.fool(request.image, request.target, request.revision))
+            self.fooled.emit(self.fooler().fool(request.image, request.target, request.revision))
         except Exception as exc:
             self.failed.emit(f"could not fool the models: {exc}")
+
+    def _serve_accuracy(self, breakage) -> None:
+        result = self.breaking.accuracy(breakage)
+        if result is not None:
+            self.accuracy_ready.emit(result)
+
+    def _serve_dream(self, request: DreamRequest) -> None:
+        try:
+            self.dreamed.emit(self.dreaming.dream(request))
+        except Exception as exc:
+            self.failed.emit(f"could not dream for {request.layer} unit {request.unit}: {exc}")
 
 
 class ExploreThread(WorkerThread):

@@ -33,6 +33,8 @@ from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult
 from digitlab.model.nets.live_source import bundled_label
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
+from digitlab.model.segment.live_number import NumberResult
+from digitlab.model.segment.reading import NumberReading
 
 LOADER_DELAY_MS = 1000
 """How long after the models are ready TensorFlow starts loading when nothing is drawn."""
@@ -67,6 +69,8 @@ class LiveModels(QObject):
     model_changed = Signal(object)
     # The answer for the newest drawing: LiveResult.
     result = Signal(object)
+    # The answer for the newest drawing of the Number mode: NumberResult.
+    number_result = Signal(object)
     # A status line for the user ("loading models", errors).
     status = Signal(str)
     # A model swap finished: (name, error message or "").
@@ -107,6 +111,8 @@ class LiveModels(QObject):
         self.worker.models_ready.connect(self._on_models_ready)
         self.worker.model_changed.connect(self._on_model_changed)
         self.worker.result.connect(self._on_result)
+        self.worker.number_result.connect(self._on_number_result)
+        self._number_shown_revision = -1
         self.worker.status.connect(self.status)
         self.worker.failed.connect(self.errored)
         # Which model each name holds, in words (the model list's labels), and the words
@@ -162,6 +168,23 @@ class LiveModels(QObject):
             self._show(LiveResult(revision, preprocessed))
             return
         self.worker.submit_input(revision, preprocessed)
+
+    def request_number(
+        self,
+        revision: int,
+        strokes: Sequence[Stroke],
+        canvas: tuple[float, float],
+        selected: int | None = None,
+    ) -> None:
+        """Read this drawing as a whole number (the Number mode's canvas has revisions of
+        its own), detailing digit ``selected`` (None: the last); the latest request wins."""
+        if not any(not s.erase for s in strokes):
+            self._drop_pending()
+            self._show_number(
+                NumberResult(revision, tuple(canvas), NumberReading(self.model_names))
+            )
+            return
+        self.worker.submit_number(revision, strokes, canvas, selected)
 
     def set_model(self, name: str, model, source: str = "") -> None:
         """Show ``model`` (a Keras model or a ``.keras`` path) live under ``name``.
@@ -248,6 +271,16 @@ class LiveModels(QObject):
     @Slot(object)
     def _on_result(self, result: LiveResult) -> None:
         self._show(result)
+
+    @Slot(object)
+    def _on_number_result(self, result: NumberResult) -> None:
+        self._show_number(result)
+
+    def _show_number(self, result: NumberResult) -> None:
+        if result.revision < self._number_shown_revision:
+            return  # an older drawing finished after a newer one was shown
+        self._number_shown_revision = result.revision
+        self.number_result.emit(result)
 
     @Slot(object)
     def _on_models_ready(self, infos) -> None:

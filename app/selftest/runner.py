@@ -24,8 +24,10 @@ from digitlab.app.selftest.support import MODELS_TIMEOUT_S, Check, Context, draw
 PACKAGE = "digitlab.app.selftest"
 CHECK_MODULES = (
     "check_draw",
+    "check_number",
     "check_startup",
     "check_explain",
+    "check_explore",
     "check_custom",
     "check_teach",
     "check_training",

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitlab.model import limits
 from digitlab.model.nets.model_files import atomic_write
 from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.strokes import Stroke, as_strokes, strokes_to_input
@@ -39,7 +40,7 @@ NUM_CLASSES = 10
 NOT_A_DIGIT = -1
 """The label of a drawing the user says is not a digit (``"label": null`` on its line): a
 negative sample, which fine-tuning teaches to answer with no digit in particular."""
-MAX_LINE_CHARS = 2_000_000
+MAX_LINE_CHARS = limits.MAX_LINE_CHARS
 """Longer lines are refused unread (a digit's line is a few kB)."""
 MAX_FILE_BYTES = 200_000_000
 """Bigger files are refused (100,000 samples fit comfortably)."""
@@ -238,7 +239,7 @@ def parse_lines(lines: Iterable[str]) -> tuple[list[Sample], list[str]]:
             continue
         try:
             samples.append(from_record(json.loads(line)))
-        except (ValueError, RecursionError) as exc:  # JSONDecodeError and PersonalDataError
+        except (ValueError, RecursionError, ArithmeticError) as exc:  # JSONDecodeError too
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if isinstance(exc, json.JSONDecodeError):
                 reason = f"not JSON ({exc.msg})"
