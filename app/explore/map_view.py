@@ -1,4 +1,5 @@
-"""The embedding map: 10,000 MNIST test digits coloured by label, the drawing as a star.
+"""The embedding map: 10,000 MNIST test digits coloured by label, the drawing as a star (and
+the pushed drawing as a hollow one).
 
 Every plot item is made once: one scatter per class (so the legend names each colour), one
 ring scatter for the misread digits, one star for the drawing and one ring for the hovered
@@ -83,6 +84,13 @@ class MapView(pg.PlotWidget):
         )
         self.star.setZValue(10)
         self.addItem(self.star)
+        # Where the pushed input lands ("Push it"): a hollow star.
+        self.pushed = pg.ScatterPlotItem(
+            size=22, pen=pg.mkPen(MARK, width=2.5), brush=None, symbol="star"
+        )
+        self.pushed.setZValue(9)
+        self.addItem(self.pushed)
+        self.pushed_at: tuple[float, float] | None = None
         self.coords: np.ndarray | None = None
         self.labels: np.ndarray | None = None
         self.drawing_at: tuple[float, float] | None = None
@@ -130,6 +138,14 @@ class MapView(pg.PlotWidget):
             self.star.setData([], [])
         else:
             self.star.setData([self.drawing_at[0]], [self.drawing_at[1]])
+
+    def set_pushed(self, xy: tuple[float, float] | None) -> None:
+        """Put the hollow star (the pushed input) at ``xy`` (None: hide it)."""
+        self.pushed_at = None if xy is None else (float(xy[0]), float(xy[1]))
+        if xy is None:
+            self.pushed.setData([], [])
+        else:
+            self.pushed.setData([self.pushed_at[0]], [self.pushed_at[1]])
 
     def hover_at(self, index: int) -> None:
         """Ring the test digit ``index`` (-1: none) and emit :attr:`hovered`."""

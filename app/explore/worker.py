@@ -57,6 +57,8 @@ class ExploreAnswer:
         index is not ready yet); layer : the ``(model, layer)`` they are for.
     pushed : the :class:`digitlab.model.explore.push.PushResult`, or None.
     broken : the :class:`digitlab.model.explore.ablation.BrokenAnswer`, or None.
+    pushed_activation : the pushed input's float32 activation in ``layer`` (to place it on
+        the map), or None.
     """
 
     revision: int
@@ -64,6 +66,7 @@ class ExploreAnswer:
     neighbours: np.ndarray | None
     pushed: object | None = None
     broken: object | None = None
+    pushed_activation: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -331,16 +334,22 @@ class ExploreWorker(MailboxWorker):
             act = request.activations.get(model, {}).get(layer)
             if emap is not None and index is not None and act is not None and layer in emap.layers:
                 nearest = index.nearest(layer, emap.layers[layer].reduce(act)[0])
-        pushed = None
+        pushed, pushed_act = None, None
         if request.push is not None:
             from digitlab.model.explore.push import push_curves
 
             pushed = push_curves(self.core, request.image, request.push)
+            if request.neighbours is not None and request.neighbours[0] in self.core.names:
+                model, layer = request.neighbours
+                run = self.core.model(model).run(pushed.image.reshape(1, 28, 28, 1))
+                pushed_act = run.activations.get(layer, [None])[0]
         broken = None
         if request.breakage is not None:
             breakage, layer = request.breakage
             broken = self.breaking.answer(request.image, breakage, layer)
-        return ExploreAnswer(request.revision, request.neighbours, nearest, pushed, broken)
+        return ExploreAnswer(
+            request.revision, request.neighbours, nearest, pushed, broken, pushed_act
+        )
 
     def fooler(self):
         """The Keras models (loaded on first use, TensorFlow imported then)."""
