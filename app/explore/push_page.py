@@ -34,11 +34,10 @@ def _value(slider: Slider, position: int) -> float:
 
 
 def _ticks(slider: Slider) -> list[tuple[float, str]]:
-    """Three ticks: the ends and the neutral value (or the middle when neutral is an end)."""
-    middle = slider.neutral
-    if middle in (slider.low, slider.high):
-        middle = (slider.low + slider.high) / 2
-    return [(v, f"{v:g}") for v in (slider.low, middle, slider.high)]
+    """Ticks at a quarter and three quarters of the range (labels at the very ends get
+    clipped, and three labels crowd a small plot)."""
+    step = (slider.high - slider.low) / 4
+    return [(v, f"{v:g}") for v in (slider.low + step, slider.high - step)]
 
 
 def _position(slider: Slider, value: float) -> int:

@@ -306,7 +306,7 @@ class ExploreTab(QWidget):
         self._resubmit()
 
     def _place_pushed(self, answer) -> None:
-        """The hollow star where the pushed input lands (only while it differs)."""
+        """The white star where the pushed input lands (only while it differs)."""
         model, layer = self.selected()
         emap, act = self.maps.get(model), answer.pushed_activation
         moved = answer.pushed is not None and self.push.settings().moved
