@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 
+from digitlab.model import limits
 from digitlab.model.nets.model_files import write_json_atomic
 
 SETTINGS_FILE = "training_settings.json"
@@ -48,8 +49,10 @@ def load_settings() -> dict:
     """The saved run set-up, or ``{}`` when there is none or it is unreadable."""
     path = app_data_dir() / SETTINGS_FILE
     try:
+        if not path.is_file() or path.stat().st_size > limits.MAX_SETTINGS_BYTES:
+            return {}
         value = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}
 

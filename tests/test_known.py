@@ -47,3 +47,38 @@ def test_a_model_file_finds_its_threshold_in_the_metrics_beside_it(tmp_path):
     assert stored_threshold(object()) == DEFAULT_THRESHOLD  # a model in memory
     (tmp_path / "metrics.json").write_text("{not json")
     assert stored_threshold(model) == DEFAULT_THRESHOLD
+
+
+def test_a_chosen_threshold_keeps_the_asked_share_of_real_digits():
+    from digitlab.model.nets.known import choose_threshold
+
+    rng = np.random.default_rng(0)
+    logits = rng.normal(0, 3, (1000, 10))
+    p = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
+    for share in (0.5, 0.9, 0.98):
+        t = choose_threshold(p, share)
+        assert 0.0 <= t <= 1.0
+        assert is_known(p, t).mean() >= share  # keeps at least that share...
+        assert is_known(p, t + 2e-4).mean() < share  # ...and is as strict as that allows
+    assert is_known(p, choose_threshold(p, 1.0)).all()
+    with pytest.raises(ValueError):
+        choose_threshold(p, 0.0)
+    with pytest.raises(ValueError):
+        choose_threshold(np.zeros((0, 10)))
+
+
+def test_a_model_file_finds_its_threshold_in_its_own_metrics_file_first(tmp_path):
+    import json
+
+    from digitlab.model.nets.known import stored_threshold
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.keras").write_bytes(b"")
+    (tmp_path / "a.metrics.json").write_text(
+        json.dumps({"cnn": {"file": "a.keras", "known_threshold": 0.7}})
+    )
+    (tmp_path / "metrics.json").write_text(
+        json.dumps({"cnn": {"file": "b.keras", "known_threshold": 0.8}})
+    )
+    assert stored_threshold(tmp_path / "a.keras") == 0.7
+    assert stored_threshold(tmp_path / "b.keras") == 0.8

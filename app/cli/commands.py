@@ -55,5 +55,6 @@ def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int
         PreprocessError,
         BytesImageError,
     ) as exc:
-        print(f"digitlab {args.command}: {exc}", file=stderr)
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            print(f"digitlab {args.command}: {line}", file=stderr)
         return EXIT_BAD_INPUT

@@ -7,7 +7,7 @@ from html import escape
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
@@ -24,13 +24,13 @@ from digitlab.app.widgets.styles import (
     PANEL,
     SINGLE_PALE,
     SINGLE_TEXT,
-    TEXT,
     UNKNOWN_PALE,
     UNKNOWN_TEXT,
     model_colour,
 )
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
+from digitlab.model.nets.live_source import short_source
 from digitlab.model.nets.wording import class_label, model_title, reading_words, verdict
 from digitlab.model.preprocess.frame import empty_input
 
@@ -155,7 +155,7 @@ class TextStrip(QWidget):
         self._html = ""
         self._centred = centred
         self._background: QColor | None = None
-        self._colour = QColor(TEXT)
+        self._colour: QColor | None = None  # None: the palette's text colour (the theme's)
         self.setFixedHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -165,15 +165,25 @@ class TextStrip(QWidget):
         return self._doc.toPlainText()
 
     def set_html(self, html: str, colour: str | None = None, background: str | None = None):
-        if colour is not None:
+        recolour = colour is not None and QColor(colour) != self._colour
+        if recolour:
             self._colour = QColor(colour)
         self._background = QColor(background) if background else None
-        if html != self._html:
+        if html != self._html or recolour:  # e.g. the same verdict in the other theme
             self._html = html
-            self._doc.setDefaultStyleSheet(f"body {{ color: {self._colour.name()}; }}")
-            self._doc.setHtml(f"<body>{html}</body>")
-            self.setToolTip(self.text())
+            self._render()
         self.update()
+
+    def _render(self) -> None:
+        colour = self._colour if self._colour is not None else self.palette().windowText().color()
+        self._doc.setDefaultStyleSheet(f"body {{ color: {colour.name()}; }}")
+        self._doc.setHtml(f"<body>{self._html}</body>")
+        self.setToolTip(self.text())
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed
+            self._render()
+        super().changeEvent(event)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -185,10 +195,13 @@ class TextStrip(QWidget):
             painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
         self._doc.setTextWidth(-1)
         size = self._doc.size()
-        x = (self.width() - size.width()) / 2 if self._centred else 0.0
-        y = (self.height() - size.height()) / 2
+        # A text wider than the strip is drawn smaller, whole (a narrow window never cuts it).
+        scale = min(1.0, self.width() / max(1.0, size.width()))
+        x = (self.width() - size.width() * scale) / 2 if self._centred else 0.0
+        y = (self.height() - size.height() * scale) / 2
         painter.translate(max(0.0, x), y)
-        self._doc.drawContents(painter, QRectF(0, 0, self.width(), size.height()))
+        painter.scale(scale, scale)
+        self._doc.drawContents(painter, QRectF(0, 0, size.width(), size.height()))
         painter.end()
 
 
@@ -207,6 +220,8 @@ class ProbabilityPanel(QWidget):
         self.headers: dict[str, TextStrip] = {}
         self.plots: dict[str, ProbabilityPlot] = {}
         self.labels: dict[str, tuple[str, ...]] = {}
+        self.sources: dict[str, str] = {}  # name -> which model it is (set_sources)
+        self._header_texts: dict[str, str] = {}  # name -> the header's text after the name
         self._row = QHBoxLayout()
         self._row.setSpacing(12)
         self._columns: list[QWidget] = []
@@ -276,11 +291,26 @@ class ProbabilityPanel(QWidget):
         if 0 <= digit < plot.classes and abs(x - digit) <= 0.5:
             self.class_clicked.emit(digit)
 
+    def set_sources(self, sources: dict[str, str]) -> None:
+        """Name the model live under each name (the model list's labels, e.g. "Trained CNN #3
+        (…)") in its header, in short ("trained #3")."""
+        self.sources = dict(sources)
+        for name, text in list(self._header_texts.items()):
+            if name in self.headers:
+                self._header(name, text)
+
     def _header(self, name: str, text: str) -> None:
         colour = model_colour(name)
+        self._header_texts[name] = text
+        source = self.sources.get(name)
+        which = (
+            f" <span style='color:{MUTED}'>({escape(short_source(source))})</span>"
+            if source
+            else ""
+        )
         self.headers[name].set_html(
             f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
-            f"&nbsp;&nbsp;{text}"
+            f"{which}&nbsp;&nbsp;{text}"
         )
 
     def show_loading(self) -> None:

@@ -126,21 +126,21 @@ class DrawTab(QWidget):
             canvas.history_changed.connect(self._update_history)
 
         tools = QHBoxLayout()
-        tools.setSpacing(4)
+        tools.setSpacing(3)
         for action in (self.pen_action, self.eraser_action):
             tools.addWidget(self._button(action))
-        tools.addSpacing(8)
+        tools.addSpacing(4)
         size_label = QLabel("Size")
         size_label.setToolTip(BRUSH_TOOLTIP)
         tools.addWidget(size_label)
         self.brush_slider = QSlider(Qt.Orientation.Horizontal)
         self.brush_slider.setRange(int(MIN_BRUSH), int(MAX_BRUSH))
         self.brush_slider.setToolTip(BRUSH_TOOLTIP)
-        self.brush_slider.setMinimumWidth(70)
+        self.brush_slider.setMinimumWidth(48)
         for canvas in (self.canvas, self.number_canvas):
             self.brush_slider.valueChanged.connect(canvas.set_brush_width)
         tools.addWidget(self.brush_slider, 1)
-        tools.addSpacing(8)
+        tools.addSpacing(4)
         for action in (self.undo_action, self.redo_action, self.clear_action):
             tools.addWidget(self._button(action))
         self.tools_bar = QWidget()  # moves to the Number mode's page while that is on
@@ -156,7 +156,7 @@ class DrawTab(QWidget):
         self.canvas_column = left  # features add rows under the canvas (insertWidget(2, ...))
         left_widget = QWidget()
         left_widget.setLayout(left)
-        left_widget.setMinimumWidth(300)
+        # No fixed minimum: the column is never narrower than its rows need (the tools).
 
         maps_box = QGroupBox("Inside the networks · activation of every unit, live")
         self.hover_label = QLabel(
@@ -215,7 +215,8 @@ class DrawTab(QWidget):
         total = self._split.width()
         if total > 0 and not self._sized:
             self._sized = True
-            left = max(320, min(int(total * 0.30), 560))
+            need = self._split.widget(0).minimumSizeHint().width()
+            left = max(need, 320, min(int(total * 0.30), 560))
             self._split.setSizes([left, total - left])
             h = self._right.height()
             self._right.setSizes([int(h * 0.36), h - int(h * 0.36)])

@@ -27,6 +27,7 @@ CHECK_MODULES = (
     "check_number",
     "check_startup",
     "check_explain",
+    "check_explore",
     "check_custom",
     "check_teach",
     "check_training",

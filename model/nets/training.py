@@ -266,7 +266,8 @@ def evaluate(
     Returns
     -------
     dict with ``accuracy`` (0..1), ``confusion`` (``num_classes`` x ``num_classes`` list,
-    rows = true label), ``predictions`` (int ``(n,)``) and ``confidence`` (float ``(n,)``).
+    rows = true label), ``predictions`` (int ``(n,)``), ``confidence`` (float ``(n,)``, the top
+    probability) and ``probabilities`` (float32 ``(n, num_classes)``).
     """
     probs = (
         np.concatenate(
@@ -286,4 +287,5 @@ def evaluate(
         "confusion": confusion.tolist(),
         "predictions": pred,
         "confidence": probs.max(1) if len(probs) else np.zeros(0),
+        "probabilities": probs,
     }

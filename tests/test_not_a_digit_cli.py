@@ -1,0 +1,101 @@
+"""The command line says "not a digit": ``known`` in every model's answer, refusals counted by
+``evaluate``, each model judged against its own stored threshold."""
+
+import json
+
+import numpy as np
+import pytest
+from cli_support import run_cli
+from PIL import Image
+
+from digitlab.model.data.bundled import bundled_model_path
+from digitlab.model.nets.known import DEFAULT_THRESHOLD, is_known, stored_threshold
+
+SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280], "label": 7}
+ONE = {"strokes": [[[140, 40], [140, 240]]], "canvas": [280, 280], "label": 1}
+SCRIBBLE = {
+    "strokes": [
+        [[40, 40], [240, 240], [40, 240], [240, 40], [140, 20], [140, 260]],
+        [[20, 140], [260, 140], [60, 60], [220, 220]],
+    ],
+    "canvas": [280, 280],
+}
+
+
+def _lines(path, rows):
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    return str(path)
+
+
+def _flat_model(path):
+    """A dense seed model with all weights zero: every answer is exactly 0.1 for each digit."""
+    from digitlab.model.nets.architectures import build
+    from digitlab.model.nets.model_files import save_model
+
+    model = build("dense")
+    model.set_weights([np.zeros_like(w) for w in model.get_weights()])
+    return save_model(model, path)
+
+
+def test_every_model_answer_says_whether_it_knows_the_drawing_by_its_stored_threshold(tmp_path):
+    code, out, err = run_cli(
+        ["classify", "--strokes", _lines(tmp_path / "s.jsonl", [SEVEN, ONE, SCRIBBLE])]
+    )
+    assert code == 0, err
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert len(answers) == 3
+    for answer in answers:
+        for name, model in answer.items():
+            if name == "input":  # the line names its input
+                continue
+            assert isinstance(model["known"], bool)
+            threshold = stored_threshold(bundled_model_path(name))
+            assert model["known"] == bool(is_known(np.array(model["probabilities"]), threshold))
+
+
+def test_a_picture_file_gets_known_too(tmp_path):
+    picture = np.zeros((28, 28), np.uint8)
+    picture[4:24, 13:15] = 255
+    Image.fromarray(picture).save(tmp_path / "one.png")
+    code, out, err = run_cli(["classify", str(tmp_path / "one.png"), "--model", "cnn"])
+    assert code == 0, err
+    assert isinstance(json.loads(out)["cnn"]["known"], bool)
+
+
+def test_a_users_model_falls_back_to_the_default_threshold_or_uses_the_one_beside_it(tmp_path):
+    path = _flat_model(tmp_path / "flat.keras")
+    strokes = _lines(tmp_path / "s.jsonl", [SEVEN])
+    code, out, err = run_cli(["classify", "--model", str(path), "--strokes", strokes])
+    assert code == 0, err
+    answer = json.loads(out)["flat"]
+    assert max(answer["probabilities"]) == pytest.approx(0.1)
+    assert answer["known"] is False
+    (tmp_path / "metrics.json").write_text(
+        json.dumps({"flat": {"file": "flat.keras", "known_threshold": 0.05}})
+    )
+    _, out, _ = run_cli(["classify", "--model", str(path), "--strokes", strokes])
+    assert json.loads(out)["flat"]["known"] is True
+
+
+def test_evaluate_reports_how_many_it_refused_and_the_threshold_used(tmp_path):
+    path = _flat_model(tmp_path / "flat.keras")
+    data = _lines(tmp_path / "d.jsonl", [SEVEN, ONE])
+    code, out, err = run_cli(["evaluate", "--model", str(path), "--data", data, "--json"])
+    assert code == 0, err
+    result = json.loads(out)["models"]["flat"]
+    assert result["refused"] == 2 and result["refused_share"] == 1.0
+    assert result["known_threshold"] == DEFAULT_THRESHOLD
+    assert result["accepted_and_right"] == 0.0
+    code, out, _ = run_cli(["evaluate", "--model", str(path), "--data", data])
+    assert code == 0
+    assert "refused as not a digit: 2 of 2 (100.00%, top probability below 0.5000)" in out
+
+
+def test_evaluate_counts_refusals_of_the_bundled_model_with_its_own_threshold(tmp_path):
+    data = _lines(tmp_path / "d.jsonl", [SEVEN, ONE])
+    code, out, err = run_cli(["evaluate", "--model", "cnn", "--data", data, "--json"])
+    assert code == 0, err
+    result = json.loads(out)["models"]["cnn"]
+    assert result["known_threshold"] == stored_threshold(bundled_model_path("cnn"))
+    assert 0 <= result["refused"] <= 2
+    assert result["refused_share"] == pytest.approx(result["refused"] / 2)

@@ -1,0 +1,73 @@
+"""Outlier exposure keeps the seed architecture and makes non-digits get flat, refusable
+answers while digits are still read."""
+
+import numpy as np
+import pytest
+
+from digitlab.model.data.mnist import load_mnist, to_model_input
+from digitlab.model.data.pen_synthetic import non_digit_inputs
+
+
+@pytest.fixture(scope="module")
+def small():
+    data = load_mnist()
+    x = to_model_input(data.x_train[:3000])
+    y = data.y_train[:3000].astype(np.int64)
+    outliers, _ = non_digit_inputs(600, seed=0)
+    held, _ = non_digit_inputs(300, seed=1)
+    return (
+        x,
+        y,
+        outliers[..., None],
+        held[..., None],
+        to_model_input(data.x_test[:500]),
+        data.y_test[:500],
+    )
+
+
+def _train(small, oe_weight):
+    from digitlab.model.nets.architectures import build
+    from digitlab.model.nets.outlier_exposure import OutlierRecipe, train_with_outliers
+
+    x, y, outliers, _, _, _ = small
+    model = build("dense")
+    epochs = []
+    recipe = OutlierRecipe(epochs=3, learning_rate=2e-3, oe_weight=oe_weight, seed=0)
+    result = train_with_outliers(
+        model, lambda e: (x, y), outliers, recipe, on_epoch=lambda e, logs: epochs.append(logs)
+    )
+    assert result["epochs_run"] == 3 and len(epochs) == 3 and not result["stopped"]
+    return model
+
+
+@pytest.mark.slow
+def test_outlier_exposure_flattens_answers_on_unseen_non_digits_and_still_reads_digits(small):
+    from digitlab.model.nets.known import is_known
+
+    _, _, _, held, x_test, y_test = small
+    plain, exposed = _train(small, 0.0), _train(small, 1.0)
+    assert [layer.name for layer in exposed.layers] == [layer.name for layer in plain.layers]
+    assert exposed.count_params() == 101_770
+    refused = {
+        name: float((~is_known(np.asarray(m(held)), 0.5)).mean())
+        for name, m in (("plain", plain), ("exposed", exposed))
+    }
+    assert refused["exposed"] > refused["plain"] + 0.2
+    accuracy = (np.asarray(exposed(x_test)).argmax(1) == y_test).mean()
+    assert accuracy > 0.85
+
+
+@pytest.mark.slow
+def test_outlier_training_stops_when_asked(small):
+    from digitlab.model.nets.architectures import build
+    from digitlab.model.nets.outlier_exposure import OutlierRecipe, train_with_outliers
+
+    x, y, outliers, _, _, _ = small
+    result = train_with_outliers(
+        build("dense"),
+        lambda e: (x, y),
+        outliers,
+        OutlierRecipe(epochs=2),
+        should_stop=lambda: True,
+    )
+    assert result["stopped"] and result["epochs_run"] == 0
