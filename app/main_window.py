@@ -1,8 +1,7 @@
 """The main window: builds the tabs, wires the canvas to the live models, nothing more.
 
 TensorFlow is not imported here: the window is shown first, the inference thread reads the
-models into NumPy behind a short "loading models" state, and TensorFlow loads in the
-background for the Train tab (see :mod:`digitlab.app.live.live_models`).
+models into NumPy, TensorFlow loads in the background (:mod:`digitlab.app.live.live_models`).
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ import os
 import sys
 import time
 import traceback
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -22,6 +22,7 @@ from digitlab.app import threads
 from digitlab.app.application import application
 from digitlab.app.draw.tab import DrawTab
 from digitlab.app.explain.tab import ExplainTab
+from digitlab.app.explore.tab import ExploreTab
 from digitlab.app.handwriting.correction_row import CorrectionRow
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.handwriting.tab import HandwritingTab
@@ -29,9 +30,11 @@ from digitlab.app.live.live_models import LiveModels
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.widgets.styles import HINT_STYLE
+from digitlab.app.widgets.theme import Theme, theme_actions
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
+from digitlab.model.nets.live_source import short_source
 from digitlab.model.nets.wording import model_title
 from digitlab.model.preprocess.frame import Preprocessed, PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
@@ -50,6 +53,7 @@ class MainWindow(QMainWindow):
     personal_samples : the user's saved drawings (default: the per-user data folder's).
     remembered : the digit models put live last time, put live again once the bundled ones
         answer (default: those of the per-user data folder).
+    theme : light or dark (default: the saved choice, or the system's colour scheme).
     """
 
     def __init__(
@@ -59,6 +63,7 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         personal_samples: PersonalSamples | None = None,
         remembered: RememberedLive | None = None,
+        theme: Theme | None = None,
     ):
         super().__init__(parent)
         self.setWindowTitle(WINDOW_TITLE)
@@ -68,12 +73,15 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
         self.draw_tab = DrawTab()
+        self.draw_tab.attach_live(self.live)  # the Number mode reads through the live models
         self.model_tab = ModelTab()
         self.add_tab(self.draw_tab, "Draw")
         self.explain_tab = ExplainTab(self.live, self.draw_tab.canvas)
         self.add_tab(self.explain_tab, "Explain")
         self.explain_tab.attach_to_draw_tab(self.draw_tab)
         self.draw_tab.probabilities.class_clicked.connect(self.explain_tab.set_target)
+        self.explore_tab = ExploreTab(self.live, canvas=self.draw_tab.canvas)
+        self.add_tab(self.explore_tab, "Explore")
         self.training_tab: QWidget | None = None
         self._train_index: int | None = None
         if with_training:
@@ -102,12 +110,18 @@ class MainWindow(QMainWindow):
         self.live.errored.connect(self._on_error)
         self.live.model_set.connect(self._on_model_set)
         self.live.tensorflow_ready.connect(self._train_tab_when_ready)
+        self.live.sources_changed.connect(self._show_sources)
+        self._show_sources(self.live.sources)
         # Only the Draw tab shows activation maps: while it is covered, answers skip them.
         self.draw_tab.covered_changed.connect(
             lambda covered: self.live.set_maps_wanted(not covered)
         )
         self._started = False
         self.resize(1280, 800)
+        # Last: the theme swaps the colours of everything built above (see widgets/theme.py).
+        self.theme = theme or Theme(parent=self)
+        self.theme.changed.connect(self._on_theme_changed)
+        self.view_menu.addActions(theme_actions(self.theme, self))
 
     # ---------------------------------------------------------------- construction
 
@@ -161,6 +175,7 @@ class MainWindow(QMainWindow):
             traceback.print_exc()
         self.tabs.setCurrentIndex(current)
         self.training_tab = tab
+        self.theme.refresh()  # its modules and widgets are new: in the theme shown
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -169,17 +184,44 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
-        edit = menu.addMenu("&Edit")
-        tab = self.draw_tab
-        for action in (tab.undo_action, tab.redo_action, tab.clear_action):
-            edit.addAction(action)
-        edit.addSeparator()
-        edit.addAction(tab.pen_action)
-        edit.addAction(tab.eraser_action)
+        # The Edit menu lists the shown tab's actions only: a shortcut in a visible menu would
+        # act on every tab (Esc clearing the drawing from the Explain tab).
+        self.edit_menu = menu.addMenu("&Edit")
+        self.tabs.currentChanged.connect(self._fill_edit_menu)
+        self._fill_edit_menu()
+        self.view_menu = menu.addMenu("&View")  # the theme's actions, once it is applied
         help_menu = menu.addMenu("&Help")
         about = QAction("&About Digit Lab", self)
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def tab_actions(self, tab: QWidget | None) -> tuple[QAction | None, ...]:
+        """The actions ``tab`` offers in the Edit menu (None: a separator). Their shortcuts
+        are the window's while the tab is shown and never otherwise: each action belongs to
+        its tab, and a hidden widget's actions do not fire."""
+        if tab is self.draw_tab:
+            t = self.draw_tab
+            history = (t.undo_action, t.redo_action, t.clear_action)
+            modes = (t.digit_action, t.number_action)
+            return (*history, None, t.pen_action, t.eraser_action, None, *modes)
+        if tab is getattr(self, "handwriting_tab", None):
+            return (self.handwriting_tab.delete_action,)
+        return ()
+
+    def _fill_edit_menu(self) -> None:
+        menu = self.edit_menu
+        menu.clear()  # removes, never deletes: the actions belong to their tabs
+        for action in self.tab_actions(self.tabs.currentWidget()):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        menu.setEnabled(not menu.isEmpty())
+
+    def _on_theme_changed(self, _dark: bool) -> None:
+        if self.live.infos:  # the maps' gaps, the headers and the banner: drawn anew
+            self.draw_tab.activations.set_models(self.live.infos)
+            self._on_strokes_changed(self.draw_tab.canvas.revision)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -189,8 +231,26 @@ class MainWindow(QMainWindow):
         self.busy.setMaximumWidth(140)
         self.busy.setMaximumHeight(14)
         self.busy.setTextVisible(False)
+        # Which model is live, on every tab (the Draw tab's headers say it too).
+        self.live_label = QLabel()
+        self.live_label.setTextFormat(Qt.TextFormat.RichText)
         bar.addWidget(self.status_label, 1)
+        bar.addPermanentWidget(self.live_label)
         bar.addPermanentWidget(self.busy)
+
+    def _show_sources(self, sources: dict) -> None:
+        self.draw_tab.probabilities.set_sources(sources)
+        self.live_label.setText(
+            "Live: "
+            + " · ".join(
+                f"<b>{model_title(n)}</b> {escape(short_source(label))}"
+                for n, label in sources.items()
+            )
+        )
+        self.live_label.setToolTip(
+            "The models answering now:\n"
+            + "\n".join(f"{model_title(n)}: {label}" for n, label in sources.items())
+        )
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Digit Lab", ABOUT_HTML)
@@ -211,6 +271,7 @@ class MainWindow(QMainWindow):
             if self.training_tab is not None:  # built once TensorFlow loaded
                 self.training_tab.shutdown()
             self.explain_tab.shutdown()
+            self.explore_tab.shutdown()
             self.live.stop()
         super().closeEvent(event)
 
@@ -298,7 +359,8 @@ class MainWindow(QMainWindow):
         if self.remembered.confirm(name, error):
             return  # a model remembered from last time: reported by self.remembered
         if not error and name in ("cnn", "dense"):  # a whole new set says so when ready
-            self.status_label.setText(f"Now showing the new {model_title(name)} live.")
+            source = self.live.sources.get(name, model_title(name))
+            self.status_label.setText(f"Now live as the {model_title(name)}: {source}.")
 
     def _on_error(self, message: str) -> None:
         self.status_label.setText(message.splitlines()[0])
@@ -308,8 +370,10 @@ class MainWindow(QMainWindow):
 def run_gui(process_start: float) -> int:
     """Open the window (``digitlab``); returns the exit code."""
     from digitlab.app.error_handling import ErrorReporter, install
+    from digitlab.app.storage import remove_stale_temporaries
 
     app = application()
+    remove_stale_temporaries()
     # Before the window exists: an error while building it is logged and shown, not fatal.
     reporter = ErrorReporter(parent=app)
     uninstall = install(reporter)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QStandardPaths
 
+from digitlab.model import limits
 from digitlab.model.nets.model_files import write_json_atomic
 
 SETTINGS_FILE = "training_settings.json"
@@ -46,10 +47,20 @@ def user_models_dir() -> Path:
 
 def load_settings() -> dict:
     """The saved run set-up, or ``{}`` when there is none or it is unreadable."""
-    path = app_data_dir() / SETTINGS_FILE
+    return read_settings_file(SETTINGS_FILE)
+
+
+def read_settings_file(name: str) -> dict:
+    """The JSON object of a settings file in the per-user data folder, or ``{}`` when there
+    is none or it is unreadable: not a regular file, over
+    :data:`~digitlab.model.limits.MAX_SETTINGS_BYTES`, not JSON, nested too deep, not an
+    object (each caller then checks its fields)."""
+    path = app_data_dir() / name
     try:
+        if not path.is_file() or path.stat().st_size > limits.MAX_SETTINGS_BYTES:
+            return {}
         value = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return {}
     return value if isinstance(value, dict) else {}
 
@@ -60,3 +71,12 @@ def save_settings(settings: dict) -> None:
         write_json_atomic(app_data_dir() / SETTINGS_FILE, settings)
     except OSError:
         pass
+
+
+def remove_stale_temporaries() -> None:
+    """Remove what a killed earlier session left mid-save in the data folders (see
+    :func:`digitlab.model.nets.model_files.remove_stale_temporaries`)."""
+    from digitlab.model.nets.model_files import remove_stale_temporaries as remove
+
+    for folder in (app_data_dir(), user_models_dir()):
+        remove(folder)

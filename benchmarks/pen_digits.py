@@ -87,7 +87,7 @@ def report(title: str, rows: list[dict], answers: list[dict], counts: dict | Non
     """Print the accuracy tables; ``counts`` (if given) receives {model: {errors, total}}."""
     labels = np.array([r["label"] for r in rows])
     sources = np.array([r.get("source", "?") for r in rows])
-    models = [k for k in answers[0] if k not in ("error", "line", "nothing_drawn")]
+    models = [k for k in answers[0] if k not in ("input", "error", "line", "nothing_drawn")]
     summary = {}
     print(f"\n=== {title}: {len(rows)} drawings")
     for name in models:

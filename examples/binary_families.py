@@ -28,7 +28,9 @@ def run(folder: Path, per_family: int, epochs: int, seed: int) -> dict:
     write_families(folder / "binaries", per_family, seed=seed)
     for family in FAMILIES:
         files = sorted(str(p) for p in (folder / "binaries" / family).iterdir())
-        code = digitlab(["bytes-to-image", *files, "--out", str(folder / "images" / family)])
+        # --overwrite: a second run with --keep renders into its own earlier pictures.
+        out = str(folder / "images" / family)
+        code = digitlab(["bytes-to-image", *files, "--out", out, "--overwrite"])
         assert code == 0, f"bytes-to-image failed for {family}"
     rendered = time.perf_counter()
     model = folder / "families.keras"
@@ -45,6 +47,7 @@ def run(folder: Path, per_family: int, epochs: int, seed: int) -> dict:
             str(seed),
             "--out",
             str(model),
+            "--overwrite",
         ]
     )
     assert code == 0, "training failed"
@@ -53,7 +56,7 @@ def run(folder: Path, per_family: int, epochs: int, seed: int) -> dict:
         ["evaluate", "--model", str(model), "--data", str(folder / "images"), "--seed", str(seed)]
     )
     assert code == 0, "evaluation failed"
-    metrics = json.loads((folder / "metrics.json").read_text())["families"]
+    metrics = json.loads((folder / "families.metrics.json").read_text())["families"]
     return {
         "accuracy": metrics["test_accuracy"],
         "confusion": metrics["confusion"],

@@ -24,10 +24,10 @@ class LiveStub:
     def __init__(self):
         self.calls = []
 
-    def set_model(self, name, model):
+    def set_model(self, name, model, source=""):
         self.calls.append((name, model))
 
-    def show_models(self, models, class_names=None):
+    def show_models(self, models, class_names=None, sources=None):
         self.calls.append(("show_models", models, class_names))
 
     def restore_digit_models(self):

@@ -32,8 +32,8 @@ def test_classify_strokes_prints_one_answer_per_line_for_both_models(tmp_path):
     answers = [json.loads(line) for line in out.splitlines()]
     assert len(answers) == 2
     for answer in answers:
-        assert set(answer) == {"cnn", "dense"}
-        for model in answer.values():
+        assert set(answer) == {"input", "cnn", "dense"}
+        for model in (answer["cnn"], answer["dense"]):
             assert len(model["probabilities"]) == 10
             assert model["label"] == int(np.argmax(model["probabilities"]))
             assert abs(sum(model["probabilities"]) - 1) < 1e-4
@@ -84,7 +84,7 @@ def test_an_empty_drawing_says_nothing_drawn_and_gets_no_prediction(tmp_path):
     code, out, _ = run_cli(
         ["classify", "--strokes", str(_write_lines(tmp_path / "s.jsonl", [{"strokes": []}]))]
     )
-    assert code == 0 and json.loads(out) == {"nothing_drawn": True}
+    assert code == 0 and json.loads(out) == {"input": 1, "nothing_drawn": True}
 
 
 def test_classify_images_reports_the_bad_one_and_classifies_the_rest(tmp_path):
@@ -97,7 +97,13 @@ def test_classify_images_reports_the_bad_one_and_classifies_the_rest(tmp_path):
         ["classify", str(tmp_path / "a.png"), str(tmp_path / "bad.png"), str(tmp_path / "c.png")]
     )
     assert code == 2
-    assert len(out.splitlines()) == 2
+    answers = [json.loads(line) for line in out.splitlines()]
+    assert [a["input"] for a in answers] == [
+        str(tmp_path / "a.png"),
+        str(tmp_path / "bad.png"),
+        str(tmp_path / "c.png"),
+    ]
+    assert [("error" in a) for a in answers] == [False, True, False]
     assert err.count("\n") == 1 and "bad.png" in err
 
 
@@ -187,7 +193,7 @@ def test_train_learns_from_several_teachers_and_records_them_with_the_copies(tmp
     )
     assert code == 0, err
     assert out.exists() and "test accuracy" in stdout
-    record = json.loads((tmp_path / "metrics.json").read_text())["dense"]
+    record = json.loads((tmp_path / "student.metrics.json").read_text())["dense"]
     assert record["teacher"] == " + ".join(teachers)
     assert record["recipe"]["augmented_copies"] == 1 and record["recipe"]["distill"] == 0.7
 

@@ -167,7 +167,7 @@ def test_a_bad_strokes_line_gets_an_error_line_and_its_neighbours_are_classified
     assert code == 2 and err == ""
     assert len(answers) == 3
     assert "dense" in answers[0] and "dense" in answers[2]
-    assert set(answers[1]) == {"error", "line"} and answers[1]["line"] == 2
+    assert set(answers[1]) == {"input", "error", "line"} and answers[1]["input"] == 2
     assert reason in answers[1]["error"]
 
 
@@ -179,7 +179,11 @@ def test_empty_strokes_are_nothing_drawn_and_ask_no_model(tmp_path, strokes):
     path.write_text(json.dumps({"strokes": strokes}) + "\n" + json.dumps(ONE) + "\n")
     code, out, _ = run_cli(["classify", "--strokes", str(path), "--model", "dense"])
     answers = [json.loads(line) for line in out.splitlines()]
-    assert code == 0 and answers[0] == {"nothing_drawn": True} and answers[1]["dense"]["label"] == 1
+    assert (
+        code == 0
+        and answers[0] == {"input": 1, "nothing_drawn": True}
+        and answers[1]["dense"]["label"] == 1
+    )
 
 
 def test_a_strokes_file_that_is_not_text_is_one_line(tmp_path):

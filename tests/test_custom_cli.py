@@ -98,7 +98,7 @@ def test_train_on_a_folder_of_families_then_evaluate_it(tmp_path, family_images)
     assert code == 0, err
     assert "classes: dropper, packed, scripted, table_heavy (64 training, 16 test pictures" in text
     assert read_class_names(out) == FAMILIES
-    metrics = json.loads((tmp_path / "metrics.json").read_text())["families"]
+    metrics = json.loads((tmp_path / "families.metrics.json").read_text())["families"]
     assert metrics["class_names"] == list(FAMILIES) and metrics["recipe"]["augment"] is False
     assert metrics["test_accuracy"] >= 0.6  # chance is 0.25
     code, text, err = run_cli(

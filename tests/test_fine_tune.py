@@ -99,3 +99,18 @@ def test_a_fine_tune_asked_to_stop_stops_within_a_batch_and_says_so():
         should_stop=lambda: len(batches) >= 2,
     )
     assert result["stopped"] and len(batches) <= 3 and result["epochs_run"] <= 1
+
+
+def test_a_negative_sample_is_trained_toward_a_flat_answer_and_scored_when_refused():
+    from digitlab.model.data.personal_data import NOT_A_DIGIT
+    from digitlab.model.nets.fine_tune import targets
+
+    t = targets(np.array([2, NOT_A_DIGIT]), 10)
+    assert t[0].tolist() == [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+    assert np.allclose(t[1], 0.1)
+    model = _dense()
+    data = _mnist()
+    x = data.x_test[:20].astype(np.float32) / 255.0
+    # Clear MNIST digits called "not a digit" are misread: the model knows them.
+    assert accuracy(model, x, np.full(20, NOT_A_DIGIT), threshold=0.5) < 0.2
+    assert accuracy(model, x, data.y_test[:20], threshold=0.5) > 0.9

@@ -227,8 +227,9 @@ def test_classify_reads_the_odd_pictures_and_reports_each_bad_one_on_its_own_lin
     out, err = io.StringIO(), io.StringIO()
     assert run(args, stdout=out, stderr=err) == 2
     answers = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert "dense" in answers[0]
-    assert answers[1] == {"nothing_drawn": True, "file": str(tmp_path / "dot.png")}
+    assert [a["input"] for a in answers] == [str(tmp_path / n) for n in names]
+    assert "dense" in answers[0] and "error" in answers[1] and "error" in answers[3]
+    assert answers[2] == {"input": str(tmp_path / "dot.png"), "nothing_drawn": True}
     lines = err.getvalue().splitlines()
     assert len(lines) == 2 and "trunc.png" in lines[0] and "bomb.png" in lines[1]
     assert "Traceback" not in err.getvalue()

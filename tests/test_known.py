@@ -65,3 +65,20 @@ def test_a_chosen_threshold_keeps_the_asked_share_of_real_digits():
         choose_threshold(p, 0.0)
     with pytest.raises(ValueError):
         choose_threshold(np.zeros((0, 10)))
+
+
+def test_a_model_file_finds_its_threshold_in_its_own_metrics_file_first(tmp_path):
+    import json
+
+    from digitlab.model.nets.known import stored_threshold
+
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.keras").write_bytes(b"")
+    (tmp_path / "a.metrics.json").write_text(
+        json.dumps({"cnn": {"file": "a.keras", "known_threshold": 0.7}})
+    )
+    (tmp_path / "metrics.json").write_text(
+        json.dumps({"cnn": {"file": "b.keras", "known_threshold": 0.8}})
+    )
+    assert stored_threshold(tmp_path / "a.keras") == 0.7
+    assert stored_threshold(tmp_path / "b.keras") == 0.8

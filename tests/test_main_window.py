@@ -36,7 +36,7 @@ def _draw_and_wait(qtbot, win, digit):
 
 def test_the_window_opens_with_draw_explain_and_model_tabs_and_a_hook_for_more(window):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Draw", "Explain", "My handwriting", "Model"]
+    assert titles == ["Draw", "Explain", "Explore", "My handwriting", "Model"]
     from PySide6.QtWidgets import QLabel
 
     index = window.add_tab(QLabel("extra"), "Extra")

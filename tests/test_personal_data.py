@@ -155,7 +155,8 @@ def test_a_failed_write_leaves_the_old_file_and_the_store_as_they_were(tmp_path,
     monkeypatch.undo()
     assert path.read_bytes() == before
     assert len(store) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine.jsonl"]  # no temporary file left
+    # no temporary file left (the hidden lock file stays, for the next save)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".mine.jsonl.lock", "mine.jsonl"]
 
 
 def test_a_file_with_bad_lines_opens_and_is_copied_aside_before_the_first_change(tmp_path):
@@ -231,3 +232,15 @@ def test_a_huge_line_is_refused_unread(monkeypatch):
         [json.dumps({"label": 7, "strokes": drawing(), "canvas": [280, 280]})]
     )
     assert samples == [] and "longer than 100" in errors[0]
+
+
+def test_a_drawing_that_is_not_a_digit_is_stored_as_a_negative_sample(tmp_path):
+    path = tmp_path / "mine.jsonl"
+    store = PersonalStore(path)
+    store.add(3, drawing(1), CANVAS)
+    store.add(personal_data.NOT_A_DIGIT, drawing(2), CANVAS)
+    record = json.loads(path.read_text("utf-8").splitlines()[1])
+    assert record["label"] is None  # readable elsewhere: no digit at all
+    again = PersonalStore(path)
+    assert [s.label for s in again.samples] == [3, personal_data.NOT_A_DIGIT]
+    assert again.counts()[3] == 1 and sum(again.counts()) == 1 and again.not_digits() == 1

@@ -59,3 +59,14 @@ def test_accuracy_counts_the_right_readings_and_is_nan_without_samples():
     assert math.isclose(scores["dense"][1], 2 / 3)
     right, share = accuracies({"cnn": np.array([], np.int64)}, np.array([], np.int64))["cnn"]
     assert right == 0 and math.isnan(share)
+
+
+def test_an_answer_under_the_models_threshold_reads_as_no_digit():
+    from digitlab.model.data.personal_data import NOT_A_DIGIT
+
+    readings, _ = digit_readings({"cnn": _probabilities([7, 1], sure=0.6)}, {"cnn": 0.7})
+    assert readings["cnn"].tolist() == [NOT_A_DIGIT, NOT_A_DIGIT]
+    # A negative sample the model does not know is read right; a digit is misread as "?".
+    assert misreadings(readings, [NOT_A_DIGIT, 1], 0) == []
+    assert misreadings(readings, [NOT_A_DIGIT, 1], 1) == [("cnn", NOT_A_DIGIT)]
+    assert grid_text(NOT_A_DIGIT, []) == "no digit"

@@ -307,3 +307,24 @@ def test_a_model_of_your_own_classes_is_not_scored_on_your_digits(qtbot, window)
     ):
         window.live.restore_digit_models()
     assert "CNN" in tab.accuracy.text()
+
+
+def test_not_a_digit_saves_a_negative_sample_that_my_handwriting_lists(qtbot, window, tmp_path):
+    from digitlab.model.data.personal_data import NOT_A_DIGIT
+
+    _draw_and_wait(qtbot, window, 0)
+    row = window.correction
+    with qtbot.waitSignal(row.saved):
+        row.not_digit_button.click()
+    assert "Saved as not a digit" in row.message.text()
+    assert "1 of them not digits" in row.message.text()
+    record = json.loads((tmp_path / "mine.jsonl").read_text("utf-8").splitlines()[0])
+    assert record["label"] is None
+    tab = window.handwriting_tab
+    assert tab.grid.item(0).text().startswith("no digit")
+    assert "not a digit: 1" in tab.summary.text()
+    tab.filter.setCurrentIndex(tab.filter.findData(NOT_A_DIGIT))
+    assert not tab.grid.item(0).isHidden()
+    tab.select([0])
+    assert tab.relabel_selected(3) == 1 and "now labelled 3" in tab.message.text()
+    assert PersonalStore(tmp_path / "mine.jsonl").samples[0].label == 3

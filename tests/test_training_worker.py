@@ -229,7 +229,7 @@ def test_selftest_checks_pass_and_leave_the_live_models_alone(qapp):
         def __init__(self):
             self.calls = []
 
-        def set_model(self, name, model):
+        def set_model(self, name, model, source=""):
             self.calls.append(name)
 
     live = Live()

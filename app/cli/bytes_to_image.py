@@ -10,8 +10,10 @@ from digitlab.app.cli.common import EXIT_BAD_INPUT, EXIT_OK, UsageError
 
 
 def bytes_to_image(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
-    """``digitlab bytes-to-image FILE... --out DIR [--width W]``: one greyscale PNG per file
-    (one byte per pixel), then one JSON summary line; unreadable files are named on stderr."""
+    """``digitlab bytes-to-image FILE... --out DIR [--width W] [--overwrite]``: one greyscale
+    PNG per file (one byte per pixel), then one JSON summary line; unreadable files, and
+    pictures whose name is taken (unless ``--overwrite``; never an input), are named on
+    stderr and the exit code is 2."""
     from digitlab.model.binaries.bytes_image import (
         MAX_WIDTH,
         MIN_WIDTH,
@@ -27,7 +29,9 @@ def bytes_to_image(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stder
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out}: --out must be a folder")
     try:
-        results = convert_files(args.files, out, args.width)
+        results = convert_files(
+            args.files, out, args.width, overwrite=getattr(args, "overwrite", False)
+        )
     except OSError as exc:
         raise UsageError(f"{out}: cannot write there ({exc.strerror or exc})") from exc
     for r in results:

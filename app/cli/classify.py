@@ -23,46 +23,57 @@ from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
 
 
-def _answer(probs: dict[str, np.ndarray], known: dict[str, np.ndarray], i: int) -> dict:
-    """One input's line: per model its label, probabilities and whether it knows the drawing
-    (``known`` false: "not a digit", see :mod:`digitlab.model.nets.known`)."""
-    return {
-        name: {
-            "label": int(np.argmax(p[i])),
-            "probabilities": [round(float(v), 6) for v in p[i]],
+def _answer(
+    probs: dict[str, np.ndarray], known: dict[str, np.ndarray], i: int
+) -> tuple[dict, bool]:
+    """The models' answers to input ``i`` (per model its label, probabilities and whether it
+    knows the drawing: ``known`` false is "not a digit", see :mod:`digitlab.model.nets.known`),
+    and whether every one is finite (a model whose answer is NaN or infinite gets an error in
+    its place: no NaN reaches the output)."""
+    line, ok = {}, True
+    for name, p in probs.items():
+        row = np.asarray(p[i], np.float64)
+        if not np.isfinite(row).all():
+            line[name] = {"error": "the model's answer is not finite (NaN or infinite)"}
+            ok = False
+            continue
+        line[name] = {
+            "label": int(np.argmax(row)),
+            "probabilities": [round(float(v), 6) for v in row],
             "known": bool(known[name][i]),
         }
-        for name, p in probs.items()
-    }
+    return line, ok
 
 
 def classify(
     args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr, stdin: TextIO = sys.stdin
 ) -> int:
-    """``digitlab classify IMAGE... | --strokes FILE.jsonl``: one JSON line per input."""
+    """``digitlab classify IMAGE... | --strokes FILE.jsonl``: one JSON line per input, in
+    order, each with ``"input"`` (the file, or the line number of ``--strokes``); a bad input
+    gets an ``"error"`` line (a bad picture is also named on stderr), strict JSON only."""
     if not args.images and not args.strokes:
         raise UsageError("give image files or --strokes FILE.jsonl")
-    # (kind, payload): ("input", array) / ("empty", None) / ("error", dict)
-    entries: list[tuple[str, object]] = []
+    # (kind, input, payload): ("input", id, array) / ("empty", id, None) / ("error", id, dict)
+    entries: list[tuple[str, object, object]] = []
     failed = False
     if args.strokes:
         for n, record in stroke_lines(args.strokes, stdin):
             try:
                 image = preprocess_stroke_record(record)
-                entries.append(("empty", None) if image is None else ("input", image))
+                entries.append(("empty", n, None) if image is None else ("input", n, image))
             except PreprocessError as exc:
-                entries.append(("error", {"error": str(exc), "line": n}))
+                entries.append(("error", n, {"error": str(exc), "line": n}))
                 failed = True
     for path in args.images or []:
         try:
             result = image_to_input(load_image(path))
-            entries.append(("empty", {"file": path}) if result.empty else ("input", result.image))
+            entries.append(("empty", path, None) if result.empty else ("input", path, result.image))
         except (ImageFileError, PreprocessError) as exc:
             text = str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
             print(text, file=stderr)
-            entries.append(("skip", None))
+            entries.append(("error", path, {"error": text}))
             failed = True
-    inputs = [payload for kind, payload in entries if kind == "input"]
+    inputs = [payload for kind, _, payload in entries if kind == "input"]
     probs, known = {}, {}
     if inputs:
         # NumPy answers without importing TensorFlow (seconds); TensorFlow when it cannot.
@@ -71,16 +82,15 @@ def classify(
         thresholds = known_thresholds(args.model, probs)
         known = {name: is_known(p, thresholds[name]) for name, p in probs.items()}
     k = 0
-    for kind, payload in entries:
+    for kind, source, payload in entries:
         if kind == "input":
-            line = _answer(probs, known, k)
+            answer, ok = _answer(probs, known, k)
+            failed = failed or not ok
             k += 1
         elif kind == "empty":
-            line = {"nothing_drawn": True, **(payload or {})}
-        elif kind == "error":
-            line = payload
+            answer = {"nothing_drawn": True}
         else:
-            continue
-        stdout.write(json.dumps(line) + "\n")
+            answer = payload
+        stdout.write(json.dumps({"input": source, **answer}, allow_nan=False) + "\n")
     stdout.flush()
     return EXIT_BAD_INPUT if failed else EXIT_OK

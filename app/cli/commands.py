@@ -1,4 +1,5 @@
-"""The Qt-free command-line verbs: ``train``, ``classify``, ``evaluate`` and ``bytes-to-image``.
+"""The Qt-free command-line verbs: ``train``, ``classify``, ``read``, ``evaluate`` and
+``bytes-to-image``.
 
 Each verb (one module each) takes parsed arguments, writes results to the given streams and
 returns an exit code: 0 success, 2 for bad input (one line on stderr naming the file and the
@@ -15,6 +16,7 @@ from digitlab.app.cli.bytes_to_image import bytes_to_image
 from digitlab.app.cli.classify import classify
 from digitlab.app.cli.common import EXIT_BAD_INPUT, UsageError, quiet_tensorflow
 from digitlab.app.cli.evaluate import evaluate
+from digitlab.app.cli.read import read
 from digitlab.app.cli.train import train
 from digitlab.model.binaries.bytes_image import BytesImageError
 from digitlab.model.data.images import ImageFileError
@@ -29,12 +31,16 @@ def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int
     # stand-ins are written to for the whole command and close when the process ends.
     stdout = stdout or sys.stdout or open(os.devnull, "w")  # noqa: SIM115 (lives for the run)
     stderr = stderr or sys.stderr or open(os.devnull, "w")  # noqa: SIM115 (lives for the run)
-    # classify answers through NumPy and imports TensorFlow only when it must (see
+    # classify and read answer through NumPy and import TensorFlow only when they must (see
     # inference_core); other backends (JAX on a GPU machine) need no TensorFlow at all.
-    if args.command != "classify" and os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
+    if (
+        args.command not in ("classify", "read")
+        and os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow"
+    ):
         quiet_tensorflow()
     handlers = {
         "classify": classify,
+        "read": read,
         "evaluate": evaluate,
         "train": train,
         "bytes-to-image": bytes_to_image,
@@ -49,5 +55,6 @@ def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int
         PreprocessError,
         BytesImageError,
     ) as exc:
-        print(f"digitlab {args.command}: {exc}", file=stderr)
+        for line in str(exc).splitlines() or [type(exc).__name__]:
+            print(f"digitlab {args.command}: {line}", file=stderr)
         return EXIT_BAD_INPUT

@@ -4,14 +4,17 @@ and reading ``--strokes`` JSON lines.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 import numpy as np
 
+from digitlab.model import limits
 from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.strokes import strokes_to_input
 
@@ -95,29 +98,82 @@ def known_thresholds(model_arg: str | None, names) -> dict[str, float]:
 
 def stroke_lines(path: str, stdin: TextIO) -> Iterator[tuple[int, object]]:
     """(line number, parsed JSON or the exception) for each non-blank line of ``path``
-    (``-``: ``stdin``); :class:`UsageError` when the file cannot be read as UTF-8 text."""
+    (``-``: ``stdin``), read a bounded line at a time.
+
+    A line longer than :data:`~digitlab.model.limits.MAX_LINE_CHARS` bytes, or not UTF-8,
+    is one error (the next lines are still read); a UTF-8 byte-order mark is ignored.
+
+    Raises
+    ------
+    UsageError
+        When the file cannot be opened, is not a regular file (a FIFO or device such as
+        ``/dev/zero`` could never end), is larger than
+        :data:`~digitlab.model.limits.MAX_STROKES_FILE_BYTES`, or holds no line of UTF-8 text.
+    """
     if path == "-":
-        stream = stdin
+        stream = getattr(stdin, "buffer", None)
+        if stream is None:  # a text stream (tests): its lines, bounded as well
+            stream = io.BytesIO(stdin.read(limits.MAX_STROKES_FILE_BYTES).encode("utf-8"))
         close = False
     else:
         try:
-            stream = open(path, encoding="utf-8")  # noqa: SIM115 (closed in the finally below)
+            st = os.stat(path)
+            if not stat.S_ISREG(st.st_mode):
+                raise UsageError(f"{path}: not a regular file (a folder, pipe or device)")
+            if st.st_size > limits.MAX_STROKES_FILE_BYTES:
+                raise UsageError(f"{path}: larger than {limits.MAX_STROKES_FILE_BYTES:,} bytes")
+            stream = open(path, "rb")  # noqa: SIM115 (closed in the finally below)
         except OSError as exc:
             raise UsageError(f"{path}: {exc.strerror or exc}") from exc
         close = True
+    text_lines = undecodable = 0
     try:
-        for n, line in enumerate(stream, 1):
+        for n, raw in _bounded_lines(stream):
+            if raw is None:
+                yield n, PreprocessError(f"longer than {limits.MAX_LINE_CHARS:,} characters")
+                continue
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                undecodable += 1
+                yield n, PreprocessError("not UTF-8 text")
+                continue
+            text_lines += 1
             if not line.strip():
                 continue
             try:
                 yield n, json.loads(line)
             except (json.JSONDecodeError, RecursionError) as exc:
                 yield n, PreprocessError(f"not JSON ({exc})")
-    except UnicodeDecodeError as exc:
-        raise UsageError(f"{path}: not a UTF-8 text file") from exc
     finally:
         if close:
             stream.close()
+    if undecodable and not text_lines:
+        raise UsageError(f"{path}: not a UTF-8 text file")
+
+
+def _bounded_lines(stream) -> Iterator[tuple[int, bytes | None]]:
+    """(line number, bytes or None for a line over the limit) of a binary stream; a long
+    line is skipped a chunk at a time, never held, and reading stops after
+    :data:`~digitlab.model.limits.MAX_STROKES_FILE_BYTES` in all."""
+    limit = limits.MAX_LINE_CHARS
+    total = 0
+    n = 0
+    while total <= limits.MAX_STROKES_FILE_BYTES:
+        raw = stream.readline(limit + 1)
+        if not raw:
+            return
+        n += 1
+        total += len(raw)
+        if n == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        if len(raw) > limit and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n") and total <= limits.MAX_STROKES_FILE_BYTES:
+                raw = stream.readline(1 << 20)
+                total += len(raw)
+            yield n, None
+            continue
+        yield n, raw
 
 
 def preprocess_stroke_record(record) -> np.ndarray | None:

@@ -11,6 +11,7 @@ from typing import TextIO
 import numpy as np
 
 from digitlab.app.cli.common import (
+    EXIT_BAD_INPUT,
     EXIT_OK,
     UsageError,
     inference_core,
@@ -20,9 +21,35 @@ from digitlab.app.cli.common import (
 )
 from digitlab.model.data.mnist import load_dataset, load_mnist, mnist_test_inputs, to_model_input
 from digitlab.model.nets.known import is_known
+from digitlab.model.preprocess.frame import PreprocessError
 
 
-def _evaluation_data(spec: str) -> tuple[np.ndarray, np.ndarray, str]:
+def _digit_label(record) -> int:
+    """The ``"label"`` of a labelled strokes line: a whole number 0..9, nothing else.
+
+    Raises
+    ------
+    PreprocessError
+        Not an object with a label, or a label that is not a digit (text, null, a list,
+        a fraction, out of range, infinite).
+    """
+    if isinstance(record, Exception):
+        raise record
+    if not isinstance(record, dict) or "label" not in record:
+        raise PreprocessError('not a labelled strokes object (no "label")')
+    label = record["label"]
+    whole = isinstance(label, int) or (isinstance(label, float) and label.is_integer())
+    if isinstance(label, bool) or not whole or not 0 <= label <= 9:
+        raise PreprocessError(f"label must be a whole number 0-9, got {json.dumps(label)[:40]}")
+    return int(label)
+
+
+def _evaluation_data(
+    spec: str, stderr: TextIO = sys.stderr, bad: list[int] | None = None
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """(inputs, labels, description); a bad ``.jsonl`` line is one stderr line naming it,
+    its number appended to ``bad``, and the rest are evaluated."""
+    bad = [] if bad is None else bad
     if spec in ("mnist-test", "mnist"):
         data = load_mnist()
         return mnist_test_inputs(), data.y_test.astype(np.int64), "MNIST test (10,000)"
@@ -33,17 +60,17 @@ def _evaluation_data(spec: str) -> tuple[np.ndarray, np.ndarray, str]:
     if path.suffix.lower() == ".jsonl":
         xs, ys = [], []
         for n, record in stroke_lines(str(path), sys.stdin):
-            if (
-                isinstance(record, Exception)
-                or not isinstance(record, dict)
-                or "label" not in record
-            ):
-                raise UsageError(f"{path}: line {n} is not a labelled strokes object")
-            image = preprocess_stroke_record(record)
+            try:
+                label = _digit_label(record)
+                image = preprocess_stroke_record(record)
+            except PreprocessError as exc:
+                print(f"{path}: line {n}: {exc}", file=stderr)
+                bad.append(n)
+                continue
             xs.append(np.zeros((28, 28), np.float32) if image is None else image)
-            ys.append(int(record["label"]))
+            ys.append(label)
         if not xs:
-            raise UsageError(f"{path}: no rows")
+            raise UsageError(f"{path}: no labelled drawing could be read")
         return np.stack(xs)[..., None], np.asarray(ys, np.int64), f"{path} ({len(xs)} drawings)"
     raise UsageError(f"{spec}: --data takes mnist-test, an .npz or a labelled .jsonl file")
 
@@ -99,12 +126,13 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
     """``digitlab evaluate``: accuracy and confusion matrix per model."""
     from digitlab.model.nets.training import evaluate as evaluate_model
 
+    bad_lines: list[int] = []
     model_file = args.model not in (None, "both", "cnn", "dense")
     custom = Path(args.data).is_dir() or (model_file and Path(args.data).suffix.lower() == ".npz")
     if custom:
         core, x, y, label, names = _custom_evaluation(args)
     else:
-        x, y, label = _evaluation_data(args.data)
+        x, y, label = _evaluation_data(args.data, stderr, bad_lines)
         core = inference_core(args.model)
         names = None
     report = {"data": label, "models": {}}
@@ -118,15 +146,18 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
             "accuracy": result["accuracy"],
             "confusion": result["confusion"],
             "refused": int((~known).sum()),
-            "refused_share": float((~known).mean()) if len(known) else float("nan"),
+            "refused_share": float((~known).mean()) if len(known) else None,
             "known_threshold": thresholds[name],
             "accepted_and_right": float((known & (result["predictions"] == y)).mean())
             if len(known)
-            else float("nan"),
+            else None,
         }
+    code = EXIT_BAD_INPUT if bad_lines else EXIT_OK
+    if bad_lines:
+        report["skipped_lines"] = bad_lines
     if args.json:
-        stdout.write(json.dumps(report) + "\n")
-        return EXIT_OK
+        stdout.write(json.dumps(report, allow_nan=False) + "\n")
+        return code
     stdout.write(f"Data: {label}\n")
     for name, result in report["models"].items():
         k = len(result["confusion"])
@@ -143,4 +174,4 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
         stdout.write(f"{corner:>{w}} " + " ".join(f"{c:>{w}}" for c in labels) + "\n")
         for t, row in enumerate(result["confusion"]):
             stdout.write(f"{labels[t]:>{w}} " + " ".join(f"{v:>{w}}" for v in row) + "\n")
-    return EXIT_OK
+    return code

@@ -1,7 +1,7 @@
 """The ``digitlab`` command: the window by default, or a verb for scripts.
 
 Qt is imported only for the verbs that need it (the window, ``selftest``, ``screenshots``),
-so ``classify``, ``evaluate``, ``train`` and ``bytes-to-image`` start without it.
+so ``classify``, ``read``, ``evaluate``, ``train`` and ``bytes-to-image`` start without it.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import argparse
 import os
 import sys
 import time
+from pathlib import Path
 
 
 def _process_age_s() -> float:
@@ -63,6 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
             'cnn, dense, or a .keras file (default: both bundled); each answer carries "known": '
             'false for "not a digit"'
         ),
+    )
+
+    read = sub.add_parser(
+        "read", help="read whole numbers in images or stroke drawings, one JSON line each"
+    )
+    read.add_argument("images", nargs="*", help="pictures of numbers (PNG, JPEG, ...)")
+    read.add_argument(
+        "--strokes",
+        metavar="FILE.jsonl",
+        help='lines of {"strokes": [[[x, y], ...], ...], "canvas": [w, h]}; - for stdin',
+    )
+    read.add_argument(
+        "--model", default=None, help="cnn, dense, or a .keras file (default: both bundled)"
     )
 
     evaluate = sub.add_parser("evaluate", help="accuracy and confusion matrix on a test set")
@@ -150,7 +164,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--metrics",
         default=None,
-        help="metrics JSON to update (default: metrics.json beside --out)",
+        help="metrics JSON to update (default: MODEL.metrics.json beside --out)",
+    )
+    train.add_argument(
+        "--overwrite", action="store_true", help="replace an existing --out model file"
     )
     _custom_data_options(train)
 
@@ -159,6 +176,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pictures.add_argument("files", nargs="*", metavar="FILE", help="any files (binaries, ...)")
     pictures.add_argument("--out", required=True, metavar="DIR", help="folder for the PNGs")
+    pictures.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="replace PNGs that already exist (an input file is never written over)",
+    )
     pictures.add_argument(
         "--width",
         type=int,
@@ -204,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.argv = argv
     command = args.command or "gui"
-    if command in ("classify", "evaluate", "train", "bytes-to-image"):
+    if command in ("classify", "read", "evaluate", "train", "bytes-to-image"):
         from digitlab.app.cli.commands import run
 
         return run(args)
@@ -219,9 +241,29 @@ def main(argv: list[str] | None = None) -> int:
         from digitlab.app.selftest.screenshots import run_screenshots
 
         return run_screenshots(args.folder)
+    problem = data_folder_problem(os.environ)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 2
     from digitlab.app.main_window import run_gui
 
     return run_gui(process_start=PROCESS_START)
+
+
+def data_folder_problem(environ) -> str | None:
+    """One line saying why the data folder named by ``DIGITLAB_DATA_DIR`` cannot be used (a
+    file, or a folder that cannot be made), or None (checked before any window opens)."""
+    override = environ.get("DIGITLAB_DATA_DIR")
+    if not override:
+        return None
+    path = Path(override)
+    if path.exists() and not path.is_dir():
+        return f"digitlab: DIGITLAB_DATA_DIR={override} is a file, not a folder; name a folder"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return f"digitlab: DIGITLAB_DATA_DIR={override} cannot be made ({exc.strerror or exc})"
+    return None
 
 
 def _window_cannot_open(offscreen: bool) -> bool:

@@ -3,7 +3,6 @@ it atomically and record its metrics."""
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -12,6 +11,8 @@ from typing import TextIO
 import numpy as np
 
 from digitlab.app.cli.common import EXIT_OK, UsageError
+from digitlab.app.cli.train_arguments import check_arguments
+from digitlab.app.cli.train_arguments import read_metrics as _read_metrics
 from digitlab.model import __version__
 from digitlab.model.data.mnist import load_mnist, to_model_input
 
@@ -66,21 +67,15 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
     # capacity, so it sees more clean MNIST to stay above its bar on the test set.
     defaults = {"cnn": (20, 2e-3, 0.75), "dense": (40, 2e-3, 0.5)}
     epochs_default, lr_default, share_default = defaults[args.model]
+    out, metrics_path = check_arguments(args)  # every bad value refused before any work
     data, custom = _training_data(args)
     if custom:
         epochs_default = 30  # small datasets: more passes, each is short
     share = share_default if args.augment_share is None else args.augment_share
-    if not 0.0 <= share <= 1.0:
-        raise UsageError(f"--augment-share must be between 0 and 1, got {share}")
     copies = getattr(args, "augmented_copies", 3)
-    if copies < 1:
-        raise UsageError(f"--augmented-copies must be at least 1, got {copies}")
-    out = Path(args.out) if args.out else Path(f"{args.model}.keras")
-    if out.suffix.lower() != ".keras":
-        raise UsageError(f"{out}: --out must end in .keras")
     recipe = Recipe(
-        epochs=args.epochs or epochs_default,
-        learning_rate=args.learning_rate or lr_default,
+        epochs=args.epochs if args.epochs is not None else epochs_default,
+        learning_rate=args.learning_rate if args.learning_rate is not None else lr_default,
         seed=args.seed,
         augment=not args.no_augment and not custom,
         train_size=args.train_size,
@@ -114,14 +109,11 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         model, to_model_input(data.x_test), data.y_test.astype(np.int64), data.num_classes
     )
     names = getattr(data, "class_names", None) or tuple(str(i) for i in range(data.num_classes))
-    save_model(model, out, class_names=names)
-    metrics_path = Path(args.metrics) if args.metrics else out.with_name("metrics.json")
-    metrics = {}
-    if metrics_path.exists():
-        try:
-            metrics = json.loads(metrics_path.read_text("utf-8"))
-        except (OSError, ValueError):
-            metrics = {}
+    try:
+        save_model(model, out, class_names=names)
+    except OSError as exc:
+        raise UsageError(f"{out}: could not be saved ({exc.strerror or exc})") from exc
+    metrics = _read_metrics(metrics_path)
     key = out.stem if custom else args.model
     metrics[key] = {
         "file": out.name,
@@ -140,7 +132,12 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         "digitlab_version": __version__,
         "command": "digitlab " + " ".join(args.argv),
     }
-    write_json_atomic(metrics_path, metrics)
+    try:
+        write_json_atomic(metrics_path, metrics)
+    except OSError as exc:
+        raise UsageError(
+            f"{metrics_path}: could not be saved ({exc.strerror or exc}); the model is in {out}"
+        ) from exc
     stdout.write(
         f"{args.model}: test accuracy {test['accuracy'] * 100:.2f}% "
         f"after {result['epochs_run']} epochs "

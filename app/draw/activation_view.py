@@ -33,7 +33,7 @@ class _LayerCell:
         self.title = pg.LabelItem(
             f"<span style='color:{colour}'>{SHORT_TITLES.get(layer.model, layer.model)}</span> "
             f"<b>{layer_caption(layer)}</b>",
-            size="9pt",
+            size="8.5pt",  # four titles side by side fit a 1024-px window
         )
         self.vb = fixed_viewbox()
         self.image = pg.ImageItem()
@@ -97,7 +97,9 @@ class ActivationView(TrackedView):
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     def set_models(self, infos: dict[str, ModelInfo]) -> None:
-        """Lay the layers out (once per model load; strokes only change pixels)."""
+        """Lay the layers out (once per model load, and when the theme changes; strokes only
+        change pixels)."""
+        self._lut = viridis_lut()  # its gap colour is the theme's plot background
         self.ci.clear()
         self.cells.clear()
         layers = [layer for info in infos.values() for layer in info.shown]

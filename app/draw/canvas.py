@@ -17,6 +17,7 @@ from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPixmap, QTabletEvent, QTouchEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from digitlab.app.draw.every_point import EveryPoint
 from digitlab.app.draw.file_drop import accept_file_drag, take_dropped_file
 from digitlab.app.draw.stroke_painting import (
     PAPER,
@@ -67,6 +68,8 @@ class DrawingCanvas(QWidget):
     file_dropped = Signal(str)
     # Strokes shown instead of the drawing (show_preview), or None.
     _preview: list[DrawnStroke] | None = None
+    # The words on empty paper.
+    hint_text = "Draw a digit here"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -79,6 +82,7 @@ class DrawingCanvas(QWidget):
         self._brush = 0.0
         self._last_size = QSize()
         self._history_state: tuple[bool, bool, bool] | None = None
+        self._every_point = EveryPoint()  # no merged moves while a stroke is drawn
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setMouseTracking(True)
@@ -151,6 +155,8 @@ class DrawingCanvas(QWidget):
         self._changed(redraw=True)
 
     def _changed(self, redraw: bool = False) -> None:
+        if self._current is not None:
+            self._every_point.hold()
         if redraw:
             self._cache = None
         self.revision += 1
@@ -186,6 +192,7 @@ class DrawingCanvas(QWidget):
         self._changed()
 
     def _finish(self) -> None:
+        self._every_point.release()
         self.end_preview()  # the drawing is about to change: show it
         if self._current is None:
             return
@@ -348,6 +355,7 @@ class DrawingCanvas(QWidget):
             hover=self._hover,
             brush_width=self.brush_width(),
             erasing=self.erasing,
+            hint=self.hint_text,
         )
         painter.end()
 

@@ -7,9 +7,9 @@ from html import escape
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from digitlab.app.draw.graphics import TrackedView, cache_static
 from digitlab.app.widgets.styles import (
@@ -24,13 +24,13 @@ from digitlab.app.widgets.styles import (
     PANEL,
     SINGLE_PALE,
     SINGLE_TEXT,
-    TEXT,
     UNKNOWN_PALE,
     UNKNOWN_TEXT,
     model_colour,
 )
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
+from digitlab.model.nets.live_source import short_source
 from digitlab.model.nets.wording import class_label, model_title, reading_words, verdict
 from digitlab.model.preprocess.frame import empty_input
 
@@ -54,6 +54,12 @@ _NO_PEN = pg.mkPen(None)
 _DISAGREE_PEN = pg.mkPen(DISAGREE, width=2.5)
 
 
+PLOT_HEIGHT = 140
+"""Least height of one model's bars, px (side by side)."""
+STACKED_PLOT_HEIGHT = 90
+"""Least height of one model's bars when stacked (:meth:`ProbabilityPanel.set_stacked`)."""
+
+
 class ProbabilityPlot(TrackedView):
     """One model's probability for each class, as bars (items created once)."""
 
@@ -61,7 +67,7 @@ class ProbabilityPlot(TrackedView):
         super().__init__(parent)
         self.name = name
         self.known = True  # False: the model does not know the drawing (bars dimmed)
-        self.setMinimumHeight(140)
+        self.setMinimumHeight(PLOT_HEIGHT)
         self.plot = self.addPlot()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
@@ -149,7 +155,7 @@ class TextStrip(QWidget):
         self._html = ""
         self._centred = centred
         self._background: QColor | None = None
-        self._colour = QColor(TEXT)
+        self._colour: QColor | None = None  # None: the palette's text colour (the theme's)
         self.setFixedHeight(height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -159,15 +165,25 @@ class TextStrip(QWidget):
         return self._doc.toPlainText()
 
     def set_html(self, html: str, colour: str | None = None, background: str | None = None):
-        if colour is not None:
+        recolour = colour is not None and QColor(colour) != self._colour
+        if recolour:
             self._colour = QColor(colour)
         self._background = QColor(background) if background else None
-        if html != self._html:
+        if html != self._html or recolour:  # e.g. the same verdict in the other theme
             self._html = html
-            self._doc.setDefaultStyleSheet(f"body {{ color: {self._colour.name()}; }}")
-            self._doc.setHtml(f"<body>{html}</body>")
-            self.setToolTip(self.text())
+            self._render()
         self.update()
+
+    def _render(self) -> None:
+        colour = self._colour if self._colour is not None else self.palette().windowText().color()
+        self._doc.setDefaultStyleSheet(f"body {{ color: {colour.name()}; }}")
+        self._doc.setHtml(f"<body>{self._html}</body>")
+        self.setToolTip(self.text())
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed
+            self._render()
+        super().changeEvent(event)
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
@@ -179,10 +195,13 @@ class TextStrip(QWidget):
             painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
         self._doc.setTextWidth(-1)
         size = self._doc.size()
-        x = (self.width() - size.width()) / 2 if self._centred else 0.0
-        y = (self.height() - size.height()) / 2
+        # A text wider than the strip is drawn smaller, whole (a narrow window never cuts it).
+        scale = min(1.0, self.width() / max(1.0, size.width()))
+        x = (self.width() - size.width() * scale) / 2 if self._centred else 0.0
+        y = (self.height() - size.height() * scale) / 2
         painter.translate(max(0.0, x), y)
-        self._doc.drawContents(painter, QRectF(0, 0, self.width(), size.height()))
+        painter.scale(scale, scale)
+        self._doc.drawContents(painter, QRectF(0, 0, size.width(), size.height()))
         painter.end()
 
 
@@ -201,9 +220,12 @@ class ProbabilityPanel(QWidget):
         self.headers: dict[str, TextStrip] = {}
         self.plots: dict[str, ProbabilityPlot] = {}
         self.labels: dict[str, tuple[str, ...]] = {}
+        self.sources: dict[str, str] = {}  # name -> which model it is (set_sources)
+        self._header_texts: dict[str, str] = {}  # name -> the header's text after the name
         self._row = QHBoxLayout()
         self._row.setSpacing(12)
         self._columns: list[QWidget] = []
+        self._stacked = False
         self._build_columns(dict.fromkeys(names, ()))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -222,6 +244,8 @@ class ProbabilityPanel(QWidget):
             inner.setContentsMargins(0, 0, 0, 0)
             header = TextStrip(30)
             plot = ProbabilityPlot(name, len(names) or 10)
+            if self._stacked:
+                plot.setMinimumHeight(STACKED_PLOT_HEIGHT)
             if names:
                 plot.set_classes(len(names), names)
             self.headers[name] = header
@@ -236,6 +260,16 @@ class ProbabilityPanel(QWidget):
         self.labels = {
             name: names or tuple(str(i) for i in range(10)) for name, names in labels.items()
         }
+
+    def set_stacked(self, stacked: bool) -> None:
+        """One model's bars under the other's (True: for a wide, low space such as the
+        Number mode's) or side by side (False, the default)."""
+        self._row.setDirection(
+            QBoxLayout.Direction.TopToBottom if stacked else QBoxLayout.Direction.LeftToRight
+        )
+        self._stacked = stacked
+        for plot in self.plots.values():
+            plot.setMinimumHeight(STACKED_PLOT_HEIGHT if stacked else PLOT_HEIGHT)
 
     def set_models(self, infos) -> None:
         """Show one column of bars per model in ``infos`` (name -> ModelInfo), labelled with
@@ -257,11 +291,26 @@ class ProbabilityPanel(QWidget):
         if 0 <= digit < plot.classes and abs(x - digit) <= 0.5:
             self.class_clicked.emit(digit)
 
+    def set_sources(self, sources: dict[str, str]) -> None:
+        """Name the model live under each name (the model list's labels, e.g. "Trained CNN #3
+        (…)") in its header, in short ("trained #3")."""
+        self.sources = dict(sources)
+        for name, text in list(self._header_texts.items()):
+            if name in self.headers:
+                self._header(name, text)
+
     def _header(self, name: str, text: str) -> None:
         colour = model_colour(name)
+        self._header_texts[name] = text
+        source = self.sources.get(name)
+        which = (
+            f" <span style='color:{MUTED}'>({escape(short_source(source))})</span>"
+            if source
+            else ""
+        )
         self.headers[name].set_html(
             f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
-            f"&nbsp;&nbsp;{text}"
+            f"{which}&nbsp;&nbsp;{text}"
         )
 
     def show_loading(self) -> None:

@@ -75,8 +75,9 @@ def paint_decorations(
     hover: QPointF | None,
     brush_width: float,
     erasing: bool,
+    hint: str = "Draw a digit here",
 ) -> None:
-    """Paint what lies over the strokes: the hint on empty paper, the brush outline under the
+    """Paint what lies over the strokes: the ``hint`` on empty paper, the brush outline under the
     pointer (``hover``, so the brush's size shows before drawing), and the border of ``rect``.
     """
     if empty:
@@ -84,7 +85,7 @@ def paint_decorations(
         font = painter.font()
         font.setPointSizeF(font.pointSizeF() * 1.4)
         painter.setFont(font)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "Draw a digit here")
+        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, hint)
     if hover is not None:
         r = brush_width / 2
         painter.setPen(QPen(_ERASER_OUTLINE if erasing else _BRUSH_OUTLINE, 1))

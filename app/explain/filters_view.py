@@ -51,7 +51,10 @@ class FiltersView(pg.GraphicsLayoutWidget):
         self.cells: dict[tuple[str, str], tuple[pg.ViewBox, pg.ImageItem, object]] = {}
         self.marks: dict[tuple[str, str], QGraphicsRectItem] = {}
         for col, (name, layer, title) in enumerate(self.PANELS):
-            label = pg.LabelItem(title, size="8.5pt", color=model_colour(name))
+            # Two lines: one line of all three titles is wider than a 1024-px window's share.
+            label = pg.LabelItem(
+                title.replace(" · ", "<br>"), size="8.5pt", color=model_colour(name)
+            )
             self.ci.addItem(label, row=0, col=col)
             vb = image_box()
             img = pg.ImageItem(np.zeros((1, 1, 4), np.uint8), levels=None)

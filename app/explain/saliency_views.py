@@ -15,7 +15,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QSizePolicy,
     QSlider,
@@ -118,13 +118,21 @@ class DrawOverlay(QWidget):
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(70)
-        self.opacity.setMaximumWidth(90)
         self.opacity.setToolTip("Opacity of the overlay")
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.toggle)
-        row.addWidget(self.choice, 1)
-        row.addWidget(self.opacity)
+        self.opacity.setAccessibleName("Overlay opacity")
+        self.choice.setAccessibleName("Which map to lay over the input")
+        self.choice.setToolTip("Which model's map, and which method, to lay over the input")
+        opacity_label = QLabel("Opacity")
+        opacity_label.setBuddy(self.opacity)
+        # Two rows: in one, the slider was squeezed to a few pixels in a narrow column.
+        rows = QGridLayout(self)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setVerticalSpacing(2)
+        rows.addWidget(self.toggle, 0, 0)
+        rows.addWidget(self.choice, 0, 1)
+        rows.addWidget(opacity_label, 1, 0)
+        rows.addWidget(self.opacity, 1, 1)
+        rows.setColumnStretch(1, 1)
         self.overlay = pg.ImageItem(_clear(), levels=None)
         self.overlay.setZValue(5)
         self.overlay.setVisible(False)

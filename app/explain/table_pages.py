@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -31,6 +32,8 @@ _NUMBERS = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 def _read_only(table: QTableWidget) -> None:
     table.verticalHeader().setVisible(False)
+    # Rows as tall as their wrapped text: a narrow window wraps, never cuts, a cell.
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
 
@@ -57,7 +60,9 @@ class AtScalePanel(QWidget):
         self.events.setMinimumWidth(200)
         self.events.valueChanged.connect(self._update)
         top = QHBoxLayout()
-        top.addWidget(QLabel("If the app read"))
+        read = QLabel("If the app &read")
+        read.setBuddy(self.events)
+        top.addWidget(read)
         top.addWidget(self.events)
         top.addStretch(1)
         self.table = QTableWidget(0, 5)
@@ -66,6 +71,9 @@ class AtScalePanel(QWidget):
         )
         _read_only(self.table)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Every row shown; the page scrolls as a whole when the window is short.
+        self.table.setSizeAdjustPolicy(QTableWidget.SizeAdjustPolicy.AdjustToContents)
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sentence = QLabel()
         self.sentence.setWordWrap(True)
         self.sentence.setTextFormat(Qt.TextFormat.RichText)
@@ -74,11 +82,20 @@ class AtScalePanel(QWidget):
             "interval is the Wilson 95% interval of each rate, and Newcombe's for the "
             "difference."
         )
-        layout = QVBoxLayout(self)
+        page = QWidget()
+        layout = QVBoxLayout(page)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table)
         layout.addWidget(self.sentence)
         layout.addWidget(note)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self._update()
 
     def set_events(self, events: int) -> None:
@@ -112,11 +129,11 @@ class FieldsTable(QTableWidget):
             ["model", "layer", "what it detects", "receptive field", "step between units"]
         )
         _read_only(self)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # The layer and what it detects wrap in their share of the width (no "…").
+        self.setWordWrap(True)
         header = self.horizontalHeader()
         fit, stretch = QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch
-        for c, mode in enumerate((fit, fit, stretch, fit, fit)):
+        for c, mode in enumerate((fit, stretch, stretch, fit, fit)):
             header.setSectionResizeMode(c, mode)
         self._fields: dict[str, tuple] = {}
 

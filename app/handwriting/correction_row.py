@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVB
 
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.widgets.styles import BAD_STYLE, GOOD_STYLE, HINT_STYLE
-from digitlab.model.data.personal_data import PersonalDataError
+from digitlab.model.data.personal_data import NOT_A_DIGIT, PersonalDataError
 
 HINT = "Click the digit you meant: the drawing is saved to My handwriting."
 NOT_DIGITS = (
@@ -44,10 +44,15 @@ class CorrectionRow(QWidget):
         title = QLabel("<b>Wrong?</b> It was:")
         title.setToolTip(HINT)
         self.buttons: list[QToolButton] = []
+        # The title and "not a digit" above the ten digits: in one row they need more than
+        # the Draw tab's column has in a 1024-px window.
+        heading = QHBoxLayout()
+        heading.setContentsMargins(0, 0, 0, 0)
+        heading.addWidget(title)
+        heading.addStretch(1)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(3)
-        row.addWidget(title)
         for digit in range(10):
             button = QToolButton()
             button.setText(str(digit))
@@ -57,6 +62,15 @@ class CorrectionRow(QWidget):
             button.clicked.connect(lambda _checked=False, d=digit: self.save_as(d))
             self.buttons.append(button)
             row.addWidget(button, 1)
+        self.not_digit_button = QToolButton()
+        self.not_digit_button.setText("not a digit")
+        self.not_digit_button.setToolTip(
+            "It was not a digit at all: save it to My handwriting as a negative sample, so "
+            "fine-tuning teaches the models to say so"
+        )
+        self.not_digit_button.clicked.connect(lambda _checked=False: self.save_as(NOT_A_DIGIT))
+        self.buttons.append(self.not_digit_button)
+        heading.addWidget(self.not_digit_button)
         self.message = QLabel(HINT)
         self.message.setStyleSheet(HINT_STYLE)
         self.message.setWordWrap(True)
@@ -67,6 +81,7 @@ class CorrectionRow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(2)
+        layout.addLayout(heading)
         layout.addLayout(row)
         layout.addWidget(self.message)
         canvas.strokes_changed.connect(self._on_strokes_changed)
@@ -104,15 +119,17 @@ class CorrectionRow(QWidget):
         self.message.setStyleSheet(style)
 
     def save_as(self, digit: int) -> bool:
-        """Store the current drawing labelled ``digit``; True when it was saved."""
+        """Store the current drawing labelled ``digit`` (0..9, or ``NOT_A_DIGIT``); True when
+        it was saved."""
         strokes = self.canvas.model_strokes()
         size = self.canvas.canvas_size()
         if self.canvas.is_empty():
             self._say("Draw a digit first.", BAD_STYLE)
             return False
         before = self.samples.find(strokes, size)
+        what_it_is = "not a digit" if digit == NOT_A_DIGIT else f"a {digit}"
         if before is not None and before.label == digit:
-            self._say(f"Already in My handwriting as a {digit}.", GOOD_STYLE)
+            self._say(f"Already in My handwriting as {what_it_is}.", GOOD_STYLE)
             return True
         try:
             self.samples.add(digit, strokes, size)
@@ -120,11 +137,11 @@ class CorrectionRow(QWidget):
             self._say(f"Not saved: {exc}", BAD_STYLE)
             return False
         total = len(self.samples)
-        of_digit = self.samples.counts()[digit]
-        what = f"Relabelled as a {digit}" if before is not None else f"Saved as a {digit}"
-        self._say(
-            f"{what} · {_plural(total, 'sample')} in My handwriting ({of_digit} of them {digit}s).",
-            GOOD_STYLE,
-        )
+        if digit == NOT_A_DIGIT:
+            of_kind = f"{self.samples.not_digits()} of them not digits"
+        else:
+            of_kind = f"{self.samples.counts()[digit]} of them {digit}s"
+        what = f"Relabelled as {what_it_is}" if before is not None else f"Saved as {what_it_is}"
+        self._say(f"{what} · {_plural(total, 'sample')} in My handwriting ({of_kind}).", GOOD_STYLE)
         self.saved.emit(digit)
         return True

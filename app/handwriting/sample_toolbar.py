@@ -18,8 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ALL, MISREAD = -1, -2
-"""Filter choices besides a digit: every sample, samples some live model misreads."""
+from digitlab.model.data.personal_data import NOT_A_DIGIT
+
+ALL, MISREAD = -10, -20
+"""Filter choices besides a label (a digit, or ``NOT_A_DIGIT``): every sample, samples some
+live model misreads."""
 
 
 class SampleToolbar(QWidget):
@@ -27,7 +30,7 @@ class SampleToolbar(QWidget):
 
     # Another filter was chosen (read ``filter.currentData()``: ALL, MISREAD or a digit).
     filter_changed = Signal()
-    # Relabel the selected samples: the digit 0..9.
+    # Relabel the selected samples: the digit 0..9, or NOT_A_DIGIT.
     relabel_requested = Signal(int)
     # Delete the selected samples.
     delete_requested = Signal()
@@ -43,16 +46,22 @@ class SampleToolbar(QWidget):
         self.filter.addItem("Misread by a model", MISREAD)
         for digit in range(10):
             self.filter.addItem(f"Only {digit}s", digit)
+        self.filter.addItem("Only not digits", NOT_A_DIGIT)
         self.filter.currentIndexChanged.connect(lambda _i: self.filter_changed.emit())
 
         self.relabel_button = QToolButton()
         self.relabel_button.setText("Relabel as…")
-        self.relabel_button.setToolTip("Give the selected samples another digit")
+        self.relabel_button.setToolTip(
+            "Give the selected samples another digit, or mark them not digits"
+        )
         self.relabel_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.relabel_button)
         for digit in range(10):
             action = menu.addAction(str(digit))
             action.triggered.connect(lambda _checked=False, d=digit: self.relabel_requested.emit(d))
+        menu.addSeparator()
+        not_digit = menu.addAction("not a digit")
+        not_digit.triggered.connect(lambda _checked=False: self.relabel_requested.emit(NOT_A_DIGIT))
         self.relabel_button.setMenu(menu)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Remove the selected samples (Delete key)")

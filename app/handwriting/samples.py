@@ -78,6 +78,9 @@ class PersonalSamples(QObject):
     def counts(self) -> list[int]:
         return self.store.counts()
 
+    def not_digits(self) -> int:
+        return self.store.not_digits()
+
     def find(self, strokes: Iterable, canvas: Sequence[float]) -> Sample | None:
         """The stored sample of this very drawing, if any."""
         from digitlab.model.data.personal_data import sample_from_drawing

@@ -26,6 +26,7 @@ from digitlab.model.nets.sample_readings import (
     accuracies,
     digit_readings,
     grid_text,
+    label_text,
     misreadings,
     reading_tooltip,
 )
@@ -107,11 +108,12 @@ class HandwritingTab(QWidget):
         self.grid.setWordWrap(True)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.grid.itemSelectionChanged.connect(self._update_controls)
-        delete = QAction("Delete", self.grid)
-        delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        delete.triggered.connect(self.delete_selected)
-        self.grid.addAction(delete)
+        # Delete acts while this tab is shown (a hidden tab's actions never fire), wherever
+        # the focus is in it; the window's Edit menu lists it then.
+        self.delete_action = QAction("Delete selected samples", self)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.addAction(self.delete_action)
 
         self.empty_label = QLabel(_EMPTY_TEXT)
         self.empty_label.setWordWrap(True)
@@ -149,7 +151,9 @@ class HandwritingTab(QWidget):
         selected = {i.data(Qt.ItemDataRole.UserRole) for i in self.grid.selectedItems()}
         self.grid.clear()
         for index, sample in enumerate(samples):
-            item = QListWidgetItem(QIcon(digit_pixmap(sample.image, THUMB)), str(sample.label))
+            item = QListWidgetItem(
+                QIcon(digit_pixmap(sample.image, THUMB)), label_text(sample.label)
+            )
             item.setData(Qt.ItemDataRole.UserRole, index)
             item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
             self.grid.addItem(item)
@@ -158,6 +162,8 @@ class HandwritingTab(QWidget):
         self._decorate()
         counts = self.samples.counts()
         per_digit = " · ".join(f"{d}: {c}" for d, c in enumerate(counts))
+        if self.samples.not_digits():
+            per_digit += f" · not a digit: {self.samples.not_digits()}"
         n = len(samples)
         self.summary.setText(
             f"<b>{n} sample{'' if n == 1 else 's'}</b> of your handwriting"
@@ -200,7 +206,9 @@ class HandwritingTab(QWidget):
             item.setHidden(hidden)
 
     def _update_controls(self) -> None:
-        self.toolbar.set_state(bool(self.selected_indices()), len(self.samples) > 0)
+        selected = bool(self.selected_indices())
+        self.toolbar.set_state(selected, len(self.samples) > 0)
+        self.delete_action.setEnabled(selected)
 
     def show_message(self, text: str, level: str = "info") -> None:
         self.message.setText(text)
@@ -237,7 +245,8 @@ class HandwritingTab(QWidget):
             return
         labels = np.asarray([s.label for s in self.samples.samples], np.int64)
         # Only digit models are scored: not a model of your own classes (e.g. circle, cross).
-        self.readings, self.confidence = digit_readings(probabilities)
+        thresholds = {n: info.known_threshold for n, info in self.live_models.infos.items()}
+        self.readings, self.confidence = digit_readings(probabilities, thresholds)
         if not self.readings:
             self.accuracy.setText(
                 "The live model sorts pictures into its own classes, not digits, so it is not "
@@ -304,10 +313,11 @@ class HandwritingTab(QWidget):
         except (PersonalDataError, OSError) as exc:
             self.show_message(f"Not relabelled: {exc}", "error")
             return 0
+        what = label_text(digit)
         self.show_message(
-            f"{count} sample{'' if count == 1 else 's'} now labelled {digit}."
+            f"{count} sample{'' if count == 1 else 's'} now labelled {what}."
             if count
-            else f"Already labelled {digit}.",
+            else f"Already labelled {what}.",
             "ok",
         )
         return count

@@ -25,6 +25,7 @@ from digitlab.model.nets.known import stored_threshold
 from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
+from digitlab.model.segment.live_number import NumberResult, answer_number, reader_for
 
 Done = Callable[[str | None], None]
 """Called in the inference thread when a model swap ends: the error message, or None."""
@@ -52,6 +53,8 @@ class InferenceWorker(MailboxWorker):
     model_changed = Signal(object)
     # The answer for a drawing: LiveResult.
     result = Signal(object)
+    # The answer for a drawing of the Number mode: NumberResult.
+    number_result = Signal(object)
 
     label = "inference"
     serve_error = "could not read the drawing"
@@ -74,6 +77,7 @@ class InferenceWorker(MailboxWorker):
         # carry activations but no mosaics, and a view that ever shows one builds its own.
         # A training run shares the two cores with this thread, so work nobody sees is skipped.
         self.maps_wanted = True
+        self._reader = None  # the Number mode's reader, rebuilt when the models change
 
     # ---------------------------------------------------------------- called from any thread
 
@@ -84,6 +88,17 @@ class InferenceWorker(MailboxWorker):
     def submit_input(self, revision: int, preprocessed: Preprocessed) -> None:
         """Replace whatever is waiting with a ready model input (e.g. a dropped picture)."""
         self.post(("input", (revision, preprocessed)))
+
+    def submit_number(
+        self,
+        revision: int,
+        strokes: Sequence[Stroke],
+        canvas: tuple[float, float],
+        selected: int | None = None,
+    ) -> None:
+        """Replace whatever is waiting with a number to read (the Number mode's drawing),
+        detailing digit ``selected`` (None: the last one)."""
+        self.post(("number", (revision, list(strokes), canvas, selected)))
 
     def set_model(self, name: str, model, done: Done | None = None) -> None:
         """Queue a swap of the model ``name`` (a Keras model or a ``.keras`` path)."""
@@ -142,7 +157,26 @@ class InferenceWorker(MailboxWorker):
 
     def serve(self, request: tuple[str, tuple]) -> None:
         kind, job = request
+        if kind == "number":
+            self.number_result.emit(self.answer_number(*job))
+            return
         self.result.emit(self.answer_input(*job) if kind == "input" else self.answer(*job))
+
+    def answer_number(
+        self,
+        revision: int,
+        strokes: Sequence[Stroke],
+        canvas: tuple[float, float],
+        selected: int | None = None,
+    ) -> NumberResult:
+        """Read one number and detail one digit (no signals; tests call it directly)."""
+        if self._reader is None or self._reader.core is not self.core:
+            self._reader = reader_for(self.core, self.infos)
+        result = answer_number(
+            self._reader, self.infos, revision, strokes, canvas, selected, self._lut()
+        )
+        self.runs += not result.reading.empty
+        return result
 
     def answer(
         self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]
@@ -177,6 +211,7 @@ class InferenceWorker(MailboxWorker):
                 for name in core.names
             }
             self.core, self.infos, self._sources = core, infos, dict(models)
+            self._reader = None
             self.models_ready.emit(dict(infos))
             error = None
         except Exception as exc:
@@ -208,6 +243,7 @@ class InferenceWorker(MailboxWorker):
                 known_threshold=stored_threshold(model),
             )
             self.infos[name] = info
+            self._reader = None
             self.model_changed.emit(info)
             error = None
         except Exception as exc:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -29,8 +30,11 @@ from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.explain.mosaic import apply_lut
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo
 from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult
+from digitlab.model.nets.live_source import bundled_label
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
+from digitlab.model.segment.live_number import NumberResult
+from digitlab.model.segment.reading import NumberReading
 
 LOADER_DELAY_MS = 1000
 """How long after the models are ready TensorFlow starts loading when nothing is drawn."""
@@ -65,6 +69,8 @@ class LiveModels(QObject):
     model_changed = Signal(object)
     # The answer for the newest drawing: LiveResult.
     result = Signal(object)
+    # The answer for the newest drawing of the Number mode: NumberResult.
+    number_result = Signal(object)
     # A status line for the user ("loading models", errors).
     status = Signal(str)
     # A model swap finished: (name, error message or "").
@@ -80,6 +86,8 @@ class LiveModels(QObject):
     # A batch asked with classify_batch was answered: (token, {name: float32 (n, classes)}
     # or None, error message or "").
     batch_classified = Signal(object, object, str)
+    # What is live changed: dict name -> the model list's label of the model it holds.
+    sources_changed = Signal(object)
 
     def __init__(
         self, core_factory: Callable[[], object] | None = None, parent: QObject | None = None
@@ -103,8 +111,15 @@ class LiveModels(QObject):
         self.worker.models_ready.connect(self._on_models_ready)
         self.worker.model_changed.connect(self._on_model_changed)
         self.worker.result.connect(self._on_result)
+        self.worker.number_result.connect(self._on_number_result)
+        self._number_shown_revision = -1
         self.worker.status.connect(self.status)
         self.worker.failed.connect(self.errored)
+        # Which model each name holds, in words (the model list's labels), and the words
+        # for each swap not yet done, in order: swap key -> [(sources, replace all)].
+        self.sources: dict[str, str] = {n: bundled_label(n) for n in DIGIT_MODELS}
+        self._pending_sources: dict[str, list[tuple[dict[str, str], bool]]] = {}
+        self._swapped.connect(self._on_swapped)  # first: model_set's listeners read sources
         self._swapped.connect(self.model_set)
 
     def start(self) -> None:
@@ -154,28 +169,56 @@ class LiveModels(QObject):
             return
         self.worker.submit_input(revision, preprocessed)
 
-    def set_model(self, name: str, model) -> None:
+    def request_number(
+        self,
+        revision: int,
+        strokes: Sequence[Stroke],
+        canvas: tuple[float, float],
+        selected: int | None = None,
+    ) -> None:
+        """Read this drawing as a whole number (the Number mode's canvas has revisions of
+        its own), detailing digit ``selected`` (None: the last); the latest request wins."""
+        if not any(not s.erase for s in strokes):
+            self._drop_pending()
+            self._show_number(
+                NumberResult(revision, tuple(canvas), NumberReading(self.model_names))
+            )
+            return
+        self.worker.submit_number(revision, strokes, canvas, selected)
+
+    def set_model(self, name: str, model, source: str = "") -> None:
         """Show ``model`` (a Keras model or a ``.keras`` path) live under ``name``.
 
         The inference thread copies it; :attr:`model_set` reports when done (or why not).
+        ``source`` names it in words (the model list's label; by default the file's name,
+        or "Bundled CNN" for the bundled file): :attr:`sources` holds it once it is live.
         """
         if name not in self._queued_names and name in DIGIT_MODELS:
             # Another model set is live (your own classes): bring the digit pair back first.
             self.restore_digit_models()
+        self._pending_sources.setdefault(name, []).append(
+            ({name: source or _source_of(name, model)}, False)
+        )
         self.model_requested.emit(name, model)
         self.worker.set_model(name, model, lambda error, n=name: self._swapped.emit(n, error or ""))
 
     def show_models(
-        self, models: dict, class_names: dict[str, tuple[str, ...]] | None = None
+        self,
+        models: dict,
+        class_names: dict[str, tuple[str, ...]] | None = None,
+        sources: dict[str, str] | None = None,
     ) -> None:
         """Replace the whole live set, e.g. ``{"custom": model}`` with its class names.
 
         :attr:`models_ready` follows with the new set (the views lay themselves out again);
         :attr:`model_set` reports the names (joined by ", ") when done, or why not; on an
-        error the models live before stay live.
+        error the models live before stay live. ``sources`` names each model in words (see
+        :meth:`set_model`).
         """
         self._queued_names = tuple(models)
         label = ", ".join(models)
+        named = {n: (sources or {}).get(n) or _source_of(n, m) for n, m in models.items()}
+        self._pending_sources.setdefault(label, []).append((named, True))
         self.worker.replace_models(
             models, class_names or {}, lambda error: self._swapped.emit(label, error or "")
         )
@@ -214,9 +257,30 @@ class LiveModels(QObject):
         if self.ready and not result.empty:
             self._loader.start()  # once (see _on_models_ready)
 
+    @Slot(str, str)
+    def _on_swapped(self, key: str, error: str) -> None:
+        waiting = self._pending_sources.get(key)
+        if not waiting:
+            return
+        sources, replace = waiting.pop(0)
+        if error:
+            return  # what was live stays live, and keeps its name
+        self.sources = dict(sources) if replace else {**self.sources, **sources}
+        self.sources_changed.emit(dict(self.sources))
+
     @Slot(object)
     def _on_result(self, result: LiveResult) -> None:
         self._show(result)
+
+    @Slot(object)
+    def _on_number_result(self, result: NumberResult) -> None:
+        self._show_number(result)
+
+    def _show_number(self, result: NumberResult) -> None:
+        if result.revision < self._number_shown_revision:
+            return  # an older drawing finished after a newer one was shown
+        self._number_shown_revision = result.revision
+        self.number_result.emit(result)
 
     @Slot(object)
     def _on_models_ready(self, infos) -> None:
@@ -236,3 +300,17 @@ class LiveModels(QObject):
     def _on_model_changed(self, info) -> None:
         self.infos[info.name] = info
         self.model_changed.emit(info)
+
+
+def _source_of(name: str, model) -> str:
+    """A model given without a label, in words: the bundled file's label, a file's name, or
+    "New CNN" for a model object."""
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.wording import model_title
+
+    if isinstance(model, str | Path):
+        path = Path(model)
+        if name in DIGIT_MODELS and path.resolve() == bundled_model_path(name).resolve():
+            return bundled_label(name)
+        return f"Loaded {path.name}"
+    return f"New {model_title(name)}"

@@ -14,6 +14,7 @@ from concurrent.futures import Future
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from digitlab.app import storage
+from digitlab.model.nets.live_source import remembered_label
 from digitlab.model.nets.remembered import SLOTS, RememberedModels
 from digitlab.model.nets.wording import model_title
 
@@ -135,7 +136,7 @@ class RememberedLive(QObject):
             self._awaiting.add(slot)
             # The file just read is read again by the inference thread (and the Explain
             # tab's): no thread shares the model object, and the GUI thread copies nothing.
-            self.live.set_model(slot, self.store.path(slot))
+            self.live.set_model(slot, self.store.path(slot), source=remembered_label(slot))
             self.restored.emit(slot, model)
 
     def _report(self) -> None:

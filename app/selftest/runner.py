@@ -24,8 +24,11 @@ from digitlab.app.selftest.support import MODELS_TIMEOUT_S, Check, Context, draw
 PACKAGE = "digitlab.app.selftest"
 CHECK_MODULES = (
     "check_draw",
+    "check_not_a_digit",
+    "check_number",
     "check_startup",
     "check_explain",
+    "check_explore",
     "check_custom",
     "check_teach",
     "check_training",

@@ -19,10 +19,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QWidget
 
-from digitlab.app.widgets.styles import DARK, MUTED, PAPER
-from digitlab.model.explain.colour_maps import PAPER_RGB
+from digitlab.app.widgets.styles import DARK, MUTED, PAPER, TEXT
 
-_TITLE = "#222"  # the plots' titles and legends
+_TITLE = TEXT  # the plots' titles and legends
 _BATCH_PEN = pg.mkPen((120, 160, 220), width=1)
 _TRAIN_PEN = pg.mkPen((31, 90, 200), width=2)
 _VAL_PEN = pg.mkPen((220, 110, 20), width=2)
@@ -52,12 +51,21 @@ class _Buffer:
         return self._data[: self.n, i]
 
 
+def _legend_brush():
+    """The plots' background, a little see-through (the curves show under the legend)."""
+    colour = pg.mkColor(PAPER)
+    colour.setAlpha(210)
+    return pg.mkBrush(colour)
+
+
 def _plot(title: str, y_label: str) -> pg.PlotWidget:
     plot = pg.PlotWidget(background=PAPER)
     plot.setTitle(title, color=_TITLE, size="11pt")
     plot.setLabel("bottom", "epoch")
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.25)
+    # Room on the right for the last tick's label and an epoch marker at the right edge.
+    plot.getPlotItem().setContentsMargins(0, 0, 14, 0)
     plot.setMenuEnabled(False)
     plot.setMinimumHeight(160)
     plot.disableAutoRange()
@@ -67,6 +75,7 @@ def _plot(title: str, y_label: str) -> pg.PlotWidget:
         item.setTextPen(DARK)
         item.setPen(MUTED)
         item.enableAutoSIPrefix(False)
+        item.setStyle(hideOverlappingLabels=False)  # the last epoch's label, in the margin
         item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     return plot
 
@@ -102,9 +111,7 @@ class TrainingCurves(QWidget):
         for key, plot, column in (("loss", self.loss_plot, 1), ("accuracy", self.acc_plot, 2)):
             # Loss falls and accuracy rises: keep each legend in the corner the curve leaves.
             offset = (-10, 10) if key == "loss" else (-10, -10)
-            legend = plot.addLegend(
-                offset=offset, labelTextColor=_TITLE, brush=pg.mkBrush(*PAPER_RGB, 210)
-            )
+            legend = plot.addLegend(offset=offset, labelTextColor=_TITLE, brush=_legend_brush())
             legend.setColumnCount(1)
             batch = plot.plot(pen=_BATCH_PEN, name="batches (epoch mean so far)")
             batch.setDownsampling(auto=True, method="peak")

@@ -28,7 +28,11 @@ from PySide6.QtWidgets import (
 from digitlab.app import storage
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.training.worker import EvaluationReport, TrainingOutcome
+from digitlab.model.nets.live_source import bundled_label, remembered_label
 from digitlab.model.nets.wording import model_title
+
+LIVE_MARK = "  ● live"
+"""Added to the list's text of each entry that is live now."""
 
 
 def guess_slot(model) -> str:
@@ -107,7 +111,9 @@ class ModelList(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         choose = QHBoxLayout()
-        choose.addWidget(QLabel("Model"))
+        model_label = QLabel("&Model")
+        model_label.setBuddy(self.model_choice)
+        choose.addWidget(model_label)
         choose.addWidget(self.model_choice, 1)
         choose.addWidget(self.evaluate_button)
         choose.addWidget(self.use_button)
@@ -119,6 +125,9 @@ class ModelList(QWidget):
         layout.addLayout(choose)
         layout.addLayout(files)
         self._add_bundled()
+        changed = getattr(live_models, "sources_changed", None)
+        if changed is not None:
+            changed.connect(self._mark_live)
         if remembered is not None:
             for slot, model in remembered.restored_models.items():
                 self.add_remembered(slot, model)
@@ -174,28 +183,48 @@ class ModelList(QWidget):
 
     def add_remembered(self, slot: str, model) -> ModelEntry:
         """Add (not choose) the model remembered from last time and live again in ``slot``."""
-        entry = ModelEntry(f"{model_title(slot)} from last time (live at start)", slot, model=model)
+        entry = ModelEntry(remembered_label(slot), slot, model=model)
         return self._add(f"remembered:{slot}", entry, select=False)
 
     def update_state(self, evaluating: bool) -> None:
         has_entry = self.current_entry() is not None
         self.evaluate_button.setEnabled(has_entry and not evaluating)
-        self.use_button.setEnabled(has_entry and self.live_models is not None)
+        self._update_use_button()
         self.save_button.setEnabled(has_entry)
 
     def _add_bundled(self) -> None:
         from digitlab.model.data.bundled import bundled_model_path
 
-        for slot, label in (("cnn", "Bundled CNN"), ("dense", "Bundled Dense network")):
+        for slot in ("cnn", "dense"):
             self._add(
                 f"bundled:{slot}",
-                ModelEntry(label, slot, path=bundled_model_path(slot), bundled=True),
+                ModelEntry(bundled_label(slot), slot, path=bundled_model_path(slot), bundled=True),
                 select=False,
             )
 
+    def is_live(self, entry: ModelEntry | None) -> bool:
+        """Whether ``entry`` is the model live now in its slot (as the live models name it)."""
+        sources = getattr(self.live_models, "sources", None) or {}
+        return entry is not None and sources.get(entry.slot) == entry.label
+
+    def _mark_live(self, _sources=None) -> None:
+        """Mark the live entries in the list (and the Use button) after a swap."""
+        for index in range(self.model_choice.count()):
+            entry = self._entries.get(self.model_choice.itemData(index))
+            if entry is not None:
+                live = self.is_live(entry)
+                self.model_choice.setItemText(index, entry.label + (LIVE_MARK if live else ""))
+        self._update_use_button()
+
+    def _update_use_button(self) -> None:
+        entry = self.current_entry()
+        live = self.is_live(entry)
+        self.use_button.setEnabled(entry is not None and self.live_models is not None and not live)
+        self.use_button.setText("Live now" if live else "Use this model")
+
     def _add(self, key: str, entry: ModelEntry, select: bool) -> ModelEntry:
         self._entries[key] = entry
-        self.model_choice.addItem(entry.label, key)
+        self.model_choice.addItem(entry.label + (LIVE_MARK if self.is_live(entry) else ""), key)
         if select:
             self.model_choice.setCurrentIndex(self.model_choice.count() - 1)
         return entry
@@ -213,11 +242,11 @@ class ModelList(QWidget):
 
         try:
             if entry.model is None:
-                self.live_models.set_model(entry.slot, entry.path)
+                self.live_models.set_model(entry.slot, entry.path, source=entry.label)
                 if self.remembered is not None:
                     self.remembered.forget((entry.slot,))
             else:
-                self.live_models.set_model(entry.slot, copy_model(entry.model))
+                self.live_models.set_model(entry.slot, copy_model(entry.model), source=entry.label)
                 if self.remembered is not None:
                     # Saved in the file thread (~0.1 s), from a copy no other thread touches.
                     self.remembered.remember(entry.slot, copy_model(entry.model))
@@ -242,7 +271,9 @@ class ModelList(QWidget):
             return False
         try:
             self.live_models.show_models(
-                {"custom": copy_model(entry.model)}, {"custom": tuple(entry.class_names)}
+                {"custom": copy_model(entry.model)},
+                {"custom": tuple(entry.class_names)},
+                sources={"custom": entry.label},
             )
         except Exception as exc:
             self.message.emit(f"Could not use {entry.label}: {exc}", "error")

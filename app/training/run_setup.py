@@ -41,6 +41,47 @@ DEFAULTS = {
     "seed": 0,
 }
 
+_RANGES = {
+    "epochs": (1, 200),
+    "batch_size": (8, 4096),
+    "augmented_copies": (1, 5),
+    "seed": (0, 2**31 - 1),
+    "train_size": (1, 60_000),
+}
+"""What the form's spin boxes and lists take (saved values outside are refused)."""
+
+
+def clean_settings(raw) -> tuple[dict, list[str]]:
+    """A saved run set-up checked field by field: ``(settings, names of the fields that fell
+    back to their default)``. Unknown keys are ignored; a value of the wrong type, out of
+    range, infinite or NaN falls back, the other fields are kept."""
+    raw = raw if isinstance(raw, dict) else {}
+    settings, bad = dict(DEFAULTS), []
+    for key, value in raw.items():
+        if key not in DEFAULTS:
+            continue
+        if key == "architecture":
+            ok = value in ("cnn", "dense")
+        elif key == "augment":
+            ok = isinstance(value, bool)
+        elif key == "learning_rate":
+            ok = (
+                isinstance(value, (int, float))
+                and not isinstance(value, bool)
+                and math.isfinite(value)
+                and value > 0
+            )
+        else:
+            low, high = _RANGES[key]
+            whole = isinstance(value, int) and not isinstance(value, bool)
+            ok = (whole and low <= value <= high) or (key == "train_size" and value is None)
+        if ok:
+            settings[key] = value
+        else:
+            bad.append(key)
+    return settings, bad
+
+
 _AUGMENT_TIP = (
     "Random thickness, rotation, shear and elastic warps: better on drawn digits. "
     "Preparing each copy of 60,000 digits takes ~40 s on 2 cores."
@@ -60,6 +101,7 @@ class RunSetup(QGroupBox):
 
     def __init__(self, preview_digits, parent: QWidget | None = None):
         super().__init__("Run set-up", parent)
+        self.settings_refused: list[str] = []
         self._running = False
         self.architecture = QComboBox()
         for key, label in ARCHITECTURES:
@@ -145,19 +187,16 @@ class RunSetup(QGroupBox):
         }
 
     def apply_settings(self, settings: dict) -> None:
-        """Show ``settings`` (unknown or bad values fall back to the defaults)."""
-        s = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+        """Show ``settings`` (unknown or bad values fall back to the defaults, field by field;
+        :attr:`settings_refused` names the fields that did)."""
+        s, self.settings_refused = clean_settings(settings)
         index = self.architecture.findData(s["architecture"])
         self.architecture.setCurrentIndex(max(0, index))
-        try:
-            self.epochs.setValue(int(s["epochs"]))
-            self.batch_size.setValue(int(s["batch_size"]))
-            self.copies.setValue(int(s["augmented_copies"]))
-            self.seed.setValue(int(s["seed"]))
-            rate = float(s["learning_rate"])
-        except (TypeError, ValueError):
-            rate = DEFAULTS["learning_rate"]
-        self.learning_rate.setText(f"{rate:g}")
+        self.epochs.setValue(s["epochs"])
+        self.batch_size.setValue(s["batch_size"])
+        self.copies.setValue(s["augmented_copies"])
+        self.seed.setValue(s["seed"])
+        self.learning_rate.setText(f"{s['learning_rate']:g}")
         size = s["train_size"]
         index = self.train_size.findData(size)
         if index < 0 and isinstance(size, int) and size > 0:

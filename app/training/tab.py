@@ -74,6 +74,12 @@ class TrainingTab(QWidget):
         self.fine_tune: QWidget | None = None
         self._build(remembered)
         self.apply_settings({**DEFAULTS, **storage.load_settings()})
+        if self.setup.settings_refused:
+            self.show_message(
+                f"{storage.SETTINGS_FILE}: {', '.join(self.setup.settings_refused)} "
+                "could not be used; the defaults are shown for them",
+                "info",
+            )
         self._settings_saver = SettingsSaver(self.settings, self)
         self.setup.changed.connect(self._settings_saver.schedule)
         self._update_controls()

@@ -136,25 +136,38 @@ def output_name(source: Path, taken: set[str]) -> str:
 
 
 def convert_files(
-    paths, out_dir: str | Path, width: int | None = None, should_stop=None, on_progress=None
+    paths,
+    out_dir: str | Path,
+    width: int | None = None,
+    should_stop=None,
+    on_progress=None,
+    overwrite: bool = False,
 ) -> list[Rendered]:
     """Render every file in ``paths`` into ``out_dir`` (created), one PNG each.
 
     A file that cannot be read is reported in its :class:`Rendered` (``error``) and the rest
-    are still rendered. ``on_progress(done, total)`` after each file; ``should_stop()`` is
-    polled before each one.
+    are still rendered. A picture whose name is taken by an existing file is not written
+    (its ``error`` says so) unless ``overwrite``; one of the inputs is never written over.
+    ``on_progress(done, total)`` after each file; ``should_stop()`` is polled before each one.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = [Path(p) for p in paths]
+    inputs = {_identity(p) for p in paths} - {None}
     taken: set[str] = set()
     results = []
     for i, source in enumerate(paths):
         if should_stop is not None and should_stop():
             break
         try:
-            image = file_to_image(source, width)
             target = out_dir / output_name(source, taken)
+            if _identity(target) in inputs:
+                raise BytesImageError(f"{target}: is one of the inputs; not written over")
+            if not overwrite and (target.exists() or target.is_symlink()):
+                raise BytesImageError(
+                    f"{target}: already exists; not written over (--overwrite replaces it)"
+                )
+            image = file_to_image(source, width)
             save_png(image, target)
             results.append(
                 Rendered(
@@ -170,6 +183,15 @@ def convert_files(
         if on_progress is not None:
             on_progress(i + 1, len(paths))
     return results
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """``(device, inode)`` of an existing file (links and other spellings agree), else None."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
 
 
 def summary_line(results: list[Rendered], out_dir: str | Path) -> str:

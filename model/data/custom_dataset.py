@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitlab.model.data.folders import FolderLimitError, bounded_listing
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.data.mnist import Dataset, DatasetError, load_dataset
 from digitlab.model.preprocess.pictures import to_grey
@@ -159,13 +160,12 @@ def scan_folder(folder: str | Path) -> FolderScan:
     classes: dict[str, list[Path]] = {}
     ignored = loose = 0
     try:
-        entries = sorted(root.iterdir(), key=lambda p: p.name.lower())
-        for entry in entries:
+        for entry in bounded_listing(root):
             if _is_hidden(entry):
                 continue
             if entry.is_dir():
                 files = []
-                for f in sorted(entry.iterdir(), key=lambda p: p.name.lower()):
+                for f in bounded_listing(entry):
                     if _is_hidden(f) or not f.is_file():
                         continue
                     if f.suffix.lower() in IMAGE_SUFFIXES:
@@ -175,6 +175,8 @@ def scan_folder(folder: str | Path) -> FolderScan:
                 classes[entry.name] = files
             elif entry.suffix.lower() in IMAGE_SUFFIXES:
                 loose += 1
+    except FolderLimitError as exc:
+        raise CustomDatasetError(str(exc)) from exc
     except OSError as exc:
         raise CustomDatasetError(f"{root}: cannot be listed ({exc.strerror or exc})") from exc
     return FolderScan(root, classes, ignored, loose)

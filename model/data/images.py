@@ -8,7 +8,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-MAX_PIXELS = 40_000_000
+from digitlab.model import limits
+
+MAX_PIXELS = limits.MAX_IMAGE_PIXELS
 """Larger pictures are refused (decompression bombs); Pillow only warns below twice this."""
 FORMATS = ("PNG", "JPEG", "BMP", "GIF", "TIFF", "WEBP", "PPM")
 
@@ -39,6 +41,8 @@ def load_image(path: str | Path) -> np.ndarray:
         raise ImageFileError(f"{name}: no such file")
     if not path.is_file():
         raise ImageFileError(f"{name}: is not a file")
+    if path.stat().st_size > limits.MAX_IMAGE_FILE_BYTES:
+        raise ImageFileError(f"{name}: larger than {limits.MAX_IMAGE_FILE_BYTES:,} bytes")
     try:
         with warnings.catch_warnings():
             # Pillow warns about damaged files (e.g. TIFF tags past the end) and then reads
@@ -50,6 +54,11 @@ def load_image(path: str | Path) -> np.ndarray:
                 if w * h > MAX_PIXELS:
                     raise ImageFileError(
                         f"{name}: {w}x{h} pixels is more than the {MAX_PIXELS:,} allowed"
+                    )
+                if max(w, h) > limits.MAX_IMAGE_ASPECT * max(min(w, h), 1):
+                    raise ImageFileError(
+                        f"{name}: {w}x{h} pixels is longer than {limits.MAX_IMAGE_ASPECT:,} "
+                        "times its width (not a picture of a drawing)"
                     )
                 img.seek(0)
                 img.load()

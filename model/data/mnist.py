@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitlab.model import limits
 from digitlab.model.data.bundled import MNIST_PATH
 
 IMAGE_SHAPE = (28, 28)
@@ -74,6 +75,54 @@ def _check_split(name: str, x: np.ndarray, y: np.ndarray, split: str, num_classe
         )
 
 
+def check_npz_headers(fh, name: str) -> None:
+    """Refuse an ``.npz`` (an open binary file) whose arrays declare more than the limits of
+    :mod:`digitlab.model.limits`, read from the zip directory and each ``.npy`` header only:
+    no array is decompressed or allocated.
+
+    Raises
+    ------
+    DatasetError
+        Too many members, a compression numpy never writes, an object (pickled) array, an
+        array or all arrays together declaring more bytes than allowed, or a member too
+        short for what its header declares.
+    """
+    with zipfile.ZipFile(fh) as archive:
+        infos = archive.infolist()
+        if len(infos) > limits.MAX_NPZ_MEMBERS:
+            raise DatasetError(f"{name}: {len(infos)} arrays, at most {limits.MAX_NPZ_MEMBERS}")
+        total = 0
+        for info in infos:
+            if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+                raise DatasetError(f"{name}: {info.filename} is compressed in an unknown way")
+            with archive.open(info) as member:
+                try:
+                    version = np.lib.format.read_magic(member)
+                    read_header = (
+                        np.lib.format.read_array_header_1_0
+                        if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0
+                    )
+                    shape, _, dtype = read_header(member)
+                except ValueError as exc:
+                    raise DatasetError(f"{name}: {info.filename} is not a NumPy array") from exc
+            if dtype.hasobject:
+                raise DatasetError(f"{name}: holds pickled Python objects, refused")
+            size = int(np.prod(shape, dtype=object)) * dtype.itemsize
+            if size > limits.MAX_ARRAY_BYTES:
+                raise DatasetError(
+                    f"{name}: {info.filename} declares {shape} ({size:,} bytes), over "
+                    f"{limits.MAX_ARRAY_BYTES:,}"
+                )
+            if info.file_size < size:
+                raise DatasetError(f"{name}: {info.filename} is shorter than its header says")
+            total += size
+            if total > limits.MAX_ARRAYS_TOTAL_BYTES:
+                raise DatasetError(
+                    f"{name}: its arrays declare more than {limits.MAX_ARRAYS_TOTAL_BYTES:,} bytes"
+                )
+
+
 def load_dataset(path: str | Path = MNIST_PATH, num_classes: int = 10) -> Dataset:
     """Load an MNIST-layout ``.npz`` (the bundled MNIST, Keras's cache, or your own).
 
@@ -87,11 +136,15 @@ def load_dataset(path: str | Path = MNIST_PATH, num_classes: int = 10) -> Datase
     """
     path = Path(path)
     name = str(path)
+    if path.exists() and not (path.is_file() or path.is_dir()):
+        raise DatasetError(f"{name}: not a regular file (a pipe or device)")
     try:
         # Open the file ourselves: np.load leaks its handle when the zip is corrupt.
         with open(path, "rb") as fh:
             if fh.read(4) != b"PK\x03\x04":
                 raise DatasetError(f"{name}: not an .npz file (no zip signature)")
+            fh.seek(0)
+            check_npz_headers(fh, name)
             fh.seek(0)
             npz = np.load(fh, allow_pickle=False)
             with npz:

@@ -7,7 +7,8 @@ One line per sample, human-readable and importable elsewhere (it is also a label
      "widths": [17.0, ...], "erase": [false, ...],
      "input": [[0, 0, ...], ...], "added": "2026-11-26T01:40:00+00:00"}
 
-``strokes`` are canvas pixels (x right, y down); ``widths`` (brush diameters, px) and
+``"label": null`` marks a drawing that is not a digit (a negative sample). ``strokes`` are
+canvas pixels (x right, y down); ``widths`` (brush diameters, px) and
 ``erase`` (eraser strokes) are optional. ``input`` is the 28x28 uint8 image the models saw
 when the sample was added, kept for display and export only: the models are always fed
 ``strokes_to_input(strokes)`` again (:meth:`Sample.model_input`), so a future change of the
@@ -21,12 +22,14 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from digitlab.model import limits
 from digitlab.model.nets.model_files import atomic_write
 from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.strokes import Stroke, as_strokes, strokes_to_input
@@ -34,7 +37,10 @@ from digitlab.model.preprocess.strokes import Stroke, as_strokes, strokes_to_inp
 FILE_NAME = "my_handwriting.jsonl"
 """The personal dataset's file in the per-user data folder."""
 NUM_CLASSES = 10
-MAX_LINE_CHARS = 2_000_000
+NOT_A_DIGIT = -1
+"""The label of a drawing the user says is not a digit (``"label": null`` on its line): a
+negative sample, which fine-tuning teaches to answer with no digit in particular."""
+MAX_LINE_CHARS = limits.MAX_LINE_CHARS
 """Longer lines are refused unread (a digit's line is a few kB)."""
 MAX_FILE_BYTES = 200_000_000
 """Bigger files are refused (100,000 samples fit comfortably)."""
@@ -48,7 +54,7 @@ class PersonalDataError(ValueError):
 class Sample:
     """One labelled drawing.
 
-    label : the digit, 0..9.
+    label : the digit, 0..9, or :data:`NOT_A_DIGIT` (-1).
     strokes : validated strokes, canvas pixels.
     canvas : ``(width, height)`` of the canvas they were drawn on, px.
     image : uint8 ``(28, 28)``, 0..255, white on black: what the models saw when it was added.
@@ -86,7 +92,10 @@ _INPUTS: dict[str, np.ndarray] = {}
 
 
 def check_label(label) -> int:
-    """``label`` as an int 0..9; :class:`PersonalDataError` for anything else (bools too)."""
+    """``label`` as an int 0..9, or :data:`NOT_A_DIGIT` for ``None`` or -1;
+    :class:`PersonalDataError` for anything else (bools too)."""
+    if label is None or (not isinstance(label, bool) and label == NOT_A_DIGIT):
+        return NOT_A_DIGIT
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
         raise PersonalDataError(f"label must be a whole number 0-9, not {label!r}")
     if not 0 <= int(label) < NUM_CLASSES:
@@ -138,7 +147,7 @@ def sample_from_drawing(
 def to_record(sample: Sample) -> dict:
     """The JSON object of one line (see the module docstring)."""
     record = {
-        "label": sample.label,
+        "label": None if sample.label == NOT_A_DIGIT else sample.label,
         "strokes": [s.points.tolist() for s in sample.strokes],
         "canvas": [sample.canvas[0], sample.canvas[1]],
     }
@@ -230,7 +239,7 @@ def parse_lines(lines: Iterable[str]) -> tuple[list[Sample], list[str]]:
             continue
         try:
             samples.append(from_record(json.loads(line)))
-        except (ValueError, RecursionError) as exc:  # JSONDecodeError and PersonalDataError
+        except (ValueError, RecursionError, ArithmeticError) as exc:  # JSONDecodeError too
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             if isinstance(exc, json.JSONDecodeError):
                 reason = f"not JSON ({exc.msg})"
@@ -241,28 +250,77 @@ def parse_lines(lines: Iterable[str]) -> tuple[list[Sample], list[str]]:
 def read_samples(path: str | Path) -> tuple[list[Sample], list[str]]:
     """The samples of a JSONL file and the bad lines' messages; a missing file is empty.
 
+    Each line is decoded on its own, so a line that is not UTF-8 is one bad line (the rest
+    are read); a UTF-8 byte-order mark at the start is ignored.
+
     Raises
     ------
     PersonalDataError
-        When the file cannot be read at all (a folder, too big, not UTF-8 text).
+        When the file cannot be read at all (a folder, a FIFO or device, too big, no line
+        of UTF-8 text).
     """
     path = Path(path)
     if not path.exists():
         return [], []
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise PersonalDataError(f"{path}: larger than {MAX_FILE_BYTES // 1_000_000} MB")
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError as exc:
-        raise PersonalDataError(f"{path}: not a text file (UTF-8)") from exc
+        data = read_regular_file(path, MAX_FILE_BYTES)
     except OSError as exc:
         raise PersonalDataError(f"{path}: {exc.strerror or exc}") from exc
-    return parse_lines(text.splitlines())
+    lines, undecodable = [], []
+    for number, raw in enumerate(data.removeprefix(b"\xef\xbb\xbf").split(b"\n"), 1):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            lines.append("")
+            undecodable.append(number)
+    if undecodable and not any(line.strip() for line in lines):
+        raise PersonalDataError(f"{path}: not a text file (UTF-8)")
+    samples, errors = parse_lines(lines)
+    errors += [f"line {n}: not UTF-8 text" for n in undecodable]
+    errors.sort(key=lambda e: int(e.split(":")[0].split()[1]))
+    return samples, errors
+
+
+def read_regular_file(path: str | Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes.
+
+    Raises
+    ------
+    PersonalDataError
+        For a folder, a FIFO or device (which could block or never end), or a bigger file;
+        checked from the file's size before reading, and the read itself is capped.
+    OSError
+        When it cannot be opened or read.
+    """
+    path = Path(path)
+    st = path.stat()
+    if stat.S_ISDIR(st.st_mode):
+        raise PersonalDataError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(st.st_mode):
+        raise PersonalDataError(f"{path}: not a regular file (a pipe or device)")
+    if st.st_size > limit:
+        raise PersonalDataError(f"{path}: larger than {limit / 1e6:,.0f} MB")
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise PersonalDataError(f"{path}: larger than {limit / 1e6:,.0f} MB")
+    return data
 
 
 def write_samples(path: str | Path, samples: Sequence[Sample]) -> Path:
-    """Write every sample as one line, atomically (the old file survives any failure)."""
+    """Write every sample as one line, atomically (the old file survives any failure).
+
+    Raises
+    ------
+    PersonalDataError
+        When the file would pass :data:`MAX_FILE_BYTES` (it could not be read back).
+    """
     text = "".join(json.dumps(to_record(s), separators=(", ", ": ")) + "\n" for s in samples)
+    if len(text) > MAX_FILE_BYTES:
+        raise PersonalDataError(
+            f"{path}: {len(samples):,} samples would pass the {MAX_FILE_BYTES / 1e6:,.0f} MB "
+            "a file may hold; export some and delete them first"
+        )
 
     def verify(tmp: Path) -> None:
         if len(tmp.read_text("utf-8").splitlines()) != len(samples):
@@ -297,5 +355,5 @@ def model_inputs(samples: Sequence[Sample]) -> np.ndarray:
 
 
 def labels_of(samples: Sequence[Sample]) -> np.ndarray:
-    """int64 ``(n,)`` labels."""
+    """int64 ``(n,)`` labels: digits 0..9, :data:`NOT_A_DIGIT` (-1) for negative samples."""
     return np.asarray([s.label for s in samples], np.int64)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from digitlab.model.data.mnist import check_npz_headers
 from digitlab.model.explain.mosaic import CellGrid
 from digitlab.model.nets.model_files import atomic_write
 
@@ -186,6 +187,8 @@ def load_top(path: str | Path, key: str, n_images: int | None = None) -> dict[st
         out of range (``0 <= i < n_images``).
     """
     try:
+        with open(path, "rb") as fh:
+            check_npz_headers(fh, str(path))
         with np.load(path, allow_pickle=False) as data:
             if str(data["key"]) != key or int(data["version"]) != CACHE_VERSION:
                 raise ValueError(f"{path}: cached for another model")

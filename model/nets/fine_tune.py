@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 import keras
 import numpy as np
 
+from digitlab.model.nets.known import DEFAULT_THRESHOLD
 from digitlab.model.nets.run_progress import Progress, ProgressCallback, extend_history, finish_run
 from digitlab.model.nets.training import evaluate
 from digitlab.model.preprocess.augment import AugmentConfig, distort
@@ -100,12 +101,35 @@ def split_personal(
     return tune_idx, measure_idx, True
 
 
-def accuracy(model: keras.Model, x: np.ndarray, y: np.ndarray) -> float:
-    """Share of ``x`` (float32 ``(n, 28, 28)`` in 0..1) that ``model`` reads as ``y``; NaN if
-    empty."""
+def accuracy(
+    model: keras.Model, x: np.ndarray, y: np.ndarray, threshold: float = DEFAULT_THRESHOLD
+) -> float:
+    """Share of ``x`` (float32 ``(n, 28, 28)`` in 0..1) that ``model`` reads right; NaN if
+    empty. A digit sample (``y`` 0..9) is read right when it is the top class; a negative
+    sample (``y`` = ``NOT_A_DIGIT``) when the model does not know it (top probability under
+    ``threshold``, :func:`digitlab.model.nets.known.is_known`)."""
     if len(x) == 0:
         return float("nan")
-    return float(evaluate(model, as_model_batch(x), np.asarray(y, np.int64))["accuracy"])
+    y = np.asarray(y, np.int64)
+    result = evaluate(model, as_model_batch(x), np.maximum(y, 0))
+    right = np.where(
+        y >= 0,
+        result["predictions"] == y,
+        result["confidence"] < float(threshold),
+    )
+    return float(right.mean())
+
+
+def targets(labels: np.ndarray, classes: int) -> np.ndarray:
+    """float32 ``(n, classes)`` training targets: one-hot for a label 0..classes-1, and the
+    flat ``1 / classes`` for ``NOT_A_DIGIT`` (-1): a negative sample teaches the model to
+    spread its answer, so its top probability falls under the "known" threshold."""
+    labels = np.asarray(labels, np.int64)
+    out = np.zeros((len(labels), classes), np.float32)
+    digits = labels >= 0
+    out[np.flatnonzero(digits), labels[digits]] = 1.0
+    out[~digits] = 1.0 / classes
+    return out
 
 
 def _epoch_set(
@@ -115,8 +139,10 @@ def _epoch_set(
     personal_y: np.ndarray,
     recipe: FineTuneRecipe,
     epoch: int,
+    classes: int = 10,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One epoch's shuffled float32 ``(n, 28, 28, 1)`` inputs and int64 labels."""
+    """One epoch's shuffled float32 ``(n, 28, 28, 1)`` inputs and float32 ``(n, classes)``
+    targets (:func:`targets`)."""
     rng = np.random.default_rng([recipe.seed, 100 + epoch])
     count = recipe.personal_per_epoch(len(mnist_x)) if len(personal_x) else 0
     pick = rng.integers(0, len(personal_x), count) if count else np.zeros(0, np.int64)
@@ -124,7 +150,7 @@ def _epoch_set(
     x = np.concatenate([mnist_x, mine]).astype(np.float32)
     y = np.concatenate([mnist_y, personal_y[pick]]).astype(np.int64)
     order = rng.permutation(len(x))
-    return x[order][..., None], y[order]
+    return x[order][..., None], targets(y[order], classes)
 
 
 def fine_tune(
@@ -145,7 +171,8 @@ def fine_tune(
     mnist_x : uint8 ``(n, 28, 28)`` 0..255 (MNIST training images); mnist_y : ``(n,)`` labels.
         A seeded random ``recipe.mnist_size`` of them is used.
     personal_x : float32 ``(k, 28, 28)`` in 0..1, the personal samples' model inputs
-        (:func:`digitlab.model.data.personal_data.model_inputs`); personal_y : int ``(k,)``.
+        (:func:`digitlab.model.data.personal_data.model_inputs`); personal_y : int ``(k,)``,
+        0..9, or ``NOT_A_DIGIT`` (-1) for a negative sample (trained toward a flat answer).
     on_progress, should_stop : as for :func:`digitlab.model.nets.training.train` (batch and
         epoch events).
 
@@ -165,7 +192,7 @@ def fine_tune(
     steps = recipe.steps_per_epoch(n) if len(px) else max(1, math.ceil(n / recipe.batch_size))
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=recipe.learning_rate),
-        loss="sparse_categorical_crossentropy",
+        loss="categorical_crossentropy",
         metrics=["accuracy"],
     )
     callback = ProgressCallback(on_progress, should_stop, recipe.epochs, steps)
@@ -174,7 +201,7 @@ def fine_tune(
         if callback.stopped or callback.nan or (should_stop is not None and should_stop()):
             callback.stopped = callback.stopped or not callback.nan
             break
-        xe, ye = _epoch_set(mx, my, px, py, recipe, epoch)
+        xe, ye = _epoch_set(mx, my, px, py, recipe, epoch, classes=int(model.output_shape[-1]))
         result = model.fit(
             xe,
             ye,

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from digitlab.model.limits import MAX_METRICS_BYTES
+
 DEFAULT_THRESHOLD = 0.5
 """Top probability (0..1) from which a model without a stored threshold calls a drawing known."""
 
@@ -44,29 +46,29 @@ def known_threshold(metrics: Mapping | None, model: str) -> float:
     return DEFAULT_THRESHOLD
 
 
-MAX_METRICS_BYTES = 5_000_000
-"""A metrics file larger than this is not read for a threshold (ours are a few kB)."""
-
-
 def stored_threshold(model) -> float:
     """The threshold stored for a model file (``str``/``PathLike`` to a ``.keras``): the entry
-    of the ``metrics.json`` beside it whose ``"file"`` names it. :data:`DEFAULT_THRESHOLD`
-    for a model in memory, a file with no such entry, or a metrics file that cannot be read."""
+    whose ``"file"`` names it in its own ``<name>.metrics.json`` beside it (what ``digitlab
+    train`` writes), else in the ``metrics.json`` beside it (the bundled models').
+    :data:`DEFAULT_THRESHOLD` for a model in memory, a file with no such entry, or a metrics
+    file that cannot be read."""
     if not isinstance(model, (str, os.PathLike)):
         return DEFAULT_THRESHOLD
+    from digitlab.model.nets.model_files import metrics_path_for
+
     path = Path(model)
-    metrics_path = path.with_name("metrics.json")
-    try:
-        if metrics_path.stat().st_size > MAX_METRICS_BYTES or not metrics_path.is_file():
-            return DEFAULT_THRESHOLD
-        metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return DEFAULT_THRESHOLD
-    if not isinstance(metrics, Mapping):
-        return DEFAULT_THRESHOLD
-    for name, entry in metrics.items():
-        if isinstance(entry, Mapping) and entry.get("file") == path.name:
-            return known_threshold(metrics, name)
+    for metrics_path in (metrics_path_for(path), path.with_name("metrics.json")):
+        try:
+            if not metrics_path.is_file() or metrics_path.stat().st_size > MAX_METRICS_BYTES:
+                continue
+            metrics = json.loads(metrics_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, RecursionError):
+            continue
+        if not isinstance(metrics, Mapping):
+            continue
+        for name, entry in metrics.items():
+            if isinstance(entry, Mapping) and entry.get("file") == path.name:
+                return known_threshold(metrics, name)
     return DEFAULT_THRESHOLD
 
 

@@ -32,7 +32,7 @@ from digitlab.model.nets.light_layers import (
     layers_from_config,
     snake_case,
 )
-from digitlab.model.nets.model_files import ModelFileError, check_model
+from digitlab.model.nets.model_files import ModelFileError, check_archive_of, check_model
 from digitlab.model.nets.outputs import LayerInfo, ModelOutput
 from digitlab.model.preprocess.frame import as_model_batch
 
@@ -114,6 +114,7 @@ def read_light_model(
     name = str(path)
     if path.suffix.lower() != ".keras":
         raise ModelFileError(f"{name}: only .keras model files are accepted")
+    check_archive_of(path)
     try:
         with zipfile.ZipFile(path) as archive:
             members = {info.filename: info for info in archive.infolist()}

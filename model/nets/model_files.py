@@ -7,6 +7,7 @@ A model file is code as much as data: a crafted one can run a stranger's code. S
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -111,23 +112,10 @@ def load_model(
         raise ModelFileError(f"{name}: is not a file")
     if path.stat().st_size == 0:
         raise ModelFileError(f"{name}: the file is empty")
-    try:
-        with zipfile.ZipFile(path) as archive:
-            names = set(archive.namelist())
-            if "config.json" not in names:
-                raise ModelFileError(f"{name}: not a Keras model archive (no config.json)")
-            bad = archive.testzip()
-            if bad is not None:
-                raise ModelFileError(f"{name}: the archive is corrupt ({bad})")
-    except ModelFileError:
-        raise
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise ModelFileError(
-            f"{name}: not a Keras model archive (truncated or not a zip file)"
-        ) from exc
+    check_archive_of(path)
     keras = _keras()
     try:
-        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+        model = _load_keras_members(keras, path)
     except Exception as exc:  # Keras raises many types for bad archives
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "lambda" in text.lower() or "safe_mode" in text or "unsafe" in text.lower():
@@ -140,6 +128,80 @@ def load_model(
     return check_model(model, name, num_classes, input_shape)
 
 
+_KERAS_MEMBERS = ("config.json", "metadata.json", "model.weights.h5")
+
+
+def _load_keras_members(keras, path: Path):
+    """Keras' safe loader on the archive's three Keras members only, handed over in memory.
+
+    Keras extracts the whole archive to the temp folder when it holds more than three files
+    (ours with class names hold four), which a kill -9 leaves behind; read from memory (the
+    sizes are checked by :func:`check_archive_of` first) nothing is written anywhere.
+    """
+    try:
+        from keras.src.saving import saving_lib
+    except ImportError:  # another Keras layout: its public loader, from the file
+        return keras.saving.load_model(path, compile=False, safe_mode=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(buffer, "w") as members:
+        for name in _KERAS_MEMBERS:
+            if name in source.namelist():
+                members.writestr(name, source.read(name))
+    buffer.seek(0)
+    return saving_lib.load_model(buffer, compile=False, safe_mode=True)
+
+
+def check_archive_of(path: Path) -> dict:
+    """:func:`digitlab.model.nets.archive_check.check_archive` with its refusals as
+    :class:`ModelFileError` naming the file; returns the parsed ``config.json``."""
+    from digitlab.model.nets.archive_check import ArchiveLimitError, check_archive
+
+    try:
+        return check_archive(path)
+    except ArchiveLimitError as exc:
+        raise ModelFileError(f"{path}: {exc}") from exc
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise ModelFileError(
+            f"{path}: not a Keras model archive (truncated or not a zip file)"
+        ) from exc
+
+
+STALE_AFTER_S = 3600
+"""A temporary file of :func:`atomic_write` older than this was left by a killed process
+(a save takes well under a second)."""
+
+
+def remove_stale_temporaries(folder: str | Path, older_than_s: float = STALE_AFTER_S) -> list[Path]:
+    """Remove what :func:`atomic_write` (and :func:`save_model`'s staging, and the checked
+    copies of :mod:`digitlab.model.data.personal_store`) left in ``folder`` when a process
+    was killed mid-save: hidden ``.name-XXXXXXXX.ext.tmp`` / ``.name-XXXXXXXX.keras`` files
+    older than ``older_than_s``. Returns what was removed; never raises."""
+    import re
+    import time
+
+    pattern = re.compile(r"^\..+-[A-Za-z0-9_]{8}\.[^.]+(\.tmp)?$|^\..+\.bad-[0-9-]+\.tmp$")
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    for entry in entries:
+        try:
+            if (
+                pattern.match(entry.name)
+                and (entry.name.endswith(".tmp") or entry.suffix == ".keras")
+                and entry.is_file()
+                and not entry.is_symlink()
+                and now - entry.stat().st_mtime > older_than_s
+            ):
+                entry.unlink()
+                removed.append(entry)
+        except OSError:
+            continue
+    return removed
+
+
 def atomic_write(
     path: str | Path, write: Callable[[Path], None], verify: Callable[[Path], None] | None = None
 ) -> Path:
@@ -147,9 +209,12 @@ def atomic_write(
 
     ``write`` fills a temporary file in the same folder; ``verify`` (if given) re-reads it;
     then it replaces ``path`` in one ``os.replace``. On any error the temporary file is
-    removed, ``path`` is untouched and the error is re-raised.
+    removed, ``path`` is untouched and the error is re-raised. A symbolic link is written
+    through (its target is replaced, the link stays).
     """
     path = Path(path)
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
         prefix=f".{path.stem}-", suffix=path.suffix + ".tmp", dir=path.parent
@@ -241,6 +306,13 @@ def read_class_names(path: str | Path) -> tuple[str, ...] | None:
     if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
         return None
     return tuple(names)
+
+
+def metrics_path_for(model_path: str | Path) -> Path:
+    """The metrics file beside a model, under its own name: ``cnn_A.keras`` ->
+    ``cnn_A.metrics.json`` (two models in one folder keep their own)."""
+    model_path = Path(model_path)
+    return model_path.with_name(f"{model_path.stem}.metrics.json")
 
 
 def write_json_atomic(path: str | Path, obj) -> Path:

@@ -13,7 +13,9 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from digitlab.model.data.personal_data import NOT_A_DIGIT
 from digitlab.model.nets.describe import DIGIT_MODELS
+from digitlab.model.nets.known import DEFAULT_THRESHOLD, is_known
 from digitlab.model.nets.wording import model_title
 
 SHORT_NAMES = {"cnn": "CNN", "dense": "Dense"}
@@ -22,17 +24,32 @@ SHORT_NAMES = {"cnn": "CNN", "dense": "Dense"}
 
 def digit_readings(
     probabilities: Mapping[str, np.ndarray],
+    thresholds: Mapping[str, float] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """``(readings, confidence)`` from each model's float ``(n, 10)`` probabilities.
 
     Only digit models read digits: a model of your own classes (e.g. circle, cross) is left
-    out, so it is never marked right or wrong against a digit.
+    out, so it is never marked right or wrong against a digit. A reading whose top probability
+    is under the model's threshold in ``thresholds`` (:func:`digitlab.model.nets.known.is_known`)
+    is :data:`NOT_A_DIGIT` (-1): right for a negative sample, wrong for a digit.
     """
+    thresholds = thresholds or {}
     digits = {n: np.asarray(p) for n, p in probabilities.items() if n in DIGIT_MODELS}
-    return (
-        {n: p.argmax(1) for n, p in digits.items()},
-        {n: p.max(1) for n, p in digits.items()},
-    )
+    readings = {}
+    for n, p in digits.items():
+        read = p.argmax(1)
+        known = is_known(p, thresholds.get(n, DEFAULT_THRESHOLD))
+        readings[n] = np.where(known, read, NOT_A_DIGIT)
+    return readings, {n: p.max(1) for n, p in digits.items()}
+
+
+def label_text(label: int) -> str:
+    """A sample's label or a reading in words: the digit, or "not a digit" / "?"."""
+    return "not a digit" if label == NOT_A_DIGIT else str(label)
+
+
+def _read_text(read: int) -> str:
+    return "?" if read == NOT_A_DIGIT else str(read)
 
 
 def misreadings(
@@ -49,9 +66,11 @@ def misreadings(
 
 def grid_text(label: int, wrong: Sequence[tuple[str, int]]) -> str:
     """A thumbnail's caption: its label, then what the models in ``wrong`` read instead."""
-    text = str(label)
+    text = "no digit" if label == NOT_A_DIGIT else str(label)
     if wrong:
-        text += "\n" + ", ".join(f"{SHORT_NAMES.get(name, name)} {read}" for name, read in wrong)
+        text += "\n" + ", ".join(
+            f"{SHORT_NAMES.get(name, name)} {_read_text(read)}" for name, read in wrong
+        )
     return text
 
 
@@ -64,12 +83,12 @@ def reading_tooltip(
 ) -> str:
     """A sample's tooltip: its label, when it was ``added`` (ISO 8601) and every model's
     reading of it with its confidence."""
-    lines = [f"Labelled {label}", f"added {added.replace('T', ' ')}"]
+    lines = [f"Labelled {label_text(label)}", f"added {added.replace('T', ' ')}"]
     for name, r in readings.items():
         if len(r) > index:
-            lines.append(
-                f"{model_title(name)} reads {int(r[index])} ({float(confidence[name][index]):.0%})"
-            )
+            read = int(r[index])
+            said = "not a digit?" if read == NOT_A_DIGIT else f"reads {read}"
+            lines.append(f"{model_title(name)} {said} ({float(confidence[name][index]):.0%})")
     return "\n".join(lines)
 
 

@@ -88,6 +88,27 @@ def resample_matrix(n_in: int, n_out: int) -> np.ndarray:
     return m
 
 
+MATRIX_MAX_IN = 4096
+"""Longer axes are downscaled without a dense matrix (a 40,000,000-pixel row would need
+3 GB of weights): by differences of the running sum, the same area averages."""
+
+
+def resample(a: np.ndarray, n_out: int, axis: int) -> np.ndarray:
+    """float32 ``a`` resampled to ``n_out`` pixels along ``axis`` as :func:`resample_matrix`
+    does; memory linear in ``a``'s size whatever its length."""
+    n_in = a.shape[axis]
+    if n_in <= MATRIX_MAX_IN or n_out > n_in:
+        m = resample_matrix(n_in, n_out)
+        return m @ a if axis == 0 else a @ m.T
+    moved = np.moveaxis(np.asarray(a, np.float64), axis, 0)
+    running = np.concatenate([np.zeros((1,) + moved.shape[1:]), np.cumsum(moved, axis=0)])
+    edges = np.linspace(0.0, n_in, n_out + 1)
+    whole = np.minimum(np.floor(edges).astype(np.int64), n_in - 1)
+    at = running[whole] + (edges - whole).reshape((-1,) + (1,) * (moved.ndim - 1)) * moved[whole]
+    out = (at[1:] - at[:-1]) / (n_in / n_out)
+    return np.moveaxis(out, 0, axis).astype(np.float32)
+
+
 def normalise(ink: np.ndarray, threshold: float = 0.0) -> Preprocessed:
     """Crop to the ink, fit the longer side to 20 px, place by centre of mass in 28x28.
 
@@ -118,7 +139,7 @@ def normalise(ink: np.ndarray, threshold: float = 0.0) -> Preprocessed:
     h, w = crop.shape
     f = BOX / max(h, w)
     nh, nw = max(1, int(round(h * f))), max(1, int(round(w * f)))
-    fitted = resample_matrix(h, nh) @ crop @ resample_matrix(w, nw).T
+    fitted = resample(resample(crop, nh, 0), nw, 1)
     fitted = np.clip(fitted, 0.0, 1.0).astype(np.float32)
     mass = float(fitted.sum())
     if mass <= 0:

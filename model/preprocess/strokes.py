@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from digitlab.model import limits
 from digitlab.model.preprocess.frame import (
     BOX,
     Preprocessed,
@@ -29,7 +30,7 @@ PEN_WIDTH = 2.4
 about 2-3 px wide there)."""
 SUPERSAMPLE = 3
 """Strokes are drawn this many times finer than the final frame, then area-averaged."""
-MAX_POINTS = 20_000
+MAX_POINTS = limits.MAX_STROKE_POINTS
 """Drawings with more points than this are refused (a human digit has a few hundred)."""
 MAX_COORDINATE = 1e6
 """Coordinates beyond this (in canvas px) are refused as nonsense."""
@@ -107,9 +108,11 @@ def _check_canvas(canvas_size: Sequence[float]) -> tuple[float, float]:
     except (TypeError, ValueError, OverflowError) as exc:
         raise PreprocessError("canvas must be [width, height]") from exc
     if not (
-        np.isfinite(w) and np.isfinite(h) and 0 < w <= MAX_COORDINATE and 0 < h <= MAX_COORDINATE
+        np.isfinite(w) and np.isfinite(h) and 1 <= w <= MAX_COORDINATE and 1 <= h <= MAX_COORDINATE
     ):
-        raise PreprocessError(f"canvas size {w:g}x{h:g} is not a sane size")
+        raise PreprocessError(
+            f"canvas size {w:g}x{h:g} is not a sane size (1 to {MAX_COORDINATE:g} px a side)"
+        )
     return w, h
 
 

@@ -1,0 +1,115 @@
+"""Does the Explore tab slow the live view? Draw-tab latency with the Explore thread idle and
+busy, and how fast the star on the Explore map follows the pen.
+
+Three runs of :func:`live_latency.sequential` style drawing (one mouse move, wait until the
+Draw tab painted it, next move) on the real window, offscreen:
+
+* ``idle``: the Explore tab never shown (its thread not started);
+* ``busy``: the Explore tab shown once (a fresh data folder: it starts computing the CNN
+  map and its neighbour index), then the Draw tab drawn on while that work waits (a hidden
+  Explore tab pauses its long passes between batches);
+* ``star``: the Explore tab on screen, drawing on its lent canvas, each move timed until the
+  star on the map stands at that drawing's place.
+
+The last line printed is a JSON object with p50/p95 per run (ms).
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/explore_latency.py [--moves 300]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ["DIGITLAB_DATA_DIR"] = tempfile.mkdtemp(prefix="digitlab-bench-")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from live_latency import _idle, _ms, _start_wake_timer, _strokes, sequential
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import QApplication
+
+from digitlab.app.selftest.support import send_mouse
+
+
+def _wait(app, predicate, timeout_s: float = 60.0) -> None:
+    t0 = time.perf_counter()
+    while not predicate():
+        _idle(app)
+        if time.perf_counter() - t0 > timeout_s:
+            raise TimeoutError("the window did not answer in time")
+
+
+def star_latency(app, window, drawings, limit: int) -> list[float]:
+    """Each move on the Explore tab's canvas, timed until the star stands for it."""
+    tab, canvas = window.explore_tab, window.draw_tab.canvas
+    latencies = []
+
+    def placed():
+        latest = window.live.latest
+        return latest is not None and latest.revision == canvas.revision
+
+    for strokes in drawings:
+        canvas.clear()
+        _wait(app, placed)
+        for points in strokes:
+            send_mouse(canvas, QEvent.Type.MouseButtonPress, points[0])
+            _wait(app, placed)
+            for p in points[1:]:
+                t0 = time.perf_counter()
+                send_mouse(canvas, QEvent.Type.MouseMove, p)
+                _wait(app, lambda: placed() and tab.map.drawing_at is not None)
+                latencies.append(time.perf_counter() - t0)
+                if len(latencies) >= limit:
+                    return latencies
+            send_mouse(canvas, QEvent.Type.MouseButtonRelease, points[-1])
+    return latencies
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--moves", type=int, default=300)
+    args = parser.parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    from digitlab.app.main_window import MainWindow
+
+    window = MainWindow(with_training=False)
+    window.resize(1280, 800)
+    window.show()
+    _start_wake_timer()
+    _wait(app, lambda: window.live.ready, 300)
+    drawings = _strokes(window.draw_tab.canvas, args.moves, 3.0)
+    report = {}
+    try:
+        sequential(app, window, drawings[:1])  # warm up
+        idle = sequential(app, window, drawings, args.moves)
+        explore = window.explore_tab
+        window.tabs.setCurrentWidget(explore)  # starts the map
+        _wait(app, lambda: "Mapping" in explore.status.text(), 120)
+        window.tabs.setCurrentWidget(window.draw_tab)
+        busy = sequential(app, window, drawings, args.moves)
+        report["busy_while"] = "the CNN map had been started, the Explore tab then hidden"
+        window.tabs.setCurrentWidget(explore)
+        _wait(app, lambda: "cnn" in explore.maps, 600)
+        star = star_latency(app, window, drawings, args.moves)
+    finally:
+        window.close()
+        app.processEvents()
+    for name, values in (("idle", idle), ("busy", busy), ("star", star)):
+        report[f"{name}_moves"] = len(values)
+        report[f"{name}_p50_ms"] = _ms(values, 50)
+        report[f"{name}_p95_ms"] = _ms(values, 95)
+    report["load_average"] = [round(v, 2) for v in os.getloadavg()]
+    print(json.dumps(report))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
