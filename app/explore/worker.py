@@ -232,6 +232,10 @@ class ExploreWorker(MailboxWorker):
             self._keys[name] = key
         return self._keys[name]
 
+    def cache_folder(self) -> Path | None:
+        """Where the caches go (None: nowhere)."""
+        return self._cache_dir() if self._cache_dir is not None else None
+
     @property
     def _test_count(self) -> int | None:
         return None if self._sizes is None else self._sizes[0]
