@@ -1,8 +1,7 @@
 """The main window: builds the tabs, wires the canvas to the live models, nothing more.
 
 TensorFlow is not imported here: the window is shown first, the inference thread reads the
-models into NumPy behind a short "loading models" state, and TensorFlow loads in the
-background for the Train tab (see :mod:`digitlab.app.live.live_models`).
+models into NumPy, TensorFlow loads in the background (:mod:`digitlab.app.live.live_models`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ move (a point every 4 px, as a mouse gives them):
   cut search, then the chosen digit with every activation map), called directly with the
   NumPy core, the reader's cache warm as in live use;
 * ``window``: the real window offscreen, Number mode, one synthetic mouse move, then wait
-  until the number view and the bars have painted that drawing (GUI thread included).
+  (asleep in Qt's event loop) until the number view and the bars have painted that drawing
+  (GUI thread included).
 
 The target is p95 <= 16 ms per move (a 60 Hz frame). The last line is a JSON object.
 
@@ -80,18 +81,36 @@ def window_times() -> list[float]:
     tab = window.draw_tab
     tab.set_number_mode(True)
     canvas = tab.number_canvas
-    wake = QTimer()
-    wake.start(20)  # the blocking wait below always returns within 20 ms
+    loop = QEventLoop()
+
+    def painted() -> bool:
+        return (
+            tab.number_view.painted_revision >= loop.revision
+            and tab.probabilities.painted_revision >= loop.revision
+        )
+
+    def check(*_args) -> None:
+        if loop.isRunning() and painted():
+            loop.quit()
+
+    # Sleep in Qt's own event loop until the views report the paint: a loop polling
+    # processEvents would spin and take the GIL from the inference thread it measures.
+    for plot in tab.probabilities.plots.values():
+        plot.painted.connect(check)
+    window.live.number_result.connect(check)
+    timeout = QTimer()
+    timeout.setSingleShot(True)
+    timeout.timeout.connect(loop.quit)
 
     def wait_painted(revision: int) -> None:
-        end = time.perf_counter() + 30
-        while (
-            tab.number_view.painted_revision < revision
-            or tab.probabilities.painted_revision < revision
-        ):
-            if time.perf_counter() > end:
-                raise TimeoutError(f"revision {revision} never painted")
-            app.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        loop.revision = revision
+        if painted():
+            return
+        timeout.start(30_000)
+        loop.exec()
+        timeout.stop()
+        if not painted():
+            raise TimeoutError(f"revision {revision} never painted")
 
     def write(text: str) -> list[float]:
         times = []

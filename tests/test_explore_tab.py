@@ -105,6 +105,11 @@ def test_pushing_the_seven_moves_the_curves_and_the_input(qtbot, window, explore
         timeout=TIMEOUT_MS,
     )
     assert explore.latest_answer.revision == canvas.revision
+    # the pushed input lands on the map as a white star, away from the drawing's star
+    qtbot.waitUntil(lambda: explore.map.pushed_at is not None, timeout=TIMEOUT_MS)
+    assert explore.map.pushed_at != explore.map.drawing_at
+    explore.push.reset()
+    qtbot.waitUntil(lambda: explore.map.pushed_at is None, timeout=TIMEOUT_MS)
 
 
 @pytest.mark.slow

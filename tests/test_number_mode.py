@@ -53,11 +53,11 @@ def test_writing_a_number_boxes_each_digit_and_both_models_read_it(qtbot, window
     tab.set_number_mode(True)
     shown = _write(qtbot, window, "407")
     assert shown.reading.text("cnn") == "407"
-    assert "CNN reads <b>407</b>" in tab.number_view.headline.text()
+    assert "CNN reads 407" in tab.number_view.headline.text()
     assert "Dense reads" in tab.number_view.headline.text()
     assert len(tab.number_canvas.boxes) == 3
     cards = [c for c in tab.number_view.cards if c.isVisible()]
-    assert len(cards) == 3 and "4" in cards[0].text.text()
+    assert len(cards) == 3 and cards[0].text().startswith("CNN 4")
     # The panels show the last digit (the one being written) until another is clicked.
     assert shown.selected == 2
     assert "reads 7" in tab.probabilities.headers["cnn"].text()

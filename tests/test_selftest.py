@@ -54,6 +54,7 @@ def test_every_check_module_follows_the_one_protocol_with_unique_check_names(qap
         "custom_dataset",
         "window_icon",
         "log_without_console",
+        "not_a_digit",
     } <= set(names)
 
 

@@ -39,11 +39,11 @@ def test_the_draw_tabs_keys_leave_the_drawing_alone_on_other_tabs(qtbot, window)
     draw_digit(canvas, 7)
     for tab in (window.explain_tab, window.handwriting_tab, window.model_tab):
         _show(window, tab)
-        for key in (Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_E):
+        for key in (Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_E, Qt.Key.Key_N):
             qtbot.keyClick(window, key)
         qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
         assert not canvas.is_empty(), tab
-        assert not canvas.erasing
+        assert not canvas.erasing and not window.draw_tab.number_mode
         assert "Undo" not in _menu_texts(window)
     _show(window, window.draw_tab)
     assert "Undo" in _menu_texts(window) and "Eraser" in _menu_texts(window)

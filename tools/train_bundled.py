@@ -99,10 +99,11 @@ def main() -> None:
     else:
         start = Path(args.start) if args.start else bundled_model_path(args.model)
         model = load_model(start, num_classes=10)
-    teacher = None
+    teacher, teacher_about = None, "none"
     if args.teacher != "none":
         tpath = bundled_model_path("cnn") if args.teacher == "cnn" else Path(args.teacher)
         teacher = load_model(tpath, num_classes=10)
+        teacher_about = f"{tpath.name} (sha256 {_sha256(tpath)})"
     data = load_mnist()
     x_train = data.x_train.astype(np.float32) / 255.0
     y_train = data.y_train.astype(np.int64)
@@ -193,7 +194,7 @@ def main() -> None:
             "symbols, scribbles, digit pairs, unfinished digits) pushed towards a flat answer"
         ),
         "recipe": recipe.as_dict(),
-        "teacher": args.teacher,
+        "teacher": teacher_about,
         "outliers": args.outliers,
         "font_digits": args.font_digits,
         "augmented_copies": args.augmented_copies,

@@ -10,10 +10,20 @@ from html import escape
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from digitlab.app.draw.number_canvas import ASPECT, AspectHolder, NumberCanvas
-from digitlab.app.widgets.styles import HINT_STYLE, MARK, PANEL, model_colour
+from digitlab.app.draw.probability_panel import TextStrip
+from digitlab.app.widgets.styles import HINT, HINT_STYLE, MARK, PANEL, TEXT, model_colour
 from digitlab.model.segment.live_number import NumberResult, short_title, top_classes
 
 MAX_CARDS = 16
@@ -21,6 +31,8 @@ MAX_CARDS = 16
 CARD_IMAGE = 56
 """Side of a card's input picture, px (the 28x28 input, each pixel twice)."""
 EMPTY_WORDS = "Write a number: each digit is found, boxed and read by both models"
+CARD_TEXT_WIDTH = 126
+"""Width of a card's lines, px: fixed, so a new reading repaints the line, not the layout."""
 
 
 class DigitCard(QFrame):
@@ -34,16 +46,26 @@ class DigitCard(QFrame):
         super().__init__(parent)
         self.index = index
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("Click to see this digit's bars and activation maps")
         self.picture = QLabel()
         self.picture.setFixedSize(CARD_IMAGE, CARD_IMAGE)
-        self.text = QLabel()
-        self.text.setTextFormat(Qt.TextFormat.RichText)
+        # Text strips, not labels: a label's new text lays the whole window out again
+        # (see TextStrip), and these change with nearly every move.
+        self.lines = [TextStrip(CARD_IMAGE // 2 - 8, font_scale=0.9) for _ in range(2)]
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addStretch(1)
+        for line in self.lines:
+            line.setFixedWidth(CARD_TEXT_WIDTH)
+            column.addWidget(line)
+        column.addStretch(1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 6, 4)
         layout.addWidget(self.picture)
-        layout.addWidget(self.text)
+        layout.addLayout(column)
         self._chosen: bool | None = None
 
     def show_digit(self, image: np.ndarray, lines: list[tuple[str, str]], chosen: bool) -> None:
@@ -51,17 +73,23 @@ class DigitCard(QFrame):
         pixels = np.ascontiguousarray((image * 255.0 + 0.5).astype(np.uint8))
         qimage = QImage(pixels.data, 28, 28, 28, QImage.Format.Format_Grayscale8)
         self.picture.setPixmap(QPixmap.fromImage(qimage.copy()).scaled(CARD_IMAGE, CARD_IMAGE))
-        text = "<br>".join(
-            f'<span style="color:{model_colour(m)}"><b>{escape(short_title(m))}</b></span>'
-            f" {escape(words)}"
-            for m, words in lines
-        )
-        if text != self.text.text():  # a new text lays the window out again: only on change
-            self.text.setText(text)
+        for k, strip in enumerate(self.lines):
+            if k < len(lines):
+                m, words = lines[k]
+                strip.set_html(
+                    f'<span style="color:{model_colour(m)}"><b>{escape(short_title(m))}</b>'
+                    f"</span> {escape(words)}"
+                )
+            else:
+                strip.set_html("")
         if chosen != self._chosen:
             self._chosen = chosen
             edge = MARK if chosen else PANEL
             self.setStyleSheet(f"DigitCard {{ border: 2px solid {edge}; border-radius: 4px; }}")
+
+    def text(self) -> str:
+        """The card's lines as plain text (for tests and accessibility)."""
+        return "\n".join(strip.text() for strip in self.lines)
 
     def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -79,13 +107,9 @@ class NumberView(QWidget):
         super().__init__(parent)
         self.canvas = NumberCanvas()
         self.holder = AspectHolder(self.canvas, ASPECT)
-        self.headline = QLabel(EMPTY_WORDS)
-        self.headline.setTextFormat(Qt.TextFormat.RichText)
-        self.headline.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = self.headline.font()
-        font.setPointSizeF(font.pointSizeF() * 2.0)
-        self.headline.setFont(font)
-        self.headline.setMinimumHeight(self.headline.fontMetrics().lineSpacing() + 8)
+        line = self.fontMetrics().lineSpacing()
+        self.headline = TextStrip(2 * line + 10, centred=True, font_scale=2.0)
+        self.headline.set_html(EMPTY_WORDS, HINT)
         self.cards = [DigitCard(k) for k in range(MAX_CARDS)]
         cards_row = QHBoxLayout()
         cards_row.setContentsMargins(0, 0, 0, 0)
@@ -95,9 +119,16 @@ class NumberView(QWidget):
             card.setVisible(False)
             cards_row.addWidget(card)
         cards_row.addStretch(1)
-        self.cards_box = QWidget()
-        self.cards_box.setLayout(cards_row)
-        self.cards_box.setFixedHeight(CARD_IMAGE + 16)
+        cards = QWidget()
+        cards.setLayout(cards_row)
+        # A long number scrolls sideways rather than widening the window.
+        self.cards_box = QScrollArea()
+        self.cards_box.setWidget(cards)
+        self.cards_box.setWidgetResizable(True)
+        self.cards_box.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_box.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        bar = self.cards_box.horizontalScrollBar().sizeHint().height()
+        self.cards_box.setFixedHeight(CARD_IMAGE + 16 + bar)
         self.detail_title = QLabel("")
         self.detail_title.setStyleSheet(HINT_STYLE)
 
@@ -145,9 +176,9 @@ class NumberView(QWidget):
             result.canvas,
         )
         if reading.empty:
-            headline, style, detail = EMPTY_WORDS, HINT_STYLE, ""
+            headline, colour, detail = EMPTY_WORDS, HINT, ""
         else:
-            style = ""
+            colour = TEXT
             headline = " · ".join(
                 f'<span style="color:{model_colour(m)}">{escape(short_title(m))} reads '
                 f"<b>{escape(reading.text(m))}</b></span>"
@@ -159,10 +190,8 @@ class NumberView(QWidget):
                 if result.selected is not None
                 else ""
             )
-        # Texts are set only when they change: a new text lays the whole window out again.
-        if headline != self.headline.text():
-            self.headline.setText(headline)
-            self.headline.setStyleSheet(style)
+        self.headline.set_html(headline, colour)
+        # A label's text is set only when it changes: that lays the whole window out again.
         if detail != self.detail_title.text():
             self.detail_title.setText(detail)
         for k, card in enumerate(self.cards):

@@ -1,4 +1,5 @@
-"""The embedding map: 10,000 MNIST test digits coloured by label, the drawing as a star.
+"""The embedding map: 10,000 MNIST test digits coloured by label, the drawing as a star (and
+the pushed drawing as a white one joined to it by a dashed line).
 
 Every plot item is made once: one scatter per class (so the legend names each colour), one
 ring scatter for the misread digits, one star for the drawing and one ring for the hovered
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Signal
+from PySide6.QtCore import QPointF, Qt, Signal
 
-from digitlab.app.widgets.styles import MARK, MUTED, NEAR_BLACK, PANEL
+from digitlab.app.widgets.styles import MARK, MUTED, NEAR_BLACK, PANEL, PAPER
 
 CLASS_COLOURS = (
     "#1f77b4",
@@ -27,6 +28,7 @@ CLASS_COLOURS = (
     "#17becf",
 )
 """The ten digits' colours on the map (matplotlib's tab10: distinct, colour-blind aware)."""
+DASH = Qt.PenStyle.DashLine
 HOVER_PIXELS = 8
 """How near (screen pixels) the pointer must be to a digit to show it."""
 
@@ -83,6 +85,16 @@ class MapView(pg.PlotWidget):
         )
         self.star.setZValue(10)
         self.addItem(self.star)
+        # Where the pushed input lands ("Push it"): a white star, joined to the drawing's.
+        self.pushed = pg.ScatterPlotItem(
+            size=24, pen=pg.mkPen(MARK, width=2.5), brush=pg.mkBrush(PAPER), symbol="star"
+        )
+        self.pushed.setZValue(9)
+        self.push_line = pg.PlotDataItem(pen=pg.mkPen(NEAR_BLACK, width=1.5, style=DASH))
+        self.push_line.setZValue(8)
+        self.addItem(self.push_line)
+        self.addItem(self.pushed)
+        self.pushed_at: tuple[float, float] | None = None
         self.coords: np.ndarray | None = None
         self.labels: np.ndarray | None = None
         self.drawing_at: tuple[float, float] | None = None
@@ -130,6 +142,19 @@ class MapView(pg.PlotWidget):
             self.star.setData([], [])
         else:
             self.star.setData([self.drawing_at[0]], [self.drawing_at[1]])
+
+    def set_pushed(self, xy: tuple[float, float] | None) -> None:
+        """Put the white star (the pushed input) at ``xy`` (None: hide it)."""
+        self.pushed_at = None if xy is None else (float(xy[0]), float(xy[1]))
+        if xy is None or self.drawing_at is None:
+            self.pushed_at = None
+            self.pushed.setData([], [])
+            self.push_line.setData([], [])
+        else:
+            self.pushed.setData([self.pushed_at[0]], [self.pushed_at[1]])
+            self.push_line.setData(
+                [self.drawing_at[0], self.pushed_at[0]], [self.drawing_at[1], self.pushed_at[1]]
+            )
 
     def hover_at(self, index: int) -> None:
         """Ring the test digit ``index`` (-1: none) and emit :attr:`hovered`."""

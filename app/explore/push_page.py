@@ -33,6 +33,13 @@ def _value(slider: Slider, position: int) -> float:
     return slider.low + (slider.high - slider.low) * position / STEPS
 
 
+def _ticks(slider: Slider) -> list[tuple[float, str]]:
+    """Ticks at a quarter and three quarters of the range (labels at the very ends get
+    clipped, and three labels crowd a small plot)."""
+    step = (slider.high - slider.low) / 4
+    return [(v, f"{v:g}") for v in (slider.low + step, slider.high - step)]
+
+
 def _position(slider: Slider, value: float) -> int:
     return int(round((value - slider.low) / (slider.high - slider.low) * STEPS))
 
@@ -89,6 +96,7 @@ class PushPage(QWidget):
             plot.setXRange(s.low, s.high, padding=0.02)
             plot.setYRange(0, 1, padding=0.05)
             plot.getAxis("left").setTicks([[(0, "0"), (0.5, ""), (1, "1")]])
+            plot.getAxis("bottom").setTicks([_ticks(s)])
             plot.titleLabel.setText(s.title, size="8pt")
             self.plots[s.name] = plot
             self.lines[s.name] = {}

@@ -157,7 +157,7 @@ class ExploreTab(QWidget):
         self.pages.addTab(self.breaking, "Break it")
         self.dreams = DreamPage()
         self.pages.addTab(self.dreams, "What a unit wants")
-        self.pages.currentChanged.connect(lambda _: self._resubmit())
+        self.pages.currentChanged.connect(lambda _: (self.map.set_pushed(None), self._resubmit()))
         self.push.changed.connect(lambda _: self._resubmit())
         self.layer.currentIndexChanged.connect(lambda _: self._on_layer_changed())
         self.method.currentIndexChanged.connect(lambda _: self._show_map())
@@ -305,6 +305,17 @@ class ExploreTab(QWidget):
         """Ask again for the current drawing (a page's settings changed)."""
         self._resubmit()
 
+    def _place_pushed(self, answer) -> None:
+        """The white star where the pushed input lands (only while it differs)."""
+        model, layer = self.selected()
+        emap, act = self.maps.get(model), answer.pushed_activation
+        moved = answer.pushed is not None and self.push.settings().moved
+        if emap is None or act is None or not moved or answer.layer != (model, layer):
+            self.map.set_pushed(None)
+            return
+        xy = emap.layers[layer].place(act, self.method.currentData())
+        self.map.set_pushed((float(xy[0]), float(xy[1])))
+
     def _resubmit(self) -> None:
         self._last_submit = 0.0
         self._schedule()
@@ -356,6 +367,7 @@ class ExploreTab(QWidget):
                 self.like_yours.show_neighbours(None, title, "Reading the training digits…")
         if answer.pushed is not None:
             self.push.show_result(answer.pushed)
+        self._place_pushed(answer)
         if answer.broken is not None:
             self.breaking.show_answer(answer.broken)
         self.answer_shown.emit(answer.revision)

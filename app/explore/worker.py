@@ -57,6 +57,8 @@ class ExploreAnswer:
         index is not ready yet); layer : the ``(model, layer)`` they are for.
     pushed : the :class:`digitlab.model.explore.push.PushResult`, or None.
     broken : the :class:`digitlab.model.explore.ablation.BrokenAnswer`, or None.
+    pushed_activation : the pushed input's float32 activation in ``layer`` (to place it on
+        the map), or None.
     """
 
     revision: int
@@ -64,6 +66,7 @@ class ExploreAnswer:
     neighbours: np.ndarray | None
     pushed: object | None = None
     broken: object | None = None
+    pushed_activation: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ class ExploreWorker(MailboxWorker):
         self._shown.set()
         self._slot_lock = threading.Lock()
         self._slots: dict[str, object] = {}
+        self._posts = 0
         self._fooler = None
         self.breaking = BreakJobs(self)
         self.dreaming = DreamJobs(self)
@@ -165,17 +169,30 @@ class ExploreWorker(MailboxWorker):
             self._shown.clear()
 
     def _post_slot(self, name: str, request: object, serve: Callable[[object], None]) -> None:
-        """A one-slot mailbox per kind of slow job: a burst of clicks is served once."""
+        """A one-slot mailbox per kind of slow job: a burst of clicks is served once, for the
+        newest. Every post queues a job of its own key (a job already running would make a
+        same-key post a no-op, and its request would wait forever); a job that finds its
+        slot empty (a later job took it) does nothing."""
         with self._slot_lock:
-            self._slots[name] = request
+            self._slots[name] = (request, serve)
+            self._posts += 1
+            key = (name, self._posts)
+        self.queue_background(key, lambda: self._serve_slot(name))
 
-        def run() -> None:
-            with self._slot_lock:
-                latest = self._slots.pop(name, None)
-            if latest is not None:
-                serve(latest)
+    def _serve_slot(self, name: str) -> None:
+        with self._slot_lock:
+            waiting = self._slots.pop(name, None)
+        if waiting is not None:
+            request, serve = waiting
+            serve(request)
 
-        self.queue_background(name, run)
+    def _serve_slots(self) -> None:
+        """Serve every slow job waiting (the long passes call it between batches, so a click
+        on "Fool it" does not wait for the neighbour index)."""
+        with self._slot_lock:
+            names = list(self._slots)
+        for name in names:
+            self._serve_slot(name)
 
     # ---------------------------------------------------------------- the thread
 
@@ -230,6 +247,7 @@ class ExploreWorker(MailboxWorker):
             while not self._shown.wait(0.05) and not self.stopping:
                 pass  # the tab is hidden: wait, so the live view keeps both cores
             self.serve_pending()  # keep answering the drawing between two batches
+            self._serve_slots()
             return model.run(batch).activations
 
         return outputs
@@ -316,16 +334,22 @@ class ExploreWorker(MailboxWorker):
             act = request.activations.get(model, {}).get(layer)
             if emap is not None and index is not None and act is not None and layer in emap.layers:
                 nearest = index.nearest(layer, emap.layers[layer].reduce(act)[0])
-        pushed = None
+        pushed, pushed_act = None, None
         if request.push is not None:
             from digitlab.model.explore.push import push_curves
 
             pushed = push_curves(self.core, request.image, request.push)
+            if request.neighbours is not None and request.neighbours[0] in self.core.names:
+                model, layer = request.neighbours
+                run = self.core.model(model).run(pushed.image.reshape(1, 28, 28, 1))
+                pushed_act = run.activations.get(layer, [None])[0]
         broken = None
         if request.breakage is not None:
             breakage, layer = request.breakage
             broken = self.breaking.answer(request.image, breakage, layer)
-        return ExploreAnswer(request.revision, request.neighbours, nearest, pushed, broken)
+        return ExploreAnswer(
+            request.revision, request.neighbours, nearest, pushed, broken, pushed_act
+        )
 
     def fooler(self):
         """The Keras models (loaded on first use, TensorFlow imported then)."""

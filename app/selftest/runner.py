@@ -24,6 +24,7 @@ from digitlab.app.selftest.support import MODELS_TIMEOUT_S, Check, Context, draw
 PACKAGE = "digitlab.app.selftest"
 CHECK_MODULES = (
     "check_draw",
+    "check_not_a_digit",
     "check_number",
     "check_startup",
     "check_explain",

@@ -1,4 +1,5 @@
-"""``digitlab screenshots DIR``: a PNG of each tab of the real window, a digit drawn, offscreen."""
+"""``digitlab screenshots DIR``: a PNG of each tab of the real window, a digit drawn, offscreen,
+at each size in the light and the dark theme."""
 
 from __future__ import annotations
 
@@ -12,13 +13,16 @@ from PySide6.QtWidgets import QApplication
 from digitlab.app.application import application
 from digitlab.app.selftest.support import MODELS_TIMEOUT_S, Context, draw_digit, open_window
 
-SCREEN_SIZES = ((1280, 800), (1920, 1080))
+SCREEN_SIZES = ((1280, 800), (1024, 700), (1920, 1080))
 """The window sizes shot: the first unsuffixed, the others as ``*-WxH.png``."""
+THEMES = ("light", "dark")
+"""The themes shot: the first unsuffixed, the dark one as ``*-dark.png``."""
 
 
 def screenshots(folder: str) -> int:
-    """Save a PNG of each tab, with a digit drawn, at 1280x800 (and full HD as ``*-1920x1080``);
-    print the paths; the exit code (1 when the models do not load)."""
+    """Save a PNG of each tab, with a digit drawn, at 1280x800 (and 1024x700 and full HD as
+    ``*-1024x700``, ``*-1920x1080``), light and dark (``*-dark``); print the paths; the exit
+    code (1 when the models do not load)."""
     app = QApplication.instance()
     out = Path(folder)
     out.mkdir(parents=True, exist_ok=True)
@@ -28,6 +32,19 @@ def screenshots(folder: str) -> int:
         print("screenshots: the models did not load", file=sys.stderr)
         window.close()
         return 1
+    saved = []
+    for theme in THEMES:
+        window.theme.choose(theme)
+        saved += _shoot_sizes(app, window, ctx, out, "" if theme == THEMES[0] else f"-{theme}")
+    window.theme.choose("system")
+    window.close()
+    app.processEvents()
+    for path in saved:
+        print(path)
+    return 0
+
+
+def _shoot_sizes(app, window, ctx: Context, out: Path, theme_suffix: str) -> list[str]:
     saved = []
     for size in SCREEN_SIZES:
         window.resize(*size)
@@ -50,15 +67,11 @@ def screenshots(folder: str) -> int:
                 for _ in range(5):
                     app.processEvents()
             title = window.tabs.tabText(index).replace("&", "").lower().replace(" ", "-")
-            path = out / f"{title}{suffix}.png"
+            path = out / f"{title}{suffix}{theme_suffix}.png"
             window.grab().save(str(path))
             saved.append(str(path))
         window.tabs.setCurrentIndex(0)
-    window.close()
-    app.processEvents()
-    for path in saved:
-        print(path)
-    return 0
+    return saved
 
 
 def run_screenshots(folder: str) -> int:

@@ -140,8 +140,8 @@ THEME_LIGHT_MODELS = dict(MODEL_COLOURS)
 THEME_DARK_PALETTE = {
     "Window": "#25282d",
     "WindowText": "#e3e6eb",
-    "Base": "#1c1f24",
-    "AlternateBase": "#2a2e35",
+    "Base": "#33373f",
+    "AlternateBase": "#2c3037",
     "ToolTipBase": "#30343b",
     "ToolTipText": "#eceef2",
     "PlaceholderText": "#8f96a0",
@@ -162,10 +162,10 @@ THEME_DARK_PALETTE = {
 """The Qt palette of the dark theme, by colour role (disabled text is dimmed from these)."""
 THEME_DARK_DISABLED_TEXT = "#7a8089"
 """Text of a disabled control in the dark theme."""
-THEME_DARK_SHEET = """
-QToolButton:checked, QPushButton:checked {
-    background-color: #31548f; border: 1px solid #5f86c9; border-radius: 3px;
-}
-"""
-"""The dark theme's one style sheet: a checked tool (Pen, Eraser) stands out (Fusion's dark
-shading of a checked button is hardly darker than the button)."""
+THEME_DARK_CHECKED = (
+    "QToolButton:checked { background-color: #31548f; border: 1px solid #5f86c9;"
+    " border-radius: 3px; }"
+)
+"""The dark theme's style of a checkable tool button (Pen, Eraser): checked, it stands out
+(Fusion's dark shading of a checked button is hardly darker than the button). Set on those
+buttons only: a style sheet on the whole application changes every widget's metrics."""

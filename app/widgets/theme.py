@@ -31,7 +31,7 @@ from collections.abc import Callable
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QPalette
-from PySide6.QtWidgets import QApplication, QLabel, QTableWidget
+from PySide6.QtWidgets import QApplication, QLabel, QTableWidget, QToolButton
 
 from digitlab.app import storage
 from digitlab.app.widgets import styles
@@ -162,9 +162,15 @@ def _swap_table_cells(table_widget: QTableWidget, table: dict[str, str]) -> None
                         put(QBrush(new))
 
 
-def swap_widgets(table: dict[str, str]) -> None:
-    """Swap the colours of what is on screen: style sheets, rich text, plots, table cells."""
+def swap_widgets(table: dict[str, str], dark: bool) -> None:
+    """Swap the colours of what is on screen: style sheets, rich text, plots, table cells;
+    checkable tool buttons get (or lose) the dark theme's checked style."""
     for widget in QApplication.allWidgets():
+        if isinstance(widget, QToolButton) and widget.isCheckable():
+            if dark and not widget.styleSheet():
+                widget.setStyleSheet(styles.THEME_DARK_CHECKED)
+            elif not dark and widget.styleSheet() == styles.THEME_DARK_CHECKED:
+                widget.setStyleSheet("")
         sheet = widget.styleSheet()
         if "#" in sheet:
             widget.setStyleSheet(swap_text(sheet, table))
@@ -258,7 +264,6 @@ class Theme(QObject):
         else:
             app.styleHints().unsetColorScheme()
         app.setPalette(dark_palette() if dark else app.style().standardPalette())
-        app.setStyleSheet(styles.THEME_DARK_SHEET if dark else "")
         self.refresh()
         self.changed.emit(dark)
 
@@ -266,7 +271,7 @@ class Theme(QObject):
         """Apply the shown theme to modules loaded and widgets made since it was applied."""
         table = swap_table(self.dark)
         swap_modules(table)
-        swap_widgets(table)
+        swap_widgets(table, self.dark)
 
     def _on_system_changed(self, _scheme) -> None:
         if self.choice == "system":

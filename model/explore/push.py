@@ -62,6 +62,11 @@ class PushSettings:
     def get(self, name: str) -> float:
         return float(self.values.get(name, BY_NAME[name].neutral))
 
+    @property
+    def moved(self) -> bool:
+        """Any slider away from its neutral value."""
+        return any(self.get(s.name) != s.neutral for s in SLIDERS)
+
     def with_value(self, name: str, value: float) -> PushSettings:
         return PushSettings({**self.values, name: float(value)})
 

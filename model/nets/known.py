@@ -72,8 +72,10 @@ def stored_threshold(model) -> float:
     return DEFAULT_THRESHOLD
 
 
-KEEP_SHARE = 0.98
-"""Share of real digits a chosen threshold keeps as known (see :func:`choose_threshold`)."""
+KEEP_SHARE = 0.995
+"""Share of MNIST training-split digits a chosen threshold keeps as known (see
+:func:`choose_threshold`). Pen-drawn digits are harder than MNIST: keeping 99.5% of MNIST
+keeps about 98% of the pen-drawn dev digits (``benchmarks/open_set.py``)."""
 
 
 def choose_threshold(probabilities: np.ndarray, keep_share: float = KEEP_SHARE) -> float:
