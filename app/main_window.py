@@ -373,7 +373,11 @@ def run_gui(process_start: float) -> int:
     from digitlab.app.storage import remove_stale_temporaries
 
     app = application()
-    remove_stale_temporaries()
+    try:
+        remove_stale_temporaries()  # also makes the data folder: one line when it cannot be
+    except OSError as exc:
+        print(f"digitlab: the data folder cannot be used: {exc}", file=sys.stderr)
+        return 2
     # Before the window exists: an error while building it is logged and shown, not fatal.
     reporter = ErrorReporter(parent=app)
     uninstall = install(reporter)

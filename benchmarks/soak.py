@@ -112,11 +112,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
+    from digitlab.app.application import application
     from digitlab.app.error_handling import ErrorReporter, install
-    from digitlab.app.main_window import MainWindow, _application
+    from digitlab.app.main_window import MainWindow
     from digitlab.model.data.bundled import bundled_model_path
 
-    app = _application(offscreen=True)
+    app = application(offscreen=True)
     log = Path(tempfile.mkdtemp(prefix="digitlab-soak-")) / "digitlab.log"
     reporter = ErrorReporter(log_file=log, show_dialog=False)
     uninstall = install(reporter)

@@ -123,3 +123,23 @@ def test_the_neighbour_cache_round_trips(tmp_path):
     index = NeighbourIndex("k", {"dense": np.zeros((10, 4), np.float16)})
     back = load_neighbours(save_neighbours(tmp_path / "n.npz", index), "k")
     assert back.reduced["dense"].shape == (10, 4)
+
+
+def test_the_dream_cache_round_trips_and_refuses_pictures_out_of_range(tmp_path):
+    from digitlab.model.explore.cache import load_dreams, save_dreams
+
+    picture = np.full((28, 28), 0.5, np.float32)
+    path = save_dreams(tmp_path / "d.npz", "k", {("output", 3): (picture, 12.5)})
+    back = load_dreams(path, "k")
+    assert back[("output", 3)][1] == 12.5
+    np.testing.assert_array_equal(back[("output", 3)][0], picture)
+    with pytest.raises(ValueError):
+        load_dreams(path, "other")
+    np.savez(
+        tmp_path / "bad.npz",
+        key=np.array("k"),
+        version=np.array(1, np.int32),
+        **{"output.3.image": np.full((28, 28), 2.0, np.float32), "output.3.drive": np.float32(1)},
+    )
+    with pytest.raises(ValueError):
+        load_dreams(tmp_path / "bad.npz", "k")

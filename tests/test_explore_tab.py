@@ -151,7 +151,7 @@ def test_breaking_the_cnns_dense_layer_changes_its_answer_and_restore_brings_it_
 
 
 @pytest.mark.slow
-def test_a_units_dream_and_its_top_digits_are_shown(qtbot, window, explore):
+def test_a_units_dream_and_its_top_digits_are_shown_and_cached(qtbot, window, explore, tmp_path):
     page = explore.dreams
     window.tabs.setCurrentWidget(explore)
     page.select("cnn", "output", 3)
@@ -161,6 +161,7 @@ def test_a_units_dream_and_its_top_digits_are_shown(qtbot, window, explore):
     assert page.latest.image.shape == (28, 28)
     assert page.top.shown == len(page.latest.top) > 0
     assert "class 3 of 10" in page.caption.text()
+    assert list(tmp_path.glob("dreams-cnn-*.npz"))
 
 
 @pytest.mark.slow

@@ -34,6 +34,7 @@ class DrawingStrip(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.hover_image = DigitImage(112)
+        self.hover_image.setVisible(False)  # until a digit is hovered
         self.hover_label = QLabel("Hover a point on the map to see that digit here.")
         self.hover_label.setWordWrap(True)
         hover_text = QVBoxLayout()
@@ -58,6 +59,7 @@ class DrawingStrip(QWidget):
         if index < 0 or self.test_digits is None:
             return
         self.hover_image.show_image(self.test_digits[index] / np.float32(255.0))
+        self.hover_image.setVisible(True)
         text = f"MNIST test digit #{index}: a {label}"
         if read_as is not None and read_as != label:
             text += f", misread as {read_as}"

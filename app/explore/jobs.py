@@ -97,26 +97,58 @@ class BreakJobs:
 
 
 class DreamJobs:
-    """Dreams for a worker (its Keras models through ``fooler()``), cached per weights."""
+    """Dreams for a worker (its Keras models through ``fooler()``), cached per weights in
+    memory and in ``dreams-<model>-<sha256>.npz`` of the worker's cache folder."""
 
     def __init__(self, worker):
         self.worker = worker
         self._dreams: dict[tuple[str, str, int], tuple[np.ndarray, float]] = {}
         self._top: dict[tuple[str, str], np.ndarray] = {}
+        self._read: set[str] = set()
 
     def dream(self, request: DreamRequest) -> DreamResult:
         from digitlab.model.explore.dream import activation_of, dream, unit_count
 
         model = self.worker.fooler().model(request.model)
         units = unit_count(model, request.layer)
-        key = (self.worker.key(request.model), request.layer, int(request.unit))
+        weights = self.worker.key(request.model)
+        self._read_cache(request.model, weights)
+        key = (weights, request.layer, int(request.unit))
         if key not in self._dreams:
             image = dream(model, request.layer, int(request.unit))
             self._dreams[key] = (image, activation_of(model, request.layer, request.unit, image))
+            self._write_cache(request.model, weights)
         image, drive = self._dreams[key]
         top = self._top_digits(request.model, request.layer)
         unit_top = top[request.unit] if top is not None else np.zeros(0, np.int32)
         return DreamResult(request, image, drive, unit_top, units)
+
+    def _read_cache(self, name: str, weights: str) -> None:
+        """Dreams found earlier for these weights (once per model key; a bad file is ignored)."""
+        from digitlab.model.explore.cache import dreams_path, load_dreams
+
+        folder = self.worker.cache_folder()
+        if folder is None or weights in self._read:
+            return
+        self._read.add(weights)
+        try:
+            found = load_dreams(dreams_path(folder, name, weights), weights)
+        except ValueError:
+            return
+        for (layer, unit), value in found.items():
+            self._dreams.setdefault((weights, layer, unit), value)
+
+    def _write_cache(self, name: str, weights: str) -> None:
+        from digitlab.model.explore.cache import dreams_path, save_dreams
+
+        folder = self.worker.cache_folder()
+        if folder is None:
+            return
+        mine = {(k[1], k[2]): v for k, v in self._dreams.items() if k[0] == weights}
+        try:
+            save_dreams(dreams_path(folder, name, weights), weights, mine)
+        except OSError:
+            pass  # a cache is a convenience
 
     def _top_digits(self, name: str, layer: str) -> np.ndarray | None:
         """int32 ``(units, k)`` strongest MNIST test digits per unit of ``layer``."""

@@ -1,7 +1,7 @@
 """The embedding map: 10,000 MNIST test digits coloured by label, the drawing as a star (and
 the pushed drawing as a white one joined to it by a dashed line).
 
-Every plot item is made once: one scatter per class (so the legend names each colour), one
+Every plot item is made once: one scatter per class (the key is a line of text above the plot), one
 ring scatter for the misread digits, one star for the drawing and one ring for the hovered
 digit; a new map or a new drawing only calls ``setData`` on them. Hovering looks up the
 nearest point under the pointer (NumPy over the 10,000 coordinates) and emits its index.
@@ -13,7 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 
-from digitlab.app.widgets.styles import MARK, MUTED, NEAR_BLACK, PANEL, PAPER
+from digitlab.app.widgets.styles import MARK, NEAR_BLACK, PAPER
 
 CLASS_COLOURS = (
     "#1f77b4",
@@ -31,6 +31,14 @@ CLASS_COLOURS = (
 DASH = Qt.PenStyle.DashLine
 HOVER_PIXELS = 8
 """How near (screen pixels) the pointer must be to a digit to show it."""
+
+
+def legend_html() -> str:
+    """The colours' key as rich text (a line above the plot, so it never covers a cluster)."""
+    return "&nbsp;&nbsp;".join(
+        f'<span style="color:{c}; font-size:14pt">&#9679;</span>&nbsp;{k}'
+        for k, c in enumerate(CLASS_COLOURS)
+    )
 
 
 def nearest_point(coords: np.ndarray, x: float, y: float, radius_x: float, radius_y: float):
@@ -56,19 +64,10 @@ class MapView(pg.PlotWidget):
         self.hideAxis("left")
         self.hideAxis("bottom")
         self.getPlotItem().setAspectLocked(False)
-        self.legend = self.addLegend(
-            offset=(6, 6),
-            labelTextSize="8pt",
-            colCount=5,
-            brush=pg.mkBrush(PANEL),
-            pen=pg.mkPen(MUTED),
-        )
         self.getPlotItem().hideButtons()
         self.classes = []
-        for k, colour in enumerate(CLASS_COLOURS):
-            item = pg.ScatterPlotItem(
-                size=4, pen=None, brush=pg.mkBrush(colour), name=f"{k} ", antialias=False
-            )
+        for colour in CLASS_COLOURS:
+            item = pg.ScatterPlotItem(size=4, pen=None, brush=pg.mkBrush(colour), antialias=False)
             item.setData([], [])
             self.addItem(item)
             self.classes.append(item)

@@ -31,7 +31,7 @@ from digitlab.app.explore.dream_page import DreamPage
 from digitlab.app.explore.follow import ModelFollower
 from digitlab.app.explore.fool_page import FoolPage
 from digitlab.app.explore.like_yours import LikeYoursPage
-from digitlab.app.explore.map_view import MapView
+from digitlab.app.explore.map_view import MapView, legend_html
 from digitlab.app.explore.push_page import PushPage
 from digitlab.app.explore.slow_pages import BREAK_PAGE, SlowPages
 from digitlab.app.explore.worker import ExploreRequest, ExploreThread
@@ -142,6 +142,7 @@ class ExploreTab(QWidget):
         col = QVBoxLayout(left)
         col.setContentsMargins(0, 0, 0, 0)
         col.addLayout(controls)
+        col.addWidget(QLabel(legend_html()))
         col.addWidget(self.map, 1)
         col.addWidget(self.status)
         col.addWidget(self.strip)

@@ -232,13 +232,9 @@ class ExploreWorker(MailboxWorker):
             self._keys[name] = key
         return self._keys[name]
 
-    @property
-    def _test_count(self) -> int | None:
-        return None if self._sizes is None else self._sizes[0]
-
-    @property
-    def _train_count(self) -> int | None:
-        return None if self._sizes is None else self._sizes[1]
+    def cache_folder(self) -> Path | None:
+        """Where the caches go (None: nowhere)."""
+        return self._cache_dir() if self._cache_dir is not None else None
 
     def _outputs(self, name: str):
         model = self.core.model(name)
@@ -272,8 +268,8 @@ class ExploreWorker(MailboxWorker):
                 name,
                 key,
                 self._outputs(name),
-                mnist_test_inputs()[: self._test_count],
-                load_mnist().y_test[: self._test_count],
+                mnist_test_inputs()[: (self._sizes or (None, None))[0]],
+                load_mnist().y_test[: (self._sizes or (None, None))[0]],
                 should_stop=lambda: self.stopping,
                 on_progress=lambda f: self.progress.emit(name, "map", f),
             )
@@ -308,7 +304,7 @@ class ExploreWorker(MailboxWorker):
             index = build_neighbours(
                 emap,
                 self._outputs(name),
-                load_mnist().x_train[: self._train_count],
+                load_mnist().x_train[: (self._sizes or (None, None))[1]],
                 should_stop=lambda: self.stopping,
                 on_progress=lambda f: self.progress.emit(name, "neighbours", f),
             )
@@ -361,7 +357,11 @@ class ExploreWorker(MailboxWorker):
 
     def _serve_fool(self, request: FoolRequest) -> None:
         try:
-            self.fooled.emit(self.fooler().fool(request.image, request.target, request.revision))
+            result = self.fooler().fool(
+                request.image, request.target, request.revision, lambda: self.stopping
+            )
+            if not self.stopping:
+                self.fooled.emit(result)
         except Exception as exc:
             self.failed.emit(f"could not fool the models: {exc}")
 

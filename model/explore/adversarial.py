@@ -92,13 +92,17 @@ def attack(
     target: int,
     step: float = STEP_L2,
     max_steps: int = MAX_STEPS,
+    should_stop=None,
 ) -> tuple[np.ndarray, int]:
     """``(changed float32 (28, 28) in 0..1, steps)``: gradient steps toward ``target`` until
-    the Keras ``model`` gives it :data:`CONFIDENT` or ``max_steps`` were taken."""
+    the Keras ``model`` gives it :data:`CONFIDENT`, ``max_steps`` were taken or
+    ``should_stop()`` (checked every 20 steps) says so."""
     tf = _tf()
     original = _as_image(image)
     x = tf.Variable(original[None, ..., None])
     for i in range(max_steps):
+        if should_stop is not None and i % 20 == 0 and should_stop():
+            break
         with tf.GradientTape() as tape:
             p = model(x, training=False)
             loss = -tf.math.log(p[0, target] + 1e-12)
@@ -142,12 +146,17 @@ class Fooler:
         x = _as_image(image)[None, ..., None]
         return {n: np.asarray(self.model(n)(x, training=False))[0] for n in self.names}
 
-    def fool(self, image: np.ndarray, target: int, revision: int = 0) -> FoolResult:
-        """Attack every model toward ``target`` (0..9) on ``image`` float32 ``(28, 28)``."""
+    def fool(
+        self, image: np.ndarray, target: int, revision: int = 0, should_stop=None
+    ) -> FoolResult:
+        """Attack every model toward ``target`` (0..9) on ``image`` float32 ``(28, 28)``
+        (``should_stop``: see :func:`attack`)."""
         original = _as_image(image)
         attacks = {}
         for name in self.names:
-            changed, steps = attack(self.model(name), original, int(target))
+            changed, steps = attack(
+                self.model(name), original, int(target), should_stop=should_stop
+            )
             delta = (changed - original).astype(np.float32)
             probs = self.probabilities(changed)
             attacks[name] = Attack(

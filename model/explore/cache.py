@@ -137,3 +137,34 @@ def load_neighbours(path: str | Path, key: str) -> NeighbourIndex:
     if not reduced or len({len(r) for r in reduced.values()}) != 1:
         raise ValueError(f"{path}: no layers, or layers of different lengths")
     return NeighbourIndex(key, reduced)
+
+
+def dreams_path(folder: str | Path, model: str, key: str) -> Path:
+    return Path(folder) / f"dreams-{model}-{key[:20]}.npz"
+
+
+def save_dreams(
+    path: str | Path, key: str, dreams: dict[tuple[str, int], tuple[np.ndarray, float]]
+) -> Path:
+    """Write ``(layer, unit) -> (float32 (28, 28) picture, drive)`` for the weights ``key``."""
+    arrays = {"key": np.array(key), "version": np.array(CACHE_VERSION, np.int32)}
+    for (layer, unit), (image, drive) in dreams.items():
+        arrays[f"{layer}.{int(unit)}.image"] = np.asarray(image, np.float32)
+        arrays[f"{layer}.{int(unit)}.drive"] = np.array(float(drive), np.float32)
+    return _write(Path(path), arrays, lambda tmp: load_dreams(tmp, key))
+
+
+def load_dreams(path: str | Path, key: str) -> dict[tuple[str, int], tuple[np.ndarray, float]]:
+    """What :func:`save_dreams` wrote for ``key`` (ValueError if not), pictures in 0..1."""
+    arrays = _read(path, key)
+    out = {}
+    for name in arrays:
+        if not name.endswith(".image"):
+            continue
+        layer, unit = name[: -len(".image")].rsplit(".", 1)
+        image = _array(arrays, name, np.float32, (28, 28))
+        drive = _array(arrays, f"{layer}.{unit}.drive", np.float32, ())
+        if image.min() < 0 or image.max() > 1 or not unit.isdigit():
+            raise ValueError(f"{path}: {name} is not a picture in 0..1")
+        out[(layer, int(unit))] = (image, float(drive))
+    return out

@@ -1,10 +1,12 @@
 """What a unit wants: the 28x28 input that excites one conv filter, dense unit or output class
 most (activation maximisation, as Lucid and tfjs' visualize-convnet do).
 
-Gradient ascent (Adam, tf.GradientTape) on the unit's mean activation, from faint seeded
-noise; the picture is ``sigmoid(z)`` so it stays in 0..1, and a total-variation penalty keeps
-it smooth (without it the ascent finds high-frequency speckle that excites the unit but shows
-nothing). Every unit is maximised before its activation function: a ReLU unit that is off still
+Gradient ascent (Adam, tf.GradientTape) on the unit's drive, from faint seeded noise; the
+picture is ``sigmoid(blur(z))`` so it stays in 0..1 and is made of strokes a few pixels wide,
+a total-variation penalty keeps it smooth and an L2 pull keeps the paper black (without them
+the ascent finds high-frequency speckle that excites the unit but shows nothing).
+
+Every unit is maximised before its activation function: a ReLU unit that is off still
 has a gradient, and an output class's logit makes a picture of what makes the class likely,
 not only of what makes the others unlikely.
 """
@@ -18,7 +20,9 @@ LEARNING_RATE = 0.1
 SMOOTHNESS = {"conv": 0.3, "dense": 15.0}
 """Weight of the total-variation penalty against the unit's drive, per kind of layer (a dense
 unit's drive is tens of times a conv filter's)."""
-DARKNESS = {"conv": 1.0, "dense": 20.0}
+BLUR_SIGMA = 1.0
+"""Pixels: the picture is ``sigmoid(blur(z))`` (see :func:`dream`)."""
+DARKNESS = {"conv": 1.0, "dense": 30.0}
 """Weight of an L2 pull toward black paper (MNIST is mostly empty), per kind of layer."""
 DREAM_LAYERS = {
     "cnn": ("conv1", "conv2", "dense", "output"),
@@ -52,6 +56,13 @@ def _target_fn(model, layer: str):
         return feed(x, training=False) @ kernel + bias
 
     return units
+
+
+def _blur_kernel(sigma: float = BLUR_SIGMA, radius: int = 2) -> np.ndarray:
+    """float32 ``(5, 5, 1, 1)`` Gaussian kernel summing to 1 (a conv2d filter)."""
+    k = np.exp(-0.5 * (np.arange(-radius, radius + 1) / sigma) ** 2)
+    k = np.outer(k, k)
+    return (k / k.sum())[:, :, None, None].astype(np.float32)
 
 
 def kind(model, layer: str) -> str:
@@ -93,6 +104,12 @@ def dream(
     rng = np.random.default_rng(seed)
     # Mid-grey noise: on black paper most ReLU units are off and give no gradient at all.
     z = tf.Variable(rng.normal(0.0, 0.5, (1, 28, 28, 1)).astype(np.float32))
+    blur = tf.constant(_blur_kernel())
+
+    def picture(z):
+        # Blurred before the sigmoid: strokes a few pixels wide, as in MNIST, not speckle.
+        return tf.sigmoid(tf.nn.conv2d(z, blur, 1, "SAME"))
+
     m = tf.Variable(tf.zeros_like(z))
     v = tf.Variable(tf.zeros_like(z))
 
@@ -100,7 +117,7 @@ def dream(
     def step(t):
         # Adam by hand: no optimizer object tied to this thread's variables.
         with tf.GradientTape() as tape:
-            x = tf.sigmoid(z)
+            x = picture(z)
             act = target(x)[0, unit]
             tv = tf.reduce_mean(tf.abs(x[:, 1:] - x[:, :-1])) + tf.reduce_mean(
                 tf.abs(x[:, :, 1:] - x[:, :, :-1])
@@ -113,7 +130,7 @@ def dream(
 
     for t in range(1, steps + 1):
         step(tf.constant(float(t)))
-    return np.asarray(tf.sigmoid(z))[0, ..., 0].astype(np.float32)
+    return np.asarray(picture(z))[0, ..., 0].astype(np.float32)
 
 
 def activation_of(model, layer: str, unit: int, image: np.ndarray) -> float:
