@@ -26,11 +26,11 @@ class DrawingStrip(QWidget):
         draw_hint = QLabel("Draw here: the star follows your pen.")
         draw_hint.setWordWrap(True)
         draw_hint.setStyleSheet(HINT_STYLE)
-        draw_hint.setFixedWidth(110)
+        draw_hint.setFixedWidth(100)  # the Explore tab fits a 1024-px window
         buttons = QVBoxLayout()
         buttons.addWidget(draw_hint)
         for button in (self.undo, self.clear):
-            button.setFixedWidth(110)
+            button.setFixedWidth(100)
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.hover_image = DigitImage(112)

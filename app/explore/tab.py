@@ -128,13 +128,18 @@ class ExploreTab(QWidget):
         self.status = QLabel("The map is made when this tab is first shown.")
         self.status.setStyleSheet(HINT_STYLE)
         self.status.setWordWrap(True)
+        # The choosers may narrow (a 1024-px window): they share the row's spare width.
+        for combo in (self.layer, self.method):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(8)
         controls = QHBoxLayout()
         controls.addWidget(QLabel("Layer"))
-        controls.addWidget(self.layer)
+        controls.addWidget(self.layer, 1)
         controls.addWidget(QLabel("Map"))
-        controls.addWidget(self.method)
+        controls.addWidget(self.method, 1)
         controls.addWidget(self.misread_toggle)
-        controls.addStretch(1)
         self.map = MapView()
         self.map.hovered.connect(self._on_hovered)
         self.strip = DrawingStrip()
