@@ -87,7 +87,7 @@ class ActivationView(TrackedView):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setMinimumSize(400, 260)
+        self.setMinimumSize(400, 200)
         self.ci.setSpacing(3)
         self.cells: dict[tuple[str, str], _LayerCell] = {}
         self._lut = viridis_lut()

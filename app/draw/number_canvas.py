@@ -24,7 +24,7 @@ class NumberCanvas(DrawingCanvas):
     (shown in detail) is outlined in the mark colour.
     """
 
-    hint_text = "Write a number here, digit by digit, left to right"
+    hint_text = "Write a number, left to right"
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)

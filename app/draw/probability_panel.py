@@ -56,7 +56,7 @@ _DISAGREE_PEN = pg.mkPen(DISAGREE, width=2.5)
 
 PLOT_HEIGHT = 140
 """Least height of one model's bars, px (side by side)."""
-STACKED_PLOT_HEIGHT = 90
+STACKED_PLOT_HEIGHT = 80
 """Least height of one model's bars when stacked (:meth:`ProbabilityPanel.set_stacked`)."""
 
 

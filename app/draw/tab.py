@@ -137,12 +137,15 @@ class DrawTab(QWidget):
         self.brush_slider.setRange(int(MIN_BRUSH), int(MAX_BRUSH))
         self.brush_slider.setToolTip(BRUSH_TOOLTIP)
         self.brush_slider.setMinimumWidth(48)
+        # Capped: on the Number mode's full-width tool bar it would stretch across the window.
+        self.brush_slider.setMaximumWidth(220)
         for canvas in (self.canvas, self.number_canvas):
             self.brush_slider.valueChanged.connect(canvas.set_brush_width)
         tools.addWidget(self.brush_slider, 1)
         tools.addSpacing(4)
         for action in (self.undo_action, self.redo_action, self.clear_action):
             tools.addWidget(self._button(action))
+        tools.addStretch(0)  # takes what the capped slider leaves (Number mode's wide row)
         self.tools_bar = QWidget()  # moves to the Number mode's page while that is on
         tools.setContentsMargins(0, 0, 0, 0)
         self.tools_bar.setLayout(tools)
@@ -254,11 +257,12 @@ class DrawTab(QWidget):
             self.number_view.top_column.insertWidget(0, self.tools_bar)
             self._right.setOrientation(Qt.Orientation.Horizontal)
             self.number_view.detail_layout.addWidget(self._right)
-            # Bars and maps side by side, the two models' bars one over the other: at 1280 px
-            # the maps need 55% of the width for their four columns, each header all of 45%.
+            # Bars and maps side by side, the two models' bars one over the other: the maps'
+            # four columns need about 680 px (all of them whole at 1024 px), the bars the rest.
             self.probabilities.set_stacked(True)
             w = max(1, self.width())
-            self._right.setSizes([int(w * 0.45), w - int(w * 0.45)])
+            bars = min(int(w * 0.45), max(w - 680, int(w * 0.3)))
+            self._right.setSizes([bars, w - bars])
             self.pages.setCurrentWidget(self.number_view)
             self.number_canvas.setFocus()
         else:
