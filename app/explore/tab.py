@@ -1,12 +1,8 @@
 """The "Explore" tab: where your drawing lands among 10,000 MNIST digits, push it, fool it.
 
-This module wires the map (:mod:`digitlab.app.explore.map_view`) and the pages ("Like
-yours", "Push it", "Fool it") to the live models and the Explore thread
-(:mod:`digitlab.app.explore.worker`). The drawing's place on the map comes from the live
-answer's own activations (the inference thread already computed them): placing it is one
-small matrix product, so the star follows the pen with no model run here. Everything else
-(the map, the neighbours, the pushed inputs and curves, fooling) runs in the Explore thread,
-at most :data:`MAX_RATE_HZ` times a second and only while this tab is visible.
+Wires the map and the pages to the live models and the Explore thread (:mod:`.worker`).
+The star is placed from the live answer's activations (no model runs here); the rest runs in
+the Explore thread, at most :data:`MAX_RATE_HZ` times a second, only while the tab is shown.
 """
 
 from __future__ import annotations
@@ -39,6 +35,7 @@ from digitlab.app.live.live_models import LiveModels
 from digitlab.app.widgets.layout import stretch_splitter
 from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.model.explore.embedding import MAP_LAYERS, METHODS, EmbeddingMap, layer_title
+from digitlab.model.nets.wording import model_title
 
 MAX_RATE_HZ = 8.0
 """Requests per second at most while drawing."""
@@ -262,7 +259,8 @@ class ExploreTab(QWidget):
 
     def _on_progress(self, model: str, what: str, fraction: float) -> None:
         if what == "map":
-            self.status.setText(f"Mapping the {model}'s layers: {fraction:.0%} of 10,000 digits…")
+            title = model_title(model)
+            self.status.setText(f"Mapping the {title}'s layers: {fraction:.0%} of 10,000 digits…")
         elif model == self.selected()[0]:
             self.like_yours.neighbours_label.setText(
                 f"Finding the nearest of 60,000 training digits: {fraction:.0%} read…"
