@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QSizePolicy, QWidget
+from PySide6.QtWidgets import QWidget
 
 from digitlab.app.draw.canvas import DrawingCanvas
 from digitlab.app.widgets.styles import MARK, MUTED, model_colour
@@ -86,24 +86,3 @@ class NumberCanvas(DrawingCanvas):
                 tag = QRectF(rect.left() + 1, rect.top() - 17 if above else rect.top() + 1, 40, 16)
                 painter.drawText(tag, Qt.AlignmentFlag.AlignLeft, self.labels[k])
         painter.end()
-
-
-class AspectHolder(QWidget):
-    """Keeps its one child at ``ratio`` (width over height), as large as fits, centred."""
-
-    def __init__(self, child: QWidget, ratio: float, parent=None):
-        super().__init__(parent)
-        self.child = child
-        self.ratio = ratio
-        child.setParent(self)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(child.minimumSize())
-
-    def sizeHint(self) -> QSize:
-        return self.child.sizeHint()
-
-    def resizeEvent(self, event) -> None:
-        w = min(self.width(), int(self.height() * self.ratio))
-        h = int(round(w / self.ratio))
-        self.child.setGeometry(QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h))
-        super().resizeEvent(event)

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app.draw.number_canvas import ASPECT, AspectHolder, NumberCanvas
+from digitlab.app.draw.number_canvas import ASPECT, NumberCanvas
 from digitlab.app.draw.probability_panel import TextStrip
+from digitlab.app.widgets.layout import AspectHolder
 from digitlab.app.widgets.styles import HINT, HINT_STYLE, MARK, PANEL, TEXT, model_colour
 from digitlab.model.segment.live_number import NumberResult, short_title, top_classes
 

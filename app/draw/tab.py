@@ -4,13 +4,12 @@ in Number mode (``N``), a wide canvas for a whole number, read digit by digit
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QSizePolicy,
     QSlider,
     QStackedWidget,
     QToolButton,
@@ -23,7 +22,7 @@ from digitlab.app.draw.canvas import MAX_BRUSH, MIN_BRUSH, DrawingCanvas
 from digitlab.app.draw.input_view import InputView
 from digitlab.app.draw.number_view import NumberView
 from digitlab.app.draw.probability_panel import ProbabilityPanel
-from digitlab.app.widgets.layout import stretch_splitter
+from digitlab.app.widgets.layout import AspectHolder, stretch_splitter
 from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult
 from digitlab.model.segment.live_number import NumberResult
@@ -32,27 +31,6 @@ BRUSH_TOOLTIP = (
     "Brush size on the paper. The models read the same either way: your strokes are redrawn\n"
     "with an MNIST-like pen after the digit is scaled to a 20-px box, so only the shape counts."
 )
-
-
-class _SquareHolder(QWidget):
-    """Keeps its one child square and centred, however the space around it is shaped."""
-
-    def __init__(self, child: QWidget, parent=None):
-        super().__init__(parent)
-        self.child = child
-        child.setParent(self)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(child.minimumSize())
-
-    def sizeHint(self) -> QSize:
-        return self.child.sizeHint()
-
-    def resizeEvent(self, event) -> None:
-        side = min(self.width(), self.height())
-        self.child.setGeometry(
-            QRect((self.width() - side) // 2, (self.height() - side) // 2, side, side)
-        )
-        super().resizeEvent(event)
 
 
 class DrawTab(QWidget):
@@ -153,7 +131,7 @@ class DrawTab(QWidget):
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
         left.addWidget(self.tools_bar)
-        self.canvas_holder = _SquareHolder(self.canvas)
+        self.canvas_holder = AspectHolder(self.canvas, 1.0)  # square, centred
         left.addWidget(self.canvas_holder, 1)
         left.addWidget(self.input_view, 0)
         self.canvas_column = left  # features add rows under the canvas (insertWidget(2, ...))
