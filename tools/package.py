@@ -104,9 +104,10 @@ def platform_tag() -> str:
 
 
 def version() -> str:
-    """``project.version`` from pyproject.toml (read without tomllib, new in Python 3.11)."""
-    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    return re.search(r'^version\s*=\s*"([^"]+)"', text, re.MULTILINE).group(1)
+    """``digitlab.model.__version__``, the one source of truth (pyproject.toml reads it too),
+    read from the file so that this script imports nothing of the package."""
+    text = (ROOT / "model" / "__init__.py").read_text(encoding="utf-8")
+    return re.search(r'^__version__\s*=\s*"([^"]+)"', text, re.MULTILINE).group(1)
 
 
 def write_archive(dist: Path) -> Path:

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from digitlab.model import __version__
+
 
 def _process_age_s() -> float:
     """Seconds since this process was created (Linux: from /proc; elsewhere 0, so times are
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="digitlab", description="Draw a digit and watch two neural networks read it."
     )
+    parser.add_argument("--version", action="version", version=f"digitlab {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     sub.add_parser("gui", help="open the window (the default)")

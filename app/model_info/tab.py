@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app.widgets.styles import HINT_STYLE, MODEL_COLOURS
+from digitlab.model import __version__
 from digitlab.model.data.bundled import METRICS_PATH, PEN_DEV_PATH
 from digitlab.model.explain.at_scale import read_pen_dev
 from digitlab.model.nets.describe import ModelInfo
@@ -39,7 +40,7 @@ MNIST_ATTRIBUTION = (
     "3.0 license (CC BY-SA 3.0)."
 )
 ABOUT_HTML = (
-    "<h3>Digit Lab</h3>"
+    f"<h3>Digit Lab {__version__}</h3>"
     "<p>Draw a digit and watch a convolutional network and a dense network read it, "
     "layer by layer.</p>"
     f"<p>{MNIST_ATTRIBUTION}</p>"
