@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QTabWidget, QWidget
 
 from digitlab.app import threads
 from digitlab.app.application import application
@@ -29,6 +29,7 @@ from digitlab.app.handwriting.tab import HandwritingTab
 from digitlab.app.live.live_models import LiveModels
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
+from digitlab.app.widgets.help_dialog import help_actions
 from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.app.widgets.theme import Theme, theme_actions
 from digitlab.model.data.images import ImageFileError, load_image
@@ -190,10 +191,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._fill_edit_menu)
         self._fill_edit_menu()
         self.view_menu = menu.addMenu("&View")  # the theme's actions, once it is applied
-        help_menu = menu.addMenu("&Help")
-        about = QAction("&About Digit Lab", self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        menu.addMenu("&Help").addActions(help_actions(self, self.tabs, ABOUT_HTML))
 
     def tab_actions(self, tab: QWidget | None) -> tuple[QAction | None, ...]:
         """The actions ``tab`` offers in the Edit menu (None: a separator). Their shortcuts
@@ -251,9 +249,6 @@ class MainWindow(QMainWindow):
             "The models answering now:\n"
             + "\n".join(f"{model_title(n)}: {label}" for n, label in sources.items())
         )
-
-    def show_about(self) -> None:
-        QMessageBox.about(self, "About Digit Lab", ABOUT_HTML)
 
     # ---------------------------------------------------------------- lifecycle
 
