@@ -93,3 +93,34 @@ def test_the_train_tab_is_whole_at_every_size(qtbot):
         assert found == {}
     finally:
         assert tab.shutdown()
+
+
+def test_the_selftests_layout_check_passes_on_the_real_window_and_restores_it(window):
+    from digitlab.app.selftest.check_layout import CHECKS
+    from digitlab.app.selftest.support import Context
+
+    window.resize(1280, 800)
+    QApplication.processEvents()
+    passed, detail = CHECKS["layout"](Context(window, 0.0))
+    assert passed, detail
+    assert window.size().toTuple() == (1280, 800) and window.tabs.currentIndex() == 0
+
+
+def test_the_layout_check_names_a_cut_label_with_its_tab_and_size(qtbot):
+    from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+    from digitlab.app.selftest.check_layout import audit_window
+
+    window = QMainWindow()
+    window.tabs = QTabWidget()
+    window.setCentralWidget(window.tabs)
+    page = QWidget()
+    label = QLabel("a caption far too long for the fixed width it was given " * 2)
+    label.setFixedWidth(60)
+    QVBoxLayout(page).addWidget(label)
+    window.tabs.addTab(page, "Cramped")
+    qtbot.addWidget(window)
+    window.show()
+    found = audit_window(window)
+    assert set(found) == {"Cramped at 1024x700", "Cramped at 1280x800", "Cramped at 1920x1080"}
+    assert "text needs" in found["Cramped at 1024x700"][0]

@@ -55,6 +55,7 @@ def test_every_check_module_follows_the_one_protocol_with_unique_check_names(qap
         "window_icon",
         "log_without_console",
         "not_a_digit",
+        "layout",
     } <= set(names)
 
 

@@ -36,7 +36,7 @@ def _scrolled(widget: QWidget, top: QWidget) -> bool:
 
 def _text_cut(widget: QWidget) -> bool:
     if isinstance(widget, QLabel):
-        if widget.wordWrap() or not widget.text() or widget.pixmap() is not None:
+        if widget.wordWrap() or not widget.text() or not widget.pixmap().isNull():
             return False
         return widget.sizeHint().width() > widget.width() + SLACK
     if isinstance(widget, QAbstractButton) and widget.text():

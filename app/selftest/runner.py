@@ -32,6 +32,7 @@ CHECK_MODULES = (
     "check_custom",
     "check_teach",
     "check_training",
+    "check_layout",  # last: after a training run, the Train tab as a user finds it
 )
 """Every check module, in run order. Listed as well as discovered: discovery lists the files
 that are there, this list says which must be (tests/test_selftest.py keeps the two equal)."""
