@@ -137,7 +137,10 @@ def _unreadable_class(folder: Path) -> None:
             lambda r: (_folder(r, classes=("a", "b")), _picture(r / "one" / "x.png")),
             "only one picture",
         ),
-        (lambda r: _picture(r / "loose.png"), "no class subfolders (1 pictures lie directly"),
+        (
+            lambda r: _picture(r / "loose.png"),
+            "(1 picture in the folder itself",
+        ),
         (lambda r: None, "no class subfolders"),
         (
             lambda r: (_folder(r, classes=("a",)), _unreadable_class(r / "b")),

@@ -46,7 +46,7 @@ def test_rendering_counts_progress_over_all_folders_and_reports_unreadable_files
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["alpha", "beta"]
     assert len(list((tmp_path / "out" / "alpha").glob("*.png"))) == 3
     text, errors = rendered_summary(results)
-    assert text.startswith("Rendered 5 pictures into ") and "; 1 files could not be read" in text
+    assert text.startswith("Rendered 5 pictures into ") and "; 1 file could not be read" in text
     assert len(errors) == 1 and "missing.bin" in errors[0]
 
 

@@ -77,3 +77,41 @@ def test_a_drawing_no_model_knows_is_called_not_a_digit_and_keeps_the_best_guess
     assert reading_words("dog", 0.4, known=False, digits=False) == (
         "none of its classes? best guess dog, 40%"
     )
+
+
+def test_counts_read_as_english_one_picture_two_pictures():
+    from digitlab.model.nets.wording import plural
+
+    assert plural(1, "unreadable picture") == "1 unreadable picture"
+    assert plural(0, "epoch") == "0 epochs"
+    assert plural(2, "sample") == "2 samples"
+    assert plural(10_000, "digit") == "10,000 digits"
+    assert plural(3, "family", "families") == "3 families"
+
+
+def test_no_message_in_the_app_or_the_core_says_one_followed_by_a_plural():
+    """The wording a user met ("1 unreadable pictures", "Misclassified: 1 pictures", "after 1
+    epochs"): no f-string puts a bare count before a plural noun; counts go through plural()."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    bare = re.compile(
+        r"\{[^{}]*(len\(|epochs|steps|tuned|skipped)[^{}]*\} (unreadable |test )?"
+        r"(pictures|samples|epochs|steps|files|drawings)\b"
+    )
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for folder in ("app", "model")
+        for path in sorted((root / folder).rglob("*.py"))
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        if bare.search(line) and not any(why in line for why in NEVER_ONE)
+    ]
+    assert found == []
+
+
+NEVER_ONE = (
+    "{len(samples):,} samples would pass the",  # over a file-size limit: thousands
+    "{len(infos)} files inside, at most",  # over the member limit: more than one
+)
+"""Lines whose count is never 1 (said why), left as they are."""

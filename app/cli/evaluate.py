@@ -21,6 +21,7 @@ from digitlab.app.cli.common import (
 )
 from digitlab.model.data.mnist import load_dataset, load_mnist, mnist_test_inputs, to_model_input
 from digitlab.model.nets.known import is_known
+from digitlab.model.nets.wording import plural
 from digitlab.model.preprocess.frame import PreprocessError
 
 
@@ -71,7 +72,11 @@ def _evaluation_data(
             ys.append(label)
         if not xs:
             raise UsageError(f"{path}: no labelled drawing could be read")
-        return np.stack(xs)[..., None], np.asarray(ys, np.int64), f"{path} ({len(xs)} drawings)"
+        return (
+            np.stack(xs)[..., None],
+            np.asarray(ys, np.int64),
+            f"{path} ({plural(len(xs), 'drawing')})",
+        )
     raise UsageError(f"{spec}: --data takes mnist-test, an .npz or a labelled .jsonl file")
 
 
@@ -109,16 +114,16 @@ def _custom_evaluation(args):
     if args.all and Path(args.data).is_dir():
         x_img = np.concatenate([data.x_train, data.x_test])
         y = np.concatenate([data.y_train, data.y_test])
-        label = f"{args.data} (all {len(y)} pictures)"
+        label = f"{args.data} (all {plural(len(y), 'picture')})"
     elif Path(args.data).is_dir():
         label = (
             f"{args.data} (test split: {args.test_share:.0%} of each class, seed {args.seed}, "
-            f"{len(y)} pictures)"
+            f"{plural(len(y), 'picture')})"
         )
     else:
         label = f"{args.data} (x_test)"
     if data.skipped:
-        label += f"; {len(data.skipped)} unreadable pictures skipped"
+        label += f"; {plural(len(data.skipped), 'unreadable picture')} skipped"
     return core, to_model_input(x_img), y.astype(np.int64), label, names
 
 

@@ -15,6 +15,7 @@ from digitlab.app.cli.train_arguments import check_arguments
 from digitlab.app.cli.train_arguments import read_metrics as _read_metrics
 from digitlab.model import __version__
 from digitlab.model.data.mnist import load_mnist, to_model_input
+from digitlab.model.nets.wording import plural
 
 
 def _progress_bar(stream: TextIO):
@@ -140,14 +141,16 @@ def train(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int
         ) from exc
     stdout.write(
         f"{args.model}: test accuracy {test['accuracy'] * 100:.2f}% "
-        f"after {result['epochs_run']} epochs "
+        f"after {plural(result['epochs_run'], 'epoch')} "
         f"in {result['seconds']:.0f} s; saved {out} and {metrics_path}\n"
     )
     if custom:
-        skipped = f"; {len(data.skipped)} unreadable pictures skipped" if data.skipped else ""
+        skipped = (
+            f"; {plural(len(data.skipped), 'unreadable picture')} skipped" if data.skipped else ""
+        )
         stdout.write(
-            f"classes: {', '.join(names)} ({len(data.x_train)} training, "
-            f"{len(data.x_test)} test pictures of {size}x{size}{skipped})\n"
+            f"classes: {', '.join(names)} ({len(data.x_train):,} training, "
+            f"{plural(len(data.x_test), 'test picture')} of {size}x{size}{skipped})\n"
         )
     return EXIT_OK
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from digitlab.app.explore.digit_views import DigitImage
 from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.model.explore.adversarial import FoolResult
-from digitlab.model.nets.wording import model_title
+from digitlab.model.nets.wording import model_title, plural
 
 MODELS = ("cnn", "dense")
 
@@ -85,11 +85,11 @@ class FoolPage(QWidget):
             self.difference[m].show_image(attack.delta)
             others = [o for o in attack.probabilities if o != m]
             p = attack.probabilities[m][t]
-            found = "found" if attack.fooled[m] else f"not found in {attack.steps} steps"
+            found = "found" if attack.fooled[m] else f"not found in {plural(attack.steps, 'step')}"
             words = [
                 f"<b>Fooling the {model_title(m)}</b>: {found}; it reads {t} at {p:.0%}. "
                 f"Change: L2 {attack.l2:.2f}, largest pixel change {attack.linf:.2f} "
-                f"({attack.steps} steps)."
+                f"({plural(attack.steps, 'step')})."
             ]
             for o in others:
                 fooled = "fooled too" if attack.fooled[o] else "not fooled"

@@ -13,16 +13,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVB
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.widgets.styles import BAD_STYLE, GOOD_STYLE, HINT_STYLE
 from digitlab.model.data.personal_data import NOT_A_DIGIT, PersonalDataError
+from digitlab.model.nets.wording import plural
 
 HINT = "Click the digit you meant: the drawing is saved to My handwriting."
 NOT_DIGITS = (
     "A model of your own classes is live: corrections are for the digit models "
     "(Restore bundled models in the Train tab)."
 )
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 class CorrectionRow(QWidget):
@@ -142,6 +139,6 @@ class CorrectionRow(QWidget):
         else:
             of_kind = f"{self.samples.counts()[digit]} of them {digit}s"
         what = f"Relabelled as {what_it_is}" if before is not None else f"Saved as {what_it_is}"
-        self._say(f"{what} · {_plural(total, 'sample')} in My handwriting ({of_kind}).", GOOD_STYLE)
+        self._say(f"{what} · {plural(total, 'sample')} in My handwriting ({of_kind}).", GOOD_STYLE)
         self.saved.emit(digit)
         return True

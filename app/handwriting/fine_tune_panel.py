@@ -31,7 +31,7 @@ from digitlab.app.training.run_control import format_duration
 from digitlab.app.widgets.styles import BAD, GOOD, HINT, HINT_STYLE
 from digitlab.model.nets.fine_tune import FineTuneRecipe
 from digitlab.model.nets.known import DEFAULT_THRESHOLD, stored_threshold
-from digitlab.model.nets.wording import model_title
+from digitlab.model.nets.wording import model_title, plural
 
 MIN_SAMPLES = 3
 """Fewer personal samples than this: the button explains instead of running."""
@@ -148,7 +148,7 @@ class FineTunePanel(QGroupBox):
         busy = self.tab.is_training()
         name = entry.label if entry is not None else "a model"
         if n < MIN_SAMPLES:
-            have = "No samples yet" if n == 0 else f"Only {n} sample{'' if n == 1 else 's'}"
+            have = "No samples yet" if n == 0 else f"Only {plural(n, 'sample')}"
             self.intro.setText(
                 f"{have}: save at least {MIN_SAMPLES} with “Wrong? It was:” on "
                 "the Draw tab to fine-tune on them."
@@ -156,8 +156,8 @@ class FineTunePanel(QGroupBox):
         else:
             r = self.recipe
             self.intro.setText(
-                f"<b>{name}</b> on your {n} samples + {r.mnist_size:,} MNIST "
-                f"digits, {r.epochs} epoch{'s' if r.epochs != 1 else ''}."
+                f"<b>{name}</b> on your {plural(n, 'sample')} + {r.mnist_size:,} MNIST "
+                f"digits, {plural(r.epochs, 'epoch')}."
             )
         self.run_button.setEnabled(n >= MIN_SAMPLES and entry is not None and not busy)
 
@@ -182,9 +182,9 @@ class FineTunePanel(QGroupBox):
             )
         else:
             note = (
-                f"Only {outcome.tuned} samples, all used for tuning: “after” is measured on "
-                f"what it learned, not a fair test ({self.recipe.min_for_holdout}+ give a "
-                "held-out split)."
+                f"Only {plural(outcome.tuned, 'sample')}, all used for tuning: “after” is "
+                "measured on what it learned, not a fair test "
+                f"({self.recipe.min_for_holdout}+ give a held-out split)."
             )
         self.note.setText(note)
         # The result grows the box below the fold at 1280x800: scroll Keep/Discard into view
@@ -272,7 +272,7 @@ class FineTunePanel(QGroupBox):
         self._kept += 1
         label = (
             f"{model_title(outcome.slot)} tuned on my handwriting #{self._kept} "
-            f"({outcome.tuned} samples)"
+            f"({plural(outcome.tuned, 'sample')})"
         )
         self.tab.add_model(ModelEntry(label, outcome.slot, model=outcome.model), "tuned")
         self.pending = None

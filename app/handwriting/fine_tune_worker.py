@@ -23,6 +23,7 @@ from digitlab.model.data.personal_data import Sample, labels_of, model_inputs
 from digitlab.model.nets.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
 from digitlab.model.nets.known import DEFAULT_THRESHOLD
 from digitlab.model.nets.training import TrainingStopped, evaluate
+from digitlab.model.nets.wording import plural
 
 
 @dataclass
@@ -124,7 +125,7 @@ class FineTuneWorker(TrainingWorker):
             test_y = data.y_test.astype(np.int64)
         if self._test_size is not None:
             test_x, test_y = test_x[: self._test_size], test_y[: self._test_size]
-        self.stage.emit(f"Reading your {len(self._samples)} samples…")
+        self.stage.emit(f"Reading your {plural(len(self._samples), 'sample')}…")
         x = model_inputs(self._samples)
         y = labels_of(self._samples)
         tune, measure, held_out = split_personal(y, recipe)

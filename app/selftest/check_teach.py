@@ -23,6 +23,7 @@ from digitlab.app.selftest.support import (
     draw_digit,
     path_points,
 )
+from digitlab.model.nets.wording import plural
 
 SELFTEST_RECIPE = {
     "epochs": 1,
@@ -113,8 +114,9 @@ def _teach(ctx: Context) -> tuple[bool, str]:
     detail = (
         f"saved a drawn 7 as 1 (models read {wrong}), relabelled 7 (read right: {right}); "
         f"export/import skipped {report.duplicates} duplicate; bad file refused: {refused}; "
-        f"fine-tuned dense on {outcome.tuned} samples: MNIST {outcome.before.mnist:.1%} -> "
-        f"{outcome.after.mnist:.1%}; live models untouched: {not swaps}"
+        f"fine-tuned dense on {plural(outcome.tuned, 'sample')}: "
+        f"MNIST {outcome.before.mnist:.1%} -> {outcome.after.mnist:.1%}; "
+        f"live models untouched: {not swaps}"
     )
     return ok, detail
 

@@ -46,6 +46,7 @@ from digitlab.model.data.custom_dataset import (
     CustomDataset,
     load_source,
 )
+from digitlab.model.nets.wording import plural
 
 SOURCES = (
     ("mnist", "MNIST · 70,000 handwritten digits"),
@@ -288,19 +289,20 @@ class CustomDataPanel(QGroupBox):
             item = QListWidgetItem(
                 QIcon(digit_pixmap(image, ICON_PX)), f"{short}\n{train} / {test}"
             )
-            item.setToolTip(f"{name}: {train} training and {test} test pictures")
+            item.setToolTip(f"{name}: {train} training and {plural(test, 'test picture')}")
             self.classes.addItem(item)
         skipped = (
             (
-                f" · <span style='color:{WARNING}'>{len(data.skipped)} unreadable pictures "
-                "skipped</span>"
+                f" · <span style='color:{WARNING}'>"
+                f"{plural(len(data.skipped), 'unreadable picture')} skipped</span>"
             )
             if data.skipped
             else ""
         )
         self.summary.setText(
             f"<b>{data.num_classes} classes</b> · {len(data.x_train):,} training, "
-            f"{len(data.x_test):,} test pictures of {data.image_size}×{data.image_size}{skipped}"
+            f"{plural(len(data.x_test), 'test picture')} of "
+            f"{data.image_size}×{data.image_size}{skipped}"
         )
         self.summary.setStyleSheet("")
         if data.skipped:

@@ -10,6 +10,7 @@ from digitlab.app.training.evaluation_view import EvaluationView
 from digitlab.app.training.evaluation_worker import EvaluationWorker
 from digitlab.app.training.model_list import ModelEntry
 from digitlab.model.nets.evaluation_report import EvaluationReport
+from digitlab.model.nets.wording import plural
 
 
 def matching_dataset(entry: ModelEntry, loaded):
@@ -78,7 +79,7 @@ class EvaluationRunner(QObject):
         self.view.set_busy(
             f"Evaluating {entry.label} on "
             + (
-                f"{len(data.x_test):,} test pictures…"
+                f"{plural(len(data.x_test), 'test picture')}…"
                 if data is not None
                 else "10,000 MNIST test digits…"
             )

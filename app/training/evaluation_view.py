@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app.widgets.styles import HINT_STYLE, NEAR_BLACK, PAPER
+from digitlab.model.nets.wording import plural
 
 GALLERY_LIMIT = 300
 _AXIS = "#555"  # the matrix's axis note
@@ -195,10 +196,10 @@ class EvaluationView(QWidget):
         self.table.blockSignals(True)
         self.table.clearSelection()
         self.table.blockSignals(False)
-        what = "pictures" if getattr(self.report, "class_names", ()) else "digits"
+        what = "picture" if getattr(self.report, "class_names", ()) else "digit"
         self._fill(
             indices,
-            f"Misclassified: {len(indices):,} {what}"
+            f"Misclassified: {plural(len(indices), what)}"
             + (
                 f" (first {GALLERY_LIMIT} shown, most confident first)"
                 if len(indices) > GALLERY_LIMIT

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from digitlab.model.binaries.bytes_image import Rendered, convert_files
+from digitlab.model.nets.wording import plural
 
 Job = tuple[Path, Path]
 """``(file, folder)``: render ``file`` into a PNG inside ``folder``."""
@@ -64,7 +65,7 @@ def rendered_summary(results: Sequence[Rendered]) -> tuple[str, list[str]]:
     errors = [r.error for r in results if r.error]
     folders = sorted({str(Path(r.output).parent) for r in results if r.output})
     more = "…" if len(folders) > 3 else ""
-    text = f"Rendered {ok:,} pictures into {', '.join(folders[:3])}{more}"
+    text = f"Rendered {plural(ok, 'picture')} into {', '.join(folders[:3])}{more}"
     if errors:
-        text += f"; {len(errors)} files could not be read"
+        text += f"; {plural(len(errors), 'file')} could not be read"
     return text, errors

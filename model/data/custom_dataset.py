@@ -25,6 +25,7 @@ import numpy as np
 from digitlab.model.data.folders import FolderLimitError, bounded_listing
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.data.mnist import Dataset, DatasetError, load_dataset
+from digitlab.model.nets.wording import plural
 from digitlab.model.preprocess.pictures import to_grey
 
 IMAGE_SUFFIXES = (
@@ -40,6 +41,7 @@ IMAGE_SUFFIXES = (
     ".pgm",
     ".pbm",
 )
+
 DEFAULT_SIZE = 28
 DEFAULT_TEST_SHARE = 0.2
 MIN_SIZE, MAX_SIZE = 12, 128
@@ -111,8 +113,8 @@ class FolderScan:
         if not self.classes:
             hint = (
                 (
-                    f" ({self.loose} pictures lie directly in it: put each class in its own "
-                    "subfolder)"
+                    f" ({plural(self.loose, 'picture')} in the folder itself: put each "
+                    "class in its own subfolder)"
                 )
                 if self.loose
                 else ""
@@ -297,7 +299,7 @@ def load_folder(
         raise CustomDatasetError(
             f"{scan.root}: no readable pictures in class "
             f"{', '.join(repr(u) for u in unreadable)} "
-            f"({len(skipped)} pictures could not be read)"
+            f"({plural(len(skipped), 'picture')} could not be read)"
         )
     lonely = [n for n, c in zip(scan.class_names, counts, strict=True) if c == 1]
     if lonely:

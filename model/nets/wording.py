@@ -15,6 +15,12 @@ MODEL_TITLES = {"cnn": "CNN", "dense": "Dense network", "custom": "Your model"}
 _DIGITS = tuple(str(i) for i in range(10))
 
 
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """``"1 picture"``, ``"2 pictures"``, ``"10,000 pictures"``: a count and its noun, the noun
+    plural unless the count is 1 (``many`` for an irregular plural, default ``word + "s"``)."""
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
 def model_title(name: str) -> str:
     """``"CNN"`` for ``"cnn"``; a name the app does not know is shown as it is."""
     return MODEL_TITLES.get(name, name)
