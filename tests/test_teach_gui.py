@@ -164,6 +164,28 @@ def test_fine_tuning_needs_a_few_samples_first(qtbot, train_tab):
     assert panel.run_button.isEnabled() and "Bundled Dense network" in panel.intro.text()
 
 
+def test_fine_tune_is_not_offered_for_a_model_of_your_own_classes_and_says_why(qtbot, train_tab):
+    from digitlab.app.training.model_list import ModelEntry
+
+    panel = train_tab.fine_tune
+    for strokes in _drawings(3):
+        panel.samples.add(7, strokes, (280, 280))
+    assert panel.run_button.isEnabled()
+    shapes = ("circle", "cross", "square")
+    train_tab.add_model(
+        ModelEntry("Custom #1 (3 classes)", "custom", model=object(), class_names=shapes),
+        "trained",
+    )
+    assert train_tab.current_entry().slot == "custom"
+    assert not panel.run_button.isEnabled()
+    for shown in (panel.intro.text(), panel.run_button.toolTip()):
+        assert "your own 3 classes (circle, cross, square)" in shown and "digit model" in shown
+    assert panel.start() is None and not train_tab.is_training()  # no TensorFlow error either
+    # Back on a digit model: offered again.
+    train_tab.model_choice.setCurrentIndex(train_tab.model_choice.findData("bundled:dense"))
+    assert panel.run_button.isEnabled() and "Bundled Dense network" in panel.intro.text()
+
+
 @pytest.mark.slow
 def test_fine_tuning_shows_before_and_after_and_discard_changes_nothing(qtbot, train_tab):
     panel = train_tab.fine_tune

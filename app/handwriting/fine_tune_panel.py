@@ -52,6 +52,20 @@ def _change(before: float, after: float) -> str:
     return f"<span style='color:{colour}'>{delta:+.2f}</span>"
 
 
+def cannot_fine_tune(entry: ModelEntry | None) -> str:
+    """Why ``entry`` cannot be fine-tuned on the personal samples (drawings of the digits 0-9),
+    or ``""`` when it can: only a digit model (the CNN or dense slot) reads them."""
+    if entry is None or entry.slot in ("cnn", "dense"):
+        return ""
+    names = entry.class_names
+    shown = ", ".join(names[:4]) + ("…" if len(names) > 4 else "")
+    what = f"your own {len(names)} classes ({shown})" if names else "classes of its own"
+    return (
+        f"{entry.label} reads {what}, not the digits 0–9 your handwriting samples are: "
+        "choose a digit model (CNN or dense) to fine-tune."
+    )
+
+
 class FineTunePanel(QGroupBox):
     """Fine-tune the tab's chosen model on the personal samples.
 
@@ -147,7 +161,10 @@ class FineTunePanel(QGroupBox):
         entry = self.tab.current_entry()
         busy = self.tab.is_training()
         name = entry.label if entry is not None else "a model"
-        if n < MIN_SAMPLES:
+        blocked = cannot_fine_tune(entry)
+        if blocked:
+            self.intro.setText(blocked)
+        elif n < MIN_SAMPLES:
             have = "No samples yet" if n == 0 else f"Only {plural(n, 'sample')}"
             self.intro.setText(
                 f"{have}: save at least {MIN_SAMPLES} with “Wrong? It was:” on "
@@ -159,7 +176,12 @@ class FineTunePanel(QGroupBox):
                 f"<b>{name}</b> on your {plural(n, 'sample')} + {r.mnist_size:,} MNIST "
                 f"digits, {plural(r.epochs, 'epoch')}."
             )
-        self.run_button.setEnabled(n >= MIN_SAMPLES and entry is not None and not busy)
+        self.run_button.setEnabled(
+            not blocked and n >= MIN_SAMPLES and entry is not None and not busy
+        )
+        self.run_button.setToolTip(
+            blocked or "Tune the chosen model on your samples mixed with MNIST digits"
+        )
 
     def _show_result(self, outcome: FineTuneOutcome | None) -> None:
         shown = outcome is not None and outcome.completed
@@ -205,6 +227,8 @@ class FineTunePanel(QGroupBox):
         tab = self.tab
         entry = tab.current_entry()
         if entry is None or tab.is_training() or len(self.samples) < MIN_SAMPLES:
+            return None
+        if cannot_fine_tune(entry):
             return None
         from digitlab.model.nets.inference import copy_model
 
