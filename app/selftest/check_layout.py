@@ -65,7 +65,8 @@ def _layout(ctx: Context) -> tuple[bool, str]:
     found = audit_window(ctx.window)
     if not found:
         sizes = ", ".join(f"{w}x{h}" for w, h in SIZES)
-        return True, f"{ctx.window.tabs.count()} tabs whole at {sizes}"
+        shown = ctx.window.tabs.count() - len(NOT_SHOWN)
+        return True, f"{shown} tabs whole at {sizes} (Explore: its least size fits)"
     first = next(iter(found))
     return False, f"{len(found)} tab/size cut, first {first}: {found[first][0]}"
 
