@@ -203,3 +203,13 @@ def test_train_refuses_zero_augmented_copies(tmp_path):
         ["train", "--model", "dense", "--augmented-copies", "0", "--out", str(tmp_path / "m.keras")]
     )
     assert code == 2 and "--augmented-copies" in err and err.count("\n") == 1
+
+
+def test_inputs_gathered_in_blocks_come_back_in_order():
+    from digitlab.app.cli.common import InputBlocks
+
+    blocks = InputBlocks()
+    assert blocks.array().shape == (0, 28, 28)
+    images = np.random.default_rng(0).random((InputBlocks.BLOCK + 3, 28, 28), np.float32)
+    assert [blocks.add(im) for im in images] == list(range(len(images)))
+    np.testing.assert_array_equal(blocks.array(), images)

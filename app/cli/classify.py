@@ -11,6 +11,7 @@ import numpy as np
 from digitlab.app.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
+    InputBlocks,
     UsageError,
     inference_core,
     known_thresholds,
@@ -53,32 +54,38 @@ def classify(
     gets an ``"error"`` line (a bad picture is also named on stderr), strict JSON only."""
     if not args.images and not args.strokes:
         raise UsageError("give image files or --strokes FILE.jsonl")
-    # (kind, input, payload): ("input", id, array) / ("empty", id, None) / ("error", id, dict)
+    # (kind, input, payload): ("input", id, index) / ("empty", id, None) / ("error", id, dict)
     entries: list[tuple[str, object, object]] = []
     failed = False
+    inputs = InputBlocks()
     if args.strokes:
         for n, record in stroke_lines(args.strokes, stdin):
             try:
                 image = preprocess_stroke_record(record)
-                entries.append(("empty", n, None) if image is None else ("input", n, image))
+                if image is None:
+                    entries.append(("empty", n, None))
+                else:
+                    entries.append(("input", n, inputs.add(image)))
             except PreprocessError as exc:
                 entries.append(("error", n, {"error": str(exc), "line": n}))
                 failed = True
     for path in args.images or []:
         try:
             result = image_to_input(load_image(path))
-            entries.append(("empty", path, None) if result.empty else ("input", path, result.image))
+            if result.empty:
+                entries.append(("empty", path, None))
+            else:
+                entries.append(("input", path, inputs.add(result.image)))
         except (ImageFileError, PreprocessError) as exc:
             text = str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}"
             print(text, file=stderr)
             entries.append(("error", path, {"error": text}))
             failed = True
-    inputs = [payload for kind, _, payload in entries if kind == "input"]
     probs, known = {}, {}
-    if inputs:
+    if inputs.count:
         # NumPy answers without importing TensorFlow (seconds); TensorFlow when it cannot.
         core = inference_core(args.model, light=True)
-        probs = core.probabilities(np.stack(inputs))
+        probs = core.probabilities(inputs.array())
         thresholds = known_thresholds(args.model, probs)
         known = {name: is_known(p, thresholds[name]) for name, p in probs.items()}
     k = 0

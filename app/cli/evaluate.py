@@ -13,6 +13,7 @@ import numpy as np
 from digitlab.app.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
+    InputBlocks,
     UsageError,
     inference_core,
     known_thresholds,
@@ -59,7 +60,7 @@ def _evaluation_data(
         data = load_dataset(path)
         return to_model_input(data.x_test), data.y_test.astype(np.int64), f"{path} (x_test)"
     if path.suffix.lower() == ".jsonl":
-        xs, ys = [], []
+        xs, ys = InputBlocks(), []
         for n, record in stroke_lines(str(path), sys.stdin):
             try:
                 label = _digit_label(record)
@@ -68,14 +69,14 @@ def _evaluation_data(
                 print(f"{path}: line {n}: {exc}", file=stderr)
                 bad.append(n)
                 continue
-            xs.append(np.zeros((28, 28), np.float32) if image is None else image)
+            xs.add(np.zeros((28, 28), np.float32) if image is None else image)
             ys.append(label)
-        if not xs:
+        if not xs.count:
             raise UsageError(f"{path}: no labelled drawing could be read")
         return (
-            np.stack(xs)[..., None],
+            xs.array()[..., None],
             np.asarray(ys, np.int64),
-            f"{path} ({plural(len(xs), 'drawing')})",
+            f"{path} ({plural(xs.count, 'drawing')})",
         )
     raise UsageError(f"{spec}: --data takes mnist-test, an .npz or a labelled .jsonl file")
 
