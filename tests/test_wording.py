@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from digitlab.model.nets.wording import (
+    bars_description,
     class_label,
     confidence_words,
     model_title,
@@ -115,3 +116,35 @@ NEVER_ONE = (
     "{len(infos)} files inside, at most",  # over the member limit: more than one
 )
 """Lines whose count is never 1 (said why), left as they are."""
+
+
+def test_the_bars_description_names_the_top_classes_in_words():
+    probs = [0.0, 0.01, 0.0, 0.005, 0.0, 0.0, 0.0, 0.98, 0.005, 0.0]
+    assert bars_description("cnn", probs) == "CNN reads 7, 98%; next 1, 1%"
+    assert bars_description("dense", probs, count=3).startswith("Dense network reads 7, 98%;")
+    assert bars_description("cnn", None) == "CNN: waiting for a drawing"
+
+
+def test_the_bars_description_says_when_the_model_does_not_know_the_drawing():
+    probs = [
+        0.1,
+        0.0,
+        0.0,
+        0.0,
+        0.38,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+        0.2,
+    ]
+    assert bars_description("cnn", probs, known=False) == (
+        "CNN: not a digit? best guess 4, 38%; next 9, 20%"
+    )
+    pets = ("cat", "dog", "fish")
+    assert bars_description("custom", [0.2, 0.7, 0.1], pets, known=False) == (
+        "Your model: none of its classes? best guess dog, 70%; next cat, 20%"
+    )
+    assert bars_description("custom", [0.2, 0.7, 0.1], pets) == (
+        "Your model reads dog, 70%; next cat, 20%"
+    )

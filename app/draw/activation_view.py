@@ -88,6 +88,11 @@ class ActivationView(TrackedView):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setMinimumSize(400, 200)
+        self.setAccessibleName("Activation maps")
+        self.setAccessibleDescription(
+            "Every unit of every shown layer of the models, coloured by how strongly it "
+            "responds to the drawing, updated as you draw; hover a map to read one unit."
+        )
         self.ci.setSpacing(3)
         self.cells: dict[tuple[str, str], _LayerCell] = {}
         self._lut = viridis_lut()

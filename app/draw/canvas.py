@@ -96,6 +96,11 @@ class DrawingCanvas(QWidget):
             "Draw a digit here with the mouse, a pen or a finger, or drop a picture of one"
         )
         self.setAcceptDrops(True)
+        self.setAccessibleName("Drawing paper")
+        self.setAccessibleDescription(
+            "Draw one digit here with the mouse, a pen or a finger; both models read it as "
+            "you draw. Ctrl+Z undoes a stroke, Delete clears, E and P switch eraser and pen."
+        )
 
     # ---------------------------------------------------------------- state
 

@@ -24,6 +24,11 @@ class InputView(QWidget):
         self.view.setMaximumHeight(300)
         self.view.sizeHint = lambda: QSize(200, 200)  # a graphics view asks for its scene's size
         self.view.ci.setContentsMargins(2, 2, 2, 2)
+        self.view.setAccessibleName("What the models see, 28 by 28")
+        self.view.setAccessibleDescription(
+            "Your drawing as the models read it: cropped, redrawn with an MNIST-like pen, "
+            "scaled to a 20-pixel box and centred in a 28 by 28 image."
+        )
         self.vb = fixed_viewbox()
         self.view.addItem(self.vb)
         self.image = pg.ImageItem(np.zeros((28, 28), np.uint8), levels=(0, 255))

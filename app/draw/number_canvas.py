@@ -31,6 +31,11 @@ class NumberCanvas(DrawingCanvas):
         self.setMinimumSize(300, 100)
         self.setAcceptDrops(False)  # pictures of numbers: `digitlab read IMAGE`
         self.setToolTip("Write a number: each digit is found, boxed and read by both models")
+        self.setAccessibleName("Number paper")
+        self.setAccessibleDescription(
+            "Write a whole number here, left to right; each digit is found, boxed and read "
+            "by both models. Ctrl+Z undoes a stroke, Delete clears."
+        )
         self.boxes: list[tuple[int, int, int, int]] = []
         self.labels: list[str] = []
         self.selected: int | None = None

@@ -31,7 +31,13 @@ from digitlab.app.widgets.styles import (
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
 from digitlab.model.nets.live_source import short_source
-from digitlab.model.nets.wording import class_label, model_title, reading_words, verdict
+from digitlab.model.nets.wording import (
+    bars_description,
+    class_label,
+    model_title,
+    reading_words,
+    verdict,
+)
 from digitlab.model.preprocess.frame import empty_input
 
 TICK_CHARS = 10
@@ -68,6 +74,8 @@ class ProbabilityPlot(TrackedView):
         self.name = name
         self.known = True  # False: the model does not know the drawing (bars dimmed)
         self.setMinimumHeight(PLOT_HEIGHT)
+        self.setAccessibleName(f"{model_title(name)} probability bars")
+        self.setAccessibleDescription(bars_description(name, None))
         self.plot = self.addPlot()
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(False, False)
@@ -88,6 +96,7 @@ class ProbabilityPlot(TrackedView):
     def set_classes(self, classes: int, names: tuple[str, ...] = ()) -> None:
         """``classes`` bars labelled with ``names`` (default the digits 0, 1, ...)."""
         self.classes = classes
+        self.names = tuple(names)
         labels = [
             (n if len(n) <= TICK_CHARS else n[: TICK_CHARS - 1] + "…")
             for n in (names or [str(i) for i in range(classes)])
@@ -114,6 +123,9 @@ class ProbabilityPlot(TrackedView):
         the model's colour, ``other_top`` (the other model's answer) outlined if it differs;
         dimmed while the model does not know the drawing (``known`` False)."""
         self.known = known or probs is None
+        self.setAccessibleDescription(
+            bars_description(self.name, None if probs is None else list(probs), self.names, known)
+        )
         self.bars.setOpacity(1.0 if self.known else UNKNOWN_OPACITY)
         if probs is None:
             self.bars.setOpts(

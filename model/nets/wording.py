@@ -129,3 +129,39 @@ def unit_description(
     return (
         f"{title} · {layer} · {label} · value {shown} (scale 0–{level:.3g}) · sees the whole input"
     )
+
+
+def bars_description(
+    name: str,
+    probabilities: Sequence[float] | None,
+    labels: Sequence[str] = (),
+    known: bool = True,
+    count: int = 2,
+) -> str:
+    """What one model's probability bars show, in words, for a screen reader: e.g.
+    ``"CNN reads 7, 98%; next 1, 1%"``; ``"CNN: not a digit? best guess 4, 38%; next 9, 20%"``
+    when the model does not know the drawing (``"none of its classes?"`` for classes that
+    are not the digits); ``"CNN: waiting for a drawing"`` when
+    ``probabilities`` is None.
+
+    Parameters
+    ----------
+    name : the model's name (shown by :func:`model_title`).
+    probabilities : one float per class in 0..1, or None while there is no answer.
+    labels : the class names (digits when empty).
+    known : False when the model finds the drawing unlike all its classes.
+    count : how many of the most likely classes are named (at least 1).
+    """
+    title = model_title(name)
+    if probabilities is None or len(probabilities) == 0:
+        return f"{title}: waiting for a drawing"
+    order = sorted(range(len(probabilities)), key=lambda i: -float(probabilities[i]))
+    parts = [f"{class_label(labels, i)}, {float(probabilities[i]):.0%}" for i in order[:count]]
+    if known:
+        first = f"{title} reads {parts[0]}"
+    else:
+        digits = not labels or tuple(labels) == _DIGITS
+        first = (
+            f"{title}: {'not a digit' if digits else 'none of its classes'}? best guess {parts[0]}"
+        )
+    return "; ".join([first] + [f"next {p}" for p in parts[1:]])
