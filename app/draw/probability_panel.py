@@ -225,6 +225,8 @@ class ProbabilityPanel(QWidget):
 
     # A bar was clicked: its class.
     class_clicked = Signal(int)
+    # The bars were rebuilt (another set of models): new widgets, so a new tab order.
+    columns_rebuilt = Signal()
 
     def __init__(self, names=("cnn", "dense"), parent=None):
         super().__init__(parent)
@@ -272,6 +274,7 @@ class ProbabilityPanel(QWidget):
         self.labels = {
             name: names or tuple(str(i) for i in range(10)) for name, names in labels.items()
         }
+        self.columns_rebuilt.emit()
 
     def set_stacked(self, stacked: bool) -> None:
         """One model's bars under the other's (True: for a wide, low space such as the

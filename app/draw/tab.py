@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -114,6 +115,7 @@ class DrawTab(QWidget):
         self.brush_slider = QSlider(Qt.Orientation.Horizontal)
         self.brush_slider.setRange(int(MIN_BRUSH), int(MAX_BRUSH))
         self.brush_slider.setToolTip(BRUSH_TOOLTIP)
+        self.brush_slider.setAccessibleName("Brush size")
         self.brush_slider.setMinimumWidth(48)
         # Capped: on the Number mode's full-width tool bar it would stretch across the window.
         self.brush_slider.setMaximumWidth(220)
@@ -179,6 +181,8 @@ class DrawTab(QWidget):
         self._deferred_number: NumberResult | None = None
         self._sizes: list[int] | None = None  # the columns' widths before Number mode
         self._sized = False  # the columns get their first widths on the first show
+        self._mode_buttons = [mode_row.itemAt(i).widget() for i in (1, 2)]
+        self.probabilities.columns_rebuilt.connect(self.update_tab_order)
         self.brush_slider.setValue(17)
         self._update_history()
 
@@ -188,8 +192,34 @@ class DrawTab(QWidget):
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         return button
 
+    def tab_order(self) -> list[QWidget]:
+        """The widgets Tab visits, in order, as the tab reads top to bottom, left to right:
+        the mode buttons, the tools, the paper, the rows under it (features add some, e.g.
+        the correction row and the overlay's options), the Number mode's page, the bars and
+        the maps. Hidden or disabled ones are skipped by Qt when Tab is pressed."""
+        sections: list[QWidget] = [*self._mode_buttons, self.tools_bar, self.canvas]
+        rows = [self._left.itemAt(i).widget() for i in range(self._left.count())]
+        sections += [w for w in rows if w is not None and w not in (self.tools_bar,)]
+        sections += [self.number_view, self.probabilities, self.activations]
+        window = self.window()  # not a combo box's popup list, say
+        order: list[QWidget] = []  # each once: the paper's holder is one of the rows
+        for section in sections:
+            for widget in [section, *section.findChildren(QWidget)]:
+                reachable = widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+                own = widget.window() is window and widget.focusProxy() is None
+                if reachable and own and not _is_viewport(widget) and widget not in order:
+                    order.append(widget)
+        return order
+
+    def update_tab_order(self) -> None:
+        """Chain :meth:`tab_order` (called on show and when the bars are rebuilt)."""
+        order = self.tab_order()
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        self.update_tab_order()
         self.covered_changed.emit(self.is_covered())
         self._show_deferred()
         # Give the left column the canvas's natural width on first show.
@@ -255,6 +285,7 @@ class DrawTab(QWidget):
             self.pages.setCurrentIndex(0)
             self.canvas.setFocus()
         self._update_history()
+        self.update_tab_order()  # the tools and the panels moved to the other page
         self.mode_changed.emit(on)
 
     def _update_history(self) -> None:
@@ -316,3 +347,9 @@ class DrawTab(QWidget):
             self.activations.painted_revision,
             self.input_view.view.painted_revision,
         )
+
+
+def _is_viewport(widget: QWidget) -> bool:
+    """True for a scroll area's or graphics view's viewport (Tab stops at the view itself)."""
+    parent = widget.parentWidget()
+    return isinstance(parent, QAbstractScrollArea) and parent.viewport() is widget
