@@ -201,7 +201,8 @@ class MainWindow(QMainWindow):
             t = self.draw_tab
             history = (t.undo_action, t.redo_action, t.clear_action)
             modes = (t.digit_action, t.number_action)
-            return (*history, None, t.pen_action, t.eraser_action, None, *modes)
+            tools = (t.pen_action, t.eraser_action, t.smaller_brush_action, t.larger_brush_action)
+            return (*history, None, *tools, None, *modes)
         if tab is getattr(self, "handwriting_tab", None):
             return (self.handwriting_tab.delete_action,)
         return ()

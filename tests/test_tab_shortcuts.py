@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.selftest.support import draw_digit
+from digitlab.app.widgets.help_dialog import shortcut_rows
 
 pytestmark = pytest.mark.slow
 
@@ -74,3 +75,24 @@ def test_delete_in_my_handwriting_deletes_the_chosen_samples_without_a_warning(
 def test_a_tab_without_edit_actions_greys_the_edit_menu(window):
     _show(window, window.model_tab)
     assert not window.edit_menu.isEnabled()
+
+
+def test_square_brackets_shrink_and_grow_the_brush_on_the_draw_tab_only(qtbot, window):
+    tab = window.draw_tab
+    slider = tab.brush_slider
+    start = slider.value()
+    _show(window, tab)
+    qtbot.keyClick(window, Qt.Key.Key_BracketRight)
+    assert slider.value() > start
+    assert tab.canvas.brush_width() == slider.value()
+    qtbot.keyClick(window, Qt.Key.Key_BracketLeft)
+    qtbot.keyClick(window, Qt.Key.Key_BracketLeft)
+    assert slider.value() < start
+    for _ in range(30):  # never past the slider's ends
+        qtbot.keyClick(window, Qt.Key.Key_BracketLeft)
+    assert slider.value() == slider.minimum()
+    _show(window, window.model_tab)
+    qtbot.keyClick(window, Qt.Key.Key_BracketRight)
+    assert slider.value() == slider.minimum()
+    rows = shortcut_rows(window, window.tabs)
+    assert ("Draw", "Larger brush", "]") in rows and ("Draw", "Smaller brush", "[") in rows

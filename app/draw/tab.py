@@ -30,8 +30,11 @@ from digitlab.model.segment.live_number import NumberResult
 
 BRUSH_TOOLTIP = (
     "Brush size on the paper. The models read the same either way: your strokes are redrawn\n"
-    "with an MNIST-like pen after the digit is scaled to a 20-px box, so only the shape counts."
+    "with an MNIST-like pen after the digit is scaled to a 20-px box, so only the shape counts.\n"
+    "[ and ] shrink and grow it."
 )
+BRUSH_STEP = 3
+"""How much [ and ] shrink or grow the brush, logical px."""
 
 
 class DrawTab(QWidget):
@@ -88,6 +91,10 @@ class DrawTab(QWidget):
         self.switch_mode_action.triggered.connect(
             lambda: self.set_number_mode(not self.number_mode)
         )
+        self.smaller_brush_action = QAction("Smaller brush", self, shortcut="[")
+        self.larger_brush_action = QAction("Larger brush", self, shortcut="]")
+        self.smaller_brush_action.triggered.connect(lambda: self._step_brush(-BRUSH_STEP))
+        self.larger_brush_action.triggered.connect(lambda: self._step_brush(BRUSH_STEP))
         for action in (
             self.undo_action,
             self.redo_action,
@@ -95,6 +102,8 @@ class DrawTab(QWidget):
             self.pen_action,
             self.eraser_action,
             self.switch_mode_action,
+            self.smaller_brush_action,
+            self.larger_brush_action,
         ):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             self.addAction(action)
@@ -185,6 +194,9 @@ class DrawTab(QWidget):
         self.probabilities.columns_rebuilt.connect(self.update_tab_order)
         self.brush_slider.setValue(17)
         self._update_history()
+
+    def _step_brush(self, step: int) -> None:
+        self.brush_slider.setValue(self.brush_slider.value() + step)  # clamped to its range
 
     def _button(self, action: QAction) -> QToolButton:
         button = QToolButton()
