@@ -172,6 +172,18 @@ def test_the_at_scale_table_lists_each_set_best_model_first_with_a_sentence_per_
     assert sentence.startswith("Out of 1,000,000 digits a day like MNIST's test set, the CNN")
 
 
+def test_the_at_scale_sentence_and_table_round_each_interval_the_same_way():
+    for events in (1_000, 10_000, 1_000_000):  # counts under 10, in the tens, in thousands
+        sets = {
+            "mnist-test": {"cnn": at_scale.Measured(10, 1000), "dense": at_scale.Measured(30, 1000)}
+        }
+        (sentence,) = at_scale.set_sentences(sets, events, str.upper)
+        for row in at_scale.table_rows(sets, events, str.upper):
+            assert f"about {row[3]} (" in sentence
+            assert f"{row[4]})" in sentence, (row, sentence)
+    assert at_scale.count_range(9.87, 17.2) == "9.9–17"
+
+
 def test_a_model_for_another_thread_is_copied_and_a_path_passed_as_it_is(tmp_path):
     import keras
 

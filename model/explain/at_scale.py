@@ -115,14 +115,22 @@ def compare(measured: Mapping[str, Measured], events: int) -> Comparison:
     )
 
 
-def _round_count(x: float) -> str:
-    """A count for a sentence: two significant figures above 1,000, never false precision."""
+def round_count(x: float) -> str:
+    """An expected count as the sentences and the table show it: two significant figures
+    from 1,000 up (``"5,600"``), whole from 10 (``"17"``), one decimal below (``"9.9"``):
+    never false precision."""
     if x >= 1000:
         digits = int(math.floor(math.log10(x))) - 1
         return f"{round(x, -digits):,.0f}"
     if x >= 10:
         return f"{round(x):,.0f}"
     return f"{x:.1f}"
+
+
+def count_range(low: float, high: float) -> str:
+    """An interval of counts, ``"9.9–17"``, rounded by :func:`round_count`: the one wording
+    of an interval, so the sentence and the table never disagree."""
+    return f"{round_count(low)}–{round_count(high)}"
 
 
 def sentence(comp: Comparison, titles: Mapping[str, str], where: str) -> str:
@@ -132,20 +140,18 @@ def sentence(comp: Comparison, titles: Mapping[str, str], where: str) -> str:
     tb, tw = titles.get(comp.better, comp.better), titles.get(comp.worse, comp.worse)
     text = (
         f"Out of {b.events:,} digits a day like {where}, the {tb} would misread about "
-        f"{_round_count(b.count)} (95% interval "
-        f"{_round_count(b.low)}–{_round_count(b.high)}) "
-        f"and the {tw} about {_round_count(w.count)} ({_round_count(w.low)}–"
-        f"{_round_count(w.high)})."
+        f"{round_count(b.count)} (95% interval {count_range(b.low, b.high)}) "
+        f"and the {tw} about {round_count(w.count)} ({count_range(w.low, w.high)})."
     )
     if comp.saved_low > 0:
         text += (
-            f" Choosing the {tb} saves about {_round_count(comp.saved)} misreadings a day "
-            f"({_round_count(comp.saved_low)}–{_round_count(comp.saved_high)}): the "
+            f" Choosing the {tb} saves about {round_count(comp.saved)} misreadings a day "
+            f"({count_range(comp.saved_low, comp.saved_high)}): the "
             f"{(w.rate - b.rate) * 100:.2g}-point accuracy gap is real at this scale."
         )
     else:
         text += (
-            f" The difference ({_round_count(comp.saved)} a day) is within the "
+            f" The difference ({round_count(comp.saved)} a day) is within the "
             f"measurement's uncertainty: this test set cannot tell the two apart."
         )
     return text
@@ -165,7 +171,8 @@ def table_rows(
     Returns
     -------
     Rows of (set, model, errors measured, misreadings a day, 95% interval), e.g.
-    ``("MNIST test", "CNN", "52 of 10,000 (0.52%)", "5,200", "3,968 – 6,812")``.
+    ``("MNIST test", "CNN", "52 of 10,000 (0.52%)", "5,200", "4,000–6,800")``, the
+    counts rounded as in the sentences (:func:`round_count`, :func:`count_range`).
     """
     rows = []
     for key, measured in sets.items():
@@ -176,8 +183,8 @@ def table_rows(
                     SET_NAMES.get(key, key),
                     title(name),
                     f"{m.errors} of {m.total:,} ({m.rate:.2%})",
-                    f"{e.count:,.0f}",
-                    f"{e.low:,.0f} – {e.high:,.0f}",
+                    round_count(e.count),
+                    count_range(e.low, e.high),
                 )
             )
     return rows
