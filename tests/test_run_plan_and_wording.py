@@ -6,9 +6,11 @@ from __future__ import annotations
 from digitlab.model.nets.run_plan import batches_per_epoch, fit_recipe
 from digitlab.model.nets.training import Recipe
 from digitlab.model.nets.training_wording import (
+    FAIR_TEST_MIN,
     NO_DATA_CHOSEN,
     evaluating_texts,
     failure_message,
+    fine_tune_note,
     run_ending,
     starting_text,
 )
@@ -65,3 +67,13 @@ def test_the_words_while_a_run_starts_and_is_evaluated():
         "error",
     )
     assert NO_DATA_CHOSEN[1] == "error" and "Training data" in NO_DATA_CHOSEN[0]
+
+
+def test_a_fine_tuning_result_is_called_a_fair_test_only_with_enough_held_out_samples():
+    tiny = fine_tune_note(True, tuned=15, measured=5, min_for_holdout=12, holdout=0.25)
+    assert "a fair test." not in tiny and "not yet a fair test" in tiny
+    assert "only 5 samples" in tiny and "20 points" in tiny and "80+ samples" in tiny
+    enough = fine_tune_note(True, 60, FAIR_TEST_MIN, 12, 0.25)
+    assert enough.endswith("(tuned on 60): a fair test.")
+    none = fine_tune_note(False, tuned=1, measured=1, min_for_holdout=12, holdout=0.25)
+    assert none.startswith("Only 1 sample, all used") and "not a fair test" in none

@@ -198,6 +198,7 @@ def test_fine_tuning_shows_before_and_after_and_discard_changes_nothing(qtbot, t
     assert panel.keep_button.isVisibleTo(panel) and panel.results.isVisibleTo(panel)
     assert panel.cells[("mnist", "before")].text() == f"{outcome.before.mnist * 100:.2f}%"
     assert "kept out of tuning" in panel.note.text()
+    assert "not yet a fair test" in panel.note.text()  # 2 held out: a rough sign only
     assert train_tab.curves.batch_count == TINY.steps_per_epoch(256)
     panel.discard()
     assert not panel.keep_button.isVisibleTo(panel) and panel.pending is None

@@ -31,6 +31,7 @@ from digitlab.app.training.run_control import format_duration
 from digitlab.app.widgets.styles import BAD, GOOD, HINT, HINT_STYLE
 from digitlab.model.nets.fine_tune import FineTuneRecipe
 from digitlab.model.nets.known import DEFAULT_THRESHOLD, stored_threshold
+from digitlab.model.nets.training_wording import fine_tune_note
 from digitlab.model.nets.wording import model_title, plural
 
 MIN_SAMPLES = 3
@@ -197,18 +198,16 @@ class FineTunePanel(QGroupBox):
             self.cells[(key, "before")].setText(_pct(before))
             self.cells[(key, "after")].setText(f"<b>{_pct(after)}</b>")
             self.cells[(key, "change")].setText(_change(before, after))
-        if outcome.held_out:
-            note = (
-                f"Measured on {outcome.measured} of your samples kept out of tuning "
-                f"(tuned on {outcome.tuned}): a fair test."
+        recipe = outcome.recipe  # the run's own (the panel's may have changed since)
+        self.note.setText(
+            fine_tune_note(
+                outcome.held_out,
+                outcome.tuned,
+                outcome.measured,
+                recipe.min_for_holdout,
+                recipe.holdout,
             )
-        else:
-            note = (
-                f"Only {plural(outcome.tuned, 'sample')}, all used for tuning: “after” is "
-                "measured on what it learned, not a fair test "
-                f"({self.recipe.min_for_holdout}+ give a held-out split)."
-            )
-        self.note.setText(note)
+        )
         # The result grows the box below the fold at 1280x800: scroll Keep/Discard into view
         # once the layout has taken the new rows.
         QTimer.singleShot(0, self._reveal)

@@ -6,6 +6,10 @@ tab only chooses where they go (the progress bar, the status line, the banner).
 
 from __future__ import annotations
 
+import math
+
+from digitlab.model.nets.wording import plural
+
 Message = tuple[str, str]
 """A banner message: ``(text, level)``, the level ``"info"``, ``"ok"`` or ``"error"``."""
 
@@ -81,3 +85,39 @@ def run_ending(
 def failure_message(message: str) -> Message:
     """The banner message for a run that raised ``message`` (a one-line description)."""
     return f"Training failed: {message}. The live models are unchanged.", "error"
+
+
+FAIR_TEST_MIN = 20
+"""Held-out samples a fine-tuning result needs before the app calls it a fair test: with
+fewer, one sample moves the "after" figure by more than 5 points."""
+
+
+def fine_tune_note(
+    held_out: bool, tuned: int, measured: int, min_for_holdout: int, holdout: float
+) -> str:
+    """The line under a fine-tuning result saying how far to trust its "after" figure.
+
+    Parameters
+    ----------
+    held_out : True when ``measured`` samples were kept out of tuning.
+    tuned, measured : samples tuned on and samples the personal accuracy is measured on.
+    min_for_holdout : samples needed before any are kept out.
+    holdout : the share kept out, 0..1 (says how many samples a fair test needs in all).
+    """
+    if not held_out:
+        return (
+            f"Only {plural(tuned, 'sample')}, all used for tuning: “after” is measured on what "
+            f"it learned, not a fair test ({min_for_holdout}+ give a held-out split)."
+        )
+    if measured >= FAIR_TEST_MIN:
+        return (
+            f"Measured on {measured:,} of your samples kept out of tuning "
+            f"(tuned on {tuned:,}): a fair test."
+        )
+    need = math.ceil(FAIR_TEST_MIN / max(holdout, 1e-6))
+    return (
+        f"Measured on only {plural(measured, 'sample')} kept out of tuning (tuned on "
+        f"{tuned:,}): one sample moves “after” by {100 / max(measured, 1):.0f} points, so "
+        f"read it as a rough sign, not yet a fair test (about {need}+ samples give "
+        f"{FAIR_TEST_MIN} held out)."
+    )
