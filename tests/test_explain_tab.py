@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, Qt
 
 from digitlab.app.selftest.support import draw_digit, draw_strokes, path_points
 from digitlab.model.data.bundled import MODELS_DIR
+from digitlab.model.explain.at_scale import round_count
 
 TIMEOUT_MS = 120_000
 FOUR = [[(0.55, 0.15), (0.25, 0.6), (0.75, 0.6)], [(0.6, 0.35), (0.6, 0.88)]]
@@ -213,9 +214,11 @@ def test_at_scale_gives_misreadings_a_day_for_the_number_typed(qtbot, window):
     # The expected misreadings follow the bundled models' stored MNIST test accuracy.
     metrics = json.loads((MODELS_DIR / "metrics.json").read_text("utf-8"))
     errors = {n: round((1 - metrics[n]["test_accuracy"]) * 10_000) for n in ("cnn", "dense")}
-    assert panel.table.item(rows[("MNIST test", "CNN")], 3).text() == f"{errors['cnn'] * 100:,}"
+    # Rounded as the sentence rounds them (two significant figures in the thousands).
+    first = panel.table.item(rows[("MNIST test", "CNN")], 3).text()
+    assert first == round_count(errors["cnn"] * 100)
     panel.set_events(2_000_000)
-    cnn, dense = (f"{errors[n] * 200:,}" for n in ("cnn", "dense"))
+    cnn, dense = (round_count(errors[n] * 200) for n in ("cnn", "dense"))
     assert panel.table.item(rows[("MNIST test", "CNN")], 3).text() == cnn
     assert panel.table.item(rows[("MNIST test", "Dense network")], 3).text() == dense
     assert "Out of 2,000,000 digits a day" in _plain(panel.sentence)
