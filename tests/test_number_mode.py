@@ -78,6 +78,21 @@ def test_clicking_a_digit_shows_its_bars_and_maps(qtbot, window):
 
 
 @pytest.mark.slow
+def test_tab_reaches_the_digits_and_space_chooses_one(qtbot, window):
+    tab = window.draw_tab
+    tab.set_number_mode(True)
+    _write(qtbot, window, "58")
+    qtbot.waitUntil(lambda: tab.number_view.shown.selected == 1, timeout=TIMEOUT_MS)
+    tab.number_canvas.setFocus()
+    window.focusNextChild()  # Tab from the paper
+    card = window.focusWidget()
+    assert card is tab.number_view.cards[0] and card.accessibleName() == "Digit 1"
+    assert card.accessibleDescription().startswith("CNN 5")
+    qtbot.keyClick(card, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: tab.number_view.shown.selected == 0, timeout=TIMEOUT_MS)
+
+
+@pytest.mark.slow
 def test_undo_and_clear_work_on_the_number_canvas_in_number_mode(qtbot, window):
     tab = window.draw_tab
     tab.set_number_mode(True)

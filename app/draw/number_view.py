@@ -49,7 +49,9 @@ class DigitCard(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setToolTip("Click to see this digit's bars and activation maps")
+        self.setToolTip("Click (or Tab to it and press Space) to see this digit's bars and maps")
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # Space or Enter chooses it
+        self.setAccessibleName(f"Digit {index + 1}")
         self.picture = QLabel()
         self.picture.setFixedSize(CARD_IMAGE, CARD_IMAGE)
         # Text strips, not labels: a label's new text lays the whole window out again
@@ -83,14 +85,24 @@ class DigitCard(QFrame):
                 )
             else:
                 strip.set_html("")
+        self.setAccessibleDescription(self.text())
         if chosen != self._chosen:
             self._chosen = chosen
             edge = MARK if chosen else PANEL
-            self.setStyleSheet(f"DigitCard {{ border: 2px solid {edge}; border-radius: 4px; }}")
+            self.setStyleSheet(
+                f"DigitCard {{ border: 2px solid {edge}; border-radius: 4px; }}"
+                f"DigitCard:focus {{ border: 2px dashed {MARK}; }}"  # where Tab stands
+            )
 
     def text(self) -> str:
         """The card's lines as plain text (for tests and accessibility)."""
         return "\n".join(strip.text() for strip in self.lines)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.clicked.emit(self.index)
+            return
+        super().keyPressEvent(event)
 
     def mouseReleaseEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -127,6 +139,7 @@ class NumberView(QWidget):
         self.cards_box.setWidget(cards)
         self.cards_box.setWidgetResizable(True)
         self.cards_box.setFrameShape(QFrame.Shape.NoFrame)
+        self.cards_box.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab stops at the cards
         self.cards_box.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         bar = self.cards_box.horizontalScrollBar().sizeHint().height()
         self.cards_box.setFixedHeight(CARD_IMAGE + 16 + bar)
