@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from digitlab.app.cli.common import (
@@ -21,6 +20,7 @@ from digitlab.app.cli.common import (
     EXIT_OK,
     UsageError,
     inference_core,
+    known_thresholds,
     stroke_lines,
 )
 from digitlab.model.data.images import ImageFileError, load_image
@@ -31,15 +31,8 @@ from digitlab.model.segment.reading import NumberReader, NumberReading
 def number_reader(model_arg: str | None) -> NumberReader:
     """The reader for ``--model`` (as ``classify``: both bundled, ``cnn``, ``dense`` or a
     ``.keras`` file), each model with the "known" threshold stored beside its file."""
-    from digitlab.model.data.bundled import bundled_model_path
-    from digitlab.model.nets.known import stored_threshold
-
     core = inference_core(model_arg, light=True)
-    if model_arg in (None, "both", "cnn", "dense"):
-        files = {name: bundled_model_path(name) for name in core.names}
-    else:
-        files = {name: Path(model_arg) for name in core.names}
-    return NumberReader(core, {name: stored_threshold(path) for name, path in files.items()})
+    return NumberReader(core, known_thresholds(model_arg, core.names))
 
 
 def reading_line(name: str, reading: NumberReading) -> dict:
