@@ -176,14 +176,25 @@ def _bounded_lines(stream) -> Iterator[tuple[int, bytes | None]]:
         yield n, raw
 
 
-def preprocess_stroke_record(record) -> np.ndarray | None:
-    """A ``--strokes`` JSON object -> ``(28, 28)`` input, or None when nothing is drawn."""
+def stroke_record(record) -> tuple[object, object]:
+    """``(strokes, canvas)`` of a ``--strokes`` line as :func:`stroke_lines` gives it (the
+    canvas defaults to 280x280); the line's own exception is raised again.
+
+    Raises
+    ------
+    PreprocessError
+        When the line is not an object with ``"strokes"``.
+    """
     if isinstance(record, Exception):
         raise record
     if not isinstance(record, dict) or "strokes" not in record:
         raise PreprocessError('a line must be an object with "strokes" (and "canvas")')
-    canvas = record.get("canvas", [280, 280])
-    result = strokes_to_input(record["strokes"], canvas)
+    return record["strokes"], record.get("canvas", [280, 280])
+
+
+def preprocess_stroke_record(record) -> np.ndarray | None:
+    """A ``--strokes`` JSON object -> ``(28, 28)`` input, or None when nothing is drawn."""
+    result = strokes_to_input(*stroke_record(record))
     return None if result.empty else result.image
 
 

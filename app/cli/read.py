@@ -22,6 +22,7 @@ from digitlab.app.cli.common import (
     inference_core,
     known_thresholds,
     stroke_lines,
+    stroke_record,
 )
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.preprocess.frame import PreprocessError
@@ -87,8 +88,4 @@ def read(
 
 
 def _read_record(reader: NumberReader, record) -> NumberReading:
-    if isinstance(record, Exception):
-        raise record
-    if not isinstance(record, dict) or "strokes" not in record:
-        raise PreprocessError('a line must be an object with "strokes" (and "canvas")')
-    return reader.read_strokes(record["strokes"], record.get("canvas", [280, 280]))
+    return reader.read_strokes(*stroke_record(record))
