@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from drawing_support import CANVAS, drawing
 
 from digitlab.model.data import personal_data
 from digitlab.model.data.personal_data import (
@@ -22,16 +23,6 @@ from digitlab.model.data.personal_data import (
 )
 from digitlab.model.data.personal_store import PersonalStore
 from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
-
-CANVAS = (280.0, 280.0)
-
-
-def drawing(seed: int = 0) -> list[list[list[float]]]:
-    """A seven-like drawing, slightly different for every seed."""
-    rng = np.random.default_rng(seed)
-    pts = np.array([[78, 62], [202, 62], [162, 134], [123, 230]], np.float64)
-    pts += rng.normal(0, 6, pts.shape)
-    return [pts.tolist()]
 
 
 def test_a_sample_round_trips_through_a_json_line(tmp_path):

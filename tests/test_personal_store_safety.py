@@ -10,21 +10,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
+from drawing_support import CANVAS, drawing
 
 from digitlab.model.data import personal_data
 from digitlab.model.data.personal_data import PersonalDataError, read_samples
 from digitlab.model.data.personal_store import PersonalStore
-
-CANVAS = (280.0, 280.0)
-
-
-def drawing(seed: int = 0) -> list[list[list[float]]]:
-    rng = np.random.default_rng(seed)
-    pts = np.array([[78, 62], [202, 62], [162, 134], [123, 230]], np.float64)
-    pts += rng.normal(0, 6, pts.shape)
-    return [pts.tolist()]
 
 
 def line(seed: int, label: int = 7) -> str:
