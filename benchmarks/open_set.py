@@ -15,8 +15,9 @@ The dev sets are for measuring only: never trained on, never copied into the rep
                                   [--write-thresholds [--keep-share 0.995]]
 
 ``--write-thresholds`` chooses each bundled model's threshold so that it keeps ``--keep-share``
-of the last 10,000 MNIST training digits (never the dev sets) and writes it, with what it was
-chosen on, into ``resources/models/metrics.json`` before measuring. The last line printed is a
+of the last 10,000 MNIST training digits (never the dev sets), and its threshold for a piece of
+a written number so that it keeps ``NUMBER_KEEP_SHARE`` of them, and writes both, with what
+they were chosen on, into ``resources/models/metrics.json`` before measuring. The last line printed is a
 JSON object with the headline numbers.
 """
 
@@ -38,7 +39,7 @@ DEFAULT_NONDIGITS = DEFAULT_DATA.with_name("pen-nondigits-dev.jsonl")
 CURVE = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99)
 CHOSEN_ON = (
     "MNIST training split, images 50,000-59,999 (pixels / 255): the highest top-probability "
-    "threshold that keeps {keep:.1%} of them known (benchmarks/open_set.py --write-thresholds)"
+    "threshold that keeps {keep:.2%} of them known (benchmarks/open_set.py --write-thresholds)"
 )
 
 
@@ -100,7 +101,7 @@ def write_thresholds(metrics_path: Path, keep_share: float) -> dict[str, float]:
     it in ``metrics_path`` (temp file in the same folder, then ``os.replace``)."""
     from digitlab.model.data.bundled import bundled_model_path
     from digitlab.model.data.mnist import load_mnist, to_model_input
-    from digitlab.model.nets.known import choose_threshold
+    from digitlab.model.nets.known import NUMBER_KEEP_SHARE, NUMBER_KEY, choose_threshold
     from digitlab.model.nets.light_inference import LightCore
 
     x = to_model_input(load_mnist().x_train[50_000:])
@@ -112,6 +113,8 @@ def write_thresholds(metrics_path: Path, keep_share: float) -> dict[str, float]:
         metrics[name]["known_threshold"] = chosen[name]
         metrics[name]["known_threshold_chosen_on"] = CHOSEN_ON.format(keep=keep_share)
         metrics[name]["known_keep_share"] = keep_share
+        metrics[name][NUMBER_KEY] = choose_threshold(probs, NUMBER_KEEP_SHARE)
+        metrics[name][NUMBER_KEY + "_chosen_on"] = CHOSEN_ON.format(keep=NUMBER_KEEP_SHARE)
     tmp = metrics_path.with_name(metrics_path.name + ".tmp")
     tmp.write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
     os.replace(tmp, metrics_path)

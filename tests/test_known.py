@@ -82,3 +82,32 @@ def test_a_model_file_finds_its_threshold_in_its_own_metrics_file_first(tmp_path
     )
     assert stored_threshold(tmp_path / "a.keras") == 0.7
     assert stored_threshold(tmp_path / "b.keras") == 0.8
+
+
+def test_a_piece_of_a_number_has_its_own_threshold_or_else_the_drawings_one():
+    from digitlab.model.nets.known import NUMBER_KEY
+
+    both = {"cnn": {"known_threshold": 0.6, NUMBER_KEY: 0.4}}
+    assert known_threshold(both, "cnn", NUMBER_KEY) == 0.4
+    assert known_threshold(both, "cnn") == 0.6
+    assert known_threshold({"cnn": {"known_threshold": 0.6}}, "cnn", NUMBER_KEY) == 0.6
+    assert known_threshold({}, "cnn", NUMBER_KEY) == DEFAULT_THRESHOLD
+
+
+def test_the_bundled_models_hold_a_piece_of_a_number_to_a_lower_bar_everywhere_it_is_read():
+    # The command line and the Number mode both take the stored piece threshold, chosen on
+    # MNIST to keep 99.95% of its digits; a drawing on its own keeps the stricter one.
+    from digitlab.app.cli.read import number_reader
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.describe import ModelInfo
+    from digitlab.model.nets.known import NUMBER_KEY, stored_threshold
+    from digitlab.model.segment.live_number import reader_for
+
+    reader = number_reader(None)
+    for name in ("cnn", "dense"):
+        path = bundled_model_path(name)
+        piece, alone = stored_threshold(path, NUMBER_KEY), stored_threshold(path)
+        assert 0.2 < piece < alone < 1.0
+        assert reader.thresholds[name] == piece
+    infos = {"cnn": ModelInfo("cnn", (), 0, (), 0.6, 0.4), "dense": ModelInfo("dense", (), 0)}
+    assert reader_for(reader.core, infos).thresholds == {"cnn": 0.4, "dense": DEFAULT_THRESHOLD}

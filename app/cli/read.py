@@ -31,9 +31,12 @@ from digitlab.model.segment.reading import NumberReader, NumberReading
 
 def number_reader(model_arg: str | None) -> NumberReader:
     """The reader for ``--model`` (as ``classify``: both bundled, ``cnn``, ``dense`` or a
-    ``.keras`` file), each model with the "known" threshold stored beside its file."""
+    ``.keras`` file), each model with its threshold for a piece of a number stored beside its
+    file (:data:`~digitlab.model.nets.known.NUMBER_KEY`)."""
+    from digitlab.model.nets.known import NUMBER_KEY
+
     core = inference_core(model_arg, light=True)
-    return NumberReader(core, known_thresholds(model_arg, core.names))
+    return NumberReader(core, known_thresholds(model_arg, core.names, NUMBER_KEY))
 
 
 def reading_line(name: str, reading: NumberReading) -> dict:

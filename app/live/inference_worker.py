@@ -21,7 +21,7 @@ from digitlab.app.threads import MailboxWorker
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.nets.colour_levels import levels_of
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo, describe_model
-from digitlab.model.nets.known import stored_threshold
+from digitlab.model.nets.known import NUMBER_KEY, stored_threshold
 from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
@@ -150,6 +150,7 @@ class InferenceWorker(MailboxWorker):
                 self._calibration,
                 levels=None if stored is None else stored[name],
                 known_threshold=stored_threshold(self._sources.get(name)),
+                number_threshold=stored_threshold(self._sources.get(name), NUMBER_KEY),
             )
             for name in self.core.names
         }
@@ -207,6 +208,7 @@ class InferenceWorker(MailboxWorker):
                     class_names.get(name, ()),
                     levels=levels_of(models[name]),
                     known_threshold=stored_threshold(models[name]),
+                    number_threshold=stored_threshold(models[name], NUMBER_KEY),
                 )
                 for name in core.names
             }
@@ -241,6 +243,7 @@ class InferenceWorker(MailboxWorker):
                 old.class_names if old is not None else (),
                 levels=levels_of(model),
                 known_threshold=stored_threshold(model),
+                number_threshold=stored_threshold(model, NUMBER_KEY),
             )
             self.infos[name] = info
             self._reader = None

@@ -65,6 +65,12 @@ class ModelInfo:
     total_params: int
     class_names: tuple[str, ...] = ()  # one per output; () means the digits 0..9
     known_threshold: float = DEFAULT_THRESHOLD  # see digitlab.model.nets.known
+    number_threshold: float | None = None  # for a piece of a number; None: known_threshold
+
+    @property
+    def piece_threshold(self) -> float:
+        """The "known" threshold for one piece of a written number (0..1)."""
+        return self.known_threshold if self.number_threshold is None else self.number_threshold
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -110,6 +116,7 @@ def describe_model(
     class_names: tuple[str, ...] = (),
     levels: Mapping[str, float] | None = None,
     known_threshold: float = DEFAULT_THRESHOLD,
+    number_threshold: float | None = None,
 ) -> ModelInfo:
     """Layer views of ``name`` in ``core`` (a :class:`digitlab.model.nets.inference.InferenceCore`).
 
@@ -144,5 +151,10 @@ def describe_model(
             LayerView(name, info.name, info.kind, shape, info.params, layout, level, steps)
         )
     return ModelInfo(
-        name, tuple(views), sum(i.params for i in infos), tuple(class_names), known_threshold
+        name,
+        tuple(views),
+        sum(i.params for i in infos),
+        tuple(class_names),
+        known_threshold,
+        number_threshold,
     )
