@@ -25,6 +25,38 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+class _ModalDialogOpened(RuntimeError):
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _no_modal_dialogs(monkeypatch):
+    """Offscreen, nobody closes a modal dialog: one opened by a test would wait forever, so it
+    fails the test at once instead (a test that means to open one patches it itself)."""
+    from PySide6.QtWidgets import QDialog, QFileDialog, QMenu, QMessageBox
+
+    def refuse(*args, **kwargs):
+        raise _ModalDialogOpened("a modal dialog was opened during a test")
+
+    for owner, names in (
+        (QDialog, ("exec",)),
+        (QMessageBox, ("exec", "question", "warning", "critical", "information")),
+        (QMenu, ("exec",)),
+        (
+            QFileDialog,
+            (
+                "exec",
+                "getOpenFileName",
+                "getOpenFileNames",
+                "getSaveFileName",
+                "getExistingDirectory",
+            ),
+        ),
+    ):
+        for name in names:
+            monkeypatch.setattr(owner, name, refuse)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _user_data_folder_is_a_test_folder(tmp_path_factory):
     """Nothing a test does reaches the user's real data folder: ``DIGITLAB_DATA_DIR`` points
