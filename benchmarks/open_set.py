@@ -17,8 +17,8 @@ The dev sets are for measuring only: never trained on, never copied into the rep
 ``--write-thresholds`` chooses each bundled model's threshold so that it keeps ``--keep-share``
 of the last 10,000 MNIST training digits (never the dev sets), and its threshold for a piece of
 a written number so that it keeps ``NUMBER_KEEP_SHARE`` of them, and writes both, with what
-they were chosen on, into ``resources/models/metrics.json`` before measuring. The last line printed is a
-JSON object with the headline numbers.
+they were chosen on, into ``resources/models/metrics.json`` before measuring. The last line
+printed is a JSON object with the headline numbers.
 """
 
 from __future__ import annotations
