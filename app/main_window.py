@@ -31,6 +31,7 @@ from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.widgets.help_dialog import help_actions
 from digitlab.app.widgets.styles import HINT_STYLE
+from digitlab.app.widgets.tab_keys import tab_actions
 from digitlab.app.widgets.theme import Theme, theme_actions
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.describe import reads_digits
@@ -191,6 +192,8 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._fill_edit_menu)
         self._fill_edit_menu()
         self.view_menu = menu.addMenu("&View")  # the theme's actions, once it is applied
+        self.view_menu.addActions(tab_actions(self, self.tabs))
+        self.view_menu.addSeparator()
         menu.addMenu("&Help").addActions(help_actions(self, self.tabs, ABOUT_HTML))
 
     def tab_actions(self, tab: QWidget | None) -> tuple[QAction | None, ...]:

@@ -96,3 +96,13 @@ def test_square_brackets_shrink_and_grow_the_brush_on_the_draw_tab_only(qtbot, w
     assert slider.value() == slider.minimum()
     rows = shortcut_rows(window, window.tabs)
     assert ("Draw", "Larger brush", "]") in rows and ("Draw", "Smaller brush", "[") in rows
+
+
+def test_ctrl_and_a_number_goes_to_that_tab_from_any_tab_and_is_listed(qtbot, window):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    for place in (3, 5, 1, len(titles)):
+        qtbot.keyClick(window, getattr(Qt.Key, f"Key_{place}"), Qt.KeyboardModifier.ControlModifier)
+        assert window.tabs.currentIndex() == place - 1
+    rows = shortcut_rows(window, window.tabs)
+    assert ("Everywhere", "Go to Explore", "Ctrl+3") in rows
+    assert all(("Everywhere", f"Go to {t}", f"Ctrl+{i + 1}") in rows for i, t in enumerate(titles))
