@@ -30,6 +30,7 @@ from digitlab.app.live.live_models import LiveModels
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.widgets.help_dialog import help_actions
+from digitlab.app.widgets.quit_question import may_quit
 from digitlab.app.widgets.styles import HINT_STYLE
 from digitlab.app.widgets.tab_keys import tab_actions
 from digitlab.app.widgets.theme import Theme, theme_actions
@@ -184,7 +185,7 @@ class MainWindow(QMainWindow):
         file_menu = menu.addMenu("&File")
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
+        quit_action.triggered.connect(lambda: may_quit(self) and self.close())
         file_menu.addAction(quit_action)
         # The Edit menu lists the shown tab's actions only: a shortcut in a visible menu would
         # act on every tab (Esc clearing the drawing from the Explain tab).
@@ -264,6 +265,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.live.start)
 
     def closeEvent(self, event) -> None:
+        if event.spontaneous() and not may_quit(self):  # the user closed it: ask first
+            return event.ignore()
         # Every thread is asked to stop and joined, all within one bound (never terminated):
         # one still busy after it (a model load) is left to end and joined at exit.
         with threads.one_bound(threads.STOP_TIMEOUT_MS):

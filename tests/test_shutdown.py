@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from gui_support import WINDOW_TIMEOUT_MS, shared_core
 from PySide6.QtCore import QThread
+from PySide6.QtGui import QAction, QCloseEvent
 
 from digitlab.app.threads import STOP_TIMEOUT_MS
+from digitlab.app.widgets import quit_question
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOSE_BOUND_MS = 2000
@@ -45,6 +47,23 @@ def test_closing_the_window_mid_training_waits_within_one_bound_and_terminates_n
     tab.apply_settings(LONG_RUN)
     worker = tab.start_training(validate=False, evaluate_after=False)
     qtbot.waitUntil(lambda: worker.steps_done >= 3, timeout=120_000)
+
+    # The user closes the window, or presses Ctrl+Q: asked first; "Keep training" keeps both.
+    asked = []
+    monkeypatch.setattr(
+        quit_question, "ask_to_stop_training", lambda parent: asked.append(parent) or False
+    )
+
+    class UserClose(QCloseEvent):
+        def spontaneous(self) -> bool:
+            return True
+
+    event = UserClose()
+    window.closeEvent(event)
+    (quit_action,) = [a for a in window.findChildren(QAction) if a.text() == "&Quit"]
+    quit_action.trigger()  # Ctrl+Q
+    assert asked == [window, window] and not event.isAccepted()
+    assert window.isVisible() and tab.is_training() and not worker.cancelled
 
     bounds: list[int | None] = []
     original_wait = QThread.wait
@@ -116,3 +135,24 @@ def test_closing_the_main_window_mid_training_exits_the_process_cleanly(tmp_path
     assert "TERMINATED" not in result.stdout
     assert "QThread: Destroyed" not in result.stderr
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_the_quit_question_keeps_the_run_unless_told_to_stop_it(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox, QWidget
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    shown = []
+
+    def answer(box, choice):
+        shown.append([b.text() for b in box.buttons()])
+        assert box.defaultButton().text() == "Keep training"
+        if choice:
+            box.button_clicked = next(b for b in box.buttons() if b.text() == choice)
+            box.clickedButton = lambda: box.button_clicked
+
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: answer(box, None))
+    assert not quit_question.ask_to_stop_training(parent)  # closed without a choice
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: answer(box, "Quit and stop the run"))
+    assert quit_question.ask_to_stop_training(parent)
+    assert sorted(shown[0]) == ["Keep training", "Quit and stop the run"]
