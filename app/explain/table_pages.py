@@ -58,6 +58,7 @@ class AtScalePanel(QWidget):
         self.events.setValue(at_scale.DEFAULT_EVENTS)
         self.events.setSuffix(" digits a day")
         self.events.setMinimumWidth(200)
+        self.events.setToolTip("How many digits a day the model would read: the table scales")
         self.events.valueChanged.connect(self._update)
         top = QHBoxLayout()
         read = QLabel("If the app &read")

@@ -55,6 +55,7 @@ class WherePanel(QGroupBox):
         self.target.currentIndexChanged.connect(lambda _: self.target_changed.emit())
         self.overlay_toggle = QCheckBox("Show the map")
         self.overlay_toggle.setChecked(True)
+        self.overlay_toggle.setToolTip("Lay the map over the 28x28 input")
         self.opacity = QSlider(Qt.Orientation.Horizontal)
         self.opacity.setRange(0, 100)
         self.opacity.setValue(75)

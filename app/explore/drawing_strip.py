@@ -23,6 +23,8 @@ class DrawingStrip(QWidget):
         self.undo = QPushButton("Undo")
         self.clear.clicked.connect(lambda: self.slot.canvas and self.slot.canvas.clear())
         self.undo.clicked.connect(lambda: self.slot.canvas and self.slot.canvas.undo())
+        self.clear.setToolTip("Clear the drawing (the same drawing as on the Draw tab)")
+        self.undo.setToolTip("Undo the last stroke")
         draw_hint = QLabel("Draw here: the star follows your pen.")
         draw_hint.setWordWrap(True)
         draw_hint.setStyleSheet(HINT_STYLE)

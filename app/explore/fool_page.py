@@ -37,6 +37,8 @@ class FoolPage(QWidget):
         self.target.setCurrentIndex(3)
         self.button = QPushButton("Fool it")
         self.button.clicked.connect(lambda: self.asked.emit(self.target.currentIndex()))
+        self.target.setToolTip("The digit the models should be fooled into reading")
+        self.button.setToolTip("Find the smallest change to your drawing that makes them read it")
         self.status = QLabel("Draw a digit, pick the digit the models should read, click Fool it.")
         self.status.setWordWrap(True)
         self.status.setStyleSheet(HINT_STYLE)

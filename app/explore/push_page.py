@@ -59,6 +59,7 @@ class PushPage(QWidget):
         self.answer_label.setWordWrap(True)
         reset = QPushButton("Reset sliders")
         reset.clicked.connect(self.reset)
+        reset.setToolTip("Put every slider back to no change")
         note = QLabel(
             "Applied to the 28x28 input the preprocessing made (before it, centring and "
             "fitting would undo a shift or a scale). Curves: each model's probability for "
@@ -86,6 +87,7 @@ class PushPage(QWidget):
             slider.setRange(0, STEPS)
             slider.setValue(_position(s, s.neutral))
             slider.valueChanged.connect(lambda _v, name=s.name: self._on_slider(name))
+            slider.setToolTip(f"{s.title}: drag to change the input and watch the answers")
             self.sliders[s.name], self.value_labels[s.name] = slider, label
             grid.addWidget(label, (i // 2) * 2, i % 2)
             grid.addWidget(slider, (i // 2) * 2 + 1, i % 2)

@@ -122,6 +122,9 @@ class ExploreTab(QWidget):
         for m in METHODS:
             self.method.addItem(METHOD_TITLES[m], m)
         self.misread_toggle = QCheckBox("Ring misread digits")
+        self.layer.setToolTip("The layer whose activations place the 10,000 test digits")
+        self.method.setToolTip("How the layer's activations are flattened onto the map")
+        self.misread_toggle.setToolTip("Ring the test digits the model reads wrong")
         self.status = QLabel("The map is made when this tab is first shown.")
         self.status.setStyleSheet(HINT_STYLE)
         self.status.setWordWrap(True)
