@@ -25,6 +25,17 @@ def _no_network(monkeypatch):
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _tensorflow_imported_once_in_the_main_thread():
+    """The window imports TensorFlow in a thread of its own, and a test may close the window
+    before that import ends; the next test importing Keras in the main thread would then
+    import it from two threads at once, which TensorFlow's own start-up does not promise to
+    survive. The app never does that (its main thread never imports TensorFlow); the tests
+    import it once, first, so every later import is a lookup."""
+    import keras  # noqa: F401
+    import tensorflow  # noqa: F401
+
+
 class _ModalDialogOpened(RuntimeError):
     pass
 
