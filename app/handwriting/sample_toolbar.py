@@ -47,6 +47,10 @@ class SampleToolbar(QWidget):
             self.filter.addItem(f"Only {digit}s", digit)
         self.filter.addItem("Only not digits", NOT_A_DIGIT)
         self.filter.currentIndexChanged.connect(lambda _i: self.filter_changed.emit())
+        self.filter.setToolTip(
+            "Which samples the grid shows: all of them, those a live model reads wrong, "
+            "or those of one label"
+        )
 
         self.relabel_button = QToolButton()
         self.relabel_button.setText("Relabel as…")
