@@ -4,12 +4,10 @@ selected ones, import and export the file. It only asks; the tab does the work."
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -18,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitlab.app.widgets import file_dialogs
 from digitlab.model.data.personal_data import NOT_A_DIGIT
 
 ALL, MISREAD = -10, -20
@@ -48,6 +47,10 @@ class SampleToolbar(QWidget):
             self.filter.addItem(f"Only {digit}s", digit)
         self.filter.addItem("Only not digits", NOT_A_DIGIT)
         self.filter.currentIndexChanged.connect(lambda _i: self.filter_changed.emit())
+        self.filter.setToolTip(
+            "Which samples the grid shows: all of them, those a live model reads wrong, "
+            "or those of one label"
+        )
 
         self.relabel_button = QToolButton()
         self.relabel_button.setText("Relabel as…")
@@ -95,19 +98,22 @@ class SampleToolbar(QWidget):
         self.export_button.setEnabled(any_samples)
 
     def _on_import_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
+        path = file_dialogs.open_file_name(
             self,
             "Import handwriting samples",
-            str(Path.home()),
+            file_dialogs.SAMPLES,
             "JSON lines (*.jsonl);;All files (*)",
         )
         if path:
             self.import_chosen.emit(path)
 
     def _on_export_clicked(self) -> None:
-        default = Path.home() / f"my-handwriting-{time.strftime('%Y%m%d')}.jsonl"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export handwriting samples", str(default), "JSON lines (*.jsonl)"
+        path = file_dialogs.save_file_name(
+            self,
+            "Export handwriting samples",
+            file_dialogs.SAMPLES,
+            f"my-handwriting-{time.strftime('%Y%m%d')}.jsonl",
+            "JSON lines (*.jsonl)",
         )
         if path:
             self.export_chosen.emit(path)

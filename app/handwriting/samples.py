@@ -14,7 +14,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from digitlab.model.data.personal_data import FILE_NAME, PersonalDataError, Sample
-from digitlab.model.data.personal_store import ImportReport, PersonalStore
+from digitlab.model.data.personal_store import (
+    Deleted,
+    ImportReport,
+    PersonalStore,
+    bad_lines_text,
+)
+from digitlab.model.nets.wording import plural
 
 
 def default_path() -> Path:
@@ -47,11 +53,10 @@ class PersonalSamples(QObject):
             self.problem = ""
             if self.store.load_errors:
                 errors = self.store.load_errors
-                more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
                 self.problem = (
-                    f"{path.name}: skipped {len(errors)} unreadable line"
-                    f"{'s' if len(errors) > 1 else ''}: {errors[0]}{more}. A copy of "
-                    "the file is kept next to it before the next change."
+                    f"{path.name}: skipped {plural(len(errors), 'unreadable line')}: "
+                    f"{bad_lines_text(errors)}. A copy of the file is kept next to it "
+                    "before the next change."
                 )
         except PersonalDataError as exc:
             self.store = PersonalStore(path, read=False)
@@ -98,7 +103,19 @@ class PersonalSamples(QObject):
         return sample
 
     def delete(self, indices: Iterable[int]) -> int:
-        count = self.store.delete(indices)
+        return len(self.take(indices))
+
+    def take(self, indices: Iterable[int]) -> Deleted:
+        """Delete the samples at ``indices``; what went, for :meth:`restore`."""
+        deleted = self.store.take(indices)
+        if deleted:
+            self.changed.emit()
+        return deleted
+
+    def restore(self, deleted: Deleted) -> int:
+        """Put back what :meth:`take` removed (in their old places where they still fit, into
+        the file as it is now: another window's changes are kept); returns how many."""
+        count = self.store.restore(deleted)
         if count:
             self.changed.emit()
         return count

@@ -15,13 +15,22 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QIcon, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QListWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from digitlab.app.handwriting.sample_toolbar import ALL, MISREAD, SampleToolbar
 from digitlab.app.handwriting.samples import PersonalSamples
+from digitlab.app.handwriting.undo_delete import DeleteUndo
 from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
 from digitlab.app.widgets.styles import BAD, BAD_STYLE, GOOD_STYLE, HINT, HINT_STYLE
 from digitlab.model.data.personal_data import PersonalDataError, model_inputs
+from digitlab.model.data.personal_store import bad_lines_text
 from digitlab.model.nets.sample_readings import (
     accuracies,
     digit_readings,
@@ -30,7 +39,7 @@ from digitlab.model.nets.sample_readings import (
     misreadings,
     reading_tooltip,
 )
-from digitlab.model.nets.wording import model_title
+from digitlab.model.nets.wording import model_title, plural
 
 THUMB = 56
 """Thumbnail side, px (the 28x28 input shown at twice its size)."""
@@ -114,6 +123,16 @@ class HandwritingTab(QWidget):
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.triggered.connect(self.delete_selected)
         self.addAction(self.delete_action)
+        # Ctrl+Z (while this tab is shown) and the Undo button beside the message.
+        self.delete_undo = DeleteUndo(self.samples, self)
+        self.delete_undo.message.connect(self.show_message)
+        self.delete_undo.restored.connect(self._select_keys)
+        self.undo_delete_action = self.delete_undo.action
+        self.undo_button = self.delete_undo.button
+        self.grid.setToolTip(
+            "Your saved drawings. Click to select, Ctrl+click or Shift+click for several; "
+            "hover over one to see what each model reads"
+        )
 
         self.empty_label = QLabel(_EMPTY_TEXT)
         self.empty_label.setWordWrap(True)
@@ -122,6 +141,10 @@ class HandwritingTab(QWidget):
 
         self.message = QLabel()
         self.message.setWordWrap(True)
+        message_row = QHBoxLayout()
+        message_row.setContentsMargins(0, 0, 0, 0)
+        message_row.addWidget(self.message, 1)
+        message_row.addWidget(self.undo_button)
         self.path_label = QLabel()
         self.path_label.setStyleSheet(HINT_STYLE)
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -133,7 +156,7 @@ class HandwritingTab(QWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.grid, 1)
         layout.addWidget(self.empty_label, 1)
-        layout.addWidget(self.message)
+        layout.addLayout(message_row)
         layout.addWidget(self.path_label)
 
     # ---------------------------------------------------------------- showing
@@ -213,6 +236,7 @@ class HandwritingTab(QWidget):
     def show_message(self, text: str, level: str = "info") -> None:
         self.message.setText(text)
         self.message.setStyleSheet(_STYLE.get(level, _STYLE["info"]))
+        self.undo_button.hide()  # offered with the message of a delete only
         self.message_shown.emit(text, level)
 
     # ---------------------------------------------------------------- the models' answers
@@ -296,13 +320,21 @@ class HandwritingTab(QWidget):
         if not indices:
             return 0
         try:
-            count = self.samples.delete(indices)
+            deleted = self.samples.take(indices)
         except (PersonalDataError, OSError) as exc:
             self.show_message(f"Not deleted: {exc}", "error")
             return 0
         self.grid.clearSelection()
-        self.show_message(f"Deleted {count} sample{'' if count == 1 else 's'}.", "ok")
-        return count
+        self.show_message(f"Deleted {plural(len(deleted), 'sample')}.", "ok")
+        self.delete_undo.offer(deleted)
+        return len(deleted)
+
+    def undo_delete(self) -> int:
+        """Put back the samples of the last delete (see :class:`DeleteUndo`)."""
+        return self.delete_undo.undo()
+
+    def _select_keys(self, keys: set[str]) -> None:
+        self.select(i for i, s in enumerate(self.samples.samples) if s.key in keys)
 
     def relabel_selected(self, digit: int) -> int:
         indices = self.selected_indices()
@@ -336,9 +368,10 @@ class HandwritingTab(QWidget):
         if report.duplicates:
             text += f"; {report.duplicates} already here (skipped)"
         if report.errors:
-            more = f" (and {len(report.errors) - 1} more)" if len(report.errors) > 1 else ""
-            bad = len(report.errors)
-            text += f"; {bad} bad line{'' if bad == 1 else 's'} skipped: {report.errors[0]}{more}"
+            text += (
+                f"; {plural(len(report.errors), 'bad line')} skipped: "
+                f"{bad_lines_text(report.errors)}"
+            )
         self.show_message(text + ".", "error" if report.errors else "ok")
         return True
 

@@ -17,7 +17,6 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -36,6 +35,7 @@ from PySide6.QtWidgets import (
 from digitlab.app.threads import STOP_TIMEOUT_MS, WorkerThread
 from digitlab.app.training.call_worker import CallWorker
 from digitlab.app.training.evaluation_view import digit_pixmap, icon_grid
+from digitlab.app.widgets import file_dialogs
 from digitlab.app.widgets.styles import BAD_STYLE, HINT_STYLE, WARNING
 from digitlab.model.binaries.render_jobs import family_jobs, render_jobs, rendered_summary
 from digitlab.model.data.custom_dataset import (
@@ -191,15 +191,15 @@ class CustomDataPanel(QGroupBox):
 
     # --- loading -----------------------------------------------------------------------------
     def _on_folder_clicked(self) -> None:
-        path = QFileDialog.getExistingDirectory(
-            self, "Folder with one subfolder per class", self.path or str(Path.home())
+        path = file_dialogs.existing_directory(
+            self, "Folder with one subfolder per class", file_dialogs.PICTURES
         )
         if path:
             self.load(path)
 
     def _on_npz_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "MNIST-layout dataset", self.path or str(Path.home()), "NumPy archives (*.npz)"
+        path = file_dialogs.open_file_name(
+            self, "MNIST-layout dataset", file_dialogs.PICTURES, "NumPy archives (*.npz)"
         )
         if path:
             self.load(path)
@@ -314,25 +314,25 @@ class CustomDataPanel(QGroupBox):
 
     # --- binaries ------------------------------------------------------------------------------
     def _on_binaries_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(
-            self, "Files to render as pictures", str(Path.home())
+        files = file_dialogs.open_file_names(
+            self, "Files to render as pictures", file_dialogs.PICTURES
         )
         if not files:
             return
-        out = QFileDialog.getExistingDirectory(
-            self, "Class folder for the pictures (e.g. images/family_a)", str(Path(files[0]).parent)
+        out = file_dialogs.existing_directory(  # starts beside the files
+            self, "Class folder for the pictures (e.g. images/family_a)", file_dialogs.PICTURES
         )
         if out:
             self.render_binaries([(Path(f), Path(out)) for f in files], load_after=None)
 
     def _on_binaries_folder(self) -> None:
-        source = QFileDialog.getExistingDirectory(
-            self, "Folder with one subfolder of binaries per family", str(Path.home())
+        source = file_dialogs.existing_directory(
+            self, "Folder with one subfolder of binaries per family", file_dialogs.PICTURES
         )
         if not source:
             return
-        out = QFileDialog.getExistingDirectory(
-            self, "Where to write the picture folders", str(Path(source).parent)
+        out = file_dialogs.existing_directory(  # starts beside the source folder
+            self, "Where to write the picture folders", file_dialogs.PICTURES
         )
         if out:
             self.render_folder(source, out)

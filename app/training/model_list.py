@@ -17,7 +17,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from digitlab.app import storage
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.training.worker import EvaluationReport, TrainingOutcome
+from digitlab.app.widgets import file_dialogs
 from digitlab.model.nets.live_source import bundled_label, remembered_label
 from digitlab.model.nets.wording import model_title
 
@@ -306,9 +305,9 @@ class ModelList(QWidget):
         entry = self.current_entry()
         if entry is None:
             return
-        default = storage.user_models_dir() / f"{entry.slot}-{time.strftime('%Y%m%d-%H%M')}.keras"
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Save model", str(default), "Keras models (*.keras)"
+        name = f"{entry.slot}-{time.strftime('%Y%m%d-%H%M')}.keras"
+        path = file_dialogs.save_file_name(
+            self, "Save model", file_dialogs.MODELS, name, "Keras models (*.keras)"
         )
         if path:
             self.save_current(path)
@@ -340,8 +339,8 @@ class ModelList(QWidget):
         return True
 
     def _on_load_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Load model", str(storage.user_models_dir()), "Keras models (*.keras)"
+        path = file_dialogs.open_file_name(
+            self, "Load model", file_dialogs.MODELS, "Keras models (*.keras)"
         )
         if path:
             self.load_from(path)

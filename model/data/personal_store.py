@@ -41,6 +41,39 @@ class ImportReport:
     errors: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Deleted:
+    """Samples a delete took away, and where they stood, for :meth:`PersonalStore.restore`.
+
+    samples : the samples, in file order.
+    places : the index of each in the file just before the delete.
+    after : the drawing key of the sample just before each one then (None: it was first).
+    """
+
+    samples: tuple[Sample, ...] = ()
+    places: tuple[int, ...] = ()
+    after: tuple[str | None, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+
+def bad_lines_text(errors: Sequence[str], cap: int = 10) -> str:
+    """The bad lines of a file in a few words: ``"4 (not JSON), 9 (nothing is drawn)"``.
+
+    ``errors`` are :func:`~digitlab.model.data.personal_data.read_samples` messages
+    (``"line 4: not JSON"``); the first ``cap`` are named, then ``"and N more"``.
+    """
+    parts = []
+    for error in errors[:cap]:
+        head, sep, reason = error.partition(": ")
+        number = head.removeprefix("line ")
+        parts.append(f"{number} ({reason})" if sep and number.isdigit() else error)
+    if len(errors) > cap:
+        parts.append(f"and {len(errors) - cap:,} more")
+    return ", ".join(parts)
+
+
 class PersonalStore:
     """The personal dataset in one JSONL file; every change is written at once, atomically.
 
@@ -120,17 +153,50 @@ class PersonalStore:
 
     def delete(self, indices: Iterable[int]) -> int:
         """Remove the samples at ``indices``; returns how many went."""
+        return len(self.take(indices))
+
+    def take(self, indices: Iterable[int]) -> Deleted:
+        """Remove the samples at ``indices``; returns them with their places, for
+        :meth:`restore` (empty when none went)."""
         keys = self._keys(indices)
-        gone = 0
+        gone = Deleted()
 
         def drop(current: list[Sample]) -> list[Sample] | None:
             nonlocal gone
-            kept = [s for s in current if s.key not in keys]
-            gone = len(current) - len(kept)
-            return kept if gone else None
+            places = [i for i, s in enumerate(current) if s.key in keys]
+            gone = Deleted(
+                tuple(current[i] for i in places),
+                tuple(places),
+                tuple(current[i - 1].key if i else None for i in places),
+            )
+            return [s for s in current if s.key not in keys] if places else None
 
         self._change(drop)
         return gone
+
+    def restore(self, deleted: Deleted) -> int:
+        """Put back what :meth:`take` removed, each sample after the one it followed (or at
+        its old index when that one is gone); a drawing stored again since is left as it is.
+        Returns how many came back."""
+        back = 0
+
+        def put_back(current: list[Sample]) -> list[Sample] | None:
+            nonlocal back
+            new, present, back = list(current), {s.key for s in current}, 0
+            for sample, place, after in zip(
+                deleted.samples, deleted.places, deleted.after, strict=True
+            ):
+                if sample.key in present:
+                    continue
+                at = 0 if after is None else min(place, len(new))
+                at = next((i + 1 for i, s in enumerate(new) if s.key == after), at)
+                new.insert(at, sample)
+                present.add(sample.key)
+                back += 1
+            return new if back else None
+
+        self._change(put_back)
+        return back
 
     def _keys(self, indices: Iterable[int]) -> set[str]:
         """The drawings at ``indices`` of :attr:`samples` (changes apply by drawing, so they
