@@ -208,7 +208,7 @@ class MainWindow(QMainWindow):
             tools = (t.pen_action, t.eraser_action, t.smaller_brush_action, t.larger_brush_action)
             return (*history, None, *tools, None, *modes)
         if tab is getattr(self, "handwriting_tab", None):
-            return (self.handwriting_tab.delete_action,)
+            return (self.handwriting_tab.delete_action, self.handwriting_tab.undo_delete_action)
         return ()
 
     def _fill_edit_menu(self) -> None:

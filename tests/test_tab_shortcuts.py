@@ -60,7 +60,7 @@ def test_delete_in_my_handwriting_deletes_the_chosen_samples_without_a_warning(
 ):
     tab = window.handwriting_tab
     _show(window, tab)
-    assert _menu_texts(window) == ["Delete selected samples"]
+    assert _menu_texts(window) == ["Delete selected samples", "Undo delete"]
     tab.select([0, 2])
     tab.grid.setFocus()
     qtbot.keyClick(window, Qt.Key.Key_Delete)
