@@ -1,0 +1,49 @@
+"""The Train tab shows each state for what it is: a cancelled run, an empty confusion matrix,
+the data source's batch size, the model numbers, and tooltips on its controls."""
+
+from __future__ import annotations
+
+import pytest
+from gui_support import LiveStub
+
+from digitlab.app.training.tab import TrainingTab
+
+TINY = {
+    "architecture": "dense",
+    "epochs": 1,
+    "batch_size": 64,
+    "train_size": 256,
+    "augment": False,
+    "learning_rate": 2e-3,
+    "seed": 0,
+}
+
+
+@pytest.fixture
+def tab(qtbot):
+    view = TrainingTab(LiveStub())
+    qtbot.addWidget(view)
+    view.apply_settings(TINY)
+    yield view
+    assert view.shutdown()
+
+
+def test_after_loading_a_model_no_confusion_cell_is_highlighted(qtbot, tab):
+    from digitlab.model.data.bundled import bundled_model_path
+
+    tab.model_choice.setCurrentIndex(tab.model_choice.findData("bundled:dense"))
+    with qtbot.waitSignal(tab.evaluation_shown, timeout=60_000):
+        tab.evaluate_current()
+    table = tab.evaluation.table
+    table.setFocus()
+    table.setCurrentCell(2, 3)  # the user looked at a cell of that evaluation
+    assert table.selectedItems()
+
+    assert tab.load_from(bundled_model_path("cnn"))
+    assert tab.evaluation.report is None
+    assert table.currentRow() == -1 and table.currentColumn() == -1
+    assert table.selectedItems() == []
+    table.setFocus()  # Qt would make (0, 0) the current cell of a focused table
+    assert table.currentRow() == -1 and not table.hasFocus()
+    table.setCurrentCell(0, 0)  # a click on the empty matrix selects nothing
+    assert table.selectedItems() == []
