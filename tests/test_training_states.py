@@ -47,3 +47,34 @@ def test_after_loading_a_model_no_confusion_cell_is_highlighted(qtbot, tab):
     assert table.currentRow() == -1 and not table.hasFocus()
     table.setCurrentCell(0, 0)  # a click on the empty matrix selects nothing
     assert table.selectedItems() == []
+
+
+@pytest.fixture(scope="module")
+def images(tmp_path_factory):
+    from digitlab.model.binaries.synthetic import build_image_dataset, write_families
+
+    root = tmp_path_factory.mktemp("states")
+    write_families(root / "bin", per_family=10, seed=2)
+    build_image_dataset(root / "bin", root / "images")
+    return root / "images"
+
+
+def test_switching_back_to_mnist_brings_back_mnists_batch_size(qtbot, tab, images):
+    from digitlab.app.training.run_setup import DEFAULTS
+
+    tab.batch_size.setValue(DEFAULTS["batch_size"])
+    with qtbot.waitSignal(tab.data_panel.loaded, timeout=60_000):
+        tab.data_panel.load(images)  # 32 pictures: the batch size drops to 32 for them
+    qtbot.waitUntil(lambda: not tab.data_panel.busy(), timeout=10_000)
+    assert tab.data_panel.is_custom() and tab.batch_size.value() == 32
+    assert tab.setup.settings_to_keep()["batch_size"] == DEFAULTS["batch_size"]
+
+    tab.data_panel.source.setCurrentIndex(tab.data_panel.source.findData("mnist"))
+    assert not tab.data_panel.is_custom()
+    assert tab.batch_size.value() == DEFAULTS["batch_size"]
+
+    tab.batch_size.setValue(256)  # the user's own MNIST choice
+    tab.data_panel.source.setCurrentIndex(tab.data_panel.source.findData("custom"))
+    assert tab.batch_size.value() == 32  # the pictures' batch size, as they left it
+    tab.data_panel.source.setCurrentIndex(tab.data_panel.source.findData("mnist"))
+    assert tab.batch_size.value() == 256

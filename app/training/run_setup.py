@@ -103,6 +103,10 @@ class RunSetup(QGroupBox):
         super().__init__("Run set-up", parent)
         self.settings_refused: list[str] = []
         self._running = False
+        self._custom = False  # the data source shown: your own pictures (True) or MNIST
+        # The batch size last shown for each data source (a small data set of your own
+        # lowers it; MNIST gets its own back).
+        self._batch_for: dict[bool, int] = {}
         self.architecture = QComboBox()
         for key, label in ARCHITECTURES:
             self.architecture.addItem(label, key)
@@ -186,6 +190,15 @@ class RunSetup(QGroupBox):
             "seed": self.seed.value(),
         }
 
+    def settings_to_keep(self) -> dict:
+        """:meth:`settings` as the next start should show them: the data source is not kept
+        (a start shows MNIST), so MNIST's batch size is kept while your own pictures are
+        shown."""
+        s = self.settings()
+        if self._custom:
+            s["batch_size"] = self._batch_for.get(False, s["batch_size"])
+        return s
+
     def apply_settings(self, settings: dict) -> None:
         """Show ``settings`` (unknown or bad values fall back to the defaults, field by field;
         :attr:`settings_refused` names the fields that did)."""
@@ -245,7 +258,13 @@ class RunSetup(QGroupBox):
         self.copies.setEnabled(not running and self.augment.isChecked() and not custom)
 
     def show_data_source(self, custom: bool) -> None:
-        """MNIST or your own pictures: the digit-only rows and the preview show for MNIST."""
+        """MNIST or your own pictures: the digit-only rows and the preview show for MNIST,
+        and each source gets back the batch size it had when it was left."""
+        if custom != self._custom:
+            self._batch_for[self._custom] = self.batch_size.value()
+            self._custom = custom
+            if custom in self._batch_for:
+                self.batch_size.setValue(self._batch_for[custom])
         # Digit-only options: all of your pictures are used, never distorted.
         self._form.setRowVisible(self.train_size, not custom)
         self._form.setRowVisible(self._augment_row, not custom)

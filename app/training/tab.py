@@ -80,7 +80,7 @@ class TrainingTab(QWidget):
                 "could not be used; the defaults are shown for them",
                 "info",
             )
-        self._settings_saver = SettingsSaver(self.settings, self)
+        self._settings_saver = SettingsSaver(self.setup.settings_to_keep, self)
         self.setup.changed.connect(self._settings_saver.schedule)
         self._update_controls()
         app = QCoreApplication.instance()
@@ -377,7 +377,7 @@ class TrainingTab(QWidget):
         # The worker threads to join: the run's and the evaluation's.
         holders = [h for h in (self.run.holder, self.evaluations.holder) if h is not None]
         if holders:
-            storage.save_settings(self.settings())
+            storage.save_settings(self.setup.settings_to_keep())
         for holder in holders:
             ok = holder.stop(timeout_ms) and ok
         ok = self.data_panel.shutdown(timeout_ms) and ok
