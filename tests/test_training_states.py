@@ -78,3 +78,31 @@ def test_switching_back_to_mnist_brings_back_mnists_batch_size(qtbot, tab, image
     assert tab.batch_size.value() == 32  # the pictures' batch size, as they left it
     tab.data_panel.source.setCurrentIndex(tab.data_panel.source.findData("mnist"))
     assert tab.batch_size.value() == 256
+
+
+def _outcome(architecture="dense", stopped=False, epochs_run=1):
+    from digitlab.app.training.worker import TrainingOutcome
+    from digitlab.model.nets.training import Recipe
+
+    return TrainingOutcome(
+        architecture, Recipe(epochs=2, train_size=256), None, stopped=stopped, epochs_run=epochs_run
+    )
+
+
+def test_trained_models_are_numbered_one_after_another_whatever_comes_between(tab):
+    from digitlab.app.training.model_list import ModelEntry
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.live_source import short_source
+
+    first = tab.models.add_trained(_outcome())
+    assert tab.load_from(bundled_model_path("dense"))
+    tab.add_model(
+        ModelEntry("Dense network tuned on my handwriting #1 (30 samples)", "dense"), "tuned"
+    )
+    second = tab.models.add_trained(_outcome("cnn"))
+    assert "#1 " in first.label and "#2 " in second.label
+    labels = [tab.model_choice.itemText(i) for i in range(tab.model_choice.count())]
+    assert not any("#3" in label or "#4" in label for label in labels), labels
+    # The Draw tab's header names them the same way.
+    assert short_source(first.label) == "trained #1"
+    assert short_source(second.label) == "trained #2"

@@ -81,7 +81,10 @@ class ModelList(QWidget):
         self.live_models = live_models
         self.remembered = remembered
         self._entries: dict[str, ModelEntry] = {}
-        self._count = 0  # entries added by the user's actions, for keys and labels
+        self._count = 0  # entries added by the user's actions, for their keys
+        # Trained models have their own numbers (#1, #2, ...: loads and tunings make no gaps);
+        # the Draw tab names a live one by it ("trained #2").
+        self._trained = 0
 
         self.model_choice = QComboBox()
         # Not AdjustToContents: a long entry ("Custom Dense network #4 (3 classes: …)") would
@@ -149,7 +152,8 @@ class ModelList(QWidget):
 
     def add_trained(self, outcome: TrainingOutcome, suffix: str = "") -> ModelEntry:
         """Add and choose a training run's model, labelled with its recipe (or classes)."""
-        n = self._count + 1
+        self._trained += 1
+        n = self._trained
         r = outcome.recipe
         names = outcome.class_names
         if names:
