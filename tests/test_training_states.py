@@ -106,3 +106,56 @@ def test_trained_models_are_numbered_one_after_another_whatever_comes_between(ta
     # The Draw tab's header names them the same way.
     assert short_source(first.label) == "trained #1"
     assert short_source(second.label) == "trained #2"
+
+
+def _cancel_in_epoch(qtbot, tab, epoch: int):
+    """Run 2 epochs of 8 batches; cancel as soon as a batch of ``epoch`` is shown."""
+    tab.apply_settings({**TINY, "train_size": 256, "batch_size": 32, "epochs": 2})
+    worker = tab.start_training(validate=True, throttle_s=0.0)
+    worker.progress.connect(lambda info: info["epoch"] == epoch and tab.cancel_training())
+    with qtbot.waitSignal(tab.run_finished, timeout=120_000) as blocker:
+        pass
+    qtbot.waitUntil(lambda: not tab.is_training(), timeout=30_000)
+    return blocker.args[0]
+
+
+@pytest.mark.slow
+def test_a_run_cancelled_in_its_first_epoch_shows_no_finished_epoch(qtbot, tab):
+    outcome = _cancel_in_epoch(qtbot, tab, 1)
+    assert outcome.stopped and outcome.epochs_run == 0 and 0 < outcome.batches_run < 8
+    curves = tab.curves
+    assert curves.epoch_count == 0  # no epoch marker (training or validation) at epoch 1
+    for _, train, val, _ in curves.items.values():
+        assert all(x is None or not len(x) for x in (train.getData()[0], val.getData()[0]))
+    assert 0 < curves.stopped_at < 1
+    assert all(line.isVisible() for line in curves.stop_lines)
+    assert curves.stop_lines[0].label.toPlainText() == "cancelled"
+    got = f"{outcome.batches_run} batch{'' if outcome.batches_run == 1 else 'es'}"
+    assert tab.progress.format() == f"cancelled after {got}"
+    assert tab.progress.value() < tab.progress.maximum()
+    text, level = tab.last_message
+    assert text.startswith(f"Training cancelled after {got} (") and level == "info"
+    assert "No epoch finished, so no model was kept" in text
+    assert tab.model_choice.count() == 2  # only the bundled models
+
+
+@pytest.mark.slow
+def test_a_run_cancelled_in_its_second_epoch_keeps_the_first_and_says_so(qtbot, tab):
+    outcome = _cancel_in_epoch(qtbot, tab, 2)
+    assert outcome.stopped and outcome.epochs_run == 1 and 8 < outcome.batches_run < 16
+    assert tab.curves.epoch_count == 1  # epoch 1's marker, none for the unfinished epoch 2
+    assert 1 < tab.curves.stopped_at < 2
+    extra = outcome.batches_run - 8
+    got = f"1 epoch and {extra} batch{'' if extra == 1 else 'es'}"
+    assert tab.progress.format() == f"cancelled after {got}"
+    entry = tab.current_entry()
+    assert "(1 ep," in entry.label and entry.label.endswith("(cancelled)")
+    text = tab.last_message[0]
+    assert f"cancelled after {got}" in text and f"“{entry.label}” (its 1 finished epoch)" in text
+
+
+def test_a_new_run_clears_the_cancelled_mark(tab):
+    tab.curves.mark_stopped("cancelled")
+    tab.curves.reset(8, 2)
+    assert tab.curves.stopped_at is None
+    assert not any(line.isVisible() for line in tab.curves.stop_lines)

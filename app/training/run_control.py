@@ -211,6 +211,13 @@ class RunControl(QWidget):
     def _on_thread_ended(self) -> None:
         holder = self.holder
         self.holder = None
+        info = self.last_progress
+        if (
+            holder is not None
+            and holder.worker.cancelled
+            and (info is None or info["step"] < info["total_steps"])
+        ):
+            self.curves.mark_stopped("cancelled")
         if holder is not None:
             holder.dispose()
         if self.progress.maximum() == 0:

@@ -297,7 +297,7 @@ class TrainingTab(QWidget):
         if outcome.completed:
             entry = self.models.add_trained(outcome)
         elif not outcome.nan and outcome.model is not None and outcome.epochs_run:
-            self.models.add_trained(outcome, suffix=" (cancelled)")
+            entry = self.models.add_trained(outcome, suffix=" (cancelled)")
         progress_text, message = run_ending(
             nan=outcome.nan,
             stopped=outcome.stopped,
@@ -306,6 +306,9 @@ class TrainingTab(QWidget):
             nan_at=outcome.nan_at,
             label=entry.label if entry is not None else "",
             accuracy=None if outcome.evaluation is None else outcome.evaluation.accuracy,
+            epochs_run=outcome.epochs_run,
+            batches_run=outcome.batches_run,
+            batches_per_epoch=outcome.batches_per_epoch,
         )
         self.end_run(progress_text, complete=outcome.completed, message=message)
         self.run_finished.emit(outcome)
