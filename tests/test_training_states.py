@@ -159,3 +159,22 @@ def test_a_new_run_clears_the_cancelled_mark(tab):
     tab.curves.reset(8, 2)
     assert tab.curves.stopped_at is None
     assert not any(line.isVisible() for line in tab.curves.stop_lines)
+
+
+def test_every_control_of_the_train_tab_says_what_it_does(tab):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit
+
+    controls = [
+        w
+        for kind in (QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit)
+        for w in tab.findChildren(kind)
+        # Not the inner parts of spin boxes and combos, nor Qt's own (the table's corner).
+        if not isinstance(w.parent(), (QAbstractSpinBox, QComboBox))
+        and not w.objectName().startswith("qt_")
+    ]
+    assert len(controls) > 15
+    silent = [f"{type(w).__name__} {getattr(w, 'text', lambda: '')()!r}" for w in controls]
+    silent = [name for name, w in zip(silent, controls, strict=True) if not w.toolTip().strip()]
+    assert silent == []
+    assert "after the current batch" in tab.pause_button.toolTip()
+    assert not tab.evaluation.table.isCornerButtonEnabled()

@@ -89,6 +89,7 @@ class EvaluationView(QWidget):
         self.table.setToolTip(
             "Rows: true digit. Columns: predicted digit. Click a cell to see its digits."
         )
+        self.table.setCornerButtonEnabled(False)  # "select all" means nothing here
         self.table.setMinimumSize(400, 250)  # room for 4-digit counts
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.currentCellChanged.connect(lambda r, c, *_: self._on_cell_clicked(r, c))

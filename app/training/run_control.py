@@ -47,7 +47,11 @@ class RunControl(QWidget):
 
         self.train_button = QPushButton("Train")
         self.train_button.setDefault(True)
+        self.train_button.setToolTip(
+            "Train a new model with this set-up; the live models stay as they are"
+        )
         self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Hold the run after the current batch; press again to go on")
         self.pause_button.clicked.connect(self.toggle_pause)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip(

@@ -110,11 +110,20 @@ class RunSetup(QGroupBox):
         self.architecture = QComboBox()
         for key, label in ARCHITECTURES:
             self.architecture.addItem(label, key)
+        self.architecture.setToolTip(
+            "The kind of network trained from scratch: the CNN reads shapes better, "
+            "the Dense network is smaller and faster"
+        )
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 200)
+        self.epochs.setToolTip("How many times the run goes through all its training pictures")
         self.batch_size = QSpinBox()
         self.batch_size.setRange(8, 4096)
         self.batch_size.setSingleStep(32)
+        self.batch_size.setToolTip(
+            "Pictures per training step. MNIST's default is 128; a small set of your own "
+            "pictures gets 32, and each data source keeps its own"
+        )
         self.learning_rate = QLineEdit()
         validator = QDoubleValidator(1e-8, 1e12, 10)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
@@ -125,6 +134,7 @@ class RunSetup(QGroupBox):
         self.train_size = QComboBox()
         for size, label in TRAIN_SIZES:
             self.train_size.addItem(label, size)
+        self.train_size.setToolTip("How many MNIST digits to learn from: fewer is quicker")
         self.augment = QCheckBox("Pen-like distortions")
         self.augment.setToolTip(_AUGMENT_TIP)
         self.copies = QSpinBox()
@@ -133,6 +143,10 @@ class RunSetup(QGroupBox):
         self.copies.setToolTip("Distorted versions prepared per digit; each epoch draws from them")
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip(
+            "Starts the random choices (first weights, order, distortions): "
+            "the same seed and set-up give the same model"
+        )
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -152,6 +166,7 @@ class RunSetup(QGroupBox):
         self.preview = AugmentPreview(preview_digits)
         self.preview.setToolTip("Top row: MNIST digits. Below: what augmentation makes of them.")
         self.reshuffle = QPushButton("New samples")
+        self.reshuffle.setToolTip("Show the preview with other digits and distortions")
         self.reshuffle.clicked.connect(lambda: self.preview.refresh())
         self.augment.toggled.connect(self._on_augment_toggled)
         preview_head = QHBoxLayout()
