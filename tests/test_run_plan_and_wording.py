@@ -41,9 +41,18 @@ def test_a_run_that_went_nan_names_where_and_the_learning_rate():
 
 def test_a_cancelled_run_and_a_completed_one_read_differently():
     progress, (text, level) = run_ending(
-        nan=False, stopped=True, elapsed="1:15", learning_rate=2e-3
+        nan=False,
+        stopped=True,
+        elapsed="1:15",
+        learning_rate=2e-3,
+        label="Trained CNN #2 (1 ep, 60k, lr 0.002) (cancelled)",
+        epochs_run=1,
+        batches_run=470,
+        batches_per_epoch=469,
     )
-    assert (progress, level) == ("cancelled", "info") and "after 1:15" in text
+    assert (progress, level) == ("cancelled after 1 epoch and 1 batch", "info")
+    assert text.startswith("Training cancelled after 1 epoch and 1 batch (1:15).")
+    assert "(its 1 finished epoch) is in the model list" in text
     progress, (text, level) = run_ending(
         nan=False,
         stopped=False,
@@ -77,3 +86,12 @@ def test_a_fine_tuning_result_is_called_a_fair_test_only_with_enough_held_out_sa
     assert enough.endswith("(tuned on 60): a fair test.")
     none = fine_tune_note(False, tuned=1, measured=1, min_for_holdout=12, holdout=0.25)
     assert none.startswith("Only 1 sample, all used") and "not a fair test" in none
+
+
+def test_a_cancelled_run_says_how_far_it_got():
+    from digitlab.model.nets.training_wording import cancelled_after
+
+    assert cancelled_after(0, 0, 8) == "no batch"
+    assert cancelled_after(0, 5, 8) == "5 batches"
+    assert cancelled_after(2, 16, 8) == "2 epochs"
+    assert cancelled_after(2, 17, 8) == "2 epochs and 1 batch"

@@ -17,6 +17,7 @@ import math
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QWidget
 
 from digitlab.app.widgets.styles import DARK, MUTED, PAPER, TEXT
@@ -25,6 +26,7 @@ _TITLE = TEXT  # the plots' titles and legends
 _BATCH_PEN = pg.mkPen((120, 160, 220), width=1)
 _TRAIN_PEN = pg.mkPen((31, 90, 200), width=2)
 _VAL_PEN = pg.mkPen((220, 110, 20), width=2)
+_STOP_PEN = pg.mkPen((150, 150, 150), width=1, style=Qt.PenStyle.DashLine)
 
 
 class _Buffer:
@@ -133,6 +135,18 @@ class TrainingCurves(QWidget):
                 name="epoch: validation",
             )
             self.items[key] = (batch, train, val, column)
+        # Where a run was stopped part way (hidden otherwise): a dashed line, labelled.
+        self.stop_lines = []
+        for plot in (self.loss_plot, self.acc_plot):
+            line = pg.InfiniteLine(
+                angle=90,
+                pen=_STOP_PEN,
+                label="",
+                labelOpts={"position": 0.92, "color": _TITLE, "anchors": [(1, 0), (1, 0)]},
+            )
+            line.setVisible(False)
+            plot.addItem(line, ignoreBounds=True)
+            self.stop_lines.append(line)
         self.reset()
 
     def reset(self, batches_per_epoch: int = 1, epochs: int | None = None) -> None:
@@ -145,6 +159,9 @@ class TrainingCurves(QWidget):
             batch.setData([], [])
             train.setData([], [])
             val.setData([], [])
+        for line in self.stop_lines:
+            line.setVisible(False)
+        self.stopped_at: float | None = None
         self._loss_max = 0.0
         self._x_top = self._y_top = None
         self._fit_ranges(0.0, np.empty(0))
@@ -213,6 +230,16 @@ class TrainingCurves(QWidget):
                 y = self._epochs.column(col)
                 ok = np.isfinite(y)
                 item.setData(x[ok], y[ok])
+
+    def mark_stopped(self, text: str) -> None:
+        """The run stopped part way: a dashed line labelled ``text`` after its last batch
+        (at 0 when none finished); the curves end there."""
+        x = self._batches.column(0)
+        self.stopped_at = float(np.nanmax(x)) if len(x) else 0.0
+        for line in self.stop_lines:
+            line.setVisible(True)  # first: a hidden line's label does not update
+            line.setValue(self.stopped_at)
+            line.label.setFormat(text)
 
     @property
     def batch_count(self) -> int:

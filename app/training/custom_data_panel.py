@@ -78,6 +78,7 @@ class CustomDataPanel(QGroupBox):
         self.source = QComboBox()
         for key, label in SOURCES:
             self.source.addItem(label, key)
+        self.source.setToolTip("Train on MNIST's handwritten digits or on pictures of your own")
         self.source.currentIndexChanged.connect(self._on_source_changed)
 
         self.path_label = QLabel("No folder or file chosen.")

@@ -5,7 +5,7 @@ clicked cell's)."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -89,6 +89,7 @@ class EvaluationView(QWidget):
         self.table.setToolTip(
             "Rows: true digit. Columns: predicted digit. Click a cell to see its digits."
         )
+        self.table.setCornerButtonEnabled(False)  # "select all" means nothing here
         self.table.setMinimumSize(400, 250)  # room for 4-digit counts
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.currentCellChanged.connect(lambda r, c, *_: self._on_cell_clicked(r, c))
@@ -152,6 +153,16 @@ class EvaluationView(QWidget):
     def clear(self, message: str = "Not evaluated yet. Train a model or press Evaluate.") -> None:
         self.report = None
         self.summary.setText(message)
+        # An empty matrix has no cell to choose: no current cell (Qt draws one at (0, 0) on
+        # focus), no selection, and no focus until a report is shown.
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.setCurrentIndex(QModelIndex())
+        self.table.blockSignals(False)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        if self.table.hasFocus():
+            self.table.clearFocus()
         for r in range(self.table.rowCount()):
             for c in range(self.table.columnCount()):
                 item = self.table.item(r, c)
@@ -169,6 +180,8 @@ class EvaluationView(QWidget):
     def set_report(self, report, title: str = "") -> None:
         """Show ``report`` (an EvaluationReport)."""
         self.report = report
+        self.table.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         names = list(getattr(report, "labels_text", [str(i) for i in range(len(report.confusion))]))
         self._set_classes(names)
         wrong = int((report.predictions != report.labels).sum())

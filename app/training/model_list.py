@@ -80,7 +80,9 @@ class ModelList(QWidget):
         self.live_models = live_models
         self.remembered = remembered
         self._entries: dict[str, ModelEntry] = {}
-        self._count = 0  # entries added by the user's actions, for keys and labels
+        self._count = 0  # entries added by the user's actions, for their keys
+        # Trained models' own numbers (#1, #2, ...: loads and tunings leave no gaps).
+        self._trained = 0
 
         self.model_choice = QComboBox()
         # Not AdjustToContents: a long entry ("Custom Dense network #4 (3 classes: …)") would
@@ -89,6 +91,7 @@ class ModelList(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.model_choice.setMinimumContentsLength(18)
+        self.model_choice.setToolTip("Models to evaluate, use live or save (● live: in use now)")
         self.model_choice.currentIndexChanged.connect(lambda _index: self.current_changed.emit())
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip(
@@ -99,8 +102,10 @@ class ModelList(QWidget):
         self.use_button.setToolTip("Put this model in the live drawing view now")
         self.use_button.clicked.connect(self.use_current)
         self.save_button = QPushButton("Save…")
+        self.save_button.setToolTip("Save the chosen model to a .keras file")
         self.save_button.clicked.connect(self._on_save_clicked)
         self.load_button = QPushButton("Load…")
+        self.load_button.setToolTip("Add a model from a .keras file to this list")
         self.load_button.clicked.connect(self._on_load_clicked)
         self.restore_button = QPushButton("Restore bundled models")
         self.restore_button.setToolTip("Put the shipped CNN and dense models back in the live view")
@@ -148,7 +153,8 @@ class ModelList(QWidget):
 
     def add_trained(self, outcome: TrainingOutcome, suffix: str = "") -> ModelEntry:
         """Add and choose a training run's model, labelled with its recipe (or classes)."""
-        n = self._count + 1
+        self._trained += 1
+        n = self._trained
         r = outcome.recipe
         names = outcome.class_names
         if names:

@@ -47,7 +47,11 @@ class RunControl(QWidget):
 
         self.train_button = QPushButton("Train")
         self.train_button.setDefault(True)
+        self.train_button.setToolTip(
+            "Train a new model with this set-up; the live models stay as they are"
+        )
         self.pause_button = QPushButton("Pause")
+        self.pause_button.setToolTip("Hold the run after the current batch; press again to go on")
         self.pause_button.clicked.connect(self.toggle_pause)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip(
@@ -211,6 +215,13 @@ class RunControl(QWidget):
     def _on_thread_ended(self) -> None:
         holder = self.holder
         self.holder = None
+        info = self.last_progress
+        if (
+            holder is not None
+            and holder.worker.cancelled
+            and (info is None or info["step"] < info["total_steps"])
+        ):
+            self.curves.mark_stopped("cancelled")
         if holder is not None:
             holder.dispose()
         if self.progress.maximum() == 0:

@@ -103,14 +103,27 @@ class RunSetup(QGroupBox):
         super().__init__("Run set-up", parent)
         self.settings_refused: list[str] = []
         self._running = False
+        self._custom = False  # the data source shown: your own pictures (True) or MNIST
+        # The batch size last shown for each data source (a small data set of your own
+        # lowers it; MNIST gets its own back).
+        self._batch_for: dict[bool, int] = {}
         self.architecture = QComboBox()
         for key, label in ARCHITECTURES:
             self.architecture.addItem(label, key)
+        self.architecture.setToolTip(
+            "The kind of network trained from scratch: the CNN reads shapes better, "
+            "the Dense network is smaller and faster"
+        )
         self.epochs = QSpinBox()
         self.epochs.setRange(1, 200)
+        self.epochs.setToolTip("How many times the run goes through all its training pictures")
         self.batch_size = QSpinBox()
         self.batch_size.setRange(8, 4096)
         self.batch_size.setSingleStep(32)
+        self.batch_size.setToolTip(
+            "Pictures per training step. MNIST's default is 128; a small set of your own "
+            "pictures gets 32, and each data source keeps its own"
+        )
         self.learning_rate = QLineEdit()
         validator = QDoubleValidator(1e-8, 1e12, 10)
         validator.setNotation(QDoubleValidator.Notation.ScientificNotation)
@@ -121,6 +134,7 @@ class RunSetup(QGroupBox):
         self.train_size = QComboBox()
         for size, label in TRAIN_SIZES:
             self.train_size.addItem(label, size)
+        self.train_size.setToolTip("How many MNIST digits to learn from: fewer is quicker")
         self.augment = QCheckBox("Pen-like distortions")
         self.augment.setToolTip(_AUGMENT_TIP)
         self.copies = QSpinBox()
@@ -129,6 +143,10 @@ class RunSetup(QGroupBox):
         self.copies.setToolTip("Distorted versions prepared per digit; each epoch draws from them")
         self.seed = QSpinBox()
         self.seed.setRange(0, 2**31 - 1)
+        self.seed.setToolTip(
+            "Starts the random choices (first weights, order, distortions): "
+            "the same seed and set-up give the same model"
+        )
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -148,6 +166,7 @@ class RunSetup(QGroupBox):
         self.preview = AugmentPreview(preview_digits)
         self.preview.setToolTip("Top row: MNIST digits. Below: what augmentation makes of them.")
         self.reshuffle = QPushButton("New samples")
+        self.reshuffle.setToolTip("Show the preview with other digits and distortions")
         self.reshuffle.clicked.connect(lambda: self.preview.refresh())
         self.augment.toggled.connect(self._on_augment_toggled)
         preview_head = QHBoxLayout()
@@ -185,6 +204,15 @@ class RunSetup(QGroupBox):
             "augmented_copies": self.copies.value(),
             "seed": self.seed.value(),
         }
+
+    def settings_to_keep(self) -> dict:
+        """:meth:`settings` as the next start should show them: the data source is not kept
+        (a start shows MNIST), so MNIST's batch size is kept while your own pictures are
+        shown."""
+        s = self.settings()
+        if self._custom:
+            s["batch_size"] = self._batch_for.get(False, s["batch_size"])
+        return s
 
     def apply_settings(self, settings: dict) -> None:
         """Show ``settings`` (unknown or bad values fall back to the defaults, field by field;
@@ -245,7 +273,13 @@ class RunSetup(QGroupBox):
         self.copies.setEnabled(not running and self.augment.isChecked() and not custom)
 
     def show_data_source(self, custom: bool) -> None:
-        """MNIST or your own pictures: the digit-only rows and the preview show for MNIST."""
+        """MNIST or your own pictures: the digit-only rows and the preview show for MNIST,
+        and each source gets back the batch size it had when it was left."""
+        if custom != self._custom:
+            self._batch_for[self._custom] = self.batch_size.value()
+            self._custom = custom
+            if custom in self._batch_for:
+                self.batch_size.setValue(self._batch_for[custom])
         # Digit-only options: all of your pictures are used, never distorted.
         self._form.setRowVisible(self.train_size, not custom)
         self._form.setRowVisible(self._augment_row, not custom)

@@ -80,7 +80,7 @@ class TrainingTab(QWidget):
                 "could not be used; the defaults are shown for them",
                 "info",
             )
-        self._settings_saver = SettingsSaver(self.settings, self)
+        self._settings_saver = SettingsSaver(self.setup.settings_to_keep, self)
         self.setup.changed.connect(self._settings_saver.schedule)
         self._update_controls()
         app = QCoreApplication.instance()
@@ -297,7 +297,7 @@ class TrainingTab(QWidget):
         if outcome.completed:
             entry = self.models.add_trained(outcome)
         elif not outcome.nan and outcome.model is not None and outcome.epochs_run:
-            self.models.add_trained(outcome, suffix=" (cancelled)")
+            entry = self.models.add_trained(outcome, suffix=" (cancelled)")
         progress_text, message = run_ending(
             nan=outcome.nan,
             stopped=outcome.stopped,
@@ -306,6 +306,9 @@ class TrainingTab(QWidget):
             nan_at=outcome.nan_at,
             label=entry.label if entry is not None else "",
             accuracy=None if outcome.evaluation is None else outcome.evaluation.accuracy,
+            epochs_run=outcome.epochs_run,
+            batches_run=outcome.batches_run,
+            batches_per_epoch=outcome.batches_per_epoch,
         )
         self.end_run(progress_text, complete=outcome.completed, message=message)
         self.run_finished.emit(outcome)
@@ -377,7 +380,7 @@ class TrainingTab(QWidget):
         # The worker threads to join: the run's and the evaluation's.
         holders = [h for h in (self.run.holder, self.evaluations.holder) if h is not None]
         if holders:
-            storage.save_settings(self.settings())
+            storage.save_settings(self.setup.settings_to_keep())
         for holder in holders:
             ok = holder.stop(timeout_ms) and ok
         ok = self.data_panel.shutdown(timeout_ms) and ok

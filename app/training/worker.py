@@ -47,7 +47,9 @@ class TrainingOutcome:
     stopped: bool = False
     nan: bool = False
     seconds: float = 0.0
-    epochs_run: int = 0
+    epochs_run: int = 0  # epochs that finished (a cancelled one part way is not counted)
+    batches_run: int = 0  # batches that finished, over all epochs
+    batches_per_epoch: int = 0
     evaluation: EvaluationReport | None = None
     nan_at: tuple[int, int] | None = None  # (epoch, batch), 1-based
     data: Dataset | None = None  # the dataset of your own classes it learnt (None: MNIST)
@@ -262,9 +264,14 @@ class TrainingWorker(QObject):
             if self.recipe.train_size is None
             else min(self.recipe.train_size, len(data.x_train))
         )
-        self.started.emit(math.ceil(n / self.recipe.batch_size) * self.recipe.epochs)
+        steps = math.ceil(n / self.recipe.batch_size)
+        self.started.emit(steps * self.recipe.epochs)
         outcome = TrainingOutcome(
-            self.architecture, self.recipe, None, data=data if custom else None
+            self.architecture,
+            self.recipe,
+            None,
+            data=data if custom else None,
+            batches_per_epoch=steps,
         )
         try:
             result = train(
@@ -286,6 +293,7 @@ class TrainingWorker(QObject):
         outcome.nan_at = self._nan_at
         outcome.seconds = float(result["seconds"])
         outcome.epochs_run = int(result["epochs_run"])
+        outcome.batches_run = self.steps_done
         if outcome.nan:
             return outcome  # broken weights: never handed out
         outcome.model = model

@@ -40,6 +40,30 @@ def copy_for_thread(model: keras.Model | str | os.PathLike) -> keras.Model | str
     return copy_model(model)
 
 
+class _ModelGraph:
+    """``fn(x)`` as a callable object, so its compiled graph has a tracing record of its own.
+
+    TensorFlow warns that a function is "retracing" when functions made from the same Python
+    code are traced five times in a short row: it keys its count by the code object, so a
+    lambda compiled anew for every model swap (each new model needs its own graph, traced
+    once for the fixed input signature) counted as one function traced again and again, and
+    "Use this model" a few times in a row printed the warning. A callable object is keyed by
+    itself: each model's graph counts alone, and a real retrace would still be reported.
+    """
+
+    def __init__(self, fn):
+        self._fn = fn
+
+    def __call__(self, x):
+        return self._fn(x)
+
+
+def model_graph(fn, spec: tf.TensorSpec):
+    """The compiled graph of ``fn(x)`` (one fixed model) for inputs of ``spec``, traced once."""
+    # No Python control flow to convert: autograph=False saves its source transformation.
+    return tf.function(_ModelGraph(fn), input_signature=[spec], autograph=False)
+
+
 def describe(model: keras.Model) -> list[LayerInfo]:
     """The model's real layers: name, class, output shape and parameter count."""
     infos = []
@@ -62,13 +86,8 @@ class _Runner:
         outputs = [layer.output for layer in self.model.layers if layer.name in names]
         self._extractor = keras.Model(self.model.inputs, outputs)
         spec = tf.TensorSpec((None, 28, 28, 1), tf.float32)
-        # No Python control flow to convert: autograph=False saves its source transformation.
-        self._all = tf.function(
-            lambda x: self._extractor(x, training=False), input_signature=[spec], autograph=False
-        )
-        self._probs = tf.function(
-            lambda x: self.model(x, training=False), input_signature=[spec], autograph=False
-        )
+        self._all = model_graph(lambda x: self._extractor(x, training=False), spec)
+        self._probs = model_graph(lambda x: self.model(x, training=False), spec)
 
     @property
     def num_classes(self) -> int:
@@ -120,10 +139,8 @@ class InferenceCore:
         """One compiled graph running every model: one call instead of one per model."""
         extractors = {name: runner._extractor for name, runner in self._runners.items()}
         spec = tf.TensorSpec((None, 28, 28, 1), tf.float32)
-        joint = tf.function(
-            lambda x: {name: ex(x, training=False) for name, ex in extractors.items()},
-            input_signature=[spec],
-            autograph=False,
+        joint = model_graph(
+            lambda x: {name: ex(x, training=False) for name, ex in extractors.items()}, spec
         )
         joint(tf.zeros((1, 28, 28, 1)))
         return joint

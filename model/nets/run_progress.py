@@ -24,7 +24,13 @@ DIVERGED_LOSS = 1e6
 
 
 class ProgressCallback(keras.callbacks.Callback):
-    """Forwards Keras logs to ``on_progress`` and stops after the batch when asked."""
+    """Forwards Keras logs to ``on_progress`` and stops after the batch when asked.
+
+    An epoch stopped before its last batch (cancelled, or the loss blew up) is not an epoch
+    that ended: Keras still calls ``on_epoch_end`` for it (with the partial means and a
+    validation pass), but no ``"epoch"`` event is sent and :attr:`partial_epoch` is set, so
+    nothing shows or counts it as finished.
+    """
 
     def __init__(
         self,
@@ -42,6 +48,8 @@ class ProgressCallback(keras.callbacks.Callback):
         self._start = time.perf_counter()
         self.stopped = False
         self.nan = False
+        self.partial_epoch = False  # the last epoch began but did not finish
+        self._batches_in_epoch = 0
 
     def _emit(self, event: dict) -> None:
         if self._on_progress is not None:
@@ -55,9 +63,11 @@ class ProgressCallback(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch = epoch
+        self._batches_in_epoch = 0
         self._check_stop()
 
     def on_train_batch_end(self, batch, logs=None):
+        self._batches_in_epoch = batch + 1
         logs = {k: float(v) for k, v in (logs or {}).items()}
         loss = logs.get("loss", 0.0)
         if not math.isfinite(loss) or loss > DIVERGED_LOSS:
@@ -76,6 +86,9 @@ class ProgressCallback(keras.callbacks.Callback):
         self._check_stop()
 
     def on_epoch_end(self, epoch, logs=None):
+        if self._batches_in_epoch < self._steps:
+            self.partial_epoch = True
+            return
         logs = {k: float(v) for k, v in (logs or {}).items()}
         self._emit(
             {
@@ -126,9 +139,12 @@ def finish_run(
 ) -> dict:
     """End a run of ``model`` (training or fine-tuning): release its traced graphs, settle
     the garbage, and return ``history``, ``stopped``, ``nan``, ``seconds`` since the
-    ``perf_counter`` ``start`` and ``epochs_run``."""
+    ``perf_counter`` ``start`` and ``epochs_run`` (finished epochs: an epoch stopped part
+    way is dropped from ``history``)."""
     _release_traced_functions(model)
     _settle_garbage()
+    if callback.partial_epoch:
+        history = {k: v[:-1] for k, v in history.items()}
     return {
         "history": history,
         "stopped": callback.stopped,

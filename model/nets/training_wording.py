@@ -39,6 +39,17 @@ def evaluating_texts(custom: bool) -> tuple[str, str]:
     return "evaluating on 10,000 test digits…", "Training done; evaluating on the MNIST test set…"
 
 
+def cancelled_after(epochs: int, batches: int, batches_per_epoch: int) -> str:
+    """How far a cancelled run got: ``"2 epochs and 17 batches"``, ``"17 batches"``,
+    ``"2 epochs"`` or ``"no batch"``, from its finished ``epochs`` and ``batches`` (all of
+    the run's, ``batches_per_epoch`` to an epoch)."""
+    extra = max(0, batches - epochs * batches_per_epoch) if batches_per_epoch else 0
+    parts = [plural(epochs, "epoch")] if epochs else []
+    if extra or not epochs:
+        parts.append(plural(extra, "batch", "batches") if extra else "no batch")
+    return " and ".join(parts)
+
+
 def run_ending(
     *,
     nan: bool,
@@ -48,6 +59,9 @@ def run_ending(
     nan_at: tuple[int, int] | None = None,
     label: str = "",
     accuracy: float | None = None,
+    epochs_run: int = 0,
+    batches_run: int = 0,
+    batches_per_epoch: int = 0,
 ) -> tuple[str, Message]:
     """``(progress bar text, banner message)`` for a run that ended.
 
@@ -58,7 +72,10 @@ def run_ending(
     stopped : the user cancelled the run (without NaN).
     elapsed : the run's time as shown, e.g. ``"1:15"``.
     learning_rate : the recipe's peak learning rate (named when the loss became NaN).
-    label : the model list's label of a completed run's model.
+    label : the model list's label of the run's model (a cancelled run's, when it finished
+        an epoch); empty when none was kept.
+    epochs_run, batches_run, batches_per_epoch : how far a cancelled run got (finished
+        epochs, finished batches of the whole run, batches to an epoch).
     accuracy : a completed run's test accuracy in 0..1 (None: not evaluated).
     """
     if nan:
@@ -70,8 +87,14 @@ def run_ending(
             "error",
         )
     if stopped:
-        return "cancelled", (
-            f"Training cancelled after {elapsed}. The live models are unchanged.",
+        got = cancelled_after(epochs_run, batches_run, batches_per_epoch)
+        kept = (
+            f"“{label}” (its {plural(epochs_run, 'finished epoch')}) is in the model list"
+            if label
+            else "No epoch finished, so no model was kept"
+        )
+        return f"cancelled after {got}", (
+            f"Training cancelled after {got} ({elapsed}). {kept}; the live models are unchanged.",
             "info",
         )
     tested = f"; test accuracy {accuracy * 100:.2f}%" if accuracy is not None else ""
