@@ -389,8 +389,6 @@ class ExploreTab(QWidget):
         FoolResult`), or None."""
         return self.slow_pages.latest_fool
 
-    # ---------------------------------------------------------------- models
-
     def _on_model_changed(self, name: str) -> None:
         self.maps.pop(name, None)
         self._indexed.discard(name)
