@@ -22,4 +22,25 @@ def application(offscreen: bool = False) -> QApplication:
     app.setApplicationName("Digit Lab")
     app.setApplicationDisplayName("Digit Lab")
     app.setWindowIcon(QIcon(str(resource_path("icons", "digitlab.png"))))
+    collect_garbage_between_events(app)
     return app
+
+
+def collect_garbage_between_events(app: QApplication):
+    """Let Python's cycle collector run only from ``app``'s event loop, between events (on a
+    1 s timer, when its thresholds are passed), never in the middle of a Qt call.
+
+    Left automatic, the collector runs wherever an allocation tips its count. Once it ran
+    inside ``QObject::disconnect`` (pyqtgraph re-parenting an item) and destroyed a garbage
+    menu there, whose destructor waited forever for the lock ``disconnect`` held: the window
+    froze. pyqtgraph's ``GarbageCollector`` turns automatic collection off (for the whole
+    process: worker threads never collect either) and collects on a timer. Returns it (one
+    per application; its :meth:`check` also collects at a safe point of the caller's).
+    """
+    collector = getattr(app, "_digitlab_garbage_collector", None)
+    if collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        collector = GarbageCollector(interval=1.0)
+        app._digitlab_garbage_collector = collector
+    return collector

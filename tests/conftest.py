@@ -1,5 +1,6 @@
 """Shared test set-up: Qt offscreen, TensorFlow quiet, no network, and a test data folder."""
 
+import gc
 import os
 import socket
 
@@ -34,6 +35,26 @@ def _tensorflow_imported_once_in_the_main_thread():
     import it once, first, so every later import is a lookup."""
     import keras  # noqa: F401
     import tensorflow  # noqa: F401
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_automatic_garbage_collection():
+    """As in the app, Python's cycle collector never runs in the middle of a Qt call (see
+    :func:`digitlab.app.application.collect_garbage_between_events`, which the tests' own
+    QApplication does not go through): automatic collection is off, and
+    :func:`_garbage_collected_between_tests` collects where no Qt call is under way."""
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_between_tests():
+    yield
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    due = [g for g in range(3) if counts[g] > thresholds[g]]
+    if due:
+        gc.collect(max(due))
 
 
 class _ModalDialogOpened(RuntimeError):
