@@ -105,11 +105,11 @@ def accuracy(
     model: keras.Model,
     x: np.ndarray,
     y: np.ndarray,
-    threshold: KnownRule | float = DEFAULT_THRESHOLD,
+    rule: KnownRule | float = DEFAULT_THRESHOLD,
 ) -> float:
     """Share of ``x`` (float32 ``(n, 28, 28)`` in 0..1) that ``model`` reads right; NaN if
     empty. A digit sample (``y`` 0..9) is read right when it is the top class; a negative
-    sample (``y`` = ``NOT_A_DIGIT``) when the model does not know it (``threshold``: the
+    sample (``y`` = ``NOT_A_DIGIT``) when the model does not know it (``rule``: the
     model's :class:`~digitlab.model.nets.known.KnownRule`, or a bare threshold on the top
     probability; :func:`digitlab.model.nets.known.is_known`)."""
     if len(x) == 0:
@@ -119,7 +119,7 @@ def accuracy(
     right = np.where(
         y >= 0,
         result["predictions"] == y,
-        ~is_known(result["probabilities"], threshold),
+        ~is_known(result["probabilities"], rule),
     )
     return float(right.mean())
 
