@@ -112,5 +112,5 @@ def test_a_negative_sample_is_trained_toward_a_flat_answer_and_scored_when_refus
     data = _mnist()
     x = data.x_test[:20].astype(np.float32) / 255.0
     # Clear MNIST digits called "not a digit" are misread: the model knows them.
-    assert accuracy(model, x, np.full(20, NOT_A_DIGIT), threshold=0.5) < 0.2
-    assert accuracy(model, x, data.y_test[:20], threshold=0.5) > 0.9
+    assert accuracy(model, x, np.full(20, NOT_A_DIGIT), rule=0.5) < 0.2
+    assert accuracy(model, x, data.y_test[:20], rule=0.5) > 0.9

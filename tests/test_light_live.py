@@ -70,3 +70,20 @@ def test_a_model_numpy_cannot_run_moves_the_live_set_to_tensorflow(worker):
     result = worker.answer(2, SEVEN, CANVAS)
     assert int(result.probabilities["cnn"].argmax()) == 7
     assert "drop" in result.activations["dense"]
+
+
+def test_the_live_answer_judges_each_model_by_its_stored_rule(worker):
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.architectures import build
+    from digitlab.model.nets.known import KnownRule, stored_rule
+
+    for name in ("cnn", "dense"):
+        rule = worker.infos[name].known_rule
+        assert rule == stored_rule(bundled_model_path(name)) and rule.temperature == 2.0
+    result = worker.answer(1, SEVEN, CANVAS)
+    for name, p in result.probabilities.items():
+        assert result.known[name] == bool(worker.infos[name].known_rule.known(p))
+    errors = []
+    worker._swap("dense", build("dense"), errors.append)  # a model in memory: nothing stored
+    assert errors == [None]
+    assert worker.infos["dense"].known_rule == KnownRule()  # threshold 0.5 at temperature 1

@@ -1,5 +1,5 @@
 """The command line says "not a digit": ``known`` in every model's answer, refusals counted by
-``evaluate``, each model judged against its own stored threshold."""
+``evaluate``, each model judged by its own stored rule (threshold and temperature)."""
 
 import json
 
@@ -9,7 +9,7 @@ from cli_support import run_cli
 from PIL import Image
 
 from digitlab.model.data.bundled import bundled_model_path
-from digitlab.model.nets.known import DEFAULT_THRESHOLD, is_known, stored_threshold
+from digitlab.model.nets.known import DEFAULT_THRESHOLD, KnownRule, stored_rule
 
 SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280], "label": 7}
 ONE = {"strokes": [[[140, 40], [140, 240]]], "canvas": [280, 280], "label": 1}
@@ -49,8 +49,9 @@ def test_every_model_answer_says_whether_it_knows_the_drawing_by_its_stored_thre
             if name == "input":
                 continue
             assert isinstance(model["known"], bool)
-            threshold = stored_threshold(bundled_model_path(name))
-            assert model["known"] == bool(is_known(np.array(model["probabilities"]), threshold))
+            rule = stored_rule(bundled_model_path(name))
+            assert rule.temperature == 2.0
+            assert model["known"] == bool(rule.known(np.array(model["probabilities"])))
 
 
 def test_a_picture_file_gets_known_too(tmp_path):
@@ -85,6 +86,7 @@ def test_evaluate_reports_how_many_it_refused_and_the_threshold_used(tmp_path):
     result = json.loads(out)["models"]["flat"]
     assert result["refused"] == 2 and result["refused_share"] == 1.0
     assert result["known_threshold"] == DEFAULT_THRESHOLD
+    assert result["known_temperature"] == 1.0
     assert result["accepted_and_right"] == 0.0
     code, out, _ = run_cli(["evaluate", "--model", str(path), "--data", data])
     assert code == 0
@@ -96,6 +98,49 @@ def test_evaluate_counts_refusals_of_the_bundled_model_with_its_own_threshold(tm
     code, out, err = run_cli(["evaluate", "--model", "cnn", "--data", data, "--json"])
     assert code == 0, err
     result = json.loads(out)["models"]["cnn"]
-    assert result["known_threshold"] == stored_threshold(bundled_model_path("cnn"))
+    rule = stored_rule(bundled_model_path("cnn"))
+    assert result["known_threshold"] == rule.threshold
+    assert result["known_temperature"] == rule.temperature == 2.0
     assert 0 <= result["refused"] <= 2
     assert result["refused_share"] == pytest.approx(result["refused"] / 2)
+
+
+def _two_class_model(path, confident):
+    """A dense model of 10 outputs whose answer to any drawing is ``confident`` for digit 3 and
+    the rest spread evenly over the other nine (its last layer's bias alone decides)."""
+    from digitlab.model.nets.architectures import build
+    from digitlab.model.nets.model_files import save_model
+
+    model = build("dense")
+    weights = [np.zeros_like(w) for w in model.get_weights()]
+    rest = (1 - confident) / 9
+    bias = np.full(10, np.log(rest), np.float32)
+    bias[3] = np.log(confident)
+    weights[-1] = bias
+    model.set_weights(weights)
+    return save_model(model, path)
+
+
+def test_the_command_line_judges_a_users_model_at_its_stored_temperature(tmp_path):
+    # Top probability 0.8: known against 0.7 at temperature 1, not once softened at 2.
+    path = _two_class_model(tmp_path / "sure.keras", 0.8)
+    strokes = _lines(tmp_path / "s.jsonl", [SEVEN])
+    data = _lines(tmp_path / "d.jsonl", [SEVEN])
+    metrics = tmp_path / "metrics.json"
+    for temperature, known in ((None, True), (2.0, False)):
+        entry = {"file": "sure.keras", "known_threshold": 0.7}
+        if temperature is not None:
+            entry["known_temperature"] = temperature
+        metrics.write_text(json.dumps({"sure": entry}))
+        code, out, err = run_cli(["classify", "--model", str(path), "--strokes", strokes])
+        assert code == 0, err
+        answer = json.loads(out)["sure"]
+        assert max(answer["probabilities"]) == pytest.approx(0.8, abs=1e-4)
+        assert answer["known"] is known
+        assert known == bool(KnownRule(0.7, temperature or 1.0).known(answer["probabilities"]))
+        code, out, err = run_cli(["evaluate", "--model", str(path), "--data", data, "--json"])
+        result = json.loads(out)["models"]["sure"]
+        assert result["known_temperature"] == (temperature or 1.0)
+        assert result["refused"] == (0 if known else 1)
+    _, out, _ = run_cli(["evaluate", "--model", str(path), "--data", data])
+    assert "top probability at temperature 2 below 0.7000" in out

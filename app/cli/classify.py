@@ -14,12 +14,11 @@ from digitlab.app.cli.common import (
     InputBlocks,
     UsageError,
     inference_core,
-    known_thresholds,
+    known_rules,
     preprocess_stroke_record,
     stroke_lines,
 )
 from digitlab.model.data.images import ImageFileError, load_image
-from digitlab.model.nets.known import is_known
 from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
 
@@ -86,8 +85,8 @@ def classify(
         # NumPy answers without importing TensorFlow (seconds); TensorFlow when it cannot.
         core = inference_core(args.model, light=True)
         probs = core.probabilities(inputs.array())
-        thresholds = known_thresholds(args.model, probs)
-        known = {name: is_known(p, thresholds[name]) for name, p in probs.items()}
+        rules = known_rules(args.model, probs)
+        known = {name: rules[name].known(p) for name, p in probs.items()}
     k = 0
     for kind, source, payload in entries:
         if kind == "input":

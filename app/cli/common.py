@@ -79,24 +79,25 @@ def _light_core(model_arg: str | None):
         return None
 
 
-def known_thresholds(model_arg: str | None, names, key: str | None = None) -> dict[str, float]:
-    """Each model's "not a digit" threshold (top probability, 0..1) for the models a verb asks:
-    the bundled models' from ``metrics.json``; a ``.keras`` file's from the ``metrics.json``
-    beside it, else :data:`~digitlab.model.nets.known.DEFAULT_THRESHOLD`. ``key``: which
-    threshold (:data:`~digitlab.model.nets.known.KNOWN_KEY` when None, ``NUMBER_KEY`` for the
-    pieces of a number)."""
+def known_rules(model_arg: str | None, names, key: str | None = None) -> dict:
+    """Each model's "not a digit" rule (:class:`~digitlab.model.nets.known.KnownRule`: threshold
+    and temperature) for the models a verb asks: the bundled models' from ``metrics.json``; a
+    ``.keras`` file's from the ``metrics.json`` beside it, else ``KnownRule()`` (the default
+    threshold on the top probability). ``key``: whose threshold
+    (:data:`~digitlab.model.nets.known.KNOWN_KEY` when None, ``NUMBER_KEY`` for the pieces of a
+    number)."""
     from digitlab.model.data.bundled import bundled_model_path
-    from digitlab.model.nets.known import DEFAULT_THRESHOLD, KNOWN_KEY, stored_threshold
+    from digitlab.model.nets.known import KNOWN_KEY, KnownRule, stored_rule
 
     key = key or KNOWN_KEY
     if model_arg in (None, "both", "cnn", "dense"):
         return {
-            name: stored_threshold(bundled_model_path(name), key)
+            name: stored_rule(bundled_model_path(name), key)
             if name in ("cnn", "dense")
-            else DEFAULT_THRESHOLD
+            else KnownRule()
             for name in names
         }
-    return {name: stored_threshold(model_arg, key) for name in names}
+    return {name: stored_rule(model_arg, key) for name in names}
 
 
 def stroke_lines(path: str, stdin: TextIO) -> Iterator[tuple[int, object]]:

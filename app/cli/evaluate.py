@@ -16,12 +16,11 @@ from digitlab.app.cli.common import (
     InputBlocks,
     UsageError,
     inference_core,
-    known_thresholds,
+    known_rules,
     preprocess_stroke_record,
     stroke_lines,
 )
 from digitlab.model.data.mnist import load_dataset, load_mnist, mnist_test_inputs, to_model_input
-from digitlab.model.nets.known import is_known
 from digitlab.model.nets.wording import plural
 from digitlab.model.preprocess.frame import PreprocessError
 
@@ -128,6 +127,14 @@ def _custom_evaluation(args):
     return core, to_model_input(x_img), y.astype(np.int64), label, names
 
 
+def _score_words(result: dict) -> str:
+    """What the threshold is compared with, in the text report."""
+    temperature = result["known_temperature"]
+    if temperature == 1.0:
+        return "top probability"
+    return f"top probability at temperature {temperature:g}"
+
+
 def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
     """``digitlab evaluate``: accuracy and confusion matrix per model."""
     from digitlab.model.nets.training import evaluate as evaluate_model
@@ -144,16 +151,17 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
     report = {"data": label, "models": {}}
     if names is not None:
         report["class_names"] = list(names)
-    thresholds = known_thresholds(args.model, core.names)
+    rules = known_rules(args.model, core.names)
     for name in core.names:
         result = evaluate_model(core.model(name), x, y, num_classes=core.num_classes(name))
-        known = is_known(result["probabilities"], thresholds[name])
+        known = rules[name].known(result["probabilities"])
         report["models"][name] = {
             "accuracy": result["accuracy"],
             "confusion": result["confusion"],
             "refused": int((~known).sum()),
             "refused_share": float((~known).mean()) if len(known) else None,
-            "known_threshold": thresholds[name],
+            "known_threshold": rules[name].threshold,
+            "known_temperature": rules[name].temperature,
             "accepted_and_right": float((known & (result["predictions"] == y)).mean())
             if len(known)
             else None,
@@ -172,7 +180,7 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
         stdout.write(f"\n{name}: accuracy {result['accuracy'] * 100:.2f}%\n")
         stdout.write(
             f"  refused as not a digit: {result['refused']} of {len(y)} "
-            f"({result['refused_share'] * 100:.2f}%, top probability below "
+            f"({result['refused_share'] * 100:.2f}%, {_score_words(result)} below "
             f"{result['known_threshold']:.4f}); accepted and right "
             f"{result['accepted_and_right'] * 100:.2f}%\n"
         )

@@ -20,7 +20,7 @@ from digitlab.app.cli.common import (
     EXIT_OK,
     UsageError,
     inference_core,
-    known_thresholds,
+    known_rules,
     stroke_lines,
     stroke_record,
 )
@@ -31,12 +31,12 @@ from digitlab.model.segment.reading import NumberReader, NumberReading
 
 def number_reader(model_arg: str | None) -> NumberReader:
     """The reader for ``--model`` (as ``classify``: both bundled, ``cnn``, ``dense`` or a
-    ``.keras`` file), each model with its threshold for a piece of a number stored beside its
-    file (:data:`~digitlab.model.nets.known.NUMBER_KEY`)."""
+    ``.keras`` file), each model with its "known" rule for a piece of a number stored beside
+    its file (threshold :data:`~digitlab.model.nets.known.NUMBER_KEY`, at its temperature)."""
     from digitlab.model.nets.known import NUMBER_KEY
 
     core = inference_core(model_arg, light=True)
-    return NumberReader(core, known_thresholds(model_arg, core.names, NUMBER_KEY))
+    return NumberReader(core, known_rules(model_arg, core.names, NUMBER_KEY))
 
 
 def reading_line(name: str, reading: NumberReading) -> dict:

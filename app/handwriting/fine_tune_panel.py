@@ -30,7 +30,7 @@ from digitlab.app.training.model_list import ModelEntry
 from digitlab.app.training.run_control import format_duration
 from digitlab.app.widgets.styles import BAD, GOOD, HINT, HINT_STYLE
 from digitlab.model.nets.fine_tune import FineTuneRecipe
-from digitlab.model.nets.known import DEFAULT_THRESHOLD, stored_threshold
+from digitlab.model.nets.known import KnownRule, stored_rule
 from digitlab.model.nets.training_wording import fine_tune_note
 from digitlab.model.nets.wording import model_title, plural
 
@@ -243,7 +243,7 @@ class FineTunePanel(QGroupBox):
             list(self.samples.samples),
             self.recipe,
             source=entry.label,
-            known_threshold=stored_threshold(entry.path) if entry.path else DEFAULT_THRESHOLD,
+            known_rule=stored_rule(entry.path) if entry.path else KnownRule(),
             data=self.data,
             test_size=self.test_size,
         )

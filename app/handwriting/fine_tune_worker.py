@@ -21,7 +21,7 @@ from digitlab.app.training.worker import PROGRESS_INTERVAL_S, TrainingWorker
 from digitlab.model.data.mnist import load_mnist, mnist_test_inputs, to_model_input
 from digitlab.model.data.personal_data import Sample, labels_of, model_inputs
 from digitlab.model.nets.fine_tune import FineTuneRecipe, accuracy, fine_tune, split_personal
-from digitlab.model.nets.known import DEFAULT_THRESHOLD
+from digitlab.model.nets.known import KnownRule
 from digitlab.model.nets.training import TrainingStopped, evaluate
 from digitlab.model.nets.wording import plural
 
@@ -71,8 +71,8 @@ class FineTuneWorker(TrainingWorker):
     Parameters
     ----------
     slot : "cnn" or "dense"; source : a label for messages.
-    known_threshold : the model's "known" threshold (0..1): a negative ("not a digit") sample
-        counts as read right when the model's top probability stays under it.
+    known_rule : the model's "known" rule: a negative ("not a digit") sample counts as read
+        right when the model does not know it.
     samples : the personal samples (preprocessed again here, with the one path).
     data : MNIST-layout data (default: the bundled MNIST); ``test_size`` limits the MNIST
         test digits measured (None: all 10,000).
@@ -89,7 +89,7 @@ class FineTuneWorker(TrainingWorker):
         recipe: FineTuneRecipe,
         *,
         source: str = "",
-        known_threshold: float = DEFAULT_THRESHOLD,
+        known_rule: KnownRule | None = None,
         data=None,
         test_size: int | None = None,
         throttle_s: float = PROGRESS_INTERVAL_S,
@@ -100,12 +100,12 @@ class FineTuneWorker(TrainingWorker):
         self._model = model
         self._samples = list(samples)
         self._source = source or slot
-        self._threshold = known_threshold
+        self._rule = known_rule or KnownRule()
         self._test_size = test_size
 
     def _scores(self, model, test_x, test_y, px, py) -> Scores:
         mnist_acc = float(evaluate(model, test_x, test_y)["accuracy"])
-        return Scores(mnist_acc, accuracy(model, px, py, self._threshold))
+        return Scores(mnist_acc, accuracy(model, px, py, self._rule))
 
     def _train(self) -> FineTuneOutcome:
         recipe: FineTuneRecipe = self.recipe

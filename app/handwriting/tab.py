@@ -269,8 +269,8 @@ class HandwritingTab(QWidget):
             return
         labels = np.asarray([s.label for s in self.samples.samples], np.int64)
         # Only digit models are scored: not a model of your own classes (e.g. circle, cross).
-        thresholds = {n: info.known_threshold for n, info in self.live_models.infos.items()}
-        self.readings, self.confidence = digit_readings(probabilities, thresholds)
+        rules = {n: info.known_rule for n, info in self.live_models.infos.items()}
+        self.readings, self.confidence = digit_readings(probabilities, rules)
         if not self.readings:
             self.accuracy.setText(
                 "The live model sorts pictures into its own classes, not digits, so it is not "

@@ -21,7 +21,7 @@ from digitlab.app.threads import MailboxWorker
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.nets.colour_levels import levels_of
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo, describe_model
-from digitlab.model.nets.known import NUMBER_KEY, stored_threshold
+from digitlab.model.nets.known import NUMBER_KEY, stored_rule
 from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
@@ -149,8 +149,8 @@ class InferenceWorker(MailboxWorker):
                 name,
                 self._calibration,
                 levels=None if stored is None else stored[name],
-                known_threshold=stored_threshold(self._sources.get(name)),
-                number_threshold=stored_threshold(self._sources.get(name), NUMBER_KEY),
+                known_rule=stored_rule(self._sources.get(name)),
+                number_rule=stored_rule(self._sources.get(name), NUMBER_KEY),
             )
             for name in self.core.names
         }
@@ -207,8 +207,8 @@ class InferenceWorker(MailboxWorker):
                     self._calibration,
                     class_names.get(name, ()),
                     levels=levels_of(models[name]),
-                    known_threshold=stored_threshold(models[name]),
-                    number_threshold=stored_threshold(models[name], NUMBER_KEY),
+                    known_rule=stored_rule(models[name]),
+                    number_rule=stored_rule(models[name], NUMBER_KEY),
                 )
                 for name in core.names
             }
@@ -242,8 +242,8 @@ class InferenceWorker(MailboxWorker):
                 self._calibration,
                 old.class_names if old is not None else (),
                 levels=levels_of(model),
-                known_threshold=stored_threshold(model),
-                number_threshold=stored_threshold(model, NUMBER_KEY),
+                known_rule=stored_rule(model),
+                number_rule=stored_rule(model, NUMBER_KEY),
             )
             self.infos[name] = info
             self._reader = None

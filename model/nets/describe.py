@@ -15,7 +15,7 @@ import numpy as np
 
 from digitlab.model.explain.mosaic import MosaicLayout, calibrate_level, layout_for
 from digitlab.model.explain.receptive_field import FieldStep, field_steps
-from digitlab.model.nets.known import DEFAULT_THRESHOLD
+from digitlab.model.nets.known import KnownRule
 
 DIGIT_MODELS = ("cnn", "dense")
 """The bundled digit models: the live set at start and after "Restore bundled models" (a
@@ -64,13 +64,13 @@ class ModelInfo:
     layers: tuple[LayerView, ...]  # every real layer, in order
     total_params: int
     class_names: tuple[str, ...] = ()  # one per output; () means the digits 0..9
-    known_threshold: float = DEFAULT_THRESHOLD  # see digitlab.model.nets.known
-    number_threshold: float | None = None  # for a piece of a number; None: known_threshold
+    known_rule: KnownRule = KnownRule()  # "known" for a drawing: see digitlab.model.nets.known
+    number_rule: KnownRule | None = None  # for a piece of a number; None: known_rule
 
     @property
-    def piece_threshold(self) -> float:
-        """The "known" threshold for one piece of a written number (0..1)."""
-        return self.known_threshold if self.number_threshold is None else self.number_threshold
+    def piece_rule(self) -> KnownRule:
+        """The "known" rule for one piece of a written number."""
+        return self.known_rule if self.number_rule is None else self.number_rule
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -115,8 +115,8 @@ def describe_model(
     calibration: np.ndarray | None,
     class_names: tuple[str, ...] = (),
     levels: Mapping[str, float] | None = None,
-    known_threshold: float = DEFAULT_THRESHOLD,
-    number_threshold: float | None = None,
+    known_rule: KnownRule | None = None,
+    number_rule: KnownRule | None = None,
 ) -> ModelInfo:
     """Layer views of ``name`` in ``core`` (a :class:`digitlab.model.nets.inference.InferenceCore`).
 
@@ -124,6 +124,8 @@ def describe_model(
     :mod:`digitlab.model.nets.colour_levels`) without running the model when it names every
     layer; otherwise from running the model on ``calibration``, float32 ``(n, 28, 28, 1)`` in
     0..1 (:func:`calibration_batch` when None). ``class_names`` label its outputs.
+    ``known_rule`` / ``number_rule``: its "known" rules for a drawing and for a piece of a
+    number (``KnownRule()`` / the drawing's when None).
     """
     infos = core.layers(name)
     if levels is not None and all(info.name in levels for info in infos):
@@ -155,6 +157,6 @@ def describe_model(
         tuple(views),
         sum(i.params for i in infos),
         tuple(class_names),
-        known_threshold,
-        number_threshold,
+        known_rule or KnownRule(),
+        number_rule,
     )

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 import keras
 import numpy as np
 
-from digitlab.model.nets.known import DEFAULT_THRESHOLD
+from digitlab.model.nets.known import DEFAULT_THRESHOLD, KnownRule, is_known
 from digitlab.model.nets.run_progress import Progress, ProgressCallback, extend_history, finish_run
 from digitlab.model.nets.training import evaluate
 from digitlab.model.preprocess.augment import AugmentConfig, distort
@@ -102,12 +102,16 @@ def split_personal(
 
 
 def accuracy(
-    model: keras.Model, x: np.ndarray, y: np.ndarray, threshold: float = DEFAULT_THRESHOLD
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    rule: KnownRule | float = DEFAULT_THRESHOLD,
 ) -> float:
     """Share of ``x`` (float32 ``(n, 28, 28)`` in 0..1) that ``model`` reads right; NaN if
     empty. A digit sample (``y`` 0..9) is read right when it is the top class; a negative
-    sample (``y`` = ``NOT_A_DIGIT``) when the model does not know it (top probability under
-    ``threshold``, :func:`digitlab.model.nets.known.is_known`)."""
+    sample (``y`` = ``NOT_A_DIGIT``) when the model does not know it (``rule``: the
+    model's :class:`~digitlab.model.nets.known.KnownRule`, or a bare threshold on the top
+    probability; :func:`digitlab.model.nets.known.is_known`)."""
     if len(x) == 0:
         return float("nan")
     y = np.asarray(y, np.int64)
@@ -115,7 +119,7 @@ def accuracy(
     right = np.where(
         y >= 0,
         result["predictions"] == y,
-        result["confidence"] < float(threshold),
+        ~is_known(result["probabilities"], rule),
     )
     return float(right.mean())
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from digitlab.model.explain.mosaic import apply_lut, build_mosaic
 from digitlab.model.nets.describe import ModelInfo
-from digitlab.model.nets.known import DEFAULT_THRESHOLD, is_known
+from digitlab.model.nets.known import KnownRule
 from digitlab.model.preprocess.frame import Preprocessed, empty_input
 from digitlab.model.preprocess.strokes import Stroke, strokes_to_input
 
@@ -38,7 +38,7 @@ class LiveResult:
         show (colouring happens off the GUI thread).
     seconds : time spent in preprocessing and in the models.
     known : model name -> True when the drawing looks like one of that model's classes
-        (:func:`digitlab.model.nets.known.is_known` with the model's threshold); False is
+        (the model's :class:`digitlab.model.nets.known.KnownRule`); False is
         "not a digit?". Empty when the drawing is empty.
     """
 
@@ -78,8 +78,8 @@ def answer_input(
     for name, out in outputs.items():
         probabilities[name] = out.probabilities[0]
         info = infos.get(name)
-        threshold = info.known_threshold if info is not None else DEFAULT_THRESHOLD
-        known[name] = bool(is_known(probabilities[name], threshold))
+        rule = info.known_rule if info is not None else KnownRule()
+        known[name] = bool(rule.known(probabilities[name]))
         acts = {k: v[0] for k, v in out.activations.items()}
         activations[name] = acts
         if info is not None and lut is not None:

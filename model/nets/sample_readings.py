@@ -15,7 +15,7 @@ import numpy as np
 
 from digitlab.model.data.personal_data import NOT_A_DIGIT
 from digitlab.model.nets.describe import DIGIT_MODELS
-from digitlab.model.nets.known import DEFAULT_THRESHOLD, is_known
+from digitlab.model.nets.known import KnownRule, is_known
 from digitlab.model.nets.wording import model_title
 
 SHORT_NAMES = {"cnn": "CNN", "dense": "Dense"}
@@ -24,21 +24,22 @@ SHORT_NAMES = {"cnn": "CNN", "dense": "Dense"}
 
 def digit_readings(
     probabilities: Mapping[str, np.ndarray],
-    thresholds: Mapping[str, float] | None = None,
+    rules: Mapping[str, KnownRule | float] | None = None,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """``(readings, confidence)`` from each model's float ``(n, 10)`` probabilities.
 
     Only digit models read digits: a model of your own classes (e.g. circle, cross) is left
-    out, so it is never marked right or wrong against a digit. A reading whose top probability
-    is under the model's threshold in ``thresholds`` (:func:`digitlab.model.nets.known.is_known`)
-    is :data:`NOT_A_DIGIT` (-1): right for a negative sample, wrong for a digit.
+    out, so it is never marked right or wrong against a digit. A reading the model does not
+    know by its rule in ``rules`` (a :class:`~digitlab.model.nets.known.KnownRule` or a bare
+    threshold; ``KnownRule()`` when missing, :func:`digitlab.model.nets.known.is_known`) is
+    :data:`NOT_A_DIGIT` (-1): right for a negative sample, wrong for a digit.
     """
-    thresholds = thresholds or {}
+    rules = rules or {}
     digits = {n: np.asarray(p) for n, p in probabilities.items() if n in DIGIT_MODELS}
     readings = {}
     for n, p in digits.items():
         read = p.argmax(1)
-        known = is_known(p, thresholds.get(n, DEFAULT_THRESHOLD))
+        known = is_known(p, rules.get(n, KnownRule()))
         readings[n] = np.where(known, read, NOT_A_DIGIT)
     return readings, {n: p.max(1) for n, p in digits.items()}
 

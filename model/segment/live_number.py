@@ -43,9 +43,9 @@ class NumberResult:
 
 
 def reader_for(core, infos: Mapping[str, ModelInfo]) -> NumberReader:
-    """A reader for ``core`` with each model's threshold for a piece of a number from its
+    """A reader for ``core`` with each model's "known" rule for a piece of a number from its
     :class:`~digitlab.model.nets.describe.ModelInfo`."""
-    return NumberReader(core, {name: info.piece_threshold for name, info in infos.items()})
+    return NumberReader(core, {name: info.piece_rule for name, info in infos.items()})
 
 
 def answer_number(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from digitlab.model.nets.known import DEFAULT_THRESHOLD, is_known
+from digitlab.model.nets.known import KnownRule, is_known
 from digitlab.model.preprocess.frame import Preprocessed, normalise
 from digitlab.model.preprocess.strokes import Stroke, as_strokes, strokes_to_input
 from digitlab.model.segment.pen_pieces import pen_pieces, stroke_box
@@ -93,14 +93,15 @@ class NumberReader:
 
     core : a :class:`~digitlab.model.nets.light_inference.LightCore` or
         :class:`~digitlab.model.nets.inference.InferenceCore` (``names``, ``probabilities``).
-    thresholds : model name -> its "known" threshold (default
-        :data:`~digitlab.model.nets.known.DEFAULT_THRESHOLD`).
+    rules : model name -> its "known" :class:`~digitlab.model.nets.known.KnownRule` for a
+        piece of a number, or a bare threshold on the top probability (default
+        ``KnownRule()``).
     Not thread-safe: one reader per thread (it keeps a cache of candidate digits).
     """
 
-    def __init__(self, core, thresholds: Mapping[str, float] | None = None):
+    def __init__(self, core, rules: Mapping[str, KnownRule | float] | None = None):
         self.core = core
-        self.thresholds = dict(thresholds or {})
+        self.rules = dict(rules or {})
         self._cache: OrderedDict[tuple, tuple[Preprocessed, dict]] = OrderedDict()
         self.candidates_read = 0  # candidate digits sent to the models (for benchmarks)
 
@@ -197,7 +198,7 @@ class NumberReader:
                     pre,
                     probs,
                     {
-                        m: bool(is_known(p, self.thresholds.get(m, DEFAULT_THRESHOLD)))
+                        m: bool(is_known(p, self.rules.get(m, KnownRule())))
                         for m, p in probs.items()
                     },
                 )
