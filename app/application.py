@@ -26,6 +26,10 @@ def application(offscreen: bool = False) -> QApplication:
     return app
 
 
+_collector = None
+"""The one collector of the process (there is one QApplication)."""
+
+
 def collect_garbage_between_events(app: QApplication):
     """Let Python's cycle collector run only from ``app``'s event loop, between events (on a
     1 s timer, when its thresholds are passed), never in the middle of a Qt call.
@@ -35,12 +39,11 @@ def collect_garbage_between_events(app: QApplication):
     menu there, whose destructor waited forever for the lock ``disconnect`` held: the window
     froze. pyqtgraph's ``GarbageCollector`` turns automatic collection off (for the whole
     process: worker threads never collect either) and collects on a timer. Returns it (one
-    per application; its :meth:`check` also collects at a safe point of the caller's).
+    per process; its :meth:`check` also collects at a safe point of the caller's).
     """
-    collector = getattr(app, "_digitlab_garbage_collector", None)
-    if collector is None:
+    global _collector
+    if _collector is None:
         from pyqtgraph.util.garbage_collector import GarbageCollector
 
-        collector = GarbageCollector(interval=1.0)
-        app._digitlab_garbage_collector = collector
-    return collector
+        _collector = GarbageCollector(interval=1.0)
+    return _collector
