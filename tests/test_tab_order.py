@@ -52,3 +52,26 @@ def test_in_number_mode_tab_goes_from_the_tools_to_the_number_paper(window):
     assert visited[:5] == ["One digit", "Whole number", "Pen", "Eraser", "Brush size"]
     assert "Number paper" in visited
     assert "Drawing paper" not in visited
+
+
+def test_every_control_on_every_tab_takes_the_keyboard_focus(qtbot, window):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+        QScrollBar,
+    )
+
+    unreachable = []
+    for index in range(window.tabs.count()):
+        tab = window.tabs.widget(index)
+        for kind in (QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox):
+            for control in tab.findChildren(kind):
+                internal = isinstance(control, QScrollBar) or control.objectName().startswith(
+                    ("qt_", "Scroll")
+                )
+                if not internal and not control.focusPolicy() & Qt.FocusPolicy.TabFocus:
+                    unreachable.append(f"{window.tabs.tabText(index)}: {_name(control)!r}")
+    assert unreachable == []
