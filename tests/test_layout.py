@@ -74,7 +74,8 @@ def test_every_tab_is_whole_at_every_size(qtbot, window, dark):
         window.theme.choose("system")
 
 
-def test_the_train_tab_is_whole_at_every_size(qtbot):
+@pytest.mark.parametrize("after_a_run", [False, True], ids=["new", "after-a-long-run"])
+def test_the_train_tab_is_whole_at_every_size(qtbot, after_a_run):
     from gui_support import LiveStub
 
     from digitlab.app.training.tab import TrainingTab
@@ -83,6 +84,10 @@ def test_the_train_tab_is_whole_at_every_size(qtbot):
     qtbot.addWidget(tab)
     tab.show()
     try:
+        if after_a_run:  # 25 epochs of curves and markers, the test set's confusion matrix
+            tab.apply_settings({"architecture": "dense", "epochs": 25, "train_size": 256})
+            assert tab.start_training(validate=True, evaluate_after=True) is not None
+            qtbot.waitUntil(lambda: not tab.is_training(), timeout=300_000)
         found = {}
         for width, height in SIZES:
             tab.resize(width, height - 70)  # the window less its menu, tabs and status bar

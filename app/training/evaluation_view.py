@@ -90,7 +90,7 @@ class EvaluationView(QWidget):
             "Rows: true digit. Columns: predicted digit. Click a cell to see its digits."
         )
         self.table.setCornerButtonEnabled(False)  # "select all" means nothing here
-        self.table.setMinimumSize(400, 250)  # room for 4-digit counts
+        self.table.setMinimumSize(400, 210)  # room for 4-digit counts, 10 rows of text
         self.table.cellClicked.connect(self._on_cell_clicked)
         self.table.currentCellChanged.connect(lambda r, c, *_: self._on_cell_clicked(r, c))
         for r in range(10):
@@ -114,7 +114,6 @@ class EvaluationView(QWidget):
         self.gallery.setMinimumWidth(200)
 
         left = QVBoxLayout()
-        left.addWidget(self.summary)
         left.addWidget(self.table, 1)
         left.addWidget(axis_label)
         right = QVBoxLayout()
@@ -123,10 +122,14 @@ class EvaluationView(QWidget):
         head.addWidget(self.show_wrong)
         right.addLayout(head)
         right.addWidget(self.gallery, 1)
-        layout = QHBoxLayout(self)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 5)
+        columns.addLayout(right, 6)
+        # The summary spans both columns: one line where a column would wrap it to three.
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(left, 5)
-        layout.addLayout(right, 6)
+        layout.addWidget(self.summary)
+        layout.addLayout(columns, 1)
         self.clear()
 
     def _set_classes(self, names: list[str]) -> None:
