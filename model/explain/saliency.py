@@ -140,7 +140,11 @@ class _ModelExplainer:
     def __init__(self, model: keras.Model):
         self.model = copy_model(model)
         spec = tf.TensorSpec((None, SIDE, SIDE, 1), tf.float32)
-        self._probs = tf.function(lambda x: self.model(x, training=False), input_signature=[spec])
+        # autograph=False: plain TensorFlow calls, nothing to convert (and a frozen build has
+        # no source for AutoGraph to read: it would warn at every start).
+        self._probs = tf.function(
+            lambda x: self.model(x, training=False), input_signature=[spec], autograph=False
+        )
         self.num_classes = int(self.model.output_shape[-1])
         self.gradcam_layer: str | None = None
         self._grad = None
@@ -165,7 +169,7 @@ class _ModelExplainer:
         spec = tf.TensorSpec((1, SIDE, SIDE, 1), tf.float32)
         cls_spec = tf.TensorSpec((), tf.int32)
 
-        @tf.function(input_signature=[spec, cls_spec])
+        @tf.function(input_signature=[spec, cls_spec], autograph=False)
         def grad(x, cls):
             with tf.GradientTape() as tape:
                 maps, top = grad_model(x, training=False)

@@ -113,7 +113,7 @@ def dream(
     m = tf.Variable(tf.zeros_like(z))
     v = tf.Variable(tf.zeros_like(z))
 
-    @tf.function
+    @tf.function(autograph=False)  # plain calls; a frozen build has no source to convert
     def step(t):
         # Adam by hand: no optimizer object tied to this thread's variables.
         with tf.GradientTape() as tape:
