@@ -37,6 +37,30 @@ class LiveStub:
             self.set_model(name, bundled_model_path(name))
 
 
+TINY_RUN = {
+    "architecture": "dense",
+    "epochs": 1,
+    "batch_size": 64,
+    "train_size": 256,
+    "augment": False,
+    "learning_rate": 2e-3,
+    "seed": 0,
+}
+"""A training set-up that runs in seconds: the dense network, one epoch of 256 digits."""
+
+
+def open_training_tab(qtbot, settings=TINY_RUN):
+    """A :class:`TrainingTab` on a :class:`LiveStub`, showing ``settings``. A generator for a
+    fixture: yields the tab, then checks that it shut down."""
+    from digitlab.app.training.tab import TrainingTab
+
+    view = TrainingTab(LiveStub())
+    qtbot.addWidget(view)
+    view.apply_settings(settings)
+    yield view
+    assert view.shutdown()
+
+
 WINDOW_TIMEOUT_MS = 60_000
 """How long a test waits for the window's models to load."""
 

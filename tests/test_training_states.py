@@ -4,28 +4,13 @@ the data source's batch size, the model numbers, and tooltips on its controls.""
 from __future__ import annotations
 
 import pytest
-from gui_support import LiveStub
-
-from digitlab.app.training.tab import TrainingTab
-
-TINY = {
-    "architecture": "dense",
-    "epochs": 1,
-    "batch_size": 64,
-    "train_size": 256,
-    "augment": False,
-    "learning_rate": 2e-3,
-    "seed": 0,
-}
+from gui_support import TINY_RUN as TINY
+from gui_support import open_training_tab
 
 
 @pytest.fixture
 def tab(qtbot):
-    view = TrainingTab(LiveStub())
-    qtbot.addWidget(view)
-    view.apply_settings(TINY)
-    yield view
-    assert view.shutdown()
+    yield from open_training_tab(qtbot)
 
 
 def test_after_loading_a_model_no_confusion_cell_is_highlighted(qtbot, tab):

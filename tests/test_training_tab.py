@@ -9,31 +9,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from gui_support import LiveStub
+from gui_support import TINY_RUN as TINY
+from gui_support import open_training_tab
 
 from digitlab.app.training.run_control import format_duration
 from digitlab.app.training.tab import TrainingTab
 
 ROOT = Path(__file__).resolve().parent.parent
-TINY = {
-    "architecture": "dense",
-    "epochs": 1,
-    "batch_size": 64,
-    "train_size": 256,
-    "augment": False,
-    "learning_rate": 2e-3,
-    "seed": 0,
-}
 
 
 @pytest.fixture
 def tab(qtbot):
-    live = LiveStub()
-    view = TrainingTab(live)
-    qtbot.addWidget(view)
-    view.apply_settings(TINY)
-    yield view
-    assert view.shutdown()
+    yield from open_training_tab(qtbot)
 
 
 def _train(qtbot, tab, **kwargs):
