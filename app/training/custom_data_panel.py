@@ -2,7 +2,7 @@
 
 Choosing a folder of class subfolders (or an MNIST-layout ``.npz``) reads it in a worker
 thread through :func:`digitlab.model.data.custom_dataset.load_source`, then shows each class's
-name, its train/test counts and a sample picture. "Images from binaries…" renders files with
+name, its train/test counts and a sample picture. "From binaries…" renders files with
 :mod:`digitlab.model.binaries.render_jobs`, also off the GUI thread (both run in a
 :class:`~digitlab.app.training.call_worker.CallWorker`). The panel only shows and wires; the
 training tab asks it for :attr:`CustomDataPanel.dataset`.
@@ -94,7 +94,7 @@ class CustomDataPanel(QGroupBox):
         )
         self.npz_button.clicked.connect(self._on_npz_clicked)
         self.binaries_button = QToolButton()
-        self.binaries_button.setText("Images from binaries…")
+        self.binaries_button.setText("From binaries…")  # with its menu arrow: fits the column
         self.binaries_button.setToolTip(
             "Render files as greyscale pictures, one byte per pixel "
             "(the usual way to build a malware-family dataset)"

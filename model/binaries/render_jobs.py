@@ -1,7 +1,7 @@
 """Render many files into class folders of pictures, Qt-free: which files go to which folder,
 the rendering itself with one progress count over all of them, and a one-line summary.
 
-The Train tab's "Images from binaries…" runs :func:`render_jobs` in a worker thread; each
+The Train tab's "From binaries…" runs :func:`render_jobs` in a worker thread; each
 file becomes one PNG through :func:`digitlab.model.binaries.bytes_image.convert_files`.
 """
 
