@@ -313,3 +313,17 @@ def test_after_restore_bundled_models_the_bundled_models_are_explained_again(qtb
         # The swap went into the models shared by the GUI tests (restoring made the window a
         # new set): put the bundled one back there for the tests that follow.
         shared_core().set_model("dense", bundled_model_path("dense"))
+
+
+@pytest.mark.slow
+def test_a_drawing_on_its_way_is_said_to_be_worked_out_not_asked_for(qtbot, window):
+    from digitlab.model.explain.readings import EMPTY_READING, PENDING_READING
+
+    tab, canvas = window.explain_tab, window.draw_tab.canvas
+    assert _plain(tab.reading) == EMPTY_READING  # nothing drawn yet
+    _seven(canvas)
+    qtbot.waitUntil(lambda: window.live.latest.revision == canvas.revision, timeout=TIMEOUT_MS)
+    window.tabs.setCurrentWidget(tab)  # shown: the drawing is sent to be explained at once
+    assert tab.latest is None and PENDING_READING.split("…")[0] in _plain(tab.reading)
+    qtbot.waitUntil(lambda: tab.latest is not None, timeout=TIMEOUT_MS)
+    assert "reads 7" in _plain(tab.reading)

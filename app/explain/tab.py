@@ -258,6 +258,8 @@ class ExplainTab(QWidget):
             strokes = tuple(self.canvas.model_strokes())
         self._last_submit = time.perf_counter()
         self._submitted_revision = result.revision
+        if self.latest is None:  # the maps are blank: the first answer is on its way
+            self.where.show_pending()
         self.explainer.worker.submit(
             ExplainRequest(
                 result.revision,

@@ -23,6 +23,7 @@ from digitlab.app.explain.saliency_views import SaliencyView
 from digitlab.app.widgets.styles import BAD
 from digitlab.model.explain.readings import (
     EMPTY_READING,
+    PENDING_READING,
     gradcam_caption,
     occlusion_caption,
     reading_line,
@@ -120,6 +121,10 @@ class WherePanel(QGroupBox):
         for view in self.maps.values():
             view.show_map(np.zeros((28, 28), np.float32), None, "")
         self.reading.setText(EMPTY_READING + note)
+
+    def show_pending(self) -> None:
+        """A drawing is being explained and nothing is shown yet: say so, not "draw"."""
+        self.reading.setText(PENDING_READING)
 
     def show_failure(self, message: str) -> None:
         """The explanation failed: its first line, in red, where the reading goes."""

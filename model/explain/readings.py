@@ -11,6 +11,10 @@ import numpy as np
 
 EMPTY_READING = "Draw a digit on the Draw tab; its explanation appears here."
 EMPTY_STEPS = "Draw a digit: each step the preprocessing takes shows here."
+PENDING_READING = (
+    "Working out where each model looked… (the first time, TensorFlow loads: a few seconds)"
+)
+"""The reading while the first explanation of a drawing is on its way."""
 OTHER_LIVE_NOTE = (
     "<br><i>Your own model is live on the Draw tab; this tab explains the digit models.</i>"
 )
