@@ -38,8 +38,10 @@ def collect_garbage_between_events(app: QApplication):
     inside ``QObject::disconnect`` (pyqtgraph re-parenting an item) and destroyed a garbage
     menu there, whose destructor waited forever for the lock ``disconnect`` held: the window
     froze. pyqtgraph's ``GarbageCollector`` turns automatic collection off (for the whole
-    process: worker threads never collect either) and collects on a timer. Returns it (one
-    per process; its :meth:`check` also collects at a safe point of the caller's).
+    process: worker threads never collect either; the Train tab settles a run's leftovers
+    with :func:`~digitlab.model.nets.run_progress.settle_garbage` once its thread ended) and
+    collects on a timer. Returns it (one per process; its :meth:`check` also collects at a
+    safe point of the caller's).
     """
     global _collector
     if _collector is None:

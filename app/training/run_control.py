@@ -224,6 +224,9 @@ class RunControl(QWidget):
             self.curves.mark_stopped("cancelled")
         if holder is not None:
             holder.dispose()
+            from digitlab.model.nets.run_progress import settle_garbage  # Keras: loaded by now
+
+            settle_garbage()  # here, between events: never in the run's thread
         if self.progress.maximum() == 0:
             self.progress.setRange(0, 1)
         self.pause_button.setText("Pause")

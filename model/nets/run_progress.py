@@ -123,7 +123,19 @@ def _settle_garbage() -> None:
     Only the young generations are collected first: a full collection here took 30-40 ms,
     itself a pause of the window. The price: the few hundred cyclic leftovers of the run that
     are already old, and a frozen model dropped later (a live model replaced), are never freed.
+
+    Where automatic collection is off, the process collects from its own event loop (the
+    window: :func:`digitlab.app.application.collect_garbage_between_events`), and a collection
+    here, in the run's thread, could destroy a Qt object outside its thread: nothing is done
+    here, and the Train tab calls :func:`settle_garbage` when the run's thread has ended.
     """
+    if gc.isenabled():
+        settle_garbage()
+
+
+def settle_garbage() -> None:
+    """Collect the young generations, then freeze what survives (see :func:`_settle_garbage`);
+    call it where a collection is safe."""
     gc.collect(1)
     gc.freeze()
 
