@@ -216,3 +216,19 @@ def test_the_bundled_models_store_their_temperature_and_the_live_answer_uses_it(
         info = ModelInfo("m", (), 0, ("a", "b", "c"), rule)
         result = answer_input(Core(), {"m": info}, 1, pre, None)
         assert result.known == {"m": known}
+
+
+def test_both_stored_rules_of_a_model_file_come_from_one_read(tmp_path, monkeypatch):
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets import known
+    from digitlab.model.nets.known import NUMBER_KEY, stored_rule, stored_rules
+
+    for name in ("cnn", "dense"):
+        path = bundled_model_path(name)
+        assert stored_rules(path) == (stored_rule(path), stored_rule(path, NUMBER_KEY))
+    assert stored_rules(object()) == (known.KnownRule(), known.KnownRule())
+    reads = []
+    original = known.json.loads
+    monkeypatch.setattr(known.json, "loads", lambda text: reads.append(1) or original(text))
+    stored_rules(bundled_model_path("cnn"))
+    assert len(reads) == 1

@@ -21,7 +21,7 @@ from digitlab.app.threads import MailboxWorker
 from digitlab.app.widgets.styles import viridis_lut
 from digitlab.model.nets.colour_levels import levels_of
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo, describe_model
-from digitlab.model.nets.known import NUMBER_KEY, stored_rule
+from digitlab.model.nets.known import stored_rules
 from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
@@ -29,6 +29,13 @@ from digitlab.model.segment.live_number import NumberResult, answer_number, read
 
 Done = Callable[[str | None], None]
 """Called in the inference thread when a model swap ends: the error message, or None."""
+
+
+def _rules(model) -> dict:
+    """``describe_model``'s ``known_rule`` and ``number_rule`` for a model file (or a model in
+    memory: the defaults), its metrics read once."""
+    known, number = stored_rules(model)
+    return {"known_rule": known, "number_rule": number}
 
 
 class InferenceWorker(MailboxWorker):
@@ -149,8 +156,7 @@ class InferenceWorker(MailboxWorker):
                 name,
                 self._calibration,
                 levels=None if stored is None else stored[name],
-                known_rule=stored_rule(self._sources.get(name)),
-                number_rule=stored_rule(self._sources.get(name), NUMBER_KEY),
+                **_rules(self._sources.get(name)),
             )
             for name in self.core.names
         }
@@ -207,8 +213,7 @@ class InferenceWorker(MailboxWorker):
                     self._calibration,
                     class_names.get(name, ()),
                     levels=levels_of(models[name]),
-                    known_rule=stored_rule(models[name]),
-                    number_rule=stored_rule(models[name], NUMBER_KEY),
+                    **_rules(models[name]),
                 )
                 for name in core.names
             }
@@ -242,8 +247,7 @@ class InferenceWorker(MailboxWorker):
                 self._calibration,
                 old.class_names if old is not None else (),
                 levels=levels_of(model),
-                known_rule=stored_rule(model),
-                number_rule=stored_rule(model, NUMBER_KEY),
+                **_rules(model),
             )
             self.infos[name] = info
             self._reader = None

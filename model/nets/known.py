@@ -140,8 +140,23 @@ def stored_rule(model, key: str = KNOWN_KEY) -> KnownRule:
     ``KnownRule()`` (:data:`DEFAULT_THRESHOLD` at :data:`DEFAULT_TEMPERATURE`) for a model in
     memory, a file with no such entry, or a metrics file that cannot be read. ``key``: whose
     threshold, :data:`KNOWN_KEY` or :data:`NUMBER_KEY`."""
+    found = _stored_entry(model)
+    return KnownRule() if found is None else known_rule(*found, key)
+
+
+def stored_rules(model) -> tuple[KnownRule, KnownRule]:
+    """``(stored_rule(model), stored_rule(model, NUMBER_KEY))``, the metrics read once."""
+    found = _stored_entry(model)
+    if found is None:
+        return KnownRule(), KnownRule()
+    return known_rule(*found), known_rule(*found, NUMBER_KEY)
+
+
+def _stored_entry(model) -> tuple[Mapping, str] | None:
+    """``(metrics, name)`` of the entry that describes a model file (see :func:`stored_rule`),
+    or None."""
     if not isinstance(model, (str, os.PathLike)):
-        return KnownRule()
+        return None
     from digitlab.model.nets.model_files import metrics_path_for
 
     path = Path(model)
@@ -156,8 +171,8 @@ def stored_rule(model, key: str = KNOWN_KEY) -> KnownRule:
             continue
         for name, entry in metrics.items():
             if isinstance(entry, Mapping) and entry.get("file") == path.name:
-                return known_rule(metrics, name, key)
-    return KnownRule()
+                return metrics, name
+    return None
 
 
 KEEP_SHARE = 0.995
