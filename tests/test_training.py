@@ -82,13 +82,20 @@ def test_several_teachers_teach_their_averaged_probabilities():
 @pytest.mark.slow
 def test_runs_leave_nothing_for_a_full_garbage_collection_to_walk_again():
     # TensorFlow keeps each run's graphs for the whole session; a full collection walking
-    # them holds the GIL and so pauses the window, longer after every run.
+    # them holds the GIL and so pauses the window, longer after every run. A run settles
+    # them itself where the process collects automatically (the command line, as here); the
+    # window, whose event loop owns collection (as the tests' does), settles them in its GUI
+    # thread (tests/test_garbage_collection.py).
     import gc
 
-    for _ in range(2):
-        model = build("cnn")
-        train(model, _small(), Recipe(epochs=1, batch_size=64, augment=False))
-        assert len(gc.get_objects()) < 2000  # what a later collection looks at
+    gc.enable()
+    try:
+        for _ in range(2):
+            model = build("cnn")
+            train(model, _small(), Recipe(epochs=1, batch_size=64, augment=False))
+            assert len(gc.get_objects()) < 2000  # what a later collection looks at
+    finally:
+        gc.disable()
     assert float(model(np.zeros((1, 28, 28, 1), np.float32)).numpy().sum()) > 0.99  # still usable
     model.fit(
         np.zeros((4, 28, 28, 1), np.float32), np.zeros(4, np.int64), verbose=0
