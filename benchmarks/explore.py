@@ -30,6 +30,7 @@ from digitlab.model.explore.embedding import build_map
 from digitlab.model.explore.neighbours import build_neighbours
 from digitlab.model.explore.push import PushSettings, push_curves
 from digitlab.model.nets.light_inference import LightCore
+from digitlab.model.preprocess.strokes import strokes_to_input
 
 
 def _timed(results: dict, name: str, fn, repeat: int = 1):
@@ -79,7 +80,10 @@ def main() -> int:
         ),
         repeat=20,
     )
-    _timed(out, "push_curves_s", lambda: push_curves(core, seven, PushSettings()), repeat=5)
+    drawn = strokes_to_input([[[40, 40], [160, 40], [90, 180]]], (200.0, 200.0)).cropped
+    _timed(out, "push_curves_s", lambda: push_curves(core, drawn, PushSettings()), repeat=5)
+    turned = PushSettings({"rotate": 20.0, "thickness": 1.0})
+    _timed(out, "push_curves_turned_s", lambda: push_curves(core, drawn, turned), repeat=5)
     fooler = Fooler({n: bundled_model_path(n) for n in core.names})
     _timed(out, "fool_first_s", lambda: fooler.fool(seven, 3))
     _timed(out, "fool_s", lambda: fooler.fool(seven, 3), repeat=3)

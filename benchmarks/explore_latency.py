@@ -1,7 +1,7 @@
 """Does the Explore tab slow the live view? Draw-tab latency with the Explore thread idle and
 busy, and how fast the star on the Explore map follows the pen.
 
-Three runs of :func:`live_latency.sequential` style drawing (one mouse move, wait until the
+Runs of :func:`live_latency.sequential` style drawing (one mouse move, wait until the
 Draw tab painted it, next move) on the real window, offscreen:
 
 * ``idle``: the Explore tab never shown (its thread not started);
@@ -9,7 +9,11 @@ Draw tab painted it, next move) on the real window, offscreen:
   map and its neighbour index), then the Draw tab drawn on while that work waits (a hidden
   Explore tab pauses its long passes between batches);
 * ``star``: the Explore tab on screen, drawing on its lent canvas, each move timed until the
-  star on the map stands at that drawing's place.
+  star on the map stands at that drawing's place;
+* ``answer_push`` and ``answer_draw``: each move timed until the live answer for it reached
+  the window, with the Explore tab's "Push it" page on screen (a slider moved, so every
+  drawing's eight curves are computed in the Explore thread) and then with the Draw tab:
+  the same measure on both tabs, so the two say whether the Explore tab slows the live view.
 
 The last line printed is a JSON object with p50/p95 per run (ms).
 
@@ -73,6 +77,34 @@ def star_latency(app, window, drawings, limit: int) -> list[float]:
     return latencies
 
 
+def answer_latency(app, window, drawings, limit: int) -> list[float]:
+    """Each move on the canvas (wherever it is), timed until the live answer for that
+    drawing reached the window (the measure that holds on every tab: the Draw tab's own
+    views do not paint while another tab is shown)."""
+    canvas = window.draw_tab.canvas
+    latencies = []
+
+    def answered():
+        latest = window.live.latest
+        return latest is not None and latest.revision == canvas.revision
+
+    for strokes in drawings:
+        canvas.clear()
+        _wait(app, answered)
+        for points in strokes:
+            send_mouse(canvas, QEvent.Type.MouseButtonPress, points[0])
+            _wait(app, answered)
+            for p in points[1:]:
+                t0 = time.perf_counter()
+                send_mouse(canvas, QEvent.Type.MouseMove, p)
+                _wait(app, answered)
+                latencies.append(time.perf_counter() - t0)
+                if len(latencies) >= limit:
+                    return latencies
+            send_mouse(canvas, QEvent.Type.MouseButtonRelease, points[-1])
+    return latencies
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=300)
@@ -99,10 +131,22 @@ def main(argv=None) -> int:
         window.tabs.setCurrentWidget(explore)
         _wait(app, lambda: "cnn" in explore.maps, 600)
         star = star_latency(app, window, drawings, args.moves)
+        explore.pages.setCurrentWidget(explore.push)
+        explore.push.set_value("rotate", 20)
+        shown: list[int] = []
+        explore.answer_shown.connect(shown.append)
+        push = answer_latency(app, window, drawings, args.moves)
+        canvas = window.draw_tab.canvas
+        _wait(app, lambda: shown and shown[-1] == canvas.revision)
+        explore.answer_shown.disconnect(shown.append)
+        report["push_curves_shown"] = len(shown)
+        window.tabs.setCurrentWidget(window.draw_tab)
+        draw = answer_latency(app, window, drawings, args.moves)
     finally:
         window.close()
         app.processEvents()
-    for name, values in (("idle", idle), ("busy", busy), ("star", star)):
+    runs = (("idle", idle), ("busy", busy), ("star", star), ("answer_draw", draw))
+    for name, values in (*runs, ("answer_push", push)):
         report[f"{name}_moves"] = len(values)
         report[f"{name}_p50_ms"] = _ms(values, 50)
         report[f"{name}_p95_ms"] = _ms(values, 95)

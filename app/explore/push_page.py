@@ -61,8 +61,9 @@ class PushPage(QWidget):
         reset.clicked.connect(self.reset)
         reset.setToolTip("Put every slider back to no change")
         note = QLabel(
-            "Applied to the 28x28 input the preprocessing made (before it, centring and "
-            "fitting would undo a shift or a scale). Curves: each model's probability for "
+            "Each change goes through the preprocessing: strokes thickened, the drawing "
+            "turned or cut, then fitted and centred again; scale and shift move that fit; "
+            "blur and noise change the 28x28 input. Curves: each model's probability for "
             "the CNN's answer over the slider's whole range; dots mark where an answer flips."
         )
         note.setWordWrap(True)

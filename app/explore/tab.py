@@ -345,19 +345,17 @@ class ExploreTab(QWidget):
             self.push.clear("Draw a digit (under the map), then move a slider.")
             return
         self._last_submit = time.perf_counter()
-        page = self.pages.currentIndex()
+        page, pre = self.pages.currentIndex(), result.preprocessed
+        breaking = self.breaking
         self.explorer.worker.submit(
             ExploreRequest(
                 result.revision,
-                result.preprocessed.image,
+                pre.image,
+                pre.cropped,
                 result.activations,
                 self.selected(),
                 self.push.settings() if page == PUSH_PAGE else None,
-                (
-                    (self.breaking.breakage(), self.breaking.selected())
-                    if page == BREAK_PAGE
-                    else None
-                ),
+                (breaking.breakage(), breaking.selected()) if page == BREAK_PAGE else None,
             )
         )
 

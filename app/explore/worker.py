@@ -33,6 +33,8 @@ class ExploreRequest:
     """The newest drawing, as the live thread answered it.
 
     image : float32 ``(28, 28)`` in 0..1, the model input (the one preprocessing path).
+    ink : float32 ``(h, w)`` in 0..1, the drawing's ink as that path cropped it (what "push
+        it" changes and sends through the path again).
     activations : model -> layer -> float32 activation (no batch axis), from the live answer.
     neighbours : ``(model, layer)`` whose nearest training digits are wanted, or None.
     push : the "push it" settings (:class:`digitlab.model.explore.push.PushSettings`), or
@@ -43,6 +45,7 @@ class ExploreRequest:
 
     revision: int
     image: np.ndarray
+    ink: np.ndarray
     activations: dict[str, dict[str, np.ndarray]]
     neighbours: tuple[str, str] | None = None
     push: object | None = None
@@ -334,7 +337,7 @@ class ExploreWorker(MailboxWorker):
         if request.push is not None:
             from digitlab.model.explore.push import push_curves
 
-            pushed = push_curves(self.core, request.image, request.push)
+            pushed = push_curves(self.core, request.ink, request.push)
             if request.neighbours is not None and request.neighbours[0] in self.core.names:
                 model, layer = request.neighbours
                 run = self.core.model(model).run(pushed.image.reshape(1, 28, 28, 1))

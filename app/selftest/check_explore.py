@@ -76,7 +76,7 @@ def _robustness(ctx: Context) -> tuple[bool, str]:
     result = _drawn_seven(ctx)
     if result is None:
         return False, "no answer for the drawn 7"
-    pushed = push_curves(_core(), result.preprocessed.image, PushSettings())
+    pushed = push_curves(_core(), result.preprocessed.cropped, PushSettings())
     noise = pushed.curves["noise"]
     ok = pushed.answer == 7 and bool(noise.flips["cnn"])
     return ok, f"answer {pushed.answer}; CNN flips with noise at {noise.flips['cnn'][:1]}"

@@ -1,11 +1,17 @@
-"""Push it: rotate, scale, shift, thicken, blur, add noise to or erase a band of the model input,
+"""Push it: rotate, scale, shift, thicken, blur, add noise to or erase a band of the drawing,
 and how each model's confidence falls over each slider's whole range.
 
-The drawing goes through the one preprocessing path first (:mod:`digitlab.model.preprocess`);
-the changes are applied to the 28x28 input it made, because before it the centring and the
-20-px fit would undo a shift or a scale. Every change is plain NumPy (bilinear resampling,
-3x3 grey dilation and erosion, a separable Gaussian, seeded noise) and keeps the input a
-float32 ``(28, 28)`` in 0..1.
+Every change goes through the one preprocessing path, each at the step where it means what
+it says. The source is the drawing's ink as that path cropped it
+(:attr:`~digitlab.model.preprocess.frame.Preprocessed.cropped`, strokes re-drawn with the
+MNIST-like pen, or a picture's ink): the strokes are thickened or thinned, the drawing is
+rotated and a band across its middle is erased there, and the path's last step
+(:func:`~digitlab.model.preprocess.frame.normalise`) then crops, fits and centres the result
+exactly as it would a drawing made that way. Scale and shift are that step's own framing
+moved away from MNIST's 20-px box and centre of mass (applied to the drawing, the fit and
+the centring would undo them). Blur and noise change the 28x28 pixels the models read.
+All plain NumPy (bilinear resampling, grey dilation and erosion by a disc, a separable
+Gaussian, seeded noise); the result is a float32 ``(28, 28)`` in 0..1.
 """
 
 from __future__ import annotations
@@ -15,7 +21,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from digitlab.model.preprocess.frame import BOX, normalise, resample
+
 SIDE = 28
+INK_PX_MAX = 4.0
+"""Rotation, thickness and the band work on the ink at most this many pixels per pixel of
+the 28x28 frame (the strokes' own re-drawing uses 3)."""
 NOISE_SEED = 20
 """The noise pattern is fixed, so a noise curve changes only with its strength."""
 
@@ -43,13 +54,13 @@ SLIDERS = (
     Slider("scale", "Scale", 0.4, 1.6, 1.0, "×"),
     Slider("shift_x", "Shift right", -10.0, 10.0, 0.0, " px", 21),
     Slider("shift_y", "Shift down", -10.0, 10.0, 0.0, " px", 21),
-    Slider("thickness", "Thicken (+) / thin (-)", -2.0, 2.0, 0.0, " px", 5),
+    Slider("thickness", "Thicken (+) / thin (-)", -2.0, 2.0, 0.0, " px", 9),
     Slider("blur", "Blur", 0.0, 3.0, 0.0, " px"),
     Slider("noise", "Noise", 0.0, 1.0, 0.0, ""),
     Slider("erase", "Erase a band", 0.0, 16.0, 0.0, " px", 17),
 )
-"""Every "push it" slider, in the order they are shown (and applied: strokes first, then
-the geometry, the band, the noise)."""
+"""Every "push it" slider, in the order they are shown. Applied: thickness, rotation and the
+band to the drawing's ink, scale and shift as the path's framing, then blur and noise."""
 BY_NAME = {s.name: s for s in SLIDERS}
 
 
@@ -94,12 +105,13 @@ class PushResult:
 
 
 def _bilinear(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Sample ``image`` at float coordinates (outside is 0)."""
+    """Sample ``image`` (any 2-D shape) at float coordinates (outside is 0)."""
+    h, w = image.shape
     padded = np.pad(image, 1)
-    r = np.clip(rows + 1, 0, SIDE + 0.999)
-    c = np.clip(cols + 1, 0, SIDE + 0.999)
+    r = np.clip(rows + 1, 0, h + 0.999)
+    c = np.clip(cols + 1, 0, w + 0.999)
     r0, c0 = np.floor(r).astype(int), np.floor(c).astype(int)
-    r1, c1 = np.minimum(r0 + 1, SIDE + 1), np.minimum(c0 + 1, SIDE + 1)
+    r1, c1 = np.minimum(r0 + 1, h + 1), np.minimum(c0 + 1, w + 1)
     fr, fc = r - r0, c - c0
     out = (
         padded[r0, c0] * (1 - fr) * (1 - fc)
@@ -107,31 +119,40 @@ def _bilinear(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarr
         + padded[r1, c0] * fr * (1 - fc)
         + padded[r1, c1] * fr * fc
     )
-    inside = (rows > -1) & (rows < SIDE) & (cols > -1) & (cols < SIDE)
+    inside = (rows > -1) & (rows < h) & (cols > -1) & (cols < w)
     return np.where(inside, out, 0.0)
 
 
-def affine(image: np.ndarray, degrees: float, scale: float, dx: float, dy: float) -> np.ndarray:
-    """Rotate (counter-clockwise, degrees) and scale about the centre, then shift (pixels)."""
-    if degrees == 0 and scale == 1 and dx == 0 and dy == 0:
-        return image
-    centre = (SIDE - 1) / 2.0
-    rr, cc = np.mgrid[0:SIDE, 0:SIDE].astype(np.float64)
-    y, x = rr - centre - dy, cc - centre - dx
+def rotate(ink: np.ndarray, degrees: float) -> np.ndarray:
+    """``ink`` float ``(h, w)`` turned counter-clockwise about its centre, on a square field
+    large enough to hold every turn (float64 ``(d, d)``, ``d`` the diagonal)."""
+    if degrees == 0:
+        return ink
+    h, w = ink.shape
+    d = int(np.ceil(np.hypot(h, w))) + 2
+    rr, cc = np.mgrid[0:d, 0:d].astype(np.float64)
+    y, x = rr - (d - 1) / 2.0, cc - (d - 1) / 2.0
     t = np.deg2rad(degrees)
     # The inverse map: where each output pixel comes from.
-    src_x = (np.cos(t) * x - np.sin(t) * y) / scale
-    src_y = (np.sin(t) * x + np.cos(t) * y) / scale
-    return _bilinear(image, src_y + centre, src_x + centre)
+    src_x = np.cos(t) * x - np.sin(t) * y
+    src_y = np.sin(t) * x + np.cos(t) * y
+    return _bilinear(ink, src_y + (h - 1) / 2.0, src_x + (w - 1) / 2.0)
 
 
-def _grey_morph(image: np.ndarray, times: int, grow: bool) -> np.ndarray:
-    out = image
-    for _ in range(times):
-        p = np.pad(out, 1)
-        shifted = [p[r : r + SIDE, c : c + SIDE] for r in range(3) for c in range(3)]
-        out = np.max(shifted, axis=0) if grow else np.min(shifted, axis=0)
-    return out
+def _disc_morph(ink: np.ndarray, radius: float, grow: bool) -> np.ndarray:
+    """Grey dilation (``grow``) or erosion of ``ink`` by a disc of ``radius`` px."""
+    r = int(np.floor(radius))
+    if r < 1:
+        return ink
+    h, w = ink.shape
+    p = np.pad(ink, r)
+    offsets = [(dy, dx) for dy in range(-r, r + 1) for dx in range(-r, r + 1)]
+    shifted = [
+        p[r + dy : r + dy + h, r + dx : r + dx + w]
+        for dy, dx in offsets
+        if dy * dy + dx * dx <= radius * radius
+    ]
+    return np.max(shifted, axis=0) if grow else np.min(shifted, axis=0)
 
 
 def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
@@ -148,32 +169,91 @@ def _noise() -> np.ndarray:
     return np.random.default_rng(NOISE_SEED).normal(0.0, 1.0, (SIDE, SIDE))
 
 
-def apply_push(image: np.ndarray, settings: PushSettings) -> np.ndarray:
-    """float32 ``(28, 28)`` in 0..1: ``image`` (float ``(28, 28)`` in 0..1) with every
-    slider's change applied (see :data:`SLIDERS`)."""
-    x = np.asarray(image, np.float64)
-    if x.shape != (SIDE, SIDE):
-        raise ValueError(f"expected a (28, 28) input, got {x.shape}")
-    thick = int(round(settings.get("thickness")))
-    if thick:
-        x = _grey_morph(x, abs(thick), grow=thick > 0)
-    x = _blur(x, settings.get("blur"))
-    x = affine(
-        x,
-        settings.get("rotate"),
-        max(settings.get("scale"), 0.05),
-        settings.get("shift_x"),
-        settings.get("shift_y"),
-    )
-    band = int(round(settings.get("erase")))
-    if band > 0:
-        top = (SIDE - band) // 2
-        x = x.copy()
-        x[top : top + band] = 0.0
-    noise = settings.get("noise")
+def _working_scale(ink: np.ndarray) -> tuple[np.ndarray, float]:
+    """``ink`` at no more than :data:`INK_PX_MAX` pixels per frame pixel (a photo's ink can
+    be thousands of pixels wide; the path's own area averaging shrinks it), and how many
+    of its pixels make one pixel of the 28x28 frame."""
+    h, w = ink.shape
+    px = max(h, w) / BOX
+    if px > INK_PX_MAX:
+        f = INK_PX_MAX / px
+        ink = resample(resample(ink, max(1, round(h * f)), 0), max(1, round(w * f)), 1)
+        px = max(ink.shape) / BOX
+    return ink, px
+
+
+def _erase_band(ink: np.ndarray, rows: float) -> np.ndarray:
+    """``ink`` with ``rows`` px across the middle of its ink (by its bounding box) erased."""
+    inked = np.flatnonzero((ink > 0).any(1))
+    if rows <= 0 or len(inked) == 0:
+        return ink
+    middle = (inked[0] + inked[-1] + 1) / 2.0
+    top, bottom = int(round(middle - rows / 2)), int(round(middle + rows / 2))
+    out = ink.copy()
+    out[max(top, 0) : max(bottom, 0)] = 0.0
+    return out
+
+
+_INK_STEPS = ("thickness", "rotate", "erase")
+_FRAME_STEPS = ("scale", "shift_y", "shift_x")
+
+
+def _check_ink(ink: np.ndarray) -> np.ndarray:
+    x = np.asarray(ink, np.float64)
+    if x.ndim != 2 or x.size == 0:
+        raise ValueError(f"expected the drawing's cropped ink (2-D), got shape {x.shape}")
+    return x
+
+
+def _changed_ink(x: np.ndarray, thick: float, degrees: float, band: float) -> np.ndarray:
+    """The drawing's ink with its strokes thickened or thinned, turned and cut."""
+    if thick or degrees or band > 0:
+        x, px = _working_scale(x)
+        # A stroke ``thick`` px wider grows by half that on each side.
+        x = _disc_morph(x, abs(thick) / 2 * px, grow=thick > 0)
+        x = rotate(x, degrees)
+        x = _erase_band(x, band * px)
+    return np.clip(x, 0.0, 1.0)
+
+
+def _framed(x: np.ndarray, scale: float, dy: float, dx: float) -> np.ndarray:
+    """The path's last step with its framing moved: float64 ``(28, 28)``."""
+    framed = normalise(x, box=BOX * max(scale, 0.05), offset=(dy, dx))
+    return framed.image.astype(np.float64)
+
+
+def _finished(y: np.ndarray, sigma: float, noise: float) -> np.ndarray:
+    y = _blur(y, sigma)
     if noise > 0:
-        x = x + noise * 0.5 * _noise()
-    return np.clip(x, 0.0, 1.0).astype(np.float32)
+        y = y + noise * 0.5 * _noise()
+    return np.clip(y, 0.0, 1.0).astype(np.float32)
+
+
+def apply_push(ink: np.ndarray, settings: PushSettings) -> np.ndarray:
+    """float32 ``(28, 28)`` in 0..1: the model input for the drawing whose cropped ink is
+    ``ink`` (float ``(h, w)`` in 0..1, :attr:`Preprocessed.cropped`), with every slider's
+    change applied through the preprocessing path (see the module's docstring). With every
+    slider neutral it is the drawing's own model input; all zeros when no ink is left."""
+    return _Pusher(ink).input(settings)
+
+
+class _Pusher:
+    """:func:`apply_push` for one drawing and many settings, each step's result kept for
+    the settings that share it (a sweep of the blur reuses one framing)."""
+
+    def __init__(self, ink: np.ndarray):
+        self.ink = _check_ink(ink)
+        self.inks: dict[tuple, np.ndarray] = {}
+        self.frames: dict[tuple, np.ndarray] = {}
+
+    def input(self, settings: PushSettings) -> np.ndarray:
+        ink_key = tuple(settings.get(n) for n in _INK_STEPS)
+        frame_key = ink_key + tuple(settings.get(n) for n in _FRAME_STEPS)
+        if frame_key not in self.frames:
+            if ink_key not in self.inks:
+                self.inks[ink_key] = _changed_ink(self.ink, *ink_key)
+            self.frames[frame_key] = _framed(self.inks[ink_key], *frame_key[3:])
+        return _finished(self.frames[frame_key], settings.get("blur"), settings.get("noise"))
 
 
 def _flips(values: np.ndarray, answers: np.ndarray) -> list[float]:
@@ -181,17 +261,19 @@ def _flips(values: np.ndarray, answers: np.ndarray) -> list[float]:
     return [float((values[i] + values[i + 1]) / 2) for i in change]
 
 
-def push_curves(core, image: np.ndarray, settings: PushSettings) -> PushResult:
+def push_curves(core, ink: np.ndarray, settings: PushSettings) -> PushResult:
     """The pushed input, both models' answers on it, and every slider's curve (the others
-    held at their values), from ``core`` (``probabilities(batch) -> {model: (n, classes)}``
+    held at their values), for the drawing whose cropped ink is ``ink`` (see
+    :func:`apply_push`), from ``core`` (``probabilities(batch) -> {model: (n, classes)}``
     for float32 ``(n, 28, 28)`` inputs, e.g. a LightCore)."""
-    pushed = apply_push(image, settings)
+    pusher = _Pusher(ink)
+    pushed = pusher.input(settings)
     batches, spans = [pushed[None]], {}
     start = 1
     for slider in SLIDERS:
         values = slider.sweep()
         batches.append(
-            np.stack([apply_push(image, settings.with_value(slider.name, v)) for v in values])
+            np.stack([pusher.input(settings.with_value(slider.name, v)) for v in values])
         )
         spans[slider.name] = (values, start, start + len(values))
         start += len(values)

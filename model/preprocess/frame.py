@@ -109,13 +109,24 @@ def resample(a: np.ndarray, n_out: int, axis: int) -> np.ndarray:
     return np.moveaxis(out, 0, axis).astype(np.float32)
 
 
-def normalise(ink: np.ndarray, threshold: float = 0.0) -> Preprocessed:
+def normalise(
+    ink: np.ndarray,
+    threshold: float = 0.0,
+    *,
+    box: float = BOX,
+    offset: tuple[float, float] = (0.0, 0.0),
+) -> Preprocessed:
     """Crop to the ink, fit the longer side to 20 px, place by centre of mass in 28x28.
 
     Parameters
     ----------
     ink : float ``(h, w)`` in 0..1, ink bright on black, any size.
     threshold : pixels at or below this do not count when finding the ink's bounding box.
+    box : the longer side after fitting, px; MNIST's 20 unless a caller moves the framing
+        on purpose (the Explore tab's "push it" scale).
+    offset : ``(rows, cols)`` px added to :data:`CENTRE`. With the default framing the box
+        is kept inside the field as MNIST's were; a moved framing lets it leave the field
+        (what leaves is cut off), because that is what was asked for.
 
     Returns
     -------
@@ -137,7 +148,7 @@ def normalise(ink: np.ndarray, threshold: float = 0.0) -> Preprocessed:
     cols = np.flatnonzero(mask.any(0))
     crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     h, w = crop.shape
-    f = BOX / max(h, w)
+    f = float(box) / max(h, w)
     nh, nw = max(1, int(round(h * f))), max(1, int(round(w * f)))
     fitted = resample(resample(crop, nh, 0), nw, 1)
     fitted = np.clip(fitted, 0.0, 1.0).astype(np.float32)
@@ -147,13 +158,17 @@ def normalise(ink: np.ndarray, threshold: float = 0.0) -> Preprocessed:
     ry, rx = np.indices(fitted.shape)
     com_r = float((ry * fitted).sum()) / mass
     com_c = float((rx * fitted).sum()) / mass
-    top = int(round(CENTRE[0] - com_r))
-    left = int(round(CENTRE[1] - com_c))
-    # Keep the whole box inside the field (MNIST never cut a digit off).
-    top = min(max(top, 0), SIDE - nh)
-    left = min(max(left, 0), SIDE - nw)
+    top = int(round(CENTRE[0] + offset[0] - com_r))
+    left = int(round(CENTRE[1] + offset[1] - com_c))
+    if box == BOX and offset == (0.0, 0.0):
+        # Keep the whole box inside the field (MNIST never cut a digit off).
+        top = min(max(top, 0), SIDE - nh)
+        left = min(max(left, 0), SIDE - nw)
     image = np.zeros((SIDE, SIDE), np.float32)
-    image[top : top + nh, left : left + nw] = fitted
+    r0, c0 = max(top, 0), max(left, 0)
+    r1, c1 = min(top + nh, SIDE), min(left + nw, SIDE)
+    if r1 > r0 and c1 > c0:
+        image[r0:r1, c0:c1] = fitted[r0 - top : r1 - top, c0 - left : c1 - left]
     return Preprocessed(
         image, False, fitted, cropped=crop, placed_at=(top, left), centre_of_mass=(com_r, com_c)
     )
