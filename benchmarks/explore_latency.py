@@ -121,6 +121,7 @@ def main(argv=None) -> int:
     report = {}
     try:
         sequential(app, window, drawings[:1])  # warm up
+        _wait(app, lambda: window.live.tensorflow_loaded, 300)  # loads once, in the background
         idle = sequential(app, window, drawings, args.moves)
         explore = window.explore_tab
         window.tabs.setCurrentWidget(explore)  # starts the map

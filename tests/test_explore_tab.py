@@ -75,6 +75,23 @@ def test_the_drawn_seven_lands_among_the_sevens_and_its_neighbours_are_sevens(
 
 
 @pytest.mark.slow
+def test_on_push_it_a_drawing_is_sent_once_the_pen_rests_not_at_every_move(
+    qtbot, window, explore, monkeypatch
+):
+    _drawn_seven(qtbot, window, explore)
+    explore.pages.setCurrentWidget(explore.push)
+    sent = []
+    monkeypatch.setattr(explore.explorer.worker, "submit", sent.append)
+    latest = window.live.latest
+    for _ in range(5):  # five answers in quick succession, as while the pen moves
+        explore._on_live_result(latest)
+    assert sent == [] and explore._timer.isActive()
+    explore._timer.timeout.emit()  # the pen rested
+    assert len(sent) == 1 and sent[0].push is not None
+    assert sent[0].ink is latest.preprocessed.cropped
+
+
+@pytest.mark.slow
 def test_the_map_is_cached_per_model_and_read_back(qtbot, window, explore, tmp_path):
     _drawn_seven(qtbot, window, explore)
     files = sorted(p.name for p in tmp_path.glob("*.npz"))

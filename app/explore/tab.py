@@ -2,7 +2,8 @@
 
 Wires the map and the pages to the live models and the Explore thread (:mod:`.worker`).
 The star is placed from the live answer's activations (no model runs here); the rest runs in
-the Explore thread, at most :data:`MAX_RATE_HZ` times a second, only while the tab is shown.
+the Explore thread, at most :data:`MAX_RATE_HZ` times a second (the "push it" curves once
+the pen rests), only while the tab is shown.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ MAX_RATE_HZ = 8.0
 """Requests per second at most while drawing."""
 METHOD_TITLES = {"lda": "classes apart (LDA)", "pca": "most variance (PCA)"}
 PUSH_PAGE = 1
+PUSH_QUIET_MS = 150
+"""On "Push it" a drawing is sent once the pen has rested this long: its curves (186 inputs,
+0.15 s of NumPy) would be out of date before shown and would slow the live view."""
 NOT_DIGITS_NOTE = "Another model set is live (not the digit models): Explore shows the digits."
 
 
@@ -67,16 +71,11 @@ class ExploreTab(QWidget):
     :attr:`like_yours`, :attr:`push`, :attr:`fool`; :attr:`maps` model -> EmbeddingMap.
     """
 
-    # The newest drawing's neighbours or pushed curves were shown: its revision.
-    answer_shown = Signal(int)
-    # A map is on screen: (model, layer).
-    map_shown = Signal(str, str)
-    # "Fool it" results are on screen: the target.
-    fool_shown = Signal(int)
-    # A broken model's accuracy is on screen.
-    accuracy_shown = Signal()
-    # A unit's dream is on screen.
-    dream_shown = Signal()
+    answer_shown = Signal(int)  # the newest drawing's neighbours or curves shown: its revision
+    map_shown = Signal(str, str)  # a map is on screen: (model, layer)
+    fool_shown = Signal(int)  # "fool it" results are on screen: the target
+    accuracy_shown = Signal()  # a broken model's accuracy is on screen
+    dream_shown = Signal()  # a unit's dream is on screen
 
     def __init__(
         self,
@@ -289,7 +288,9 @@ class ExploreTab(QWidget):
     def _on_live_result(self, result) -> None:
         self._live_result = result
         self._place_drawing()
-        if self.isVisible():
+        if self.isVisible() and self.pages.currentIndex() == PUSH_PAGE and not result.empty:
+            self._timer.start(PUSH_QUIET_MS)  # restarted by every move: sent when it rests
+        elif self.isVisible():
             self._schedule()
 
     def _place_drawing(self) -> None:
