@@ -51,43 +51,11 @@ def _wait(app, predicate, timeout_s: float = 60.0) -> None:
             raise TimeoutError("the window did not answer in time")
 
 
-def star_latency(app, window, drawings, limit: int) -> list[float]:
-    """Each move on the Explore tab's canvas, timed until the star stands for it."""
-    tab, canvas = window.explore_tab, window.draw_tab.canvas
-    latencies = []
-
-    def placed():
-        latest = window.live.latest
-        return latest is not None and latest.revision == canvas.revision
-
-    for strokes in drawings:
-        canvas.clear()
-        _wait(app, placed)
-        for points in strokes:
-            send_mouse(canvas, QEvent.Type.MouseButtonPress, points[0])
-            _wait(app, placed)
-            for p in points[1:]:
-                t0 = time.perf_counter()
-                send_mouse(canvas, QEvent.Type.MouseMove, p)
-                _wait(app, lambda: placed() and tab.map.drawing_at is not None)
-                latencies.append(time.perf_counter() - t0)
-                if len(latencies) >= limit:
-                    return latencies
-            send_mouse(canvas, QEvent.Type.MouseButtonRelease, points[-1])
-    return latencies
-
-
-def answer_latency(app, window, drawings, limit: int) -> list[float]:
-    """Each move on the canvas (wherever it is), timed until the live answer for that
-    drawing reached the window (the measure that holds on every tab: the Draw tab's own
-    views do not paint while another tab is shown)."""
+def _timed_moves(app, window, drawings, limit: int, answered, done) -> list[float]:
+    """Each move on the canvas (wherever it is) timed until ``done()``; after a clear or a
+    press, wait until ``answered()`` (the live answer for that drawing is in)."""
     canvas = window.draw_tab.canvas
     latencies = []
-
-    def answered():
-        latest = window.live.latest
-        return latest is not None and latest.revision == canvas.revision
-
     for strokes in drawings:
         canvas.clear()
         _wait(app, answered)
@@ -97,12 +65,37 @@ def answer_latency(app, window, drawings, limit: int) -> list[float]:
             for p in points[1:]:
                 t0 = time.perf_counter()
                 send_mouse(canvas, QEvent.Type.MouseMove, p)
-                _wait(app, answered)
+                _wait(app, done)
                 latencies.append(time.perf_counter() - t0)
                 if len(latencies) >= limit:
                     return latencies
             send_mouse(canvas, QEvent.Type.MouseButtonRelease, points[-1])
     return latencies
+
+
+def _answered(window):
+    canvas = window.draw_tab.canvas
+
+    def answered():
+        latest = window.live.latest
+        return latest is not None and latest.revision == canvas.revision
+
+    return answered
+
+
+def star_latency(app, window, drawings, limit: int) -> list[float]:
+    """Each move on the Explore tab's canvas, timed until the star stands for it."""
+    answered, tab = _answered(window), window.explore_tab
+    placed = lambda: answered() and tab.map.drawing_at is not None  # noqa: E731
+    return _timed_moves(app, window, drawings, limit, answered, placed)
+
+
+def answer_latency(app, window, drawings, limit: int) -> list[float]:
+    """Each move on the canvas (wherever it is), timed until the live answer for that
+    drawing reached the window (the measure that holds on every tab: the Draw tab's own
+    views do not paint while another tab is shown)."""
+    answered = _answered(window)
+    return _timed_moves(app, window, drawings, limit, answered, answered)
 
 
 def main(argv=None) -> int:
