@@ -47,7 +47,8 @@ def _position(slider: Slider, value: float) -> int:
 class PushPage(QWidget):
     """:attr:`sliders` name -> QSlider, :attr:`pushed` (the changed input),
     :attr:`answer_label`, :attr:`plots` name -> PlotItem, :attr:`lines` name -> model ->
-    PlotDataItem, :attr:`flips` name -> ScatterPlotItem."""
+    PlotDataItem, :attr:`flips` name -> ScatterPlotItem (the plots exist once the page
+    has been shown or given a result)."""
 
     # The settings changed: PushSettings.
     changed = Signal(object)
@@ -92,6 +93,21 @@ class PushPage(QWidget):
             self.sliders[s.name], self.value_labels[s.name] = slider, label
             grid.addWidget(label, (i // 2) * 2, i % 2)
             grid.addWidget(slider, (i // 2) * 2 + 1, i % 2)
+            self._update_label(s.name)
+        self.curves_widget.setMinimumHeight(220)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(grid)
+        layout.addWidget(note)
+        layout.addWidget(self.curves_widget, 1)
+
+    def _make_plots(self) -> None:
+        """The eight curve plots, made when the page is first shown or given a result (a
+        fifth of the window's construction time, and most people never open this page)."""
+        if self.plots:
+            return
+        for i, s in enumerate(SLIDERS):
             plot = self.curves_widget.addPlot(row=i // 4, col=i % 4, title=s.title)
             plot.setMenuEnabled(False)
             plot.setMouseEnabled(False, False)
@@ -109,14 +125,11 @@ class PushPage(QWidget):
                 size=7, pen=None, brush=pg.mkBrush(ATTENTION), symbol="o"
             )
             plot.addItem(self.flips[s.name])
-            self._update_label(s.name)
-        self.curves_widget.setMinimumHeight(220)
+            self.cursors[s.name].setValue(self.value(s.name))
 
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(grid)
-        layout.addWidget(note)
-        layout.addWidget(self.curves_widget, 1)
+    def showEvent(self, event) -> None:
+        self._make_plots()
+        super().showEvent(event)
 
     def settings(self) -> PushSettings:
         return PushSettings({s.name: self.value(s.name) for s in SLIDERS})
@@ -142,7 +155,8 @@ class PushPage(QWidget):
         v = self.value(name)
         shown = f"{v:.0f}" if abs(s.high - s.low) >= 10 else f"{v:.2f}"
         self.value_labels[name].setText(f"{s.title}: {shown}{s.unit}")
-        self.cursors[name].setValue(v)
+        if name in self.cursors:
+            self.cursors[name].setValue(v)
 
     def _on_slider(self, name: str) -> None:
         self._update_label(name)
@@ -158,6 +172,7 @@ class PushPage(QWidget):
 
     def show_result(self, result: PushResult) -> None:
         """Show the changed input, both answers and every curve."""
+        self._make_plots()
         self.pushed.show_image(result.image)
         parts = []
         for name, p in result.probabilities.items():
