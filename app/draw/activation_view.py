@@ -7,6 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
 
+from digitlab.app.draw.colour_bar import ColourBar
 from digitlab.app.draw.graphics import TrackedView, cache_static, fixed_viewbox
 from digitlab.app.live.live_models import colour_mosaic
 from digitlab.app.widgets.styles import HINT, TEXT, model_colour, viridis_lut
@@ -52,20 +53,12 @@ class _LayerCell:
                 self.vb.addItem(label)
             extra = 1.0
         self.vb.setRange(QRectF(0, 0, w, h + extra), padding=0)
-        self.bar = pg.ColorBarItem(
-            values=(0.0, layer.level),
-            colorMap="viridis",
-            interactive=False,
-            width=8,
-            orientation="vertical",
-        )
-        self.bar.getAxis("right").setStyle(tickLength=3, tickTextOffset=2)
-        self.bar.getAxis("right").setWidth(30)
-        cache_static(self.title, self.bar, self.bar.getAxis("right"), *self.bar.childItems())
+        self.bar = ColourBar((0.0, layer.level))
+        cache_static(self.title, self.bar, self.bar.axis, self.bar.vb, self.bar.image)
 
     def set_level(self, layer: LayerView) -> None:
         self.layer = layer
-        self.bar.setLevels((0.0, layer.level))
+        self.bar.set_levels((0.0, layer.level))
 
 
 class ActivationView(TrackedView):

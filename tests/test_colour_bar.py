@@ -1,0 +1,34 @@
+"""The activation maps' colour bars: each labelled with its layer's fixed scale, and a model
+swap relabels them."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from gui_support import open_window
+
+
+@pytest.fixture
+def window(qtbot):
+    yield from open_window(qtbot)
+
+
+def test_each_colour_bar_runs_from_zero_to_its_layers_level(qtbot, window):
+    qtbot.waitUntil(lambda: window.live.ready, timeout=60_000)
+    view = window.draw_tab.activations
+    assert len(view.cells) == 8
+    for cell in view.cells.values():
+        low, high = cell.bar.levels()
+        assert low == 0.0 and high == pytest.approx(cell.layer.level)
+
+
+def test_a_swapped_model_relabels_its_colour_bars(qtbot, window):
+    qtbot.waitUntil(lambda: window.live.ready, timeout=60_000)
+    view = window.draw_tab.activations
+    info = window.live.infos["cnn"]
+    doubled = tuple(dataclasses.replace(layer, level=layer.level * 2) for layer in info.layers)
+    swapped = dataclasses.replace(info, layers=doubled)
+    view.update_model(swapped)
+    for layer in swapped.shown:
+        assert view.cells[("cnn", layer.name)].bar.levels()[1] == pytest.approx(layer.level)
