@@ -26,6 +26,30 @@ MAX_DIALOG_DETAIL = 20_000
 """Characters of traceback shown under "Show Details…"."""
 
 
+_crash_log = None  # the log, kept open for faulthandler once the window records crashes
+
+
+def record_crashes(to_stderr: bool) -> bool:
+    """If the process itself dies (a segmentation fault in Qt or a library, where no Python
+    handler runs), write every thread's Python stack: to ``sys.stderr`` for the self-test and
+    the screenshots (their callers read it), to the log for the window. False when that
+    stream cannot take it (e.g. a test's captured stderr)."""
+    import faulthandler
+
+    global _crash_log
+    try:
+        if to_stderr:
+            faulthandler.enable(sys.stderr, all_threads=True)
+            return True
+        path = log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _crash_log = open(path, "a", encoding="utf-8")  # noqa: SIM115 (open for the process)
+        faulthandler.enable(_crash_log, all_threads=True)
+        return True
+    except (OSError, ValueError, AttributeError):  # no file descriptor behind the stream
+        return False
+
+
 def log_path() -> Path:
     """``digitlab.log`` in the per-user data folder (:func:`digitlab.app.storage.app_data_dir`)."""
     from digitlab.app.storage import app_data_dir

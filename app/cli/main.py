@@ -236,6 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     offscreen = command in ("selftest", "screenshots")  # these two never need a display
     if _window_cannot_open(offscreen):
         return 1
+    from digitlab.app.error_handling import record_crashes
+
+    if offscreen:
+        record_crashes(to_stderr=True)
     if command == "selftest":
         from digitlab.app.selftest.runner import run_selftest
 
@@ -248,6 +252,7 @@ def main(argv: list[str] | None = None) -> int:
     if problem:
         print(problem, file=sys.stderr)
         return 2
+    record_crashes(to_stderr=False)
     from digitlab.app.main_window import run_gui
 
     return run_gui(process_start=PROCESS_START)
