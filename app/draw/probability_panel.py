@@ -3,12 +3,13 @@ whether they agree (the words come from :mod:`digitlab.model.nets.wording`)."""
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QTextDocument
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QTextDocument
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from digitlab.app.draw.graphics import TrackedView, cache_static
@@ -60,6 +61,13 @@ _NO_PEN = pg.mkPen(None)
 _DISAGREE_PEN = pg.mkPen(DISAGREE, width=2.5)
 
 
+@functools.lru_cache(maxsize=16)
+def _brush(colour: str) -> QBrush:
+    """One brush per colour, made once: pyqtgraph makes a new one for every colour string at
+    every update, and each is a call into Qt that may wait for the interpreter lock."""
+    return QBrush(QColor(colour))
+
+
 PLOT_HEIGHT = 140
 """Least height of one model's bars, px (side by side)."""
 STACKED_PLOT_HEIGHT = 80
@@ -73,6 +81,7 @@ class ProbabilityPlot(TrackedView):
         super().__init__(parent)
         self.name = name
         self.known = True  # False: the model does not know the drawing (bars dimmed)
+        self._colours: tuple | None = None  # what the bars' brushes and pens show now
         self.setMinimumHeight(PLOT_HEIGHT)
         self.setAccessibleName(f"{model_title(name)} probability bars")
         self.setAccessibleDescription(bars_description(name, None))
@@ -103,6 +112,7 @@ class ProbabilityPlot(TrackedView):
         ]
         self.plot.setXRange(-0.6, classes - 0.4, padding=0)
         self.plot.getAxis("bottom").setTicks([list(enumerate(labels))])
+        self._colours = None
         self.bars.setOpts(
             x=np.arange(classes),
             height=np.zeros(classes),
@@ -128,17 +138,26 @@ class ProbabilityPlot(TrackedView):
         )
         self.bars.setOpacity(1.0 if self.known else UNKNOWN_OPACITY)
         if probs is None:
+            self._colours = None
             self.bars.setOpts(
                 height=np.zeros(self.classes), brushes=None, brush=BAR_IDLE, pens=None, pen=None
             )
+            self.shown_revision = revision
+            return
+        top = int(np.argmax(probs))
+        other = other_top if other_top != top else None
+        colour = MODEL_COLOURS.get(self.name, MODEL_COLOURS["cnn"])
+        heights = np.asarray(probs, np.float64)
+        if self._colours == (top, other, colour):
+            self.bars.setOpts(height=heights)  # the same bar is coloured: heights only
         else:
-            top = int(np.argmax(probs))
-            brushes = [BAR_IDLE] * self.classes
-            brushes[top] = MODEL_COLOURS.get(self.name, MODEL_COLOURS["cnn"])
+            brushes = [_brush(BAR_IDLE)] * self.classes
+            brushes[top] = _brush(colour)
             pens = [_NO_PEN] * self.classes
-            if other_top is not None and other_top != top:
-                pens[other_top] = _DISAGREE_PEN  # where the other model's answer stands
-            self.bars.setOpts(height=np.asarray(probs, np.float64), brushes=brushes, pens=pens)
+            if other is not None:
+                pens[other] = _DISAGREE_PEN  # where the other model's answer stands
+            self.bars.setOpts(height=heights, brushes=brushes, pens=pens)
+            self._colours = (top, other, colour)
         self.shown_revision = revision
 
 
