@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QColor, QTransform
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
 from digitlab.app.draw.colour_bar import ColourBar
 from digitlab.app.draw.graphics import TrackedView, cache_static, fixed_viewbox
@@ -23,6 +25,20 @@ SHORT_TITLES = {"cnn": "CNN", "dense": "Dense", "custom": "Yours"}
 def layer_caption(layer: LayerView) -> str:
     """``conv1 · 26×26×32``: the layer's name and output shape."""
     return f"{layer.name} · {'×'.join(str(s) for s in layer.shape)}"
+
+
+def _class_label(text: str, x: float, y: float) -> QGraphicsSimpleTextItem:
+    """``text`` centred under ``(x, y)`` in view coordinates, at the screen's own size.
+
+    A plain Qt text item that ignores the view's scaling: pyqtgraph's ``TextItem`` does the
+    same in Python, recomputing its transform and bounds at every paint of the view (for
+    the two output rows' 20 labels, about a millisecond of each live repaint)."""
+    label = QGraphicsSimpleTextItem(text)
+    label.setBrush(QColor(TEXT))
+    label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
+    label.setPos(x, y)
+    label.setTransform(QTransform.fromTranslate(-label.boundingRect().width() / 2, 3))
+    return label
 
 
 class _LayerCell:
@@ -47,10 +63,7 @@ class _LayerCell:
         if len(layer.shape) == 1 and layer.layout.rows == 1:
             # One row of units (the output): label each with its class, once.
             for i in range(layer.layout.cols):
-                label = pg.TextItem(str(i), color=TEXT, anchor=(0.5, 0.0))
-                label.setPos(i + 0.5, 1.05)
-                cache_static(label)
-                self.vb.addItem(label)
+                self.vb.addItem(_class_label(str(i), i + 0.5, 1.05))
             extra = 1.0
         self.vb.setRange(QRectF(0, 0, w, h + extra), padding=0)
         self.bar = ColourBar((0.0, layer.level))

@@ -1,5 +1,5 @@
-"""The activation maps' colour bars: each labelled with its layer's fixed scale, and a model
-swap relabels them."""
+"""The activation maps' scales and labels: each colour bar runs over its layer's fixed scale,
+a model swap relabels them, and the output rows name their classes."""
 
 from __future__ import annotations
 
@@ -32,3 +32,15 @@ def test_a_swapped_model_relabels_its_colour_bars(qtbot, window):
     view.update_model(swapped)
     for layer in swapped.shown:
         assert view.cells[("cnn", layer.name)].bar.levels()[1] == pytest.approx(layer.level)
+
+
+def test_each_output_row_labels_its_units_with_their_classes(qtbot, window):
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    qtbot.waitUntil(lambda: window.live.ready, timeout=60_000)
+    view = window.draw_tab.activations
+    for model in ("cnn", "dense"):
+        cell = view.cells[(model, "output")]
+        items = cell.vb.addedItems
+        labels = [i.text() for i in items if isinstance(i, QGraphicsSimpleTextItem)]
+        assert labels == [str(k) for k in range(10)]
