@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from digitlab.model.preprocess.augment import bilinear
 from digitlab.model.preprocess.frame import BOX, normalise, resample
 
 SIDE = 28
@@ -104,28 +105,9 @@ class PushResult:
     curves: dict[str, Curve]
 
 
-def _bilinear(image: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Sample ``image`` (any 2-D shape) at float coordinates (outside is 0)."""
-    h, w = image.shape
-    padded = np.pad(image, 1)
-    r = np.clip(rows + 1, 0, h + 0.999)
-    c = np.clip(cols + 1, 0, w + 0.999)
-    r0, c0 = np.floor(r).astype(int), np.floor(c).astype(int)
-    r1, c1 = np.minimum(r0 + 1, h + 1), np.minimum(c0 + 1, w + 1)
-    fr, fc = r - r0, c - c0
-    out = (
-        padded[r0, c0] * (1 - fr) * (1 - fc)
-        + padded[r0, c1] * (1 - fr) * fc
-        + padded[r1, c0] * fr * (1 - fc)
-        + padded[r1, c1] * fr * fc
-    )
-    inside = (rows > -1) & (rows < h) & (cols > -1) & (cols < w)
-    return np.where(inside, out, 0.0)
-
-
 def rotate(ink: np.ndarray, degrees: float) -> np.ndarray:
     """``ink`` float ``(h, w)`` turned counter-clockwise about its centre, on a square field
-    large enough to hold every turn (float64 ``(d, d)``, ``d`` the diagonal)."""
+    large enough to hold every turn (float32 ``(d, d)``, ``d`` the diagonal)."""
     if degrees == 0:
         return ink
     h, w = ink.shape
@@ -136,7 +118,7 @@ def rotate(ink: np.ndarray, degrees: float) -> np.ndarray:
     # The inverse map: where each output pixel comes from.
     src_x = np.cos(t) * x - np.sin(t) * y
     src_y = np.sin(t) * x + np.cos(t) * y
-    return _bilinear(ink, src_y + (h - 1) / 2.0, src_x + (w - 1) / 2.0)
+    return bilinear(ink[None], (src_y + (h - 1) / 2.0)[None], (src_x + (w - 1) / 2.0)[None])[0]
 
 
 def _disc_morph(ink: np.ndarray, radius: float, grow: bool) -> np.ndarray:
@@ -248,11 +230,12 @@ class _Pusher:
 
     def input(self, settings: PushSettings) -> np.ndarray:
         ink_key = tuple(settings.get(n) for n in _INK_STEPS)
-        frame_key = ink_key + tuple(settings.get(n) for n in _FRAME_STEPS)
+        framing = tuple(settings.get(n) for n in _FRAME_STEPS)
+        frame_key = ink_key + framing
         if frame_key not in self.frames:
             if ink_key not in self.inks:
                 self.inks[ink_key] = _changed_ink(self.ink, *ink_key)
-            self.frames[frame_key] = _framed(self.inks[ink_key], *frame_key[3:])
+            self.frames[frame_key] = _framed(self.inks[ink_key], *framing)
         return _finished(self.frames[frame_key], settings.get("blur"), settings.get("noise"))
 
 

@@ -56,8 +56,9 @@ def _erode(x: np.ndarray) -> np.ndarray:
     )
 
 
-def _bilinear(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Sample ``images`` ``(n, h, w)`` at float ``rows``/``cols`` ``(n, H, W)``; zero outside."""
+def bilinear(images: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """float32: ``images`` ``(n, h, w)`` sampled at float ``rows``/``cols`` ``(n, H, W)``
+    (pixel coordinates), bilinearly; zero outside."""
     n, h, w = images.shape
     padded = np.pad(images, ((0, 0), (1, 1), (1, 1)))
     r = np.clip(rows + 1.0, 0.0, h + 1 - 1e-6)
@@ -124,7 +125,7 @@ def distort(
         src_r = src_r + field[:, 0]
         src_c = src_c + field[:, 1]
 
-    warped = np.clip(_bilinear(sel, src_r, src_c), 0.0, 1.0)
+    warped = np.clip(bilinear(sel, src_r, src_c), 0.0, 1.0)
     for j, i in enumerate(chosen):
         result = normalise(warped[j], threshold=0.05)
         if not result.empty:
