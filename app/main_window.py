@@ -7,22 +7,18 @@ models into NumPy, TensorFlow loads in the background (:mod:`digitlab.app.live.l
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
-import time
 import traceback
-from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QTabWidget, QWidget
+from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from digitlab.app import threads
-from digitlab.app.application import application
 from digitlab.app.draw.tab import DrawTab
-from digitlab.app.explain.tab import ExplainTab
-from digitlab.app.explore.tab import ExploreTab
+from digitlab.app.explain.saliency_views import DrawOverlay
 from digitlab.app.handwriting.correction_row import CorrectionRow
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.handwriting.tab import HandwritingTab
@@ -30,19 +26,29 @@ from digitlab.app.live.live_models import LiveModels
 from digitlab.app.live.remembered import RememberedLive
 from digitlab.app.model_info.tab import ABOUT_HTML, ModelTab
 from digitlab.app.widgets.help_dialog import help_actions
+from digitlab.app.widgets.late_tabs import LateTabs
 from digitlab.app.widgets.quit_question import may_quit
-from digitlab.app.widgets.styles import HINT_STYLE
+from digitlab.app.widgets.status_line import StatusLine
 from digitlab.app.widgets.tab_keys import tab_actions
 from digitlab.app.widgets.theme import Theme, theme_actions
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
-from digitlab.model.nets.live_source import short_source
 from digitlab.model.nets.wording import model_title
 from digitlab.model.preprocess.frame import Preprocessed, PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
 
+if TYPE_CHECKING:
+    from digitlab.app.explain.tab import ExplainTab
+    from digitlab.app.explore.tab import ExploreTab
+
 WINDOW_TITLE = "Digit Lab"
+MAPS_LAYOUT_MS, MAPS_AFTER_ANSWER_MS = 250, 30
+"""When the models are ready, the activation maps are laid out just after their first answer
+is painted, or MAPS_LAYOUT_MS after, whichever comes first."""
+LATE_TAB_QUIET_MS = 300
+"""Once the first answer is shown, the tabs not built yet are built one at a time, each when
+the window has had no answer to show for this long (the pen rests)."""
 
 
 class MainWindow(QMainWindow):
@@ -75,17 +81,24 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.setCentralWidget(self.tabs)
+        # Explain, Explore and Train are built after the first answer (see LateTabs).
+        self.late_tabs = LateTabs(self.tabs, self)
         self.draw_tab = DrawTab()
         self.draw_tab.attach_live(self.live)  # the Number mode reads through the live models
         self.model_tab = ModelTab()
         self.add_tab(self.draw_tab, "Draw")
-        self.explain_tab = ExplainTab(self.live, self.draw_tab.canvas)
-        self.add_tab(self.explain_tab, "Explain")
-        self.explain_tab.attach_to_draw_tab(self.draw_tab)
-        self.draw_tab.probabilities.class_clicked.connect(self.explain_tab.set_target)
-        self.explore_tab = ExploreTab(self.live, canvas=self.draw_tab.canvas)
-        self.add_tab(self.explore_tab, "Explore")
-        self.training_tab: QWidget | None = None
+        self.late_tabs.add("Explain", self._make_explain_tab)
+        # The Draw tab's "where it looked" controls: in place now, served by Explain's thread.
+        self.draw_overlay = DrawOverlay(self.draw_tab.input_view)
+        self.draw_overlay.changed.connect(lambda: self.explain_tab)  # builds it if need be
+        self.draw_tab.probabilities.class_clicked.connect(
+            lambda digit: self.explain_tab.set_target(digit)
+        )
+        self.late_tabs.add("Explore", self._make_explore_tab)
+        self._late_timer = QTimer(self)
+        self._late_timer.setSingleShot(True)
+        self._late_timer.timeout.connect(self._build_late_tab)
+        self._maps_infos: dict | None = None  # a model set whose maps are not laid out yet
         self._train_index: int | None = None
         if with_training:
             self._add_training_tab()
@@ -124,6 +137,7 @@ class MainWindow(QMainWindow):
         # Last: the theme swaps the colours of everything built above (see widgets/theme.py).
         self.theme = theme or Theme(parent=self)
         self.theme.changed.connect(self._on_theme_changed)
+        self.late_tabs.built.connect(lambda *_: self.theme.refresh())  # new widgets: themed
         self.view_menu.addActions(theme_actions(self.theme, self))
 
     # ---------------------------------------------------------------- construction
@@ -132,53 +146,72 @@ class MainWindow(QMainWindow):
         """Add a tab (features such as training plug in here); returns its index."""
         return self.tabs.addTab(widget, title)
 
-    def _add_training_tab(self) -> QWidget | None:
+    def _add_training_tab(self) -> None:
         """A "Train" tab when :mod:`digitlab.app.training.tab` exists.
 
         Training imports Keras, which takes seconds; so the tab starts as a placeholder and the
         real one is built once TensorFlow has loaded in the background (then it is cheap).
         """
-        if importlib.util.find_spec("digitlab.app.training.tab") is None:
-            return None
-        placeholder = QLabel("The training tools appear as soon as TensorFlow has loaded…")
-        placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        placeholder.setStyleSheet(HINT_STYLE)
-        self._train_index = self.add_tab(placeholder, "Train")
-        return None
+        if importlib.util.find_spec("digitlab.app.training.tab") is not None:
+            self._train_index = self.late_tabs.add(
+                "Train",
+                self._make_training_tab,
+                "The training tools appear as soon as TensorFlow has loaded…",
+                when_shown=False,
+            )
 
     @property
     def offers_training(self) -> bool:
         """Whether the window has a "Train" tab (a placeholder until TensorFlow has loaded)."""
         return self._train_index is not None
 
-    def _build_training_tab(self) -> None:
-        index = self._train_index
-        if index is None or self.training_tab is not None:
-            return
-        try:
-            from digitlab.app.training.tab import TrainingTab
+    @property
+    def training_tab(self) -> QWidget | None:
+        """The Train tab, once TensorFlow has loaded and it is built (else None)."""
+        return self.late_tabs.get("Train")
 
-            tab = TrainingTab(self.live, remembered=self.remembered)
-        except Exception:
-            traceback.print_exc()
-            self.tabs.widget(index).setText(
-                "The training tools could not be loaded (see the terminal for why)."
-            )
-            return
-        current = self.tabs.currentIndex()
-        old = self.tabs.widget(index)
-        self.tabs.removeTab(index)
-        old.deleteLater()
-        self.tabs.insertTab(index, tab, "Train")
+    @property
+    def explain_tab(self) -> ExplainTab:
+        """The Explain tab (built now if it was not yet)."""
+        return self.late_tabs.build("Explain")
+
+    @property
+    def explore_tab(self) -> ExploreTab:
+        """The Explore tab (built now if it was not yet)."""
+        return self.late_tabs.build("Explore")
+
+    def build_late_tabs(self) -> None:
+        """Build every tab that waits for the first answer now (tests, the self-test)."""
+        while self.late_tabs.build_next():
+            pass
+
+    def _make_explain_tab(self) -> QWidget:
+        from digitlab.app.explain.tab import ExplainTab
+
+        tab = ExplainTab(self.live, self.draw_tab.canvas)
+        tab.attach_overlay(self.draw_overlay)
+        return tab
+
+    def _make_explore_tab(self) -> QWidget:
+        from digitlab.app.explore.tab import ExploreTab
+
+        return ExploreTab(self.live, canvas=self.draw_tab.canvas)
+
+    def _make_training_tab(self) -> QWidget:
+        from digitlab.app.training.tab import TrainingTab
+
+        tab = TrainingTab(self.live, remembered=self.remembered)
         try:
             from digitlab.app.handwriting.fine_tune_panel import FineTunePanel
 
             tab.add_fine_tune(FineTunePanel(tab, self.personal))
         except Exception:
             traceback.print_exc()
-        self.tabs.setCurrentIndex(current)
-        self.training_tab = tab
-        self.theme.refresh()  # its modules and widgets are new: in the theme shown
+        return tab
+
+    def _build_late_tab(self) -> None:
+        if self.late_tabs.build_next():
+            self._late_timer.start(LATE_TAB_QUIET_MS)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
@@ -227,33 +260,13 @@ class MainWindow(QMainWindow):
             self._on_strokes_changed(self.draw_tab.canvas.revision)
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.status_label = QLabel("Loading the models… drawing works already.")
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(140)
-        self.busy.setMaximumHeight(14)
-        self.busy.setTextVisible(False)
-        # Which model is live, on every tab (the Draw tab's headers say it too).
-        self.live_label = QLabel()
-        self.live_label.setTextFormat(Qt.TextFormat.RichText)
-        bar.addWidget(self.status_label, 1)
-        bar.addPermanentWidget(self.live_label)
-        bar.addPermanentWidget(self.busy)
+        self.status_line = StatusLine(self.statusBar())
+        line = self.status_line
+        self.status_label, self.busy, self.live_label = line.label, line.busy, line.live_label
 
     def _show_sources(self, sources: dict) -> None:
         self.draw_tab.probabilities.set_sources(sources)
-        self.live_label.setText(
-            "Live: "
-            + " · ".join(
-                f"<b>{model_title(n)}</b> {escape(short_source(label))}"
-                for n, label in sources.items()
-            )
-        )
-        self.live_label.setToolTip(
-            "The models answering now:\n"
-            + "\n".join(f"{model_title(n)}: {label}" for n, label in sources.items())
-        )
+        self.status_line.show_sources(sources)
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -270,10 +283,10 @@ class MainWindow(QMainWindow):
         # Every thread is asked to stop and joined, all within one bound (never terminated):
         # one still busy after it (a model load) is left to end and joined at exit.
         with threads.one_bound(threads.STOP_TIMEOUT_MS):
-            if self.training_tab is not None:  # built once TensorFlow loaded
-                self.training_tab.shutdown()
-            self.explain_tab.shutdown()
-            self.explore_tab.shutdown()
+            for title in ("Train", "Explain", "Explore"):
+                tab = self.late_tabs.get(title)
+                if tab is not None:  # built (the Train tab once TensorFlow loaded)
+                    tab.shutdown()
             self.live.stop()
         super().closeEvent(event)
 
@@ -310,17 +323,30 @@ class MainWindow(QMainWindow):
     def _on_result(self, result: LiveResult) -> None:
         self.draw_tab.update_result(result)
         self._train_tab_when_ready()
+        if self.live.ready:  # restarted by every answer: the next tab is built when they rest
+            self._late_timer.start(LATE_TAB_QUIET_MS)
+        if self._maps_infos is not None:  # after the answer is painted
+            QTimer.singleShot(MAPS_AFTER_ANSWER_MS, self._lay_out_maps)
+
+    def _lay_out_maps(self) -> None:
+        infos, self._maps_infos = self._maps_infos, None
+        if infos is not None:
+            self.draw_tab.activations.set_models(infos)  # and shows the latest answer
 
     def _train_tab_when_ready(self) -> None:
         """Build the Train tab once an answer is on screen and TensorFlow has loaded in the
         background (then it is cheap; it reads MNIST)."""
-        if self.live.ready and self.live.tensorflow_loaded and self.training_tab is None:
-            QTimer.singleShot(0, self._build_training_tab)
+        ready = self.live.ready and self.live.tensorflow_loaded
+        if ready and self.offers_training and self.training_tab is None:
+            QTimer.singleShot(0, lambda: self.late_tabs.build("Train"))
 
     def _on_models_ready(self, infos) -> None:
         self.draw_tab.set_ready(True)
         self.draw_tab.probabilities.set_models(infos)
-        self.draw_tab.activations.set_models(infos)
+        # The maps are laid out once this set's first answer is shown (about 0.1 s of work,
+        # which would otherwise come before it); at the latest MAPS_LAYOUT_MS from now.
+        self._maps_infos = infos
+        QTimer.singleShot(MAPS_LAYOUT_MS, self._lay_out_maps)
         self.model_tab.set_models(infos)
         digit_models = reads_digits(infos)
         self.correction.set_digit_models(digit_models)
@@ -367,31 +393,3 @@ class MainWindow(QMainWindow):
     def _on_error(self, message: str) -> None:
         self.status_label.setText(message.splitlines()[0])
         print(message, file=sys.stderr)
-
-
-def run_gui(process_start: float) -> int:
-    """Open the window (``digitlab``); returns the exit code."""
-    from digitlab.app.error_handling import ErrorReporter, install
-    from digitlab.app.storage import remove_stale_temporaries
-
-    app = application()
-    try:
-        remove_stale_temporaries()  # also makes the data folder: one line when it cannot be
-    except OSError as exc:
-        print(f"digitlab: the data folder cannot be used: {exc}", file=sys.stderr)
-        return 2
-    # Before the window exists: an error while building it is logged and shown, not fatal.
-    reporter = ErrorReporter(parent=app)
-    uninstall = install(reporter)
-    try:
-        window = MainWindow()
-        reporter.parent_widget = window
-        window.live.errored.connect(lambda message: reporter.log(message.splitlines()[0], message))
-        app.aboutToQuit.connect(window.live.stop)
-        window.show()
-        if os.environ.get("DIGITLAB_REPORT_START"):
-            seconds = time.perf_counter() - process_start
-            print(f"window shown after {seconds:.2f} s", file=sys.stderr)
-        return app.exec()
-    finally:
-        uninstall()

@@ -162,6 +162,7 @@ def test_the_app_never_writes_to_a_missing_console_unguarded():
 
 def test_the_gui_entry_point_installs_the_hooks(monkeypatch, qapp):
     import digitlab.app.main_window as main_window
+    from digitlab.app.cli import gui
 
     seen = {}
 
@@ -179,6 +180,6 @@ def test_the_gui_entry_point_installs_the_hooks(monkeypatch, qapp):
     monkeypatch.setattr(main_window, "MainWindow", FakeWindow)
     monkeypatch.setattr(qapp, "exec", lambda: 0)
     before = (sys.excepthook, threading.excepthook)
-    assert main_window.run_gui(process_start=0.0) == 0
+    assert gui.run_gui(process_start=0.0) == 0
     assert seen["hook"] is not before[0] and seen["thread_hook"] is not before[1]
     assert (sys.excepthook, threading.excepthook) == before  # put back after the event loop

@@ -28,11 +28,9 @@ def explore(qtbot, window, tmp_path):
 
     thread = ExploreThread(cache_dir=lambda: tmp_path, sizes=SIZES)
     tab = ExploreTab(window.live, thread, canvas=window.draw_tab.canvas)
-    index = window.tabs.indexOf(window.explore_tab)
-    window.tabs.removeTab(index)
-    window.explore_tab.shutdown()
-    window.explore_tab = tab
-    window.tabs.insertTab(index, tab, "Explore")
+    old = window.late_tabs.put("Explore", tab)
+    if old is not None:
+        old.shutdown()
     yield tab
 
 

@@ -116,12 +116,13 @@ def test_read_never_prints_nan_for_a_model_answering_nan(tmp_path, monkeypatch):
 def test_a_default_data_folder_that_cannot_be_made_is_one_line_not_a_traceback(
     qtbot, monkeypatch, capsys
 ):
-    from digitlab.app import main_window, storage
+    from digitlab.app import storage
+    from digitlab.app.cli import gui
 
     def blocked():
         raise FileExistsError(17, "File exists", "/home/me/.local/share/Digit Lab")
 
     monkeypatch.setattr(storage, "app_data_dir", blocked)
-    assert main_window.run_gui(process_start=0.0) == 2
+    assert gui.run_gui(process_start=0.0) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "data folder cannot be used" in err and "Digit Lab" in err

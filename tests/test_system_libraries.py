@@ -112,7 +112,7 @@ def test_no_message_offscreen_or_when_one_platform_loads(monkeypatch, tmp_path):
 
 
 def test_the_window_command_prints_one_line_and_exits_1_before_qt_starts(monkeypatch, capsys):
-    import digitlab.app.main_window as main_window
+    import digitlab.app.cli.gui as gui
 
     seen = []
     monkeypatch.setattr(
@@ -120,7 +120,7 @@ def test_the_window_command_prints_one_line_and_exits_1_before_qt_starts(monkeyp
         "window_platform_problem",
         lambda environ: seen.append(environ.get("QT_QPA_PLATFORM")) or "no libs",
     )
-    monkeypatch.setattr(main_window, "run_gui", lambda **kw: pytest.fail("the window started"))
+    monkeypatch.setattr(gui, "run_gui", lambda **kw: pytest.fail("the window started"))
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
     assert cli.main([]) == 1
     assert capsys.readouterr().err == "no libs\n"

@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
         print(problem, file=sys.stderr)
         return 2
     record_crashes(to_stderr=False)
-    from digitlab.app.main_window import run_gui
+    from digitlab.app.cli.gui import run_gui
 
     return run_gui(process_start=PROCESS_START)
 

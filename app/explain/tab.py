@@ -96,13 +96,18 @@ class ExplainTab(QWidget):
         self.latest: Explanation | None = None
         self.pictures: dict[str, ModelPictures] = {}
         self.draw_overlay: DrawOverlay | None = None
-        self._live_result = None
+        self._live_result = live.latest
         self._last_submit = 0.0
         self._submitted_revision = -1
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._submit)
         self._build()
+        # Built after the first answer: catch up with the models put live before.
+        if live.ready:
+            self._on_models_ready(live.infos)
+        for name, model in live.requested.items():
+            self._on_model_requested(name, model)
 
     # ---------------------------------------------------------------- layout
 
@@ -158,11 +163,14 @@ class ExplainTab(QWidget):
         overlay is on."""
         return self.isVisible() or (self.draw_overlay is not None and self.draw_overlay.enabled)
 
-    def attach_to_draw_tab(self, draw_tab) -> None:
-        """Put a "where it looked" overlay, its switch and opacity on the Draw tab's model
-        input (the Draw tab itself is not edited: the items are added to its input view)."""
-        self.draw_overlay = DrawOverlay(draw_tab.input_view)
-        self.draw_overlay.changed.connect(self._on_draw_overlay_changed)
+    def attach_overlay(self, overlay: DrawOverlay) -> None:
+        """Serve the Draw tab's "where it looked" overlay (made with the Draw tab, so that its
+        controls are in place from the start; this tab is built later). An overlay already
+        switched on is served at once."""
+        self.draw_overlay = overlay
+        overlay.changed.connect(self._on_draw_overlay_changed)
+        if overlay.enabled:
+            self._on_draw_overlay_changed()
 
     def _on_draw_overlay_changed(self) -> None:
         if self.draw_overlay.enabled:

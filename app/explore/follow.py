@@ -13,7 +13,9 @@ from digitlab.model.nets.describe import reads_digits
 
 class ModelFollower(QObject):
     """Connects ``live``'s model signals to ``worker.set_model``; ``report`` gets a line when
-    a model cannot be explored. :attr:`other_live`: a set other than the digit models is live."""
+    a model cannot be explored. :attr:`other_live`: a set other than the digit models is live.
+    Made after models were put live (the tab is built once the first answer is shown), it
+    catches up: the live set, then each model asked for since."""
 
     def __init__(self, live, worker, report: Callable[[str], None], parent=None):
         super().__init__(parent)
@@ -23,6 +25,10 @@ class ModelFollower(QObject):
         self._replaced: set[str] = set()
         live.model_requested.connect(self._on_model_requested)
         live.models_ready.connect(self._on_models_ready)
+        if live.ready:
+            self._on_models_ready(live.infos)
+        for name, model in live.requested.items():
+            self._on_model_requested(name, model)
 
     def _on_model_requested(self, name: str, model) -> None:
         """A new live model: explore the same (a path, or NumPy and Keras copies made here)."""

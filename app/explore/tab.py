@@ -100,7 +100,7 @@ class ExploreTab(QWidget):
         self.follower = ModelFollower(live, w, self._on_failed, self)
         self.maps: dict[str, EmbeddingMap] = {}
         self._indexed: set[str] = set()
-        self._live_result = None
+        self._live_result = live.latest  # built after the first answer: it has one
         self._predicted: np.ndarray | None = None
         self._last_submit = 0.0
         self.latest_answer = None

@@ -37,7 +37,7 @@ from digitlab.model.segment.live_number import NumberResult
 from digitlab.model.segment.reading import NumberReading
 
 LOADER_DELAY_MS = 1000
-"""How long after the models are ready TensorFlow starts loading when nothing is drawn."""
+"""How long after the models are ready TensorFlow starts loading in the background."""
 GIL_SWITCH_INTERVAL_S = 0.001
 """How often Python threads hand over the GIL while the inference thread runs."""
 
@@ -119,6 +119,8 @@ class LiveModels(QObject):
         # for each swap not yet done, in order: swap key -> [(sources, replace all)].
         self.sources: dict[str, str] = {n: bundled_label(n) for n in DIGIT_MODELS}
         self._pending_sources: dict[str, list[tuple[dict[str, str], bool]]] = {}
+        # The model asked for under each name since the last whole set (see `requested`).
+        self._requested: dict[str, object] = {}
         self._swapped.connect(self._on_swapped)  # first: model_set's listeners read sources
         self._swapped.connect(self.model_set)
 
@@ -146,6 +148,14 @@ class LiveModels(QObject):
     @property
     def model_names(self) -> tuple[str, ...]:
         return tuple(self.infos)
+
+    @property
+    def requested(self) -> dict[str, object]:
+        """``{name: model}`` for each :meth:`set_model` since the last :meth:`show_models`
+        (a Keras model or a ``.keras`` path, as given): what a view built later than those
+        calls (a tab made after the first answer) must follow, as :attr:`model_requested`'s
+        listeners did."""
+        return dict(self._requested)
 
     def request(
         self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]
@@ -199,6 +209,7 @@ class LiveModels(QObject):
         self._pending_sources.setdefault(name, []).append(
             ({name: source or _source_of(name, model)}, False)
         )
+        self._requested[name] = model
         self.model_requested.emit(name, model)
         self.worker.set_model(name, model, lambda error, n=name: self._swapped.emit(n, error or ""))
 
@@ -216,6 +227,7 @@ class LiveModels(QObject):
         :meth:`set_model`).
         """
         self._queued_names = tuple(models)
+        self._requested.clear()
         label = ", ".join(models)
         named = {n: (sources or {}).get(n) or _source_of(n, m) for n, m in models.items()}
         self._pending_sources.setdefault(label, []).append((named, True))
@@ -254,8 +266,6 @@ class LiveModels(QObject):
         self._shown_revision = result.revision
         self.latest = result
         self.result.emit(result)
-        if self.ready and not result.empty:
-            self._loader.start()  # once (see _on_models_ready)
 
     @Slot(str, str)
     def _on_swapped(self, key: str, error: str) -> None:
@@ -287,8 +297,9 @@ class LiveModels(QObject):
         self.infos = dict(infos)
         self.ready = True
         self.models_ready.emit(dict(infos))
-        # TensorFlow's import holds the GIL for long stretches: start it once the first answer
-        # is shown (see _show), or after LOADER_DELAY_MS when nothing is drawn.
+        # TensorFlow's import holds the GIL for long stretches (the window's own thread then
+        # waits for it): it starts once the first answer, its maps and the tabs built after it
+        # are on screen. Started once; a second start does nothing.
         QTimer.singleShot(LOADER_DELAY_MS, self._loader.start)
 
     @Slot()

@@ -29,6 +29,8 @@ def audit_window(window) -> dict[str, list[str]]:
     when every tab is whole). Leaves the window at its size and tab as before."""
     found: dict[str, list[str]] = {}
     tabs = window.tabs
+    if hasattr(window, "build_late_tabs"):  # the tabs themselves, not their placeholders
+        window.build_late_tabs()
     before_size, before_tab = window.size(), tabs.currentIndex()
     try:
         for width, height in SIZES:
