@@ -379,6 +379,8 @@ class MainWindow(QMainWindow):
 
     def _on_model_changed(self, info) -> None:
         self.draw_tab.activations.update_model(info)
+        if self._maps_infos is not None:  # not laid out yet: they will be with this model
+            self._maps_infos = {**self._maps_infos, info.name: info}
         self.model_tab.update_model(info)
         # Re-read the current drawing with the new model.
         self._on_strokes_changed(self.draw_tab.canvas.revision)

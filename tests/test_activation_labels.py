@@ -11,7 +11,10 @@ from gui_support import open_window
 
 @pytest.fixture
 def window(qtbot):
-    yield from open_window(qtbot)
+    for win in open_window(qtbot):
+        # The maps are laid out just after the first answer is painted.
+        qtbot.waitUntil(lambda w=win: bool(w.draw_tab.activations.cells), timeout=60_000)
+        yield win
 
 
 def test_each_colour_bar_runs_from_zero_to_its_layers_level(qtbot, window):
