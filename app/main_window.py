@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.late_tabs.add("Explain", self._make_explain_tab)
         # The Draw tab's "where it looked" controls: in place now, served by Explain's thread.
         self.draw_overlay = DrawOverlay(self.draw_tab.input_view)
-        self.draw_overlay.changed.connect(lambda: self.explain_tab)  # builds it if need be
+        self.draw_overlay.changed.connect(lambda: self.late_tabs.build("Explain"))  # if not yet
         self.draw_tab.probabilities.class_clicked.connect(
             lambda digit: self.explain_tab.set_target(digit)
         )

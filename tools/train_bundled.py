@@ -18,6 +18,7 @@ thresholds; ``--install`` copies the model into ``resources/models`` and records
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import json
 import os
@@ -73,6 +74,12 @@ def main() -> None:
     parser.add_argument("--font-digits", type=int, default=20_000)
     parser.add_argument("--augmented-copies", type=int, default=2)
     parser.add_argument("--augment-share", type=float, default=0.5)
+    parser.add_argument(
+        "--based-one", type=float, default=0.0, help="share of ones given a base (a foot)"
+    )
+    parser.add_argument(
+        "--flag-length-max", type=float, default=0.8, help="longest flag on a one, of its height"
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/digitlab-oe"))
     parser.add_argument("--out", type=Path, required=True)
@@ -89,7 +96,7 @@ def main() -> None:
     from digitlab.model.nets.model_files import load_model, save_model
     from digitlab.model.nets.outlier_exposure import OutlierRecipe, train_with_outliers
     from digitlab.model.nets.training import Recipe, evaluate, prepare_augmented
-    from digitlab.model.preprocess.augment import AugmentConfig
+    from digitlab.model.preprocess.augment import AugmentConfig, StyleConfig
 
     t0 = time.perf_counter()
     if args.start == "fresh":
@@ -107,13 +114,16 @@ def main() -> None:
     data = load_mnist()
     x_train = data.x_train.astype(np.float32) / 255.0
     y_train = data.y_train.astype(np.int64)
+    styles = StyleConfig(based_one=args.based_one, flag_length=(0.25, args.flag_length_max))
     base = Recipe(
         augmented_copies=args.augmented_copies,
         seed=args.seed,
         augment_config=AugmentConfig(probability=args.augment_share),
+        style_config=styles,
     )
+    style_key = f"-b{args.based_one:g}-f{args.flag_length_max:g}" if styles != StyleConfig() else ""
     (augmented,) = _cached(
-        args.cache / f"augmented-{args.augmented_copies}-{args.seed}.npz",
+        args.cache / f"augmented-{args.augmented_copies}-{args.seed}{style_key}.npz",
         lambda: (prepare_augmented(x_train, y_train, base),),
     )
     x_font, y_font = _cached(
@@ -198,6 +208,7 @@ def main() -> None:
         "outliers": args.outliers,
         "font_digits": args.font_digits,
         "augmented_copies": args.augmented_copies,
+        "style_config": dataclasses.asdict(styles),
         "augment_share": args.augment_share,
         "test_accuracy_before": round(float(before), 4),
         "history": result["history"],

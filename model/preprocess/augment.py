@@ -137,15 +137,19 @@ def distort(
 class StyleConfig:
     """How often MNIST's American-style digits get a common European variant.
 
-    MNIST's writers rarely cross a seven, slash a zero or give a one its long up-stroke;
-    many pen users do (and curl a nine's tail). The variants are drawn onto MNIST digits with
-    the same pen as the canvas, so the models learn them without ever seeing a user's drawing.
+    MNIST's writers rarely cross a seven, slash a zero or give a one its long up-stroke or a
+    base; many pen users do (and curl a nine's tail). The variants are drawn onto MNIST digits
+    with the same pen as the canvas, so the models learn them without ever seeing a user's
+    drawing. A one may get both a flag and a base.
     """
 
     slashed_zero: float = 0.3
     flagged_one: float = 0.5
     crossed_seven: float = 0.3
     hooked_nine: float = 0.3
+    based_one: float = 0.0
+    flag_length: tuple[float, float] = (0.25, 0.8)
+    """The flag's length, as a share of the one's height (drawn uniformly in this range)."""
 
 
 def _ink_box(image: np.ndarray, threshold: float = 0.3) -> tuple[int, int, int, int] | None:
@@ -163,11 +167,46 @@ def _with_line(image: np.ndarray, start, end, width: float) -> np.ndarray:
 
 def _with_path(image: np.ndarray, points, width: float) -> np.ndarray:
     """``image`` (28x28) with a pen polyline through ``points`` ((x, y) px), re-normalised."""
+    return _with_paths(image, [points], width)
+
+
+def _with_paths(image: np.ndarray, paths, width: float) -> np.ndarray:
+    """``image`` (28x28) with a pen polyline through each of ``paths``, re-normalised."""
     canvas = np.zeros((56, 56), np.float32)
     canvas[14:42, 14:42] = image
-    draw_segments(canvas.shape, np.array(points, np.float64) + 14.0, width, out=canvas)
+    for points in paths:
+        draw_segments(canvas.shape, np.array(points, np.float64) + 14.0, width, out=canvas)
     result = normalise(canvas, threshold=0.05)
     return image if result.empty else result.image
+
+
+def _styled_one(image, box, width: float, rng: np.random.Generator, config: StyleConfig):
+    """A one with, by chance, a flag from its top going down-left and a base across its foot
+    (the base drawn on the flagged one's ink box as it was before the flag)."""
+    r0, r1, c0, c1 = box
+    h = r1 - r0
+    flag = rng.random() < config.flagged_one
+    base = config.based_one > 0 and rng.random() < config.based_one
+    if flag:
+        top_row = image[r0 : r0 + 2]
+        cols = np.flatnonzero((top_row > 0.3).any(0))
+        tx = float(cols.mean()) + 0.5 if len(cols) else (c0 + c1) / 2
+        length = rng.uniform(*config.flag_length) * h
+        angle = np.deg2rad(rng.uniform(30, 65))  # from vertical, going down-left
+        start = (tx, r0 + 0.5)
+        end = (tx - np.sin(angle) * length, r0 + 0.5 + np.cos(angle) * length)
+        points = [start, end]
+    if base:
+        bottom = image[r1 - 2 : r1]
+        cols = np.flatnonzero((bottom > 0.3).any(0))
+        bx = float(cols.mean()) + 0.5 if len(cols) else (c0 + c1) / 2
+        half = rng.uniform(0.18, 0.35) * h
+        tilt = rng.uniform(-0.6, 0.6)
+        foot = [(bx - half, r1 - 0.5 - tilt), (bx + half, r1 - 0.5 + tilt)]
+        if flag:  # both on one padded canvas, so the base stays at the one's foot
+            return _with_paths(image, [points, foot], width)
+        return _with_line(image, *foot, width)
+    return _with_line(image, *points, width) if flag else image
 
 
 def add_styles(
@@ -200,15 +239,8 @@ def add_styles(
             start = (c0 - over * w + rng.uniform(-1, 1), r1 + over * h)
             end = (c1 + over * w + rng.uniform(-1, 1), r0 - over * h)
             out[i] = _with_line(out[i], start, end, width)
-        elif label == 1 and rng.random() < config.flagged_one:
-            top_row = out[i][r0 : r0 + 2]
-            cols = np.flatnonzero((top_row > 0.3).any(0))
-            tx = float(cols.mean()) + 0.5 if len(cols) else (c0 + c1) / 2
-            length = rng.uniform(0.25, 0.8) * h
-            angle = np.deg2rad(rng.uniform(30, 65))  # from vertical, going down-left
-            start = (tx, r0 + 0.5)
-            end = (tx - np.sin(angle) * length, r0 + 0.5 + np.cos(angle) * length)
-            out[i] = _with_line(out[i], start, end, width)
+        elif label == 1:
+            out[i] = _styled_one(out[i], (r0, r1, c0, c1), width, rng, config)
         elif label == 7 and rng.random() < config.crossed_seven:
             mid = int(r0 + rng.uniform(0.45, 0.6) * h)
             cols = np.flatnonzero(out[i][mid] > 0.3)
