@@ -1,5 +1,5 @@
 """Digit Lab's desktop application: the Qt window, its views and workers, and the entry point."""
 
-from digitlab.app.fast_qt_import import install as _install_fast_qt_import
+from digitlab.app.pyqtgraph_import import install as _install_pyqtgraph_import
 
-_install_fast_qt_import()  # before any module of the app imports PySide6 or pyqtgraph
+_install_pyqtgraph_import()  # before any module of the app imports pyqtgraph
