@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from gui_support import open_window
 from PySide6.QtCore import Qt
@@ -109,3 +110,30 @@ def test_following_the_system_turns_dark_when_the_system_does(qtbot, window, mon
     finally:
         scheme["dark"] = False
         window.theme.choose("system")
+
+
+def test_a_row_of_digits_shown_before_a_theme_switch_takes_the_new_paper(qtbot):
+    from digitlab.app.explore.digit_views import DigitRow
+
+    row = DigitRow(4)
+    qtbot.addWidget(row)
+    row.show_digits(np.full((2, 28, 28), 200, np.uint8))
+    gap = row.image.image[0, -1]  # right of the two digits: paper
+    assert tuple(gap) == tuple(QColor(styles.THEME_LIGHT["PAPER"]).getRgb()[:3])
+    switch = theme.Theme("light", save=lambda _c: None)
+    try:
+        switch.choose("dark")
+        qtbot.waitUntil(
+            lambda: (
+                tuple(row.image.image[0, -1])
+                == tuple(QColor(styles.THEME_DARK["PAPER"]).getRgb()[:3])
+            )
+        )
+        assert row.image.image[0, 0, 0] == 200  # the digits stay
+    finally:
+        switch.choose("light")
+    qtbot.waitUntil(
+        lambda: (
+            tuple(row.image.image[0, -1]) == tuple(QColor(styles.THEME_LIGHT["PAPER"]).getRgb()[:3])
+        )
+    )

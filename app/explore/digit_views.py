@@ -8,9 +8,9 @@ import functools
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QEvent, QRectF, QTimer
 
-from digitlab.app.widgets.styles import GAP_COLOUR
+from digitlab.app.widgets import styles
 
 SIDE = 28
 
@@ -65,7 +65,8 @@ class DigitImage(pg.GraphicsLayoutWidget):
 
 
 class DigitRow(pg.GraphicsLayoutWidget):
-    """A row of MNIST digits (uint8 28x28, 0..255) in one image, one pixel apart."""
+    """A row of MNIST digits (uint8 28x28, 0..255) in one image, one pixel apart, on the
+    theme's paper colour (drawn again when the theme changes)."""
 
     def __init__(self, count: int, height_px: int = 56, parent=None):
         super().__init__(parent)
@@ -78,12 +79,19 @@ class DigitRow(pg.GraphicsLayoutWidget):
         self.vb.addItem(self.image)
         self.vb.setRange(QRectF(0, 0, (SIDE + 1) * count - 1, SIDE), padding=0)
         self.shown = 0
+        self._digits: np.ndarray | None = None
         self.show_digits(None)
+
+    def changeEvent(self, event) -> None:
+        if event.type() == QEvent.Type.PaletteChange:  # the theme changed; its colours are
+            QTimer.singleShot(0, lambda: self.show_digits(self._digits))  # swapped just after
+        super().changeEvent(event)
 
     def show_digits(self, digits: np.ndarray | None) -> None:
         """uint8 ``(n, 28, 28)`` (n <= count); None clears."""
+        self._digits = digits
         strip = np.empty((SIDE, (SIDE + 1) * self.count - 1, 3), np.uint8)
-        strip[:] = GAP_COLOUR
+        strip[:] = styles.GAP_COLOUR
         self.shown = 0 if digits is None else min(len(digits), self.count)
         for i in range(self.shown):
             strip[:, i * (SIDE + 1) : i * (SIDE + 1) + SIDE] = np.asarray(digits[i])[..., None]
