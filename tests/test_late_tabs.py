@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from gui_support import WINDOW_TIMEOUT_MS, open_window
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QTabWidget
 
 
@@ -89,15 +88,6 @@ def test_put_swaps_in_a_tab_built_or_not(tabs):
     assert late.put("Explore", other) is mine and tabs.widget(index) is other
 
 
-class _Live(QObject):
-    model_requested = Signal(str, object)
-    models_ready = Signal(object)
-
-    def __init__(self, infos, requested):
-        super().__init__()
-        self.ready, self.infos, self.requested = True, infos, requested
-
-
 class _Worker:
     def __init__(self):
         self.models = []
@@ -106,15 +96,23 @@ class _Worker:
         self.models.append((name, light))
 
 
-def test_explore_follows_a_model_put_live_before_it_was_built_and_after():
+def test_explore_follows_a_model_put_live_before_it_was_built_and_after(qtbot):
     from digitlab.app.explore.follow import ModelFollower
+    from digitlab.app.live.live_models import LiveModels
 
-    infos = {"cnn": None, "dense": None}  # the digit pair is live (only the names are read)
-    live, worker = _Live(infos, {"dense": "/models/mine.keras"}), _Worker()
+    live = LiveModels(core_factory=lambda: None)  # never started: swaps are only queued
+    live.ready, live.infos = True, {"cnn": None, "dense": None}  # the digit pair is live
+    live.set_model("dense", "/models/mine.keras")
+    worker = _Worker()
     follower = ModelFollower(live, worker, report=print)
     assert worker.models == [("dense", "/models/mine.keras")] and not follower.other_live
-    live.model_requested.emit("cnn", "/models/other.keras")
+    live.set_model("cnn", "/models/other.keras")
     assert worker.models[-1] == ("cnn", "/models/other.keras")
+    live.show_models({"custom": "/models/shapes.keras"})  # a whole set: nothing to catch up
+    later = _Worker()
+    ModelFollower(live, later, report=print)
+    assert later.models == []
+    assert live.stop()
 
 
 @pytest.fixture

@@ -87,8 +87,6 @@ class ExplainTab(QWidget):
         worker.digits_ready.connect(self._on_digits)
         worker.failed.connect(self._on_failed)
         live.result.connect(self._on_live_result)
-        live.model_requested.connect(self._on_model_requested)
-        live.models_ready.connect(self._on_models_ready)
         # Slots given a model other than the bundled one (forgotten when those come back).
         self._replaced: set[str] = set()
         # Another set is live (a model of your own classes): Explain still explains the digits.
@@ -103,11 +101,8 @@ class ExplainTab(QWidget):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._submit)
         self._build()
-        # Built after the first answer: catch up with the models put live before.
-        if live.ready:
-            self._on_models_ready(live.infos)
-        for name, model in live.requested.items():
-            self._on_model_requested(name, model)
+        # Built after the first answer: it also catches up with the models put live before.
+        live.follow_models(self._on_model_requested, self._on_models_ready)
 
     # ---------------------------------------------------------------- layout
 

@@ -23,12 +23,7 @@ class ModelFollower(QObject):
         self.report = report
         self.other_live = False
         self._replaced: set[str] = set()
-        live.model_requested.connect(self._on_model_requested)
-        live.models_ready.connect(self._on_models_ready)
-        if live.ready:
-            self._on_models_ready(live.infos)
-        for name, model in live.requested.items():
-            self._on_model_requested(name, model)
+        live.follow_models(self._on_model_requested, self._on_models_ready)
 
     def _on_model_requested(self, name: str, model) -> None:
         """A new live model: explore the same (a path, or NumPy and Keras copies made here)."""

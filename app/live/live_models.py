@@ -119,7 +119,7 @@ class LiveModels(QObject):
         # for each swap not yet done, in order: swap key -> [(sources, replace all)].
         self.sources: dict[str, str] = {n: bundled_label(n) for n in DIGIT_MODELS}
         self._pending_sources: dict[str, list[tuple[dict[str, str], bool]]] = {}
-        # The model asked for under each name since the last whole set (see `requested`).
+        # The model asked for under each name since the last whole set (follow_models).
         self._requested: dict[str, object] = {}
         self._swapped.connect(self._on_swapped)  # first: model_set's listeners read sources
         self._swapped.connect(self.model_set)
@@ -149,13 +149,23 @@ class LiveModels(QObject):
     def model_names(self) -> tuple[str, ...]:
         return tuple(self.infos)
 
-    @property
-    def requested(self) -> dict[str, object]:
-        """``{name: model}`` for each :meth:`set_model` since the last :meth:`show_models`
-        (a Keras model or a ``.keras`` path, as given): what a view built later than those
-        calls (a tab made after the first answer) must follow, as :attr:`model_requested`'s
-        listeners did."""
-        return dict(self._requested)
+    def follow_models(
+        self,
+        on_model_requested: Callable[[str, object], None],
+        on_models_ready: Callable[[dict], None],
+    ) -> None:
+        """Call ``on_models_ready(infos)`` for each whole live set and
+        ``on_model_requested(name, model)`` for each model put live (:attr:`models_ready`,
+        :attr:`model_requested`), from now on and at once for what is live already: the set,
+        then each model asked for under a name since (a Keras model or a ``.keras`` path, as
+        given). A view made later than those calls (a tab built after the first answer)
+        follows them as if it had been there."""
+        self.model_requested.connect(on_model_requested)
+        self.models_ready.connect(on_models_ready)
+        if self.ready:
+            on_models_ready(dict(self.infos))
+        for name, model in list(self._requested.items()):
+            on_model_requested(name, model)
 
     def request(
         self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]
