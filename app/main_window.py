@@ -98,7 +98,7 @@ class MainWindow(QMainWindow):
         self._late_timer = QTimer(self)
         self._late_timer.setSingleShot(True)
         self._late_timer.timeout.connect(self._build_late_tab)
-        self._maps_infos: dict | None = None  # a model set whose maps are not laid out yet
+        self._maps_pending = False  # the live set's maps are not laid out yet
         self._train_index: int | None = None
         if with_training:
             self._add_training_tab()
@@ -325,13 +325,13 @@ class MainWindow(QMainWindow):
         self._train_tab_when_ready()
         if self.live.ready:  # restarted by every answer: the next tab is built when they rest
             self._late_timer.start(LATE_TAB_QUIET_MS)
-        if self._maps_infos is not None:  # after the answer is painted
+        if self._maps_pending:  # after the answer is painted
             QTimer.singleShot(MAPS_AFTER_ANSWER_MS, self._lay_out_maps)
 
     def _lay_out_maps(self) -> None:
-        infos, self._maps_infos = self._maps_infos, None
-        if infos is not None:
-            self.draw_tab.activations.set_models(infos)  # and shows the latest answer
+        if self._maps_pending:  # the set live now, with any model changed since it arrived
+            self._maps_pending = False
+            self.draw_tab.activations.set_models(self.live.infos)  # shows the latest answer
 
     def _train_tab_when_ready(self) -> None:
         """Build the Train tab once an answer is on screen and TensorFlow has loaded in the
@@ -345,7 +345,7 @@ class MainWindow(QMainWindow):
         self.draw_tab.probabilities.set_models(infos)
         # The maps are laid out once this set's first answer is shown (about 0.1 s of work,
         # which would otherwise come before it); at the latest MAPS_LAYOUT_MS from now.
-        self._maps_infos = infos
+        self._maps_pending = True
         QTimer.singleShot(MAPS_LAYOUT_MS, self._lay_out_maps)
         self.model_tab.set_models(infos)
         digit_models = reads_digits(infos)
@@ -379,8 +379,6 @@ class MainWindow(QMainWindow):
 
     def _on_model_changed(self, info) -> None:
         self.draw_tab.activations.update_model(info)
-        if self._maps_infos is not None:  # not laid out yet: they will be with this model
-            self._maps_infos = {**self._maps_infos, info.name: info}
         self.model_tab.update_model(info)
         # Re-read the current drawing with the new model.
         self._on_strokes_changed(self.draw_tab.canvas.revision)
