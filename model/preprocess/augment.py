@@ -182,11 +182,13 @@ def _with_paths(image: np.ndarray, paths, width: float) -> np.ndarray:
 
 def _styled_one(image, box, width: float, rng: np.random.Generator, config: StyleConfig):
     """A one with, by chance, a flag from its top going down-left and a base across its foot
-    (the base drawn on the flagged one's ink box as it was before the flag)."""
+    (both placed on the one's ink box as it was, and drawn on one padded canvas)."""
     r0, r1, c0, c1 = box
     h = r1 - r0
     flag = rng.random() < config.flagged_one
+    # No draw at all when bases are off: recipes without them keep their random stream.
     base = config.based_one > 0 and rng.random() < config.based_one
+    paths = []
     if flag:
         top_row = image[r0 : r0 + 2]
         cols = np.flatnonzero((top_row > 0.3).any(0))
@@ -194,19 +196,15 @@ def _styled_one(image, box, width: float, rng: np.random.Generator, config: Styl
         length = rng.uniform(*config.flag_length) * h
         angle = np.deg2rad(rng.uniform(30, 65))  # from vertical, going down-left
         start = (tx, r0 + 0.5)
-        end = (tx - np.sin(angle) * length, r0 + 0.5 + np.cos(angle) * length)
-        points = [start, end]
+        paths.append([start, (tx - np.sin(angle) * length, start[1] + np.cos(angle) * length)])
     if base:
         bottom = image[r1 - 2 : r1]
         cols = np.flatnonzero((bottom > 0.3).any(0))
         bx = float(cols.mean()) + 0.5 if len(cols) else (c0 + c1) / 2
         half = rng.uniform(0.18, 0.35) * h
         tilt = rng.uniform(-0.6, 0.6)
-        foot = [(bx - half, r1 - 0.5 - tilt), (bx + half, r1 - 0.5 + tilt)]
-        if flag:  # both on one padded canvas, so the base stays at the one's foot
-            return _with_paths(image, [points, foot], width)
-        return _with_line(image, *foot, width)
-    return _with_line(image, *points, width) if flag else image
+        paths.append([(bx - half, r1 - 0.5 - tilt), (bx + half, r1 - 0.5 + tilt)])
+    return _with_paths(image, paths, width) if paths else image
 
 
 def add_styles(
