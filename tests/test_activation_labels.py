@@ -18,7 +18,6 @@ def window(qtbot):
 
 
 def test_each_colour_bar_runs_from_zero_to_its_layers_level(qtbot, window):
-    qtbot.waitUntil(lambda: window.live.ready, timeout=60_000)
     view = window.draw_tab.activations
     assert len(view.cells) == 8
     for cell in view.cells.values():
@@ -27,7 +26,6 @@ def test_each_colour_bar_runs_from_zero_to_its_layers_level(qtbot, window):
 
 
 def test_a_swapped_model_relabels_its_colour_bars(qtbot, window):
-    qtbot.waitUntil(lambda: window.live.ready, timeout=60_000)
     view = window.draw_tab.activations
     info = window.live.infos["cnn"]
     doubled = tuple(dataclasses.replace(layer, level=layer.level * 2) for layer in info.layers)
@@ -40,7 +38,6 @@ def test_a_swapped_model_relabels_its_colour_bars(qtbot, window):
 def test_each_output_row_labels_its_units_with_their_classes(qtbot, window):
     from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
-    qtbot.waitUntil(lambda: window.live.ready, timeout=60_000)
     view = window.draw_tab.activations
     for model in ("cnn", "dense"):
         cell = view.cells[(model, "output")]
