@@ -38,7 +38,12 @@ def main() -> int:
             text=True,
             timeout=600,
         )
-        report = json.loads(proc.stdout.strip().splitlines()[-1])
+        lines = proc.stdout.strip().splitlines()
+        if proc.returncode not in (0, 1) or not lines:  # 1: a check failed, still reported
+            print(f"run {i + 1}: the self-test ended with exit code {proc.returncode}, no report")
+            print("\n".join(proc.stderr.strip().splitlines()[-40:]))  # e.g. faulthandler's
+            return 1
+        report = json.loads(lines[-1])
         failed = [k for k, v in report["checks"].items() if v != "pass"]
         rows.append(report)
         print(
