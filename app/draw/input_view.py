@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
 from digitlab.app.draw.graphics import TrackedView, fixed_viewbox
+from digitlab.app.widgets.layout import FixedRows
 from digitlab.app.widgets.styles import MARK, WARNING_STYLE
 from digitlab.model.nets.live_answer import LiveResult
 
@@ -49,15 +50,14 @@ class InputView(QWidget):
         self.notes = QLabel("")
         self.notes.setWordWrap(True)
         self.notes.setStyleSheet(WARNING_STYLE)
-        # Room for two lines whether or not there is a note: a note that appears mid-stroke
-        # must not shrink the paper above while the pen is on it.
-        self.notes.setFixedHeight(2 * self.notes.fontMetrics().lineSpacing() + 2)
         self.notes.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(title)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.notes)
+        # Room for two lines whether or not there is a note: a note that appears mid-stroke
+        # must not shrink the paper above while the pen is on it, nor re-lay out the window.
+        layout.addWidget(FixedRows(self.notes, 2 * self.notes.fontMetrics().lineSpacing() + 2))
 
     def update_result(self, result: LiveResult) -> None:
         """Show the result's input (float32 ``(28, 28)`` in 0..1) and its notes."""

@@ -224,8 +224,7 @@ class TextStrip(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(self._background)
             painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
-        self._doc.setTextWidth(-1)
-        size = self._doc.size()
+        size = self._doc.size()  # laid out unwrapped (text width -1) once per new text
         # A text wider than the strip is drawn smaller, whole (a narrow window never cuts it).
         scale = min(1.0, self.width() / max(1.0, size.width()))
         x = (self.width() - size.width() * scale) / 2 if self._centred else 0.0

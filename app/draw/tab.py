@@ -202,6 +202,9 @@ class DrawTab(QWidget):
         button = QToolButton()
         button.setDefaultAction(action)
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        # Fixed: an action's change (Undo enabled by a stroke) re-sets the button's text and
+        # icon, and a button that may resize would re-lay out and repaint the whole window.
+        button.setFixedSize(button.sizeHint())
         return button
 
     def tab_order(self) -> list[QWidget]:

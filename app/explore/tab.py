@@ -151,17 +151,13 @@ class ExploreTab(QWidget):
         col.addWidget(self.status)
         col.addWidget(self.strip)
 
-        self.like_yours = LikeYoursPage()
-        self.push = PushPage()
-        self.fool = FoolPage()
+        self.like_yours, self.push, self.fool = LikeYoursPage(), PushPage(), FoolPage()
+        self.breaking, self.dreams = BreakPage(), DreamPage()
         self.pages = QTabWidget()
-        self.pages.addTab(self.like_yours, "Like yours")
-        self.pages.addTab(self.push, "Push it")
-        self.pages.addTab(self.fool, "Fool it")
-        self.breaking = BreakPage()
-        self.pages.addTab(self.breaking, "Break it")
-        self.dreams = DreamPage()
-        self.pages.addTab(self.dreams, "What a unit wants")
+        titles = ("Like yours", "Push it", "Fool it", "Break it", "What a unit wants")
+        pages = (self.like_yours, self.push, self.fool, self.breaking, self.dreams)
+        for page, title in zip(pages, titles, strict=True):
+            self.pages.addTab(page, title)
         self.pages.currentChanged.connect(lambda _: (self.map.set_pushed(None), self._resubmit()))
         self.push.changed.connect(lambda _: self._resubmit())
         self.layer.currentIndexChanged.connect(lambda _: self._on_layer_changed())
@@ -192,6 +188,7 @@ class ExploreTab(QWidget):
             self.strip.slot.borrow(self.canvas)
         self.explorer.worker.set_shown(True)
         self.explorer.start()
+        self._place_drawing()
         self._want_map()
         self._resubmit()
 
@@ -287,10 +284,12 @@ class ExploreTab(QWidget):
 
     def _on_live_result(self, result) -> None:
         self._live_result = result
+        if not self.isVisible():
+            return  # placed when the tab is shown: no work per pen move for a hidden map
         self._place_drawing()
-        if self.isVisible() and self.pages.currentIndex() == PUSH_PAGE and not result.empty:
+        if self.pages.currentIndex() == PUSH_PAGE and not result.empty:
             self._timer.start(PUSH_QUIET_MS)  # restarted by every move: sent when it rests
-        elif self.isVisible():
+        else:
             self._schedule()
 
     def _place_drawing(self) -> None:

@@ -36,3 +36,24 @@ class AspectHolder(QWidget):
         h = int(round(w / self.ratio))
         self.child.setGeometry(QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h))
         super().resizeEvent(event)
+
+
+class FixedRows(QWidget):
+    """Holds one widget in a band ``height`` px tall and as wide as the layout gives it.
+
+    A label whose text changes asks its parent's layout to run again, and that request climbs
+    to the window: at the tab widget it repaints the whole window (a full-window repaint on
+    every new note under the model input made the live view's slowest moves). The band has
+    no layout, so its child's requests stop here; its own size never depends on the child.
+    """
+
+    def __init__(self, child: QWidget, height: int, parent=None):
+        super().__init__(parent)
+        self.child = child
+        child.setParent(self)
+        self.setFixedHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+    def resizeEvent(self, event) -> None:
+        self.child.setGeometry(self.rect())
+        super().resizeEvent(event)
