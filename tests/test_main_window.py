@@ -58,7 +58,7 @@ def test_drawing_shows_the_input_both_models_bars_and_maps(qtbot, window):
     np.testing.assert_array_equal(result.preprocessed.image, expected.image)
     np.testing.assert_allclose(tab.input_view.image.image / 255.0, expected.image, atol=0.5 / 255)
     for name, plot in tab.probabilities.plots.items():
-        heights = np.asarray(plot.bars.opts["height"])
+        heights = np.asarray(plot.bars.heights)
         np.testing.assert_allclose(heights, result.probabilities[name], rtol=1e-6)
         assert int(np.argmax(result.probabilities[name])) == 1
     assert "Both models read 1" in tab.probabilities.banner.text()
@@ -74,11 +74,11 @@ def test_bars_and_maps_change_when_the_drawing_changes(qtbot, window):
     first = _draw_and_wait(qtbot, window, 1)
     cells = window.draw_tab.activations.cells
     maps_before = {k: c.image.image.copy() for k, c in cells.items()}
-    bars_before = np.asarray(window.draw_tab.probabilities.plots["cnn"].bars.opts["height"])
+    bars_before = np.asarray(window.draw_tab.probabilities.plots["cnn"].bars.heights)
     window.draw_tab.canvas.clear()
     second = _draw_and_wait(qtbot, window, 7)
     assert second.revision > first.revision
-    bars_after = np.asarray(window.draw_tab.probabilities.plots["cnn"].bars.opts["height"])
+    bars_after = np.asarray(window.draw_tab.probabilities.plots["cnn"].bars.heights)
     assert not np.allclose(bars_before, bars_after)
     for key, cell in cells.items():
         assert not np.array_equal(maps_before[key], cell.image.image), key

@@ -35,7 +35,7 @@ def test_a_letter_neither_model_knows_dims_both_bars_and_says_so(panel):
     assert all(not plot.known for plot in panel.plots.values())
     assert panel.plots["cnn"].bars.opacity() == pytest.approx(UNKNOWN_OPACITY)
     # Nothing is hidden: the best guess's bar keeps its height.
-    assert panel.plots["cnn"].bars.opts["height"][4] == pytest.approx(0.38)
+    assert panel.plots["cnn"].bars.heights[4] == pytest.approx(0.38)
 
 
 def test_a_digit_both_models_know_is_shown_in_full(panel):

@@ -17,11 +17,11 @@ def _probs(top: int) -> np.ndarray:
 
 
 def _colours(plot: ProbabilityPlot) -> list[str]:
-    return [b.color().name() for b in plot.bars._brushes]
+    return [b.color().name() for b in plot.bars.brushes]
 
 
 def _outlined(plot: ProbabilityPlot) -> list[int]:
-    return [i for i, pen in enumerate(plot.bars._pens) if pen.style() != Qt.PenStyle.NoPen]
+    return [i for i, pen in enumerate(plot.bars.pens) if pen.style() != Qt.PenStyle.NoPen]
 
 
 def test_the_top_bar_takes_the_models_colour_and_the_other_answer_is_outlined(qtbot):
@@ -33,7 +33,7 @@ def test_the_top_bar_takes_the_models_colour_and_the_other_answer_is_outlined(qt
     assert _outlined(plot) == [1]
     # the next drawing: same answer, new heights; then a new answer moves the colour
     plot.show_probabilities(_probs(7) * 0.9, revision=2, other_top=1)
-    assert np.asarray(plot.bars.opts["height"])[7] == np.float32(0.82 * 0.9)
+    assert np.asarray(plot.bars.heights)[7] == np.float32(0.82 * 0.9)
     assert _colours(plot)[7] == MODEL_COLOURS["cnn"] and _outlined(plot) == [1]
     plot.show_probabilities(_probs(3), revision=3, other_top=3)
     colours = _colours(plot)

@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor, QTransform
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
 from digitlab.app.draw.colour_bar import ColourBar
-from digitlab.app.draw.graphics import TrackedView, cache_static, fixed_viewbox
+from digitlab.app.draw.graphics import PixelImage, TrackedView, cache_static, fixed_viewbox
 from digitlab.app.live.live_models import colour_mosaic
 from digitlab.app.widgets.styles import HINT, TEXT, model_colour, viridis_lut
 from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic
@@ -53,10 +53,9 @@ class _LayerCell:
             size="8.5pt",  # four titles side by side fit a 1024-px window
         )
         self.vb = fixed_viewbox()
-        self.image = pg.ImageItem()
         self.blank = lut[np.full(layer.layout.shape, GAP_INDEX, np.uint8)]
         self.blank_empty = lut[build_mosaic(np.zeros(layer.shape, np.float32), layer.layout, 1)]
-        self.image.setImage(self.blank, autoLevels=False, levels=None)
+        self.image = PixelImage(self.blank)
         self.vb.addItem(self.image)
         h, w = layer.layout.shape
         extra = 0.0
@@ -151,7 +150,7 @@ class ActivationView(TrackedView):
                 rgba = colour_mosaic(build_mosaic(act, cell.layer.layout, cell.layer.level))
             if rgba is None:  # empty drawing, or a model without this layer: blank maps
                 rgba = cell.blank_empty if result.empty else cell.blank
-            cell.image.setImage(rgba, autoLevels=False, levels=None)
+            cell.image.setImage(rgba)
         self.shown_revision = result.revision
         if self._hover_key is not None:
             self._describe(*self._hover_key)

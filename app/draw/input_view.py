@@ -4,12 +4,11 @@ outline of the receptive field of the unit hovered in the activation maps."""
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
 
-from digitlab.app.draw.graphics import TrackedView, fixed_viewbox
+from digitlab.app.draw.graphics import PixelImage, TrackedView, fixed_viewbox
 from digitlab.app.widgets.layout import FixedRows
 from digitlab.app.widgets.styles import MARK, WARNING_STYLE
 from digitlab.model.nets.live_answer import LiveResult
@@ -32,7 +31,7 @@ class InputView(QWidget):
         )
         self.vb = fixed_viewbox()
         self.view.addItem(self.vb)
-        self.image = pg.ImageItem(np.zeros((28, 28), np.uint8), levels=(0, 255))
+        self.image = PixelImage(np.zeros((28, 28), np.uint8))
         self.vb.addItem(self.image)
         self.vb.setRange(QRectF(0, 0, 28, 28), padding=0)
         self.field = QGraphicsRectItem()
@@ -61,9 +60,7 @@ class InputView(QWidget):
 
     def update_result(self, result: LiveResult) -> None:
         """Show the result's input (float32 ``(28, 28)`` in 0..1) and its notes."""
-        # uint8 with levels 0..255 is pyqtgraph's fast path (a float image is rescaled per paint).
-        pixels = (result.preprocessed.image * 255.0 + 0.5).astype(np.uint8)
-        self.image.setImage(pixels, autoLevels=False, levels=(0, 255))
+        self.image.setImage((result.preprocessed.image * 255.0 + 0.5).astype(np.uint8))
         notes = result.preprocessed.notes
         text = "⚠ " + "; ".join(notes) if notes else ""
         if self.notes.text() != text:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QTextDocument
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from digitlab.app.draw.graphics import TrackedView, cache_static
+from digitlab.app.draw.graphics import Bars, TrackedView, cache_static
 from digitlab.app.widgets.styles import (
     AGREE_PALE,
     AGREE_TEXT,
@@ -63,8 +63,8 @@ _DISAGREE_PEN = pg.mkPen(DISAGREE, width=2.5)
 
 @functools.lru_cache(maxsize=16)
 def _brush(colour: str) -> QBrush:
-    """One brush per colour, made once: pyqtgraph makes a new one for every colour string at
-    every update, and each is a call into Qt that may wait for the interpreter lock."""
+    """One brush per colour, made once: a new one per bar at every update would be a call into
+    Qt each, and each may wait for the interpreter lock."""
     return QBrush(QColor(colour))
 
 
@@ -92,9 +92,7 @@ class ProbabilityPlot(TrackedView):
         self.plot.setYRange(0, 1.05, padding=0)
         self.plot.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1.0, "100%")]])
         self.plot.showGrid(y=True, alpha=0.25)
-        self.bars = pg.BarGraphItem(
-            x=np.arange(classes), height=np.zeros(classes), width=0.72, brush=BAR_IDLE, pen=None
-        )
+        self.bars = Bars(classes, width=0.72)
         self.plot.addItem(self.bars)
         self.set_classes(classes)
         font = QFont()
@@ -113,14 +111,7 @@ class ProbabilityPlot(TrackedView):
         self.plot.setXRange(-0.6, classes - 0.4, padding=0)
         self.plot.getAxis("bottom").setTicks([list(enumerate(labels))])
         self._colours = None
-        self.bars.setOpts(
-            x=np.arange(classes),
-            height=np.zeros(classes),
-            brushes=None,
-            brush=BAR_IDLE,
-            pens=None,
-            pen=None,
-        )
+        self.bars.set_bars(np.zeros(classes), [_brush(BAR_IDLE)] * classes, [_NO_PEN] * classes)
 
     def show_probabilities(
         self,
@@ -139,9 +130,8 @@ class ProbabilityPlot(TrackedView):
         self.bars.setOpacity(1.0 if self.known else UNKNOWN_OPACITY)
         if probs is None:
             self._colours = None
-            self.bars.setOpts(
-                height=np.zeros(self.classes), brushes=None, brush=BAR_IDLE, pens=None, pen=None
-            )
+            idle = [_brush(BAR_IDLE)] * self.classes
+            self.bars.set_bars(np.zeros(self.classes), idle, [_NO_PEN] * self.classes)
             self.shown_revision = revision
             return
         top = int(np.argmax(probs))
@@ -149,14 +139,14 @@ class ProbabilityPlot(TrackedView):
         colour = MODEL_COLOURS.get(self.name, MODEL_COLOURS["cnn"])
         heights = np.asarray(probs, np.float64)
         if self._colours == (top, other, colour):
-            self.bars.setOpts(height=heights)  # the same bar is coloured: heights only
+            self.bars.set_bars(heights)  # the same bar is coloured: heights only
         else:
             brushes = [_brush(BAR_IDLE)] * self.classes
             brushes[top] = _brush(colour)
             pens = [_NO_PEN] * self.classes
             if other is not None:
                 pens[other] = _DISAGREE_PEN  # where the other model's answer stands
-            self.bars.setOpts(height=heights, brushes=brushes, pens=pens)
+            self.bars.set_bars(heights, brushes, pens)
             self._colours = (top, other, colour)
         self.shown_revision = revision
 
