@@ -156,3 +156,19 @@ def test_drawing_or_undoing_during_a_preview_ends_it_first(qtbot, canvas):
     canvas.show_preview([])
     canvas.undo()
     assert not canvas.previewing and len(canvas.strokes()) == 1
+
+
+def test_the_stroke_in_progress_is_drawn_along_the_same_curve_as_it_grows():
+    from digitlab.app.draw.stroke_painting import GrowingPath, smoothed_path
+
+    def elements(path):
+        return [(e.type, e.x, e.y) for e in (path.elementAt(i) for i in range(path.elementCount()))]
+
+    rng = np.random.default_rng(3)
+    growing = GrowingPath()
+    stroke = DrawnStroke([(100.0, 100.0)])
+    for _ in range(60):
+        stroke.points.append(tuple(np.add(stroke.points[-1], rng.normal(0, 5, 2)).tolist()))
+        assert elements(growing.path(stroke)) == elements(smoothed_path(stroke.points))
+    other = DrawnStroke([(1.0, 2.0), (3.0, 4.0), (5.0, 7.0)])  # a new stroke starts afresh
+    assert elements(growing.path(other)) == elements(smoothed_path(other.points))

@@ -21,6 +21,7 @@ from digitlab.app.draw.every_point import EveryPoint
 from digitlab.app.draw.file_drop import accept_file_drag, take_dropped_file
 from digitlab.app.draw.stroke_painting import (
     PAPER,
+    GrowingPath,
     draw_stroke,
     paint_decorations,
     paint_strokes,
@@ -78,6 +79,7 @@ class DrawingCanvas(QWidget):
         self.erasing = False
         self._current: DrawnStroke | None = None
         self._cache: QPixmap | None = None
+        self._growing = GrowingPath()  # the stroke in progress, traced as it grows
         self._hover: QPointF | None = None
         self._brush = 0.0
         self._last_size = QSize()
@@ -352,7 +354,7 @@ class DrawingCanvas(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setClipRect(self.rect())
         if self._current is not None:
-            draw_stroke(painter, self._current)
+            draw_stroke(painter, self._current, self._growing.path(self._current))
         paint_decorations(
             painter,
             self.rect(),
