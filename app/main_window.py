@@ -338,7 +338,7 @@ class MainWindow(QMainWindow):
         background (then it is cheap; it reads MNIST)."""
         ready = self.live.ready and self.live.tensorflow_loaded
         if ready and self.offers_training and self.training_tab is None:
-            QTimer.singleShot(0, lambda: self.late_tabs.build("Train"))
+            QTimer.singleShot(0, self, lambda: self.late_tabs.build("Train"))
 
     def _on_models_ready(self, infos) -> None:
         self.draw_tab.set_ready(True)

@@ -137,3 +137,17 @@ def test_a_row_of_digits_shown_before_a_theme_switch_takes_the_new_paper(qtbot):
             tuple(row.image.image[0, -1]) == tuple(QColor(styles.THEME_LIGHT["PAPER"]).getRgb()[:3])
         )
     )
+
+
+def test_a_row_of_digits_deleted_right_after_a_theme_switch_is_left_alone(qtbot):
+    import shiboken6
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from digitlab.app.explore.digit_views import DigitRow
+
+    row = DigitRow(4)
+    QApplication.sendEvent(row, QEvent(QEvent.Type.PaletteChange))  # redraw queued
+    shiboken6.delete(row)  # as when its window closes before the queue runs
+    for _ in range(3):
+        QApplication.processEvents()  # pytest-qt fails the test on any exception raised here

@@ -84,7 +84,9 @@ class DigitRow(pg.GraphicsLayoutWidget):
 
     def changeEvent(self, event) -> None:
         if event.type() == QEvent.Type.PaletteChange:  # the theme changed; its colours are
-            QTimer.singleShot(0, lambda: self.show_digits(self._digits))  # swapped just after
+            # swapped just after. The row as context: no call once it is deleted (a window
+            # closing right after a palette change left the call to a deleted image).
+            QTimer.singleShot(0, self, lambda: self.show_digits(self._digits))
         super().changeEvent(event)
 
     def show_digits(self, digits: np.ndarray | None) -> None:
