@@ -172,16 +172,20 @@ class HandwritingTab(QWidget):
     def _fill(self) -> None:
         samples = self.samples.samples
         selected = {i.data(Qt.ItemDataRole.UserRole) for i in self.grid.selectedItems()}
-        self.grid.clear()
+        # Items are kept and updated in place (the grid keeps its scroll position when a
+        # sample is added, relabelled or deleted); only surplus ones go, from the end.
+        while self.grid.count() > len(samples):
+            self.grid.takeItem(self.grid.count() - 1)
         for index, sample in enumerate(samples):
-            item = QListWidgetItem(
-                QIcon(digit_pixmap(sample.image, THUMB)), label_text(sample.label)
-            )
+            item = self.grid.item(index)
+            if item is None:
+                item = QListWidgetItem()
+                item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+                self.grid.addItem(item)
+            item.setIcon(QIcon(digit_pixmap(sample.image, THUMB)))
+            item.setText(label_text(sample.label))
             item.setData(Qt.ItemDataRole.UserRole, index)
-            item.setTextAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-            self.grid.addItem(item)
-            if index in selected:
-                item.setSelected(True)
+            item.setSelected(index in selected)
         self._decorate()
         counts = self.samples.counts()
         per_digit = " · ".join(f"{d}: {c}" for d, c in enumerate(counts))
