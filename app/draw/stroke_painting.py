@@ -16,7 +16,11 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPaintDevice, QPainter, QPainterPath, QPen
 
 from digitlab.app.widgets import styles
-from digitlab.model.preprocess.canvas_strokes import DrawnStroke, smooth_path_points
+from digitlab.model.preprocess.canvas_strokes import (
+    DrawnStroke,
+    settled_path_pieces,
+    smooth_path_points,
+)
 
 PAPER = QColor(styles.PAPER)
 INK = QColor("#16181d")
@@ -64,10 +68,8 @@ class GrowingPath:
             self._fixed = QPainterPath()
             self._fixed.moveTo(*pts[0])
             self._pieces = 0
-        # Piece i runs through point i to the midpoint of i and i + 1: settled once i + 1 is in.
-        for i in range(self._pieces, len(pts) - 1):
-            (x0, y0), (x1, y1) = pts[i], pts[i + 1]
-            self._fixed.quadTo(x0, y0, (x0 + x1) / 2.0, (y0 + y1) / 2.0)
+        for (cx, cy), (ex, ey) in settled_path_pieces(np.asarray(pts[self._pieces :])):
+            self._fixed.quadTo(cx, cy, ex, ey)
         self._pieces = len(pts) - 1
         path = QPainterPath(self._fixed)
         path.quadTo(*pts[-1], *pts[-1])

@@ -139,7 +139,11 @@ def strokes_record(strokes: Sequence[DrawnStroke], width: float, height: float) 
     return {"strokes": runs, "canvas": [width, height]}
 
 
-def smooth_path_points(points: np.ndarray) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+PathPiece = tuple[tuple[float, float], tuple[float, float]]
+"""One quadratic Bezier piece of a smoothed stroke: ``(control, end)``, each ``(x, y)``."""
+
+
+def smooth_path_points(points: np.ndarray) -> list[PathPiece]:
     """Quadratic Bezier pieces through the midpoints of a polyline (for display only).
 
     ``points`` is float ``(n, 2)`` (x, y), any frame; the pieces are in the same frame.
@@ -151,13 +155,20 @@ def smooth_path_points(points: np.ndarray) -> list[tuple[tuple[float, float], tu
     pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     if len(pts) < 3:
         return [(tuple(p), tuple(p)) for p in pts[1:]]
-    pieces = []
+    return [*settled_path_pieces(pts), (tuple(pts[-1]), tuple(pts[-1]))]
+
+
+def settled_path_pieces(points: np.ndarray) -> list[PathPiece]:
+    """The pieces of :func:`smooth_path_points` that later points never change: one per point
+    but the last, from that point (control) to its midpoint with the next (end).
+
+    For a polyline of three or more points they are all its pieces but the closing one; for
+    points ``i..n-1`` of a longer polyline they are its pieces ``i..n-2``, so a stroke that
+    grows can add the pieces of its new points alone.
+    """
+    pts = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     mids = (pts[:-1] + pts[1:]) / 2.0
-    pieces.append((tuple(pts[0]), tuple(mids[0])))
-    for i in range(1, len(pts) - 1):
-        pieces.append((tuple(pts[i]), tuple(mids[i])))
-    pieces.append((tuple(pts[-1]), tuple(pts[-1])))
-    return pieces
+    return [(tuple(p), tuple(m)) for p, m in zip(pts[:-1], mids, strict=True)]
 
 
 MAX_UNDO_CLEARS = 50
