@@ -110,8 +110,13 @@ class ProbabilityPlot(TrackedView):
         ]
         self.plot.setXRange(-0.6, classes - 0.4, padding=0)
         self.plot.getAxis("bottom").setTicks([list(enumerate(labels))])
+        self._show_idle()
+
+    def _show_idle(self) -> None:
+        """Every bar empty, in the idle colour, unoutlined."""
         self._colours = None
-        self.bars.set_bars(np.zeros(classes), [_brush(BAR_IDLE)] * classes, [_NO_PEN] * classes)
+        n = self.classes
+        self.bars.set_bars(np.zeros(n), [_brush(BAR_IDLE)] * n, [_NO_PEN] * n)
 
     def show_probabilities(
         self,
@@ -129,9 +134,7 @@ class ProbabilityPlot(TrackedView):
         )
         self.bars.setOpacity(1.0 if self.known else UNKNOWN_OPACITY)
         if probs is None:
-            self._colours = None
-            idle = [_brush(BAR_IDLE)] * self.classes
-            self.bars.set_bars(np.zeros(self.classes), idle, [_NO_PEN] * self.classes)
+            self._show_idle()
             self.shown_revision = revision
             return
         top = int(np.argmax(probs))
