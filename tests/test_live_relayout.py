@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from gui_support import open_window
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
 
 from digitlab.app.selftest.support import DIGIT_PATHS, draw_strokes, path_points
 
@@ -43,6 +44,11 @@ def test_a_stroke_whose_note_comes_and_goes_does_not_re_lay_out_the_window(qtbot
         seen_notes.add(tab.input_view.notes.text())
 
     qtbot.waitUntil(lambda: tab.painted_revision() >= 0, timeout=TIMEOUT_MS)
+    # The maps are laid out once, just after the first answer (a model load, not a stroke):
+    # that layout is done before counting starts (each pass takes its request one level up).
+    qtbot.waitUntil(lambda: bool(tab.activations.cells), timeout=TIMEOUT_MS)
+    for _ in range(20):
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
     requests = LayoutRequests()
     window.tabs.installEventFilter(requests)
     try:

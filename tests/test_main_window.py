@@ -8,9 +8,9 @@ import sys
 import numpy as np
 import pytest
 from gui_support import open_window
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 
-from digitlab.app.selftest.support import draw_digit
+from digitlab.app.selftest.support import draw_digit, send_mouse
 from digitlab.model.preprocess.strokes import strokes_to_input
 
 TIMEOUT_MS = 60_000
@@ -56,7 +56,7 @@ def test_drawing_shows_the_input_both_models_bars_and_maps(qtbot, window):
     canvas = tab.canvas
     expected = strokes_to_input(canvas.model_strokes(), canvas.canvas_size())
     np.testing.assert_array_equal(result.preprocessed.image, expected.image)
-    np.testing.assert_allclose(tab.input_view.image.image / 255.0, expected.image, atol=0.5 / 255)
+    np.testing.assert_allclose(tab.input_view.view.image / 255.0, expected.image, atol=0.5 / 255)
     for name, plot in tab.probabilities.plots.items():
         heights = np.asarray(plot.bars.heights)
         np.testing.assert_allclose(heights, result.probabilities[name], rtol=1e-6)
@@ -85,10 +85,6 @@ def test_bars_and_maps_change_when_the_drawing_changes(qtbot, window):
 
 
 def test_answers_arrive_while_the_pen_moves_not_only_on_release(qtbot, window):
-    from PySide6.QtCore import QEvent
-
-    from digitlab.app.selftest.support import send_mouse
-
     canvas = window.draw_tab.canvas
     send_mouse(canvas, QEvent.Type.MouseButtonPress, (150, 60))
     for y in range(70, 200, 10):
@@ -126,13 +122,11 @@ def test_hovering_a_map_describes_the_unit_and_outlines_its_receptive_field(qtbo
     cell = view.cells[("cnn", "conv2")]
     channel, row, col = 9, 2, 3
     top, left = cell.layer.layout.cell_origin(channel)
-    scene_pos = cell.image.mapToScene(left + col + 0.5, top + row + 0.5)
-    view._on_mouse_moved(scene_pos)
+    at = cell.image.widget_point(top + row + 0.5, left + col + 0.5)
+    send_mouse(cell.image, QEvent.Type.MouseMove, (at.x(), at.y()), Qt.MouseButton.NoButton)
     assert f"channel {channel}" in tab.hover_label.text()
     assert f"row {row}, col {col}" in tab.hover_label.text()
-    rect = tab.input_view.field.rect()
-    assert tab.input_view.field.isVisible()
-    assert (rect.top(), rect.left(), rect.height(), rect.width()) == (2 * row, 2 * col, 8, 8)
+    assert tab.input_view.view.outline() == (2 * row, 2 * col, 8, 8)
 
 
 def test_the_model_tab_counts_the_real_parameters(window):

@@ -4,15 +4,15 @@ fixed colour scale each, and what the unit under the pointer is and sees."""
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QColor, QTransform
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from digitlab.app.draw.colour_bar import ColourBar
-from digitlab.app.draw.graphics import PixelImage, TrackedView, cache_static, fixed_viewbox
+from digitlab.app.draw.pixel_view import PixelView
 from digitlab.app.live.live_models import colour_mosaic
-from digitlab.app.widgets.styles import HINT, TEXT, model_colour, viridis_lut
+from digitlab.app.widgets import styles
+from digitlab.app.widgets.styles import HINT, model_colour, viridis_lut
 from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic
 from digitlab.model.explain.receptive_field import receptive_field
 from digitlab.model.nets.describe import LayerView, ModelInfo
@@ -27,57 +27,43 @@ def layer_caption(layer: LayerView) -> str:
     return f"{layer.name} · {'×'.join(str(s) for s in layer.shape)}"
 
 
-def _class_label(text: str, x: float, y: float) -> QGraphicsSimpleTextItem:
-    """``text`` centred under ``(x, y)`` in view coordinates, at the screen's own size.
-
-    A plain Qt text item that ignores the view's scaling: pyqtgraph's ``TextItem`` does the
-    same in Python, recomputing its transform and bounds at every paint of the view (for
-    the two output rows' 20 labels, about a millisecond of each live repaint)."""
-    label = QGraphicsSimpleTextItem(text)
-    label.setBrush(QColor(TEXT))
-    label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations)
-    label.setPos(x, y)
-    label.setTransform(QTransform.fromTranslate(-label.boundingRect().width() / 2, 3))
-    return label
-
-
 class _LayerCell:
-    """The items of one layer in the activation view (created once per model load)."""
+    """The widgets of one layer in the activation view (created once per model load)."""
 
     def __init__(self, layer: LayerView, lut: np.ndarray):
         self.layer = layer
         colour = model_colour(layer.model)
-        self.title = pg.LabelItem(
+        self.title = QLabel(
             f"<span style='color:{colour}'>{SHORT_TITLES.get(layer.model, layer.model)}</span> "
-            f"<b>{layer_caption(layer)}</b>",
-            size="8.5pt",  # four titles side by side fit a 1024-px window
+            f"<b>{layer_caption(layer)}</b>"
         )
-        self.vb = fixed_viewbox()
+        font = QFont(self.title.font())
+        font.setPointSizeF(8.5)  # four titles side by side fit a 1024-px window
+        self.title.setFont(font)
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.blank = lut[np.full(layer.layout.shape, GAP_INDEX, np.uint8)]
         self.blank_empty = lut[build_mosaic(np.zeros(layer.shape, np.float32), layer.layout, 1)]
-        self.image = PixelImage(self.blank)
-        self.vb.addItem(self.image)
-        h, w = layer.layout.shape
-        extra = 0.0
+        labels: tuple[str, ...] = ()
         if len(layer.shape) == 1 and layer.layout.rows == 1:
-            # One row of units (the output): label each with its class, once.
-            for i in range(layer.layout.cols):
-                self.vb.addItem(_class_label(str(i), i + 0.5, 1.05))
-            extra = 1.0
-        self.vb.setRange(QRectF(0, 0, w, h + extra), padding=0)
+            labels = tuple(str(i) for i in range(layer.layout.cols))  # the output's classes
+        self.image = PixelView(self.blank, labels)
         self.bar = ColourBar((0.0, layer.level))
-        cache_static(self.title, self.bar, self.bar.axis, self.bar.vb, self.bar.image)
 
     def set_level(self, layer: LayerView) -> None:
         self.layer = layer
         self.bar.set_levels((0.0, layer.level))
 
 
-class ActivationView(TrackedView):
+class ActivationView(QWidget):
     """Every shown layer of every model as one mosaic image, with a fixed colour scale each.
 
     The CNN's four spatial layers fill the first row; the vector layers of both models (the
-    CNN's dense and output, the dense network's hidden and output) the second.
+    CNN's dense and output, the dense network's hidden and output) the second. Each map is
+    its own widget: a new answer repaints the eight images, never the titles or the scales.
+
+    :attr:`shown_revision` is the canvas revision of the answer shown; :attr:`painted_revision`
+    follows when its images are painted (``painted`` is emitted then), which the latency
+    benchmark and the self-test read.
 
     Signals
     -------
@@ -88,30 +74,57 @@ class ActivationView(TrackedView):
 
     # The unit under the pointer: description, receptive field (top, left, h, w) or None.
     hovered = Signal(str, object)
+    # Emitted after the maps are painted with the revision shown.
+    painted = Signal(int)
     COLUMNS = 4
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.shown_revision = -1
+        self.painted_revision = -1
         self.setMinimumSize(400, 200)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAutoFillBackground(True)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a Tab stop, read by its name
         self.setAccessibleName("Activation maps")
         self.setAccessibleDescription(
             "Every unit of every shown layer of the models, coloured by how strongly it "
             "responds to the drawing, updated as you draw; hover a map to read one unit."
         )
-        self.ci.setSpacing(3)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(3, 3, 3, 3)
+        self.grid.setSpacing(3)
         self.cells: dict[tuple[str, str], _LayerCell] = {}
         self._lut = viridis_lut()
         self._latest: LiveResult | None = None
         self._hover_key: tuple | None = None
-        self._message = self.ci.addLabel("Loading the models…", size="11pt", color=HINT)
-        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+        self._message = QLabel("Loading the models…")
+        self._message.setStyleSheet(f"color: {HINT}; font-size: 11pt;")
+        self._message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.grid.addWidget(self._message, 0, 0)
+        self._paint_background()
+
+    def _paint_background(self) -> None:
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, QColor(styles.PAPER))
+        self.setPalette(palette)
 
     def set_models(self, infos: dict[str, ModelInfo]) -> None:
         """Lay the layers out (once per model load, and when the theme changes; strokes only
         change pixels)."""
         self._lut = viridis_lut()  # its gap colour is the theme's plot background
-        self.ci.clear()
+        self._paint_background()
+        while self.grid.count():
+            widget = self.grid.takeAt(0).widget()
+            if widget is not None and widget is not self._message:
+                widget.hide()  # now: deleteLater leaves it on screen until the next loop
+                widget.deleteLater()
+        self._message.hide()
         self.cells.clear()
+        for c in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(c, 0)
+        for r in range(self.grid.rowCount()):
+            self.grid.setRowStretch(r, 0)
         layers = [layer for info in infos.values() for layer in info.shown]
         spatial = [layer for layer in layers if len(layer.shape) == 3]
         vectors = [layer for layer in layers if len(layer.shape) != 3]
@@ -120,17 +133,17 @@ class ActivationView(TrackedView):
         for r, row in enumerate(rows):
             for c, layer in enumerate(row):
                 cell = _LayerCell(layer, self._lut)
-                self.ci.addItem(cell.title, row=2 * r, col=2 * c, colspan=2)
-                self.ci.addItem(cell.vb, row=2 * r + 1, col=2 * c)
-                self.ci.addItem(cell.bar, row=2 * r + 1, col=2 * c + 1)
-                self.cells[(layer.model, layer.name)] = cell
-        grid = self.ci.layout
+                key = (layer.model, layer.name)
+                self.grid.addWidget(cell.title, 2 * r, 2 * c, 1, 2)
+                self.grid.addWidget(cell.image, 2 * r + 1, 2 * c)
+                self.grid.addWidget(cell.bar, 2 * r + 1, 2 * c + 1)
+                cell.image.painted.connect(self._on_painted)
+                cell.image.pointed.connect(lambda at, key=key: self._on_pointed(key, at))
+                self.cells[key] = cell
         for c in range(self.COLUMNS):
-            grid.setColumnStretchFactor(2 * c, 1)
-            grid.setColumnStretchFactor(2 * c + 1, 0)
+            self.grid.setColumnStretch(2 * c, 1)
         for r in range(len(rows)):
-            grid.setRowStretchFactor(2 * r, 0)
-            grid.setRowStretchFactor(2 * r + 1, 3 if r == 0 else 2)
+            self.grid.setRowStretch(2 * r + 1, 3 if r == 0 else 2)
         if self._latest is not None:
             self.update_result(self._latest)
 
@@ -150,24 +163,39 @@ class ActivationView(TrackedView):
                 rgba = colour_mosaic(build_mosaic(act, cell.layer.layout, cell.layer.level))
             if rgba is None:  # empty drawing, or a model without this layer: blank maps
                 rgba = cell.blank_empty if result.empty else cell.blank
-            cell.image.setImage(rgba)
+            cell.image.setImage(rgba, result.revision)
         self.shown_revision = result.revision
+        if not self.cells:
+            self.update()  # nothing to repaint but the message: count it painted
         if self._hover_key is not None:
             self._describe(*self._hover_key)
 
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        self._on_painted()
+
+    def _on_painted(self, _revision: int = -1) -> None:
+        self.painted_revision = self.shown_revision
+        self.painted.emit(self.shown_revision)
+
     # ---------------------------------------------------------------- hover
 
-    def _on_mouse_moved(self, pos: QPointF) -> None:
-        for key, cell in self.cells.items():
-            if cell.vb.sceneBoundingRect().contains(pos):
-                p = cell.image.mapFromScene(pos)
-                unit = cell.layer.layout.locate(p.y(), p.x())
-                if unit is not None:
-                    self._hover_key = (key, unit)
-                    self._describe(key, unit)
-                    return
-        self._hover_key = None
-        self.hovered.emit("", None)
+    def point_at(self, key: tuple[str, str], unit: tuple[int, int, int]) -> None:
+        """As the pointer on ``unit`` ``(channel, row, col)`` of the map ``key``
+        ``(model, layer)`` does: describe it and outline what it sees."""
+        self._on_pointed(key, None)
+        self._hover_key = (key, unit)
+        self._describe(key, unit)
+
+    def _on_pointed(self, key: tuple[str, str], at: tuple[float, float] | None) -> None:
+        cell = self.cells.get(key)
+        unit = None if at is None or cell is None else cell.layer.layout.locate(*at)
+        if unit is None:
+            self._hover_key = None
+            self.hovered.emit("", None)
+            return
+        self._hover_key = (key, unit)
+        self._describe(key, unit)
 
     def _describe(self, key, unit) -> None:
         name, layer_name = key

@@ -59,14 +59,32 @@ def fixed_viewbox() -> pg.ViewBox:
     return vb
 
 
+_FORMATS = {2: QImage.Format.Format_Grayscale8, 3: QImage.Format.Format_RGBA8888}
+
+
+def as_qimage(image: np.ndarray) -> tuple[np.ndarray, QImage]:
+    """``(pixels, picture)``: uint8 ``(h, w)`` grey or ``(h, w, 4)`` RGBA ``image`` as a
+    C-contiguous array and a QImage over its buffer (keep the array alive while the picture
+    is used: it is not copied).
+
+    Raises
+    ------
+    ValueError
+        Any other shape.
+    """
+    pixels = np.ascontiguousarray(image, np.uint8)
+    if pixels.ndim not in _FORMATS or (pixels.ndim == 3 and pixels.shape[2] != 4):
+        raise ValueError(f"expected (h, w) grey or (h, w, 4) RGBA, got {pixels.shape}")
+    h, w = pixels.shape[:2]
+    return pixels, QImage(pixels.data, w, h, pixels.strides[0], _FORMATS[pixels.ndim])
+
+
 class PixelImage(QGraphicsItem):
     """An image whose pixels are drawn as unit squares from ``(0, 0)`` (no smoothing).
 
     :attr:`image` is the array shown: uint8 ``(h, w)`` grey (0 black .. 255 white) or uint8
     ``(h, w, 4)`` RGBA, rows first; it is shown as it is, without levels or lookup tables.
     """
-
-    _FORMATS = {2: QImage.Format.Format_Grayscale8, 3: QImage.Format.Format_RGBA8888}
 
     def __init__(self, image: np.ndarray, parent: QGraphicsItem | None = None):
         super().__init__(parent)
@@ -76,14 +94,10 @@ class PixelImage(QGraphicsItem):
 
     def setImage(self, image: np.ndarray) -> None:
         """Show ``image`` (see the class); the item keeps it and reads it at every paint."""
-        pixels = np.ascontiguousarray(image, np.uint8)
-        if pixels.ndim not in self._FORMATS or (pixels.ndim == 3 and pixels.shape[2] != 4):
-            raise ValueError(f"expected (h, w) grey or (h, w, 4) RGBA, got {pixels.shape}")
+        pixels, picture = as_qimage(image)
         if pixels.shape[:2] != self.image.shape[:2]:
             self.prepareGeometryChange()
-        h, w = pixels.shape[:2]
-        self.image = pixels  # the picture below reads this buffer: it must stay alive
-        self._picture = QImage(pixels.data, w, h, pixels.strides[0], self._FORMATS[pixels.ndim])
+        self.image, self._picture = pixels, picture  # the picture reads the array's buffer
         self.update()
 
     def boundingRect(self) -> QRectF:

@@ -4,13 +4,12 @@ outline of the receptive field of the unit hovered in the activation maps."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPen
-from PySide6.QtWidgets import QGraphicsRectItem, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from digitlab.app.draw.graphics import PixelImage, TrackedView, fixed_viewbox
+from digitlab.app.draw.pixel_view import PixelView
 from digitlab.app.widgets.layout import FixedRows
-from digitlab.app.widgets.styles import MARK, WARNING_STYLE
+from digitlab.app.widgets.styles import WARNING_STYLE
 from digitlab.model.nets.live_answer import LiveResult
 
 
@@ -19,28 +18,16 @@ class InputView(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.view = TrackedView()
+        self.view = PixelView(np.zeros((28, 28), np.uint8))
         self.view.setMinimumSize(140, 140)
         self.view.setMaximumHeight(300)
-        self.view.sizeHint = lambda: QSize(200, 200)  # a graphics view asks for its scene's size
-        self.view.ci.setContentsMargins(2, 2, 2, 2)
+        self.view.sizeHint = lambda: QSize(200, 200)
+        self.view.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a Tab stop, read by its name
         self.view.setAccessibleName("What the models see, 28 by 28")
         self.view.setAccessibleDescription(
             "Your drawing as the models read it: cropped, redrawn with an MNIST-like pen, "
             "scaled to a 20-pixel box and centred in a 28 by 28 image."
         )
-        self.vb = fixed_viewbox()
-        self.view.addItem(self.vb)
-        self.image = PixelImage(np.zeros((28, 28), np.uint8))
-        self.vb.addItem(self.image)
-        self.vb.setRange(QRectF(0, 0, 28, 28), padding=0)
-        self.field = QGraphicsRectItem()
-        pen = QPen(QColor(MARK), 0)
-        pen.setCosmetic(True)
-        pen.setWidthF(2.0)
-        self.field.setPen(pen)
-        self.field.setVisible(False)
-        self.vb.addItem(self.field)
         title = QLabel("<b>What the models see</b> · 28×28, as in MNIST")
         title.setToolTip(
             "Your strokes, cropped, redrawn with an MNIST-like pen, scaled so the\n"
@@ -60,19 +47,14 @@ class InputView(QWidget):
 
     def update_result(self, result: LiveResult) -> None:
         """Show the result's input (float32 ``(28, 28)`` in 0..1) and its notes."""
-        self.image.setImage((result.preprocessed.image * 255.0 + 0.5).astype(np.uint8))
+        image = (result.preprocessed.image * 255.0 + 0.5).astype(np.uint8)
+        self.view.setImage(image, result.revision)
         notes = result.preprocessed.notes
         text = "⚠ " + "; ".join(notes) if notes else ""
         if self.notes.text() != text:
             self.notes.setText(text)
             self.notes.setToolTip(text)  # the whole text, should three notes need a third line
-        self.view.shown_revision = result.revision
 
     def show_field(self, rect: tuple[int, int, int, int] | None) -> None:
         """Outline ``(top, left, height, width)`` in input pixels, or hide the outline."""
-        if rect is None:
-            self.field.setVisible(False)
-            return
-        top, left, h, w = rect
-        self.field.setRect(QRectF(left, top, w, h))
-        self.field.setVisible(True)
+        self.view.set_outline(rect)

@@ -1,14 +1,21 @@
-"""Decode picture files into pixel arrays with Pillow, refusing anything unsafe or unreadable."""
+"""Decode picture files into pixel arrays with Pillow, refusing anything unsafe or unreadable.
+
+Pillow is imported on the first picture read, not with this module: loading its C library
+took about 50 ms of the window's start-up, and most sessions never open a picture.
+"""
 
 from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
 
 from digitlab.model import limits
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_PIXELS = limits.MAX_IMAGE_PIXELS
 """Larger pictures are refused (decompression bombs); Pillow only warns below twice this."""
@@ -35,6 +42,8 @@ def load_image(path: str | Path) -> np.ndarray:
         Missing file, not a picture, truncated, unsupported format, or over
         :data:`MAX_PIXELS` pixels.
     """
+    from PIL import Image, UnidentifiedImageError
+
     path = Path(path)
     name = str(path)
     if not path.exists():

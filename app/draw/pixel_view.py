@@ -1,0 +1,202 @@
+"""A widget that shows one small image with square pixels: the Draw tab's 28x28 model input
+and each layer's activation mosaic.
+
+A plain widget rather than a graphics scene: a new image repaints this widget's image area
+alone (its neighbours, titles and colour scales are other widgets and are not touched), and
+nothing is asked of Python at paint time but this widget's own ``paintEvent``. In a
+pyqtgraph scene, every repaint asked each layout item, view box and axis for its bounds in
+Python (about a hundred calls a pen move for the maps).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, QSizeF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from digitlab.app.draw.graphics import as_qimage
+from digitlab.app.widgets import styles
+
+
+class Overlay:
+    """An RGBA picture laid over a :class:`PixelView`'s image, pixel for pixel, at an opacity
+    (0..1); hidden until :meth:`setVisible`. The view paints it: it is not a widget."""
+
+    def __init__(self, view: PixelView):
+        self._view = view
+        self.image = np.zeros((1, 1, 4), np.uint8)
+        self._picture = QImage()
+        self._visible = False
+        self._opacity = 1.0
+
+    def setImage(self, rgba: np.ndarray) -> None:
+        """uint8 ``(h, w, 4)``, the size of the view's image."""
+        self.image, self._picture = as_qimage(rgba)
+        self._view.update()
+
+    def setVisible(self, visible: bool) -> None:
+        self._visible = bool(visible)
+        self._view.update()
+
+    def isVisible(self) -> bool:
+        return self._visible
+
+    def setOpacity(self, opacity: float) -> None:
+        self._opacity = float(opacity)
+        self._view.update()
+
+    def opacity(self) -> float:
+        return self._opacity
+
+    def paint(self, painter: QPainter, target: QRectF) -> None:
+        if self._visible and not target.isEmpty():
+            painter.setOpacity(self._opacity)
+            painter.drawImage(target, self._picture)
+            painter.setOpacity(1.0)
+
+
+class PixelView(QWidget):
+    """``image`` as large as fits with square pixels, centred, without smoothing, on the
+    plots' paper; optionally a label under each column of ``labels`` (an output row's
+    classes) and an outlined rectangle of image pixels (:meth:`set_outline`).
+
+    :attr:`image` is the array shown: uint8 ``(h, w)`` grey or ``(h, w, 4)`` RGBA, rows first.
+    :attr:`shown_revision` is the canvas revision of the image set last; :attr:`painted_revision`
+    follows when it is painted (and ``painted`` is emitted).
+    """
+
+    # The image pixel under the pointer as (y, x) floats, or None off the image.
+    pointed = Signal(object)
+    # Emitted after each paint with the revision shown.
+    painted = Signal(int)
+
+    def __init__(self, image: np.ndarray, labels: tuple[str, ...] = (), parent=None):
+        super().__init__(parent)
+        self.labels = tuple(labels)
+        self.image = np.zeros((0, 0), np.uint8)
+        self.shown_revision = -1
+        self.painted_revision = -1
+        self._picture = QImage()
+        self._target = QRectF()
+        self._outline: QRectF | None = None
+        self.overlay: Overlay | None = None
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)  # paintEvent fills it all
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(24, 24)
+        self.setImage(image)
+
+    def setImage(self, image: np.ndarray, revision: int | None = None) -> None:
+        """Show ``image`` (see the class), for canvas ``revision`` when given; the widget keeps
+        the array and reads it at every paint."""
+        pixels, picture = as_qimage(image)
+        resized = pixels.shape[:2] != self.image.shape[:2]
+        self.image, self._picture = pixels, picture
+        if revision is not None:
+            self.shown_revision = revision
+        if resized:
+            self._place()
+            self.update()
+        else:
+            self.update(self._target.toAlignedRect())
+
+    def set_outline(self, rect: tuple[int, int, int, int] | None) -> None:
+        """Outline ``(top, left, height, width)`` in image pixels, or nothing (None)."""
+        self._outline = None if rect is None else QRectF(rect[1], rect[0], rect[3], rect[2])
+        self.update(self._target.toAlignedRect().adjusted(-2, -2, 2, 2))
+
+    def add_overlay(self) -> Overlay:
+        """The :class:`Overlay` over the image (made on the first call)."""
+        if self.overlay is None:
+            self.overlay = Overlay(self)
+        return self.overlay
+
+    def outline(self) -> tuple[int, int, int, int] | None:
+        """The outlined ``(top, left, height, width)``, or None."""
+        r = self._outline
+        return None if r is None else (int(r.top()), int(r.left()), int(r.height()), int(r.width()))
+
+    def sizeHint(self) -> QSize:
+        h, w = self.image.shape[:2]
+        return QSize(max(2 * w, 24), max(2 * h, 24))
+
+    def target(self) -> QRectF:
+        """Where the image is drawn, in widget px (aspect kept, centred)."""
+        return QRectF(self._target)
+
+    def widget_point(self, y: float, x: float) -> QPointF:
+        """The widget point showing image pixel ``(y, x)`` (floats, e.g. a pixel's centre)."""
+        t = self._target
+        h, w = self.image.shape[:2]
+        return QPointF(t.left() + x * t.width() / w, t.top() + y * t.height() / h)
+
+    def _label_height(self) -> int:
+        return self.fontMetrics().height() + 2 if self.labels else 0
+
+    def _place(self) -> None:
+        h, w = self.image.shape[:2]
+        room = QRectF(self.rect()).adjusted(1, 1, -1, -1)  # room for the outline's pen
+        room.setBottom(room.bottom() - self._label_height())
+        if not (h and w) or room.width() <= 0 or room.height() <= 0:
+            self._target = QRectF()
+            return
+        scale = min(room.width() / w, room.height() / h)
+        size = QSizeF(w * scale, h * scale)
+        self._target = QRectF(room.center() - QPointF(size.width(), size.height()) / 2, size)
+
+    def resizeEvent(self, event) -> None:
+        self._place()
+        super().resizeEvent(event)
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        target = self._target
+        if not target.toAlignedRect().contains(event.rect()):  # more than the image: all
+            painter.fillRect(self.rect(), QColor(styles.PAPER))
+            self._paint_labels(painter)
+        painter.drawImage(target, self._picture)
+        if self.overlay is not None:
+            self.overlay.paint(painter, target)
+        if self._outline is not None and not target.isEmpty():
+            h, w = self.image.shape[:2]
+            o = self._outline
+            sx, sy = target.width() / w, target.height() / h
+            painter.setPen(QPen(QColor(styles.MARK), 2))
+            painter.drawRect(
+                QRectF(
+                    target.left() + o.left() * sx,
+                    target.top() + o.top() * sy,
+                    o.width() * sx,
+                    o.height() * sy,
+                )
+            )
+        painter.end()
+        self.painted_revision = self.shown_revision
+        self.painted.emit(self.shown_revision)
+
+    def _paint_labels(self, painter: QPainter) -> None:
+        target = self._target
+        if not self.labels or target.isEmpty():
+            return
+        painter.setPen(QColor(styles.TEXT))
+        unit = target.width() / len(self.labels)
+        line = QRect(0, int(target.bottom()) + 2, int(unit), self.fontMetrics().height())
+        for i, text in enumerate(self.labels):
+            line.moveLeft(int(target.left() + i * unit))
+            painter.drawText(line, Qt.AlignmentFlag.AlignCenter, text)
+
+    def mouseMoveEvent(self, event) -> None:
+        t = self._target
+        pos = event.position()
+        h, w = self.image.shape[:2]
+        if not t.contains(pos):
+            self.pointed.emit(None)
+        else:
+            y, x = (pos.y() - t.top()) * h / t.height(), (pos.x() - t.left()) * w / t.width()
+            self.pointed.emit((y, x))
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        self.pointed.emit(None)
+        super().leaveEvent(event)
