@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 from gui_support import open_window
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import Qt
 
 from digitlab.app.selftest.support import draw_digit, draw_strokes, path_points
 from digitlab.model.data.bundled import MODELS_DIR
@@ -79,8 +79,7 @@ def test_clicking_a_bar_on_the_draw_tab_explains_that_class(qtbot, window):
     _explained(qtbot, window, _seven)
     window.tabs.setCurrentWidget(window.draw_tab)
     plot = window.draw_tab.probabilities.plots["cnn"]
-    scene = plot.plot.vb.mapViewToScene(QPointF(3.0, 0.02))
-    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=plot.mapFromScene(scene))
+    qtbot.mouseClick(plot, Qt.MouseButton.LeftButton, pos=plot.to_widget(3.0, 0.02).toPoint())
     tab = window.explain_tab
     assert tab.target_class() == 3
     window.tabs.setCurrentWidget(tab)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from digitlab.app.draw.probability_panel import UNKNOWN_OPACITY, ProbabilityPanel
+from digitlab.app.draw.probability_panel import ProbabilityPanel
+from digitlab.app.draw.probability_plot import UNKNOWN_OPACITY
 from digitlab.model.nets.live_answer import LiveResult
 from digitlab.model.preprocess.frame import Preprocessed
 

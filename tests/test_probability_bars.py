@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import Qt
 
-from digitlab.app.draw.probability_panel import BAR_IDLE, ProbabilityPlot
+from digitlab.app.draw.probability_plot import BAR_IDLE, ProbabilityPlot
 from digitlab.app.widgets.styles import MODEL_COLOURS
 
 

@@ -68,7 +68,7 @@ def test_the_dark_theme_reaches_the_palette_hints_bars_and_plots_and_is_kept(qtb
         assert _saved_choice() == "dark"
         assert _window_colour().lightness() < 80
         assert styles.THEME_DARK["HINT"] in hint.styleSheet()
-        assert plot.backgroundBrush().color().name() == styles.THEME_DARK["PAPER"]
+        assert plot.grab().toImage().pixelColor(2, 2).name() == styles.THEME_DARK["PAPER"]
         assert f"color: {styles.THEME_DARK['HINT']};" == styles.HINT_STYLE
         assert styles.MODEL_COLOURS["cnn"] == styles.THEME_DARK_MODELS["cnn"]
         draw_digit(window.draw_tab.canvas, 7)  # answered and drawn in the dark colours
@@ -85,7 +85,7 @@ def test_the_dark_theme_reaches_the_palette_hints_bars_and_plots_and_is_kept(qtb
         )
         assert not window.theme.dark and _saved_choice() == "light"
         assert styles.THEME_LIGHT["HINT"] in hint.styleSheet()
-        assert plot.backgroundBrush().color().name() == styles.THEME_LIGHT["PAPER"]
+        assert plot.grab().toImage().pixelColor(2, 2).name() == styles.THEME_LIGHT["PAPER"]
         assert not menu_dark.isChecked()
     finally:
         window.theme.choose("system")

@@ -15,8 +15,26 @@ from PySide6.QtCore import QPointF, QRect, QRectF, QSize, QSizeF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from digitlab.app.draw.graphics import as_qimage
 from digitlab.app.widgets import styles
+
+_FORMATS = {2: QImage.Format.Format_Grayscale8, 3: QImage.Format.Format_RGBA8888}
+
+
+def as_qimage(image: np.ndarray) -> tuple[np.ndarray, QImage]:
+    """``(pixels, picture)``: uint8 ``(h, w)`` grey or ``(h, w, 4)`` RGBA ``image`` as a
+    C-contiguous array and a QImage over its buffer (keep the array alive while the picture
+    is used: it is not copied).
+
+    Raises
+    ------
+    ValueError
+        Any other shape.
+    """
+    pixels = np.ascontiguousarray(image, np.uint8)
+    if pixels.ndim not in _FORMATS or (pixels.ndim == 3 and pixels.shape[2] != 4):
+        raise ValueError(f"expected (h, w) grey or (h, w, 4) RGBA, got {pixels.shape}")
+    h, w = pixels.shape[:2]
+    return pixels, QImage(pixels.data, w, h, pixels.strides[0], _FORMATS[pixels.ndim])
 
 
 class Overlay:

@@ -3,24 +3,20 @@ whether they agree (the words come from :mod:`digitlab.model.nets.wording`)."""
 
 from __future__ import annotations
 
-import functools
 from html import escape
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QTextDocument
+from PySide6.QtGui import QColor, QPainter, QTextDocument
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
-from digitlab.app.draw.graphics import Bars, TrackedView, cache_static
+from digitlab.app.draw.probability_plot import PLOT_HEIGHT, ProbabilityPlot
 from digitlab.app.widgets.styles import (
     AGREE_PALE,
     AGREE_TEXT,
-    ATTENTION,
     DISAGREE_PALE,
     DISAGREE_TEXT,
     HINT,
-    MODEL_COLOURS,
     MUTED,
     PANEL,
     SINGLE_PALE,
@@ -33,7 +29,6 @@ from digitlab.model.nets.describe import reads_digits
 from digitlab.model.nets.live_answer import LiveResult
 from digitlab.model.nets.live_source import short_source
 from digitlab.model.nets.wording import (
-    bars_description,
     class_label,
     model_title,
     reading_words,
@@ -41,12 +36,6 @@ from digitlab.model.nets.wording import (
 )
 from digitlab.model.preprocess.frame import empty_input
 
-TICK_CHARS = 10
-"""Longer class names are shortened on the bars' axis (the header shows them whole)."""
-BAR_IDLE = "#c5cad3"
-UNKNOWN_OPACITY = 0.4
-"""How strongly a model's bars show while it does not know the drawing ("not a digit?")."""
-DISAGREE = ATTENTION
 VERDICT_COLOURS = {
     "single": (SINGLE_TEXT, SINGLE_PALE),
     "agree": (AGREE_TEXT, AGREE_PALE),
@@ -57,101 +46,8 @@ VERDICT_COLOURS = {
 IDLE_BANNER = (HINT, PANEL)
 """The banner's (text, background) colours while there is no answer to show."""
 
-_NO_PEN = pg.mkPen(None)
-_DISAGREE_PEN = pg.mkPen(DISAGREE, width=2.5)
-
-
-@functools.lru_cache(maxsize=16)
-def _brush(colour: str) -> QBrush:
-    """One brush per colour, made once: a new one per bar at every update would be a call into
-    Qt each, and each may wait for the interpreter lock."""
-    return QBrush(QColor(colour))
-
-
-PLOT_HEIGHT = 140
-"""Least height of one model's bars, px (side by side)."""
 STACKED_PLOT_HEIGHT = 80
 """Least height of one model's bars when stacked (:meth:`ProbabilityPanel.set_stacked`)."""
-
-
-class ProbabilityPlot(TrackedView):
-    """One model's probability for each class, as bars (items created once)."""
-
-    def __init__(self, name: str, classes: int = 10, parent=None):
-        super().__init__(parent)
-        self.name = name
-        self.known = True  # False: the model does not know the drawing (bars dimmed)
-        self._colours: tuple | None = None  # what the bars' brushes and pens show now
-        self.setMinimumHeight(PLOT_HEIGHT)
-        self.setAccessibleName(f"{model_title(name)} probability bars")
-        self.setAccessibleDescription(bars_description(name, None))
-        self.plot = self.addPlot()
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(False, False)
-        self.plot.hideButtons()
-        self.plot.setYRange(0, 1.05, padding=0)
-        self.plot.getAxis("left").setTicks([[(0, "0%"), (0.5, "50%"), (1.0, "100%")]])
-        self.plot.showGrid(y=True, alpha=0.25)
-        self.bars = Bars(classes, width=0.72)
-        self.plot.addItem(self.bars)
-        self.set_classes(classes)
-        font = QFont()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.plot.getAxis("bottom").setStyle(tickFont=font)
-        cache_static(self.plot.getAxis("bottom"), self.plot.getAxis("left"))
-
-    def set_classes(self, classes: int, names: tuple[str, ...] = ()) -> None:
-        """``classes`` bars labelled with ``names`` (default the digits 0, 1, ...)."""
-        self.classes = classes
-        self.names = tuple(names)
-        labels = [
-            (n if len(n) <= TICK_CHARS else n[: TICK_CHARS - 1] + "…")
-            for n in (names or [str(i) for i in range(classes)])
-        ]
-        self.plot.setXRange(-0.6, classes - 0.4, padding=0)
-        self.plot.getAxis("bottom").setTicks([list(enumerate(labels))])
-        self._show_idle()
-
-    def _show_idle(self) -> None:
-        """Every bar empty, in the idle colour, unoutlined."""
-        self._colours = None
-        n = self.classes
-        self.bars.set_bars(np.zeros(n), [_brush(BAR_IDLE)] * n, [_NO_PEN] * n)
-
-    def show_probabilities(
-        self,
-        probs: np.ndarray | None,
-        revision: int,
-        other_top: int | None = None,
-        known: bool = True,
-    ) -> None:
-        """Bars for ``probs`` (float ``(classes,)`` in 0..1; None: all empty), the top one in
-        the model's colour, ``other_top`` (the other model's answer) outlined if it differs;
-        dimmed while the model does not know the drawing (``known`` False)."""
-        self.known = known or probs is None
-        self.setAccessibleDescription(
-            bars_description(self.name, None if probs is None else list(probs), self.names, known)
-        )
-        self.bars.setOpacity(1.0 if self.known else UNKNOWN_OPACITY)
-        if probs is None:
-            self._show_idle()
-            self.shown_revision = revision
-            return
-        top = int(np.argmax(probs))
-        other = other_top if other_top != top else None
-        colour = MODEL_COLOURS.get(self.name, MODEL_COLOURS["cnn"])
-        heights = np.asarray(probs, np.float64)
-        if self._colours == (top, other, colour):
-            self.bars.set_bars(heights)  # the same bar is coloured: heights only
-        else:
-            brushes = [_brush(BAR_IDLE)] * self.classes
-            brushes[top] = _brush(colour)
-            pens = [_NO_PEN] * self.classes
-            if other is not None:
-                pens[other] = _DISAGREE_PEN  # where the other model's answer stands
-            self.bars.set_bars(heights, brushes, pens)
-            self._colours = (top, other, colour)
-        self.shown_revision = revision
 
 
 class TextStrip(QWidget):
@@ -275,9 +171,7 @@ class ProbabilityPanel(QWidget):
                 plot.set_classes(len(names), names)
             self.headers[name] = header
             self.plots[name] = plot
-            plot.scene().sigMouseClicked.connect(
-                lambda event, p=plot: self._on_clicked(p, event.scenePos())
-            )
+            plot.bar_clicked.connect(self.class_clicked)
             inner.addWidget(header)
             inner.addWidget(plot, 1)
             self._row.addWidget(column, 1)
@@ -310,12 +204,6 @@ class ProbabilityPanel(QWidget):
 
     def _set_banner(self, text: str, colour: str, background: str) -> None:
         self.banner.set_html(text, colour, background)
-
-    def _on_clicked(self, plot: ProbabilityPlot, scene_pos) -> None:
-        x = plot.plot.vb.mapSceneToView(scene_pos).x()
-        digit = int(round(x))
-        if 0 <= digit < plot.classes and abs(x - digit) <= 0.5:
-            self.class_clicked.emit(digit)
 
     def set_sources(self, sources: dict[str, str]) -> None:
         """Name the model live under each name (the model list's labels, e.g. "Trained CNN #3

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from digitlab.app.handwriting.samples import PersonalSamples
+from digitlab.app.widgets.layout import FixedRows
 from digitlab.app.widgets.styles import BAD_STYLE, GOOD_STYLE, HINT_STYLE
 from digitlab.model.data.personal_data import NOT_A_DIGIT, PersonalDataError
 from digitlab.model.nets.wording import plural
@@ -75,12 +76,21 @@ class CorrectionRow(QWidget):
         # would resize the paper above and so change (rescale) the drawing just saved.
         self.message.setFixedHeight(2 * self.message.fontMetrics().lineSpacing() + 2)
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        layout = QVBoxLayout(self)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 2, 0, 2)
         layout.setSpacing(2)
         layout.addLayout(heading)
         layout.addLayout(row)
         layout.addWidget(self.message)
+        # The buttons become available with the first stroke, and a tool button that changes
+        # asks for a new layout: held in a fixed band, that request stops here instead of
+        # re-laying out (and repainting) the whole window at the pen's first lift.
+        band = FixedRows(inner, inner.sizeHint().height())
+        band.setMinimumWidth(inner.minimumSizeHint().width())
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(band)
         canvas.strokes_changed.connect(self._on_strokes_changed)
         canvas.history_changed.connect(self._update_enabled)
         self._digits = True  # the live models read digits (not a model of your own classes)
