@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
 from digitlab.app import threads
 from digitlab.app.draw.tab import DrawTab
-from digitlab.app.explain.saliency_views import DrawOverlay
+from digitlab.app.explain.draw_overlay import DrawOverlay
 from digitlab.app.handwriting.correction_row import CorrectionRow
 from digitlab.app.handwriting.samples import PersonalSamples
 from digitlab.app.handwriting.tab import HandwritingTab

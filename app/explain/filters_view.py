@@ -11,12 +11,12 @@ The mosaics and each unit's top digits come from the explanation thread
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
 from digitlab.app.explain.view_parts import hint, image_box
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import NEAR_BLACK, model_colour
 from digitlab.model.explain.colour_maps import diverging_rgba
 from digitlab.model.explain.filters import unit_at, unit_outline

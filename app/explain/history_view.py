@@ -8,12 +8,12 @@ The points come from :func:`digitlab.model.explain.readings.history_points`; the
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout
 
 from digitlab.app.explain.replay import PreviewCanvas, StrokeReplay
 from digitlab.app.explain.view_parts import hint
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import ATTENTION, model_colour
 from digitlab.model.explain.readings import history_points
 from digitlab.model.nets.wording import model_title

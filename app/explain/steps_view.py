@@ -10,12 +10,12 @@ shows them.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QGraphicsRectItem, QVBoxLayout, QWidget
 
 from digitlab.app.explain.view_parts import caption, image_box
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import MARK, PANEL, TEXT
 from digitlab.model.explain.colour_maps import grey
 from digitlab.model.explain.readings import EMPTY_STEPS, steps_note

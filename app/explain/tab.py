@@ -21,9 +21,9 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QGroupBox, QTabWidget, QVBoxLayout, QWidget
 
 from digitlab.app.draw.canvas import DrawingCanvas
+from digitlab.app.explain.draw_overlay import DrawOverlay
 from digitlab.app.explain.filters_view import LayersPage
 from digitlab.app.explain.history_view import HistoryPanel
-from digitlab.app.explain.saliency_views import DrawOverlay
 from digitlab.app.explain.steps_view import StepsView
 from digitlab.app.explain.table_pages import AtScalePanel, FieldsTable
 from digitlab.app.explain.where_panel import WherePanel

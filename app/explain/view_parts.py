@@ -3,10 +3,10 @@ the hint colour of :mod:`digitlab.app.widgets.styles`)."""
 
 from __future__ import annotations
 
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import HINT_STYLE
 
 

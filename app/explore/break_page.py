@@ -11,7 +11,6 @@ both made once and updated in place.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import HINT_STYLE, model_colour, viridis_lut
 from digitlab.model.explain.mosaic import layout_for
 from digitlab.model.explore.ablation import ACCURACY_DIGITS, BREAKABLE, Breakage, switched_off

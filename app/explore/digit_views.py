@@ -7,10 +7,10 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QRectF, QTimer
 
 from digitlab.app.widgets import styles
+from digitlab.app.widgets.plotting import pg
 
 SIDE = 28
 

@@ -10,9 +10,9 @@ nearest point under the pointer (NumPy over the 10,000 coordinates) and emits it
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import MARK, NEAR_BLACK, PAPER
 
 CLASS_COLOURS = (

@@ -8,7 +8,6 @@ slider) and updated in place; the probability axis is fixed at 0..1.
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from digitlab.app.explore.digit_views import DigitImage
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import ATTENTION, HINT_STYLE, MUTED, model_colour
 from digitlab.model.explore.push import SLIDERS, PushResult, PushSettings, Slider
 from digitlab.model.nets.wording import model_title

@@ -6,9 +6,9 @@ One mosaic ``ImageItem`` shows the whole grid (one item is fast, many small ones
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtWidgets import QWidget
 
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import PAPER
 from digitlab.model.preprocess.augment import AugmentConfig, distort
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGraphicsItem, QHBoxLayout, QWidget
 
+from digitlab.app.widgets.plotting import pg
 from digitlab.app.widgets.styles import DARK, MUTED, PAPER, TEXT
 
 _TITLE = TEXT  # the plots' titles and legends

@@ -1,15 +1,15 @@
 """The shared look: the app's colours by name (the one place a colour is written), colour
 tables for the views and the inference thread (which colours the mosaics), and pyqtgraph's
-global options, applied when this module is first imported."""
+global options. Nothing here imports pyqtgraph: the Draw tab, on the way to the first answer,
+does not use it."""
 
 from __future__ import annotations
 
 import functools
 
 import numpy as np
-import pyqtgraph as pg
 
-from digitlab.model.explain.colour_maps import PAPER_RGB
+from digitlab.model.explain.colour_maps import PAPER_RGB, VIRIDIS
 from digitlab.model.explain.mosaic import GAP_INDEX
 
 # The app's colours: every widget, plot and message takes its colour from here by name.
@@ -59,8 +59,8 @@ PLOT_OPTIONS = {
     "foreground": TEXT,
     "antialias": False,
 }
-"""pyqtgraph's global options for every plot and image: arrays are (row, column), white paper."""
-pg.setConfigOptions(**PLOT_OPTIONS)
+"""pyqtgraph's global options for every plot and image: arrays are (row, column), white paper
+(applied by :mod:`digitlab.app.widgets.plotting`, through which the app imports pyqtgraph)."""
 
 GAP_COLOUR = PAPER_RGB
 """The background between the maps of a mosaic (the plots' background): the model's paper."""
@@ -72,15 +72,14 @@ def viridis_lut() -> np.ndarray:
 
     Mosaics are coloured with it by indexing before they reach the image item, in the
     inference thread: an RGBA image goes to the screen as it is, while an indexed one would
-    make pyqtgraph rebuild a colour table on every paint.
+    make the view convert it through a colour table at every paint.
     """
     return _viridis_lut(tuple(GAP_COLOUR))
 
 
 @functools.lru_cache(maxsize=2)
 def _viridis_lut(gap: tuple[int, int, int]) -> np.ndarray:
-    lut = pg.colormap.get("viridis").getLookupTable(nPts=GAP_INDEX, alpha=False)
-    rgb = np.vstack([lut, np.array([gap], np.uint8)]).astype(np.uint8)
+    rgb = np.vstack([VIRIDIS[:GAP_INDEX], np.array([gap], np.uint8)]).astype(np.uint8)
     lut = np.ascontiguousarray(np.hstack([rgb, np.full((256, 1), 255, np.uint8)]))
     lut.setflags(write=False)
     return lut

@@ -14,7 +14,8 @@ sheets and plot items, so switching is one swap of values, everywhere at once:
   tuples, lists and dicts of them: a banner's colours, a style sheet), so whatever a view
   builds next is in the new theme;
 * what is on screen already: each widget's style sheet and rich text, and the pyqtgraph
-  backgrounds, axes, labels and table cells, whose colours are swapped value for value.
+  backgrounds, axes, labels and table cells, whose colours are swapped value for value
+  (pyqtgraph is imported only once a tab that plots with it is built).
 
 The swap maps one theme's values to the other's, so applying it twice changes nothing:
 :func:`refresh` applies the current theme again to modules and widgets made since (the Train
@@ -28,7 +29,6 @@ import re
 import sys
 from collections.abc import Callable
 
-import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QColor, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QTableWidget, QToolButton
@@ -98,7 +98,9 @@ def swap_modules(table: dict[str, str]) -> None:
                 if swapped is not value:
                     setattr(module, key, swapped)
     styles.GAP_COLOUR = tuple(QColor(styles.PAPER).getRgb()[:3])
-    pg.setConfigOptions(**styles.PLOT_OPTIONS)
+    pg = sys.modules.get("pyqtgraph")  # not imported yet: plotting.py applies them later
+    if pg is not None:
+        pg.setConfigOptions(**styles.PLOT_OPTIONS)
 
 
 def _swap_colour(colour: QColor, table: dict[str, str]) -> QColor | None:
@@ -110,7 +112,8 @@ def _swap_colour(colour: QColor, table: dict[str, str]) -> QColor | None:
     return swapped
 
 
-def _swap_scene(view: pg.GraphicsView, table: dict[str, str]) -> None:
+def _swap_scene(view, table: dict[str, str], pg) -> None:
+    """Swap the colours of a pyqtgraph ``view`` (a ``pg.GraphicsView``) and its items."""
     background = _swap_colour(view.backgroundBrush().color(), table)
     if background is not None:
         view.setBackground(background)
@@ -165,6 +168,7 @@ def _swap_table_cells(table_widget: QTableWidget, table: dict[str, str]) -> None
 def swap_widgets(table: dict[str, str], dark: bool) -> None:
     """Swap the colours of what is on screen: style sheets, rich text, plots, table cells;
     checkable tool buttons get (or lose) the dark theme's checked style."""
+    pg = sys.modules.get("pyqtgraph")  # no pyqtgraph plots exist before it is imported
     for widget in QApplication.allWidgets():
         if isinstance(widget, QToolButton) and widget.isCheckable():
             if dark and not widget.styleSheet():
@@ -177,8 +181,8 @@ def swap_widgets(table: dict[str, str], dark: bool) -> None:
         rich = isinstance(widget, QLabel) and widget.textFormat() != Qt.TextFormat.PlainText
         if rich and "<" in widget.text() and "#" in widget.text():
             widget.setText(swap_text(widget.text(), table))
-        if isinstance(widget, pg.GraphicsView):
-            _swap_scene(widget, table)
+        if pg is not None and isinstance(widget, pg.GraphicsView):
+            _swap_scene(widget, table, pg)
         if isinstance(widget, QTableWidget):
             _swap_table_cells(widget, table)
         widget.update()
