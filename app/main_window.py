@@ -305,14 +305,18 @@ class MainWindow(QMainWindow):
             self.status_label.setText(f"Cannot read that picture: {text}")
             return False
         canvas = self.draw_tab.canvas
+        self._picture = (-1, pre)  # clearing the canvas gives the picture its revision
         canvas.clear()
-        self._picture = (canvas.revision, pre)
-        self.live.request_input(canvas.revision, pre)
+        if self._picture[0] != canvas.revision:  # nothing was drawn: no new revision
+            self._picture = (canvas.revision, pre)
+            self.live.request_input(canvas.revision, pre)
         what = "nothing drawn in" if pre.empty else "reading"
         self.status_label.setText(f"Picture {Path(path).name}: {what} it (drop another, or draw).")
         return True
 
     def _on_strokes_changed(self, revision: int) -> None:
+        if self._picture is not None and self._picture[0] == -1:  # the clear for a picture:
+            self._picture = (revision, self._picture[1])  # its revision is the picture's
         if self._picture is not None and self._picture[0] == revision:
             self.live.request_input(*self._picture)  # e.g. a new model: re-read the picture
             return

@@ -73,3 +73,28 @@ def test_plots_and_images_work_through_the_forwarding_mirrors():
         """
     )
     assert out == "True True"
+
+
+def test_the_window_answers_its_first_drawing_before_pyqtgraph_is_imported():
+    # pyqtgraph's import is a quarter of a second on two cores; only the tabs built after
+    # the first answer plot with it, and the Draw tab's views and colours need none of it.
+    out = _run(
+        """
+        import sys
+        from digitlab.app.application import application
+        from digitlab.app.selftest.support import Context, draw_digit, open_window
+
+        app = application()
+        window = open_window()
+        ctx = Context(window, 0.0)
+        draw_digit(window.draw_tab.canvas, 7)
+        assert ctx.wait_until(lambda: window.live.ready, 120)
+        answer = ctx.wait_for_answer()
+        assert answer is not None and not answer.empty
+        assert window.draw_tab.painted_revision() >= 0
+        print("pyqtgraph" in sys.modules, "PIL" in sys.modules)
+        import os
+        os._exit(0)  # the late tabs, and pyqtgraph with them, come after this
+        """
+    )
+    assert out.splitlines()[-1] == "False False"

@@ -173,6 +173,10 @@ class PixelView(QWidget):
         if not target.toAlignedRect().contains(event.rect()):  # more than the image: all
             painter.fillRect(self.rect(), QColor(styles.PAPER))
             self._paint_labels(painter)
+        # Shrunk (a mosaic in a small window), pixels are averaged, so thin gaps fade evenly
+        # instead of some vanishing; enlarged, each pixel stays a sharp square.
+        shrunk = target.width() < self.image.shape[1]
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, shrunk)
         painter.drawImage(target, self._picture)
         if self.overlay is not None:
             self.overlay.paint(painter, target)
