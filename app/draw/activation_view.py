@@ -74,7 +74,7 @@ class ActivationView(QWidget):
 
     # The unit under the pointer: description, receptive field (top, left, h, w) or None.
     hovered = Signal(str, object)
-    # Emitted after the maps are painted with the revision shown.
+    # Emitted once the maps are painted with a new revision: that revision.
     painted = Signal(int)
     COLUMNS = 4
 
@@ -175,17 +175,12 @@ class ActivationView(QWidget):
         self._on_painted()
 
     def _on_painted(self, _revision: int = -1) -> None:
-        self.painted_revision = self.shown_revision
-        self.painted.emit(self.shown_revision)
+        # Eight maps paint for each answer: the view counts (and says) it painted once.
+        if self.painted_revision != self.shown_revision:
+            self.painted_revision = self.shown_revision
+            self.painted.emit(self.shown_revision)
 
     # ---------------------------------------------------------------- hover
-
-    def point_at(self, key: tuple[str, str], unit: tuple[int, int, int]) -> None:
-        """As the pointer on ``unit`` ``(channel, row, col)`` of the map ``key``
-        ``(model, layer)`` does: describe it and outline what it sees."""
-        self._on_pointed(key, None)
-        self._hover_key = (key, unit)
-        self._describe(key, unit)
 
     def _on_pointed(self, key: tuple[str, str], at: tuple[float, float] | None) -> None:
         cell = self.cells.get(key)

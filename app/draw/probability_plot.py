@@ -108,6 +108,8 @@ class ProbabilityPlot(QWidget):
         self.bars = Bars(classes, self)
         self._tick_font = QFont(self.font())
         self._tick_font.setPointSizeF(self._tick_font.pointSizeF() * 1.15)
+        self._plot = QRectF()
+        self._place()
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumHeight(PLOT_HEIGHT)
@@ -173,28 +175,35 @@ class ProbabilityPlot(QWidget):
         # What the graphics view it replaced asked for: the Draw tab's columns keep their shares.
         return QSize(436, PLOT_HEIGHT + 30)
 
-    def plot_rect(self) -> QRectF:
-        """The area inside the axes, widget px."""
+    def _place(self) -> None:
         label = self.fontMetrics().horizontalAdvance(GRID[-1][1])
         half = self.fontMetrics().height() / 2
         bottom = QFontMetrics(self._tick_font).height() + 8
-        return QRectF(
+        self._plot = QRectF(
             label + 10,
             half + 2,
             max(self.width() - label - 18, 1.0),
             max(self.height() - half - 2 - bottom, 1.0),
         )
 
+    def resizeEvent(self, event) -> None:
+        self._place()
+        super().resizeEvent(event)
+
+    def plot_rect(self) -> QRectF:
+        """The area inside the axes, widget px (placed when the widget is resized)."""
+        return QRectF(self._plot)
+
     def to_widget(self, x: float, y: float) -> QPointF:
         """Widget px of class position ``x`` (bar ``i`` is centred on ``i``) and probability
         ``y``."""
-        r = self.plot_rect()
+        r = self._plot
         span = self.classes + 0.2  # -0.6 .. classes - 0.4
         return QPointF(r.left() + (x + 0.6) / span * r.width(), r.bottom() - y / Y_TOP * r.height())
 
     def class_at(self, px: float) -> int | None:
         """The class whose bar column holds widget x ``px``, or None."""
-        r = self.plot_rect()
+        r = self._plot
         x = (px - r.left()) / r.width() * (self.classes + 0.2) - 0.6
         k = int(round(x))
         return k if 0 <= k < self.classes and abs(x - k) <= 0.5 else None

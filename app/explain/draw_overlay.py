@@ -14,7 +14,7 @@ from digitlab.model.explain.colour_maps import heat_rgba_to_peak
 from digitlab.model.explain.readings import shown_map
 
 
-def _clear() -> np.ndarray:
+def clear_overlay() -> np.ndarray:
     """uint8 ``(28, 28, 4)`` RGBA: an overlay showing nothing."""
     return np.zeros((28, 28, 4), np.uint8)
 
@@ -67,7 +67,7 @@ class DrawOverlay(QWidget):
         rows.addWidget(self.opacity, 1, 1)
         rows.setColumnStretch(1, 1)
         self.overlay = input_view.view.add_overlay()
-        self.overlay.setImage(_clear())
+        self.overlay.setImage(clear_overlay())
         input_view.layout().insertWidget(self.ROW, self)
         self.values = np.zeros((28, 28), np.float32)
         self.toggle.toggled.connect(self._on_changed)

@@ -18,14 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from digitlab.app.explain.draw_overlay import clear_overlay
 from digitlab.app.explain.view_parts import caption, image_box
 from digitlab.app.widgets.plotting import pg
 from digitlab.model.explain.colour_maps import grey, heat_rgba_to_peak
-
-
-def _clear() -> np.ndarray:
-    """uint8 ``(28, 28, 4)`` RGBA: an overlay showing nothing."""
-    return np.zeros((28, 28, 4), np.uint8)
 
 
 class SaliencyView(QWidget):
@@ -47,7 +43,7 @@ class SaliencyView(QWidget):
         self.vb = image_box()
         self.view.addItem(self.vb)
         self.image = pg.ImageItem(np.zeros((28, 28), np.uint8), levels=(0, 255))
-        self.overlay = pg.ImageItem(_clear(), levels=None)
+        self.overlay = pg.ImageItem(clear_overlay(), levels=None)
         self.vb.addItem(self.image)
         self.vb.addItem(self.overlay)
         self.vb.setRange(QRectF(0, 0, 28, 28), padding=0)
@@ -69,7 +65,7 @@ class SaliencyView(QWidget):
         self.image.setImage(grey(image), autoLevels=False, levels=(0, 255))
         if values is None:
             self.values = np.zeros((28, 28), np.float32)
-            self.overlay.setImage(_clear(), autoLevels=False, levels=None)
+            self.overlay.setImage(clear_overlay(), autoLevels=False, levels=None)
         else:
             self.values = np.asarray(values, np.float32)
             self.overlay.setImage(heat_rgba_to_peak(self.values), autoLevels=False, levels=None)
