@@ -141,10 +141,10 @@ def test_a_bad_dropped_file_says_why_and_keeps_the_drawing_and_its_answer(
 def test_a_blank_picture_is_nothing_drawn_and_asks_no_model(qtbot, window, tmp_path):
     path = tmp_path / "white.png"
     Image.new("L", (50, 50), 255).save(path)
-    runs = window.live.worker.runs
+    runs = window.live.runs
     assert window.open_picture(str(path))
     qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
-    assert window.live.latest.empty and window.live.worker.runs == runs
+    assert window.live.latest.empty and window.live.runs == runs
 
 
 def test_only_local_files_can_be_dropped(window):

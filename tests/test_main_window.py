@@ -46,7 +46,7 @@ def test_the_window_opens_with_draw_explain_and_model_tabs_and_a_hook_for_more(w
 def test_an_empty_canvas_says_draw_a_digit_and_asks_no_model(qtbot, window):
     qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
     assert "Draw a digit" in window.draw_tab.probabilities.banner.text()
-    assert window.live.worker.runs == 0
+    assert window.live.runs == 0
     assert window.live.latest.empty
 
 
@@ -98,11 +98,11 @@ def test_answers_arrive_while_the_pen_moves_not_only_on_release(qtbot, window):
 def test_undo_redo_and_clear_shortcuts_update_the_answer(qtbot, window):
     _draw_and_wait(qtbot, window, 7)
     canvas = window.draw_tab.canvas
-    runs = window.live.worker.runs
+    runs = window.live.runs
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: _answered(window), timeout=TIMEOUT_MS)
     assert canvas.is_empty() and window.live.latest.empty
-    assert window.live.worker.runs == runs  # the emptied canvas asked no model
+    assert window.live.runs == runs  # the emptied canvas asked no model
     qtbot.keyClick(
         window,
         Qt.Key.Key_Z,

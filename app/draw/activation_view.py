@@ -12,7 +12,7 @@ from digitlab.app.draw.colour_bar import ColourBar
 from digitlab.app.draw.pixel_view import PixelView
 from digitlab.app.live.live_models import colour_mosaic
 from digitlab.app.widgets import styles
-from digitlab.app.widgets.styles import HINT, model_colour, viridis_lut
+from digitlab.app.widgets.styles import HINT, model_colour, viridis_words
 from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic
 from digitlab.model.explain.receptive_field import receptive_field
 from digitlab.model.nets.describe import LayerView, ModelInfo
@@ -95,7 +95,7 @@ class ActivationView(QWidget):
         self.grid.setContentsMargins(3, 3, 3, 3)
         self.grid.setSpacing(3)
         self.cells: dict[tuple[str, str], _LayerCell] = {}
-        self._lut = viridis_lut()
+        self._lut = viridis_words()
         self._latest: LiveResult | None = None
         self._hover_key: tuple | None = None
         self._message = QLabel("Loading the models…")
@@ -112,7 +112,7 @@ class ActivationView(QWidget):
     def set_models(self, infos: dict[str, ModelInfo]) -> None:
         """Lay the layers out (once per model load, and when the theme changes; strokes only
         change pixels)."""
-        self._lut = viridis_lut()  # its gap colour is the theme's plot background
+        self._lut = viridis_words()  # its gap colour is the theme's plot background
         self._paint_background()
         while self.grid.count():
             widget = self.grid.takeAt(0).widget()

@@ -1,19 +1,17 @@
 """The drawing canvas: collects pen, mouse and touch strokes, paints them, and hands them on.
 
-The widget only gathers points and paints. The geometry (clipping to the canvas, rescaling on
-resize, undo and redo history) lives in :mod:`digitlab.model.preprocess.canvas_strokes`, Qt-free
-and tested without a window. What the models read is never the pixels shown here: the canvas
-emits its strokes, and :func:`digitlab.model.preprocess.strokes.strokes_to_input` turns them
-into the 28x28 input (the one preprocessing path shared with ``digitlab classify --strokes``).
-How strokes are painted lives in :mod:`digitlab.app.draw.stroke_painting`, what a dropped file
-carries in :mod:`digitlab.app.draw.file_drop`.
+The widget only gathers points and paints (:mod:`digitlab.app.draw.stroke_painting`). The
+geometry (clipping, rescaling on resize, undo and redo) is Qt-free, in
+:mod:`digitlab.model.preprocess.canvas_strokes`. The models never read the pixels shown here:
+the canvas emits its strokes, and :func:`digitlab.model.preprocess.strokes.strokes_to_input`
+turns them into the 28x28 input (the one path shared with ``digitlab classify --strokes``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QEvent, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QMouseEvent, QPainter, QPixmap, QTabletEvent, QTouchEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -25,6 +23,7 @@ from digitlab.app.draw.stroke_painting import (
     draw_stroke,
     paint_decorations,
     paint_strokes,
+    tail_area,
 )
 from digitlab.model.preprocess.canvas_strokes import (
     DrawnStroke,
@@ -36,7 +35,6 @@ from digitlab.model.preprocess.strokes import Stroke, default_brush_width
 
 MIN_BRUSH, MAX_BRUSH = 4.0, 48.0
 """Brush diameters the size slider offers, logical px."""
-
 
 _ENDS_PREVIEW = (
     QEvent.Type.MouseButtonPress,
@@ -81,6 +79,7 @@ class DrawingCanvas(QWidget):
         self._cache: QPixmap | None = None
         self._growing = GrowingPath()  # the stroke in progress, traced as it grows
         self._hover: QPointF | None = None
+        self._painted_hover: QPointF | None = None  # where the brush outline was painted
         self._brush = 0.0
         self._last_size = QSize()
         self._history_state: tuple[bool, bool, bool] | None = None
@@ -161,13 +160,13 @@ class DrawingCanvas(QWidget):
             self.history.add(s)
         self._changed(redraw=True)
 
-    def _changed(self, redraw: bool = False) -> None:
+    def _changed(self, redraw: bool = False, area: QRect | None = None) -> None:
         if self._current is not None:
             self._every_point.hold()
         if redraw:
             self._cache = None
         self.revision += 1
-        self.update()
+        self.update() if area is None else self.update(area)  # a pen move: its tail only
         self.strokes_changed.emit(self.revision)
         self._emit_history()
 
@@ -196,7 +195,8 @@ class DrawingCanvas(QWidget):
         if self._current.points[-1] == p:
             return
         self._current.points.append(p)
-        self._changed()
+        w = self._current.width
+        self._changed(area=tail_area(self._current.points, w, self._painted_hover, self._hover))
 
     def _finish(self) -> None:
         self._every_point.release()
@@ -349,6 +349,7 @@ class DrawingCanvas(QWidget):
             paint_strokes(self._cache, [stroke], self.width(), self.height())
 
     def paintEvent(self, event) -> None:
+        self._painted_hover = self._hover
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._ensure_cache())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)

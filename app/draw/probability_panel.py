@@ -88,7 +88,10 @@ class TextStrip(QWidget):
         recolour = colour is not None and QColor(colour) != self._colour
         if recolour:
             self._colour = QColor(colour)
-        self._background = QColor(background) if background else None
+        fill = QColor(background) if background else None
+        if html == self._html and not recolour and fill == self._background:
+            return  # the same words (most pen moves): nothing to repaint
+        self._background = fill
         if html != self._html or recolour:  # e.g. the same verdict in the other theme
             self._html = html
             self._render()

@@ -76,6 +76,21 @@ class GrowingPath:
         return path
 
 
+def tail_area(points: Sequence[tuple[float, float]], width: float, *rings: QPointF | None) -> QRect:
+    """What a point added to a stroke changes on the canvas, logical px: its last few points
+    (the smoothed tail is traced again through them) widened by the pen, and the brush outline
+    around each of ``rings`` (where the pointer was painted, where it is now)."""
+    reach = width / 2 + 2
+    xs = [x for x, _ in points[-4:]] + [p.x() for p in rings if p is not None]
+    ys = [y for _, y in points[-4:]] + [p.y() for p in rings if p is not None]
+    return QRectF(
+        min(xs) - reach,
+        min(ys) - reach,
+        max(xs) - min(xs) + 2 * reach,
+        max(ys) - min(ys) + 2 * reach,
+    ).toAlignedRect()
+
+
 def draw_stroke(painter: QPainter, stroke: DrawnStroke, path: QPainterPath | None = None) -> None:
     """Paint one stroke with ``painter`` (a single point is a dot) along ``path``, its smoothed
     path (traced here when not given)."""

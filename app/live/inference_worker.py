@@ -18,11 +18,16 @@ import numpy as np
 from PySide6.QtCore import Signal
 
 from digitlab.app.threads import MailboxWorker
-from digitlab.app.widgets.styles import viridis_lut
+from digitlab.app.widgets.styles import viridis_words
 from digitlab.model.nets.colour_levels import levels_of
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo, describe_model
 from digitlab.model.nets.known import stored_rules
-from digitlab.model.nets.live_answer import LiveResult, answer_drawing, answer_input
+from digitlab.model.nets.live_answer import (
+    LiveResult,
+    LiveSnapshot,
+    answer_drawing,
+    answer_input,
+)
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
 from digitlab.model.segment.live_number import NumberResult, answer_number, reader_for
@@ -62,6 +67,10 @@ class InferenceWorker(MailboxWorker):
     result = Signal(object)
     # The answer for a drawing of the Number mode: NumberResult.
     number_result = Signal(object)
+    # The models live from now on, for the window's thread to answer drawings itself: a
+    # LiveSnapshot while NumPy runs them all, None while TensorFlow does (then drawings come
+    # here). Emitted before the models_ready or model_changed of the same change.
+    snapshot = Signal(object)
 
     label = "inference"
     serve_error = "could not read the drawing"
@@ -160,6 +169,7 @@ class InferenceWorker(MailboxWorker):
             )
             for name in self.core.names
         }
+        self._publish()
         self.models_ready.emit(dict(self.infos))
 
     def serve(self, request: tuple[str, tuple]) -> None:
@@ -199,8 +209,12 @@ class InferenceWorker(MailboxWorker):
         self.runs += not result.empty
         return result
 
+    def _publish(self) -> None:
+        light = getattr(self.core, "light", False) and hasattr(self.core, "snapshot")
+        self.snapshot.emit(LiveSnapshot(self.core.snapshot(), dict(self.infos)) if light else None)
+
     def _lut(self) -> np.ndarray | None:
-        return viridis_lut() if self.maps_wanted else None
+        return viridis_words() if self.maps_wanted else None
 
     def _replace(self, models: dict, class_names: dict, done: Done | None) -> None:
         """Build a new core for ``models``; the old one stays on any error."""
@@ -219,6 +233,7 @@ class InferenceWorker(MailboxWorker):
             }
             self.core, self.infos, self._sources = core, infos, dict(models)
             self._reader = None
+            self._publish()
             self.models_ready.emit(dict(infos))
             error = None
         except Exception as exc:
@@ -251,6 +266,7 @@ class InferenceWorker(MailboxWorker):
             )
             self.infos[name] = info
             self._reader = None
+            self._publish()
             self.model_changed.emit(info)
             error = None
         except Exception as exc:

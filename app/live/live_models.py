@@ -2,16 +2,27 @@
 
 :class:`LiveModels` is the facade the window and the tabs talk to. It owns one long-lived
 inference thread (a :class:`digitlab.app.threads.WorkerThread` running an
-:class:`digitlab.app.live.inference_worker.InferenceWorker`). The GUI thread posts the drawing
-into the worker's one-slot mailbox; the thread wakes, takes the newest drawing, preprocesses
-it with the one path (:func:`digitlab.model.preprocess.strokes.strokes_to_input`), runs the
-models once and posts the result back, with each layer's activation mosaic already built, so
-the views only show pictures (while another tab covers the maps, answers skip the mosaics:
-nobody could see them). A ready 28x28 input (a dropped picture) goes through the same
-mailbox. Model swaps (the training tab) go through an ordered queue that is never dropped.
-:meth:`LiveModels.show_models` replaces the whole set through the same queue, e.g. one model
-trained on your own image classes instead of the two digit models. Batch classifications
-(e.g. the accuracy on the user's own samples) queue the same way, after any swap.
+:class:`digitlab.app.live.inference_worker.InferenceWorker`), which loads the models.
+
+While NumPy runs the live models (the bundled pair, and any model of the seed layer types),
+a drawing is answered right here, in the window's thread, as it changes: preprocessed with
+the one path (:func:`digitlab.model.preprocess.strokes.strokes_to_input`), run through a
+frozen copy of the models (:class:`digitlab.model.nets.live_answer.LiveSnapshot`, sent by the
+worker with every change of models) and shown, each layer's activation mosaic built (while
+another tab covers the maps, answers skip the mosaics: nobody could see them). That takes
+about 3 ms a pen move; handing the drawing to a thread and back cost another 2 ms of
+wake-ups, and the two threads' turns at the GIL doubled the preprocessing
+(``benchmarks/live_latency.py``). The answer waits until the events queued meanwhile are
+handled, so pen moves that pile up in a slow moment get one answer, never a backlog.
+
+While TensorFlow runs them (a model with a layer NumPy does not know), the GUI thread posts
+the drawing into the worker's one-slot mailbox instead; the thread wakes, takes the newest
+drawing, answers it the same way and posts the result back. A ready 28x28 input (a dropped
+picture) is answered the same way as a drawing; the Number mode's readings (a search over
+the pieces, tens of milliseconds) always go to the thread. Model swaps (the training tab)
+go through an ordered queue that is never dropped; :meth:`LiveModels.show_models` replaces
+the whole set through it, e.g. one model trained on your own image classes. Batch
+classifications (e.g. the accuracy on the user's own samples) queue the same way.
 """
 
 from __future__ import annotations
@@ -21,15 +32,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 from digitlab.app.live.inference_worker import InferenceWorker
 from digitlab.app.live.tensorflow_loader import TensorFlowLoader
 from digitlab.app.threads import WorkerThread
-from digitlab.app.widgets.styles import viridis_lut
+from digitlab.app.widgets.styles import viridis_words
 from digitlab.model.explain.mosaic import apply_lut
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo
-from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult
+from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult, LiveSnapshot
 from digitlab.model.nets.live_source import bundled_label
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
@@ -43,10 +54,10 @@ GIL_SWITCH_INTERVAL_S = 0.001
 
 
 def colour_mosaic(mosaic: np.ndarray) -> np.ndarray:
-    """uint8 RGBA ``(h, w, 4)`` of a uint8 ``(h, w)`` mosaic
+    """uint32 ``(h, w)`` opaque ``0xAARRGGBB`` words of a uint8 ``(h, w)`` mosaic
     (:func:`digitlab.model.explain.mosaic.build_mosaic`) through the viridis table: what the
     activation views show."""
-    return apply_lut(mosaic, viridis_lut())
+    return apply_lut(mosaic, viridis_words())
 
 
 class LiveModels(QObject):
@@ -79,6 +90,8 @@ class LiveModels(QObject):
     errored = Signal(str)
     # set_model was called: (name, the model or path given), for other model users (Explain).
     model_requested = Signal(str, object)
+    # Internal: answer the drawing waiting here (queued: after the events waiting now).
+    _answer_soon = Signal()
     # Internal: a swap finished in the inference thread, (name, error or "").
     _swapped = Signal(str, str)
     # TensorFlow is imported (the Train tab, Grad-CAM and fine-tuning can be built cheaply).
@@ -96,6 +109,11 @@ class LiveModels(QObject):
         self.ready = False
         self.infos: dict[str, ModelInfo] = {}
         self.latest: LiveResult | None = None
+        self._snapshot: LiveSnapshot | None = None  # None: the worker answers drawings
+        self._runs_here = 0
+        self._waiting: Callable[[np.ndarray | None], LiveResult] | None = None
+        self._answer_posted = False
+        self._answer_soon.connect(self._on_answer_soon, Qt.ConnectionType.QueuedConnection)
         self._shown_revision = -1
         self._requested_revision = -1
         # The model names queued last (changes at once, unlike ``infos``).
@@ -108,6 +126,7 @@ class LiveModels(QObject):
         self._loader = WorkerThread(TensorFlowLoader(), self, "digitlab-tensorflow")
         self._loader.worker.loaded.connect(self._on_tensorflow_loaded)
         self._loader.worker.failed.connect(self.errored)
+        self.worker.snapshot.connect(self._on_snapshot)
         self.worker.models_ready.connect(self._on_models_ready)
         self.worker.model_changed.connect(self._on_model_changed)
         self.worker.result.connect(self._on_result)
@@ -149,6 +168,12 @@ class LiveModels(QObject):
     def model_names(self) -> tuple[str, ...]:
         return tuple(self.infos)
 
+    @property
+    def runs(self) -> int:
+        """How many drawings and inputs went to the models, here and in the worker (an
+        empty drawing never does)."""
+        return self._runs_here + self.worker.runs
+
     def follow_models(
         self,
         on_model_requested: Callable[[str, object], None],
@@ -177,6 +202,10 @@ class LiveModels(QObject):
             self._drop_pending()
             self._show(LiveResult(revision, EMPTY_INPUT))
             return
+        if self._snapshot is not None:
+            snapshot = self._snapshot
+            self._answer_here(lambda lut: snapshot.answer_drawing(revision, strokes, canvas, lut))
+            return
         self.worker.submit(revision, strokes, canvas)
 
     def request_input(self, revision: int, preprocessed: Preprocessed) -> None:
@@ -187,7 +216,36 @@ class LiveModels(QObject):
             self._drop_pending()
             self._show(LiveResult(revision, preprocessed))
             return
+        if self._snapshot is not None:
+            snapshot = self._snapshot
+            self._answer_here(lambda lut: snapshot.answer_input(revision, preprocessed, lut))
+            return
         self.worker.submit_input(revision, preprocessed)
+
+    def _answer_here(self, answer: Callable[[np.ndarray | None], LiveResult]) -> None:
+        """Answer with ``answer(lut)`` in this thread once the events waiting now are handled:
+        the pen moves queued meanwhile (the canvas takes every one) get one answer, for the
+        newest drawing. It comes before the window repaints (Qt posts repaints at low
+        priority), so the ink and its answer appear in the same frame."""
+        self._drop_pending()  # e.g. a picture still waiting in the worker
+        self._waiting = answer
+        if not self._answer_posted:
+            self._answer_posted = True
+            self._answer_soon.emit()
+
+    @Slot()
+    def _on_answer_soon(self) -> None:
+        self._answer_posted = False
+        answer, self._waiting = self._waiting, None
+        if answer is None:
+            return
+        try:
+            result = answer(viridis_words() if self.worker.maps_wanted else None)
+        except Exception as exc:  # reported as the worker reports its own; views keep the last
+            self.errored.emit(f"{self.worker.serve_error}: {exc}")
+            return
+        self._runs_here += not result.empty
+        self._show(result)
 
     def request_number(
         self,
@@ -268,6 +326,7 @@ class LiveModels(QObject):
         )
 
     def _drop_pending(self) -> None:
+        self._waiting = None
         self.worker.drop_pending()
 
     def _show(self, result: LiveResult) -> None:
@@ -287,6 +346,10 @@ class LiveModels(QObject):
             return  # what was live stays live, and keeps its name
         self.sources = dict(sources) if replace else {**self.sources, **sources}
         self.sources_changed.emit(dict(self.sources))
+
+    @Slot(object)
+    def _on_snapshot(self, snapshot: LiveSnapshot | None) -> None:
+        self._snapshot = snapshot
 
     @Slot(object)
     def _on_result(self, result: LiveResult) -> None:

@@ -40,10 +40,10 @@ def _views_painted(ctx: Context) -> tuple[bool, str]:
 def _empty(ctx: Context) -> tuple[bool, str]:
     """A cleared canvas is answered without asking a model."""
     window = ctx.window
-    before = window.live.worker.runs
+    before = window.live.runs
     window.draw_tab.canvas.clear()
     result = ctx.wait_for_answer()
-    ok = result is not None and result.empty and window.live.worker.runs == before
+    ok = result is not None and result.empty and window.live.runs == before
     return ok, "cleared canvas: no model asked" if ok else "the cleared canvas asked a model"
 
 

@@ -9,7 +9,7 @@ import functools
 
 import numpy as np
 
-from digitlab.model.explain.colour_maps import PAPER_RGB, VIRIDIS
+from digitlab.model.explain.colour_maps import PAPER_RGB, VIRIDIS, rgba_words
 from digitlab.model.explain.mosaic import GAP_INDEX
 
 # The app's colours: every widget, plot and message takes its colour from here by name.
@@ -75,6 +75,20 @@ def viridis_lut() -> np.ndarray:
     make the view convert it through a colour table at every paint.
     """
     return _viridis_lut(tuple(GAP_COLOUR))
+
+
+def viridis_words() -> np.ndarray:
+    """uint32 ``(256,)``: :func:`viridis_lut` as opaque ``0xAARRGGBB`` words. The live
+    mosaics are coloured with it, so the activation views draw them as they are (see
+    :func:`digitlab.app.draw.pixel_view.as_words`)."""
+    return _viridis_words(tuple(GAP_COLOUR))
+
+
+@functools.lru_cache(maxsize=2)
+def _viridis_words(gap: tuple[int, int, int]) -> np.ndarray:
+    words = rgba_words(_viridis_lut(gap))
+    words.setflags(write=False)
+    return words
 
 
 @functools.lru_cache(maxsize=2)

@@ -112,3 +112,17 @@ def grey(image: np.ndarray) -> np.ndarray:
     """A model input as pixels: float ``(h, w)`` in 0..1 (clipped) -> uint8 ``(h, w)`` 0..255,
     ink white on black like the model input."""
     return np.ascontiguousarray((np.clip(image, 0, 1) * 255 + 0.5).astype(np.uint8))
+
+
+def rgba_words(rgba: np.ndarray) -> np.ndarray:
+    """uint32 ``(...)`` premultiplied ``0xAARRGGBB`` words of uint8 ``(..., 4)`` RGBA colours
+    (the value of each word, not its bytes, is what the format fixes: no byte order to mind).
+
+    The pixel format a screen draws without converting (Qt's ``ARGB32_Premultiplied``).
+    """
+    a = np.asarray(rgba, np.uint8)
+    alpha = a[..., 3].astype(np.uint32)
+    rgb = (a[..., :3].astype(np.uint32) * alpha[..., None] + 127) // 255  # premultiplied
+    return np.ascontiguousarray(
+        (alpha << 24) | (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+    )

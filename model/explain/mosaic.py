@@ -7,6 +7,7 @@ tests import these functions directly. One image per layer is what keeps repaint
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -136,25 +137,37 @@ def build_mosaic(activation: np.ndarray, layout: MosaicLayout, level: float) -> 
     :data:`GAP_INDEX` between maps.
     """
     a = np.asarray(activation, dtype=np.float32)
-    if a.ndim == 1:
-        a = a.reshape(1, 1, -1)
-    h, w, c = a.shape
-    if (h, w, c) != (layout.h, layout.w, layout.channels):
+    shape = (layout.h, layout.w, layout.channels)
+    if a.shape != shape and not (a.ndim == 1 and shape == (1, 1, a.size)):
         raise ValueError(f"activation of shape {a.shape} does not fit layout {layout}")
     scale = (LEVELS - 1) / level if level > 0 else 0.0
-    q = np.clip(a * scale, 0, LEVELS - 1).astype(np.uint8)
-    padded = layout.rows * layout.cols
-    cells = np.full((padded, h, w), GAP_INDEX, np.uint8)
-    cells[:c] = np.moveaxis(q, 2, 0)
+    q = np.empty(a.size + 1, np.uint8)  # the values, then the gaps' index
+    q[:-1] = np.clip(a.ravel() * scale, 0, LEVELS - 1)
+    q[-1] = GAP_INDEX
+    return np.take(q, _places(layout))
+
+
+@functools.lru_cache(maxsize=64)
+def _places(layout: MosaicLayout) -> np.ndarray:
+    """intp ``layout.shape``: for each mosaic pixel, where its value sits in a layer's
+    activation flattened (rows, columns, channels), or that size for a gap. Computed once per
+    layout, so a mosaic is one gather (the live view builds eight at every pen move)."""
+    h, w, c = layout.h, layout.w, layout.channels
+    gap_at = h * w * c
+    positions = np.arange(gap_at).reshape(h, w, c)
+    cells = np.full((layout.rows * layout.cols, h, w), gap_at, np.intp)
+    cells[:c] = np.moveaxis(positions, 2, 0)
+    grid = cells.reshape(layout.rows, layout.cols, h, w).transpose(0, 2, 1, 3)
     if layout.gap:
         g = layout.gap
-        full = np.full((layout.rows, h + g, layout.cols, w + g), GAP_INDEX, np.uint8)
-        full[:, :h, :, :w] = cells.reshape(layout.rows, layout.cols, h, w).transpose(0, 2, 1, 3)
+        full = np.full((layout.rows, h + g, layout.cols, w + g), gap_at, np.intp)
+        full[:, :h, :, :w] = grid
         out = full.reshape(layout.rows * (h + g), layout.cols * (w + g))[:-g, :-g]
     else:
-        out = cells.reshape(layout.rows, layout.cols, h, w).transpose(0, 2, 1, 3)
-        out = out.reshape(layout.rows * h, layout.cols * w)
-    return np.ascontiguousarray(out)
+        out = grid.reshape(layout.rows * h, layout.cols * w)
+    out = np.ascontiguousarray(out)
+    out.setflags(write=False)
+    return out
 
 
 def calibrate_level(values: np.ndarray, percentile: float = 99.5) -> float:
@@ -173,6 +186,7 @@ def calibrate_level(values: np.ndarray, percentile: float = 99.5) -> float:
 
 
 def apply_lut(mosaic: np.ndarray, lut: np.ndarray) -> np.ndarray:
-    """uint8 RGBA ``(h, w, 4)`` of a uint8 ``(h, w)`` mosaic (:func:`build_mosaic`) through
-    ``lut``, a uint8 ``(256, 4)`` RGBA table (row :data:`GAP_INDEX` colours the gaps)."""
+    """A uint8 ``(h, w)`` mosaic (:func:`build_mosaic`) through ``lut``: ``(h, w, 4)`` for a
+    uint8 ``(256, 4)`` RGBA table, ``(h, w)`` for a uint32 ``(256,)`` table of words (row
+    :data:`GAP_INDEX` colours the gaps)."""
     return np.take(lut, mosaic, axis=0)

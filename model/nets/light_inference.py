@@ -246,6 +246,11 @@ class LightCore:
     def model(self, name: str) -> LightModel:
         return self._models[name]
 
+    def snapshot(self) -> LightCore:
+        """A core holding the same models that later :meth:`set_model` calls on this one do
+        not change (the models themselves are never changed: both share them)."""
+        return LightCore(dict(self._models))
+
     def layers(self, name: str) -> list[LayerInfo]:
         return self._models[name].describe()
 

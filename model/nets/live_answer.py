@@ -1,8 +1,9 @@
 """The live answer for one drawing: each model's probabilities, activations and mosaics.
 
-Qt-free: the inference thread (:mod:`digitlab.app.live.inference_worker`) calls
-:func:`answer_drawing` and :func:`answer_input`; the views only show the :class:`LiveResult`
-(while no activation map can be seen, answers skip the mosaics).
+Qt-free: the window's thread answers through a :class:`LiveSnapshot` when NumPy runs the
+models, the inference thread (:mod:`digitlab.app.live.inference_worker`) calls
+:func:`answer_drawing` and :func:`answer_input` itself otherwise; the views only show the
+:class:`LiveResult` (while no activation map can be seen, answers skip the mosaics).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ class LiveResult:
     mosaics : model name -> layer name -> uint8 mosaic (see
         :func:`digitlab.model.explain.mosaic.build_mosaic`); empty for an answer made while no
         maps were wanted (``lut=None`` in :func:`answer_input`).
-    coloured : the same mosaics as uint8 RGBA ``(h, w, 4)`` through the colour table, ready to
-        show (colouring happens off the GUI thread).
+    coloured : the same mosaics through the colour table ``lut`` (the app's: uint32 ``(h, w)``
+        ``0xAARRGGBB`` words), ready to show.
     seconds : time spent in preprocessing and in the models.
     known : model name -> True when the drawing looks like one of that model's classes
         (the model's :class:`digitlab.model.nets.known.KnownRule`); False is
@@ -66,7 +67,8 @@ def answer_input(
     core : an :class:`digitlab.model.nets.inference.InferenceCore`.
     infos : model name -> its :class:`ModelInfo` (layouts and colour scales of the mosaics).
     pre : the model input; an empty one is answered without asking any model.
-    lut : uint8 ``(256, 4)`` RGBA colour table for the mosaics, or None for no mosaics at all
+    lut : the colour table for the mosaics, ``(256, ...)`` (the app's: uint32 words, see
+        :func:`digitlab.app.widgets.styles.viridis_words`), or None for no mosaics at all
         (nobody can see them).
     """
     t1 = time.perf_counter()
@@ -117,3 +119,33 @@ def answer_drawing(
     result = answer_input(core, infos, revision, pre, lut)
     result.seconds["preprocess"] = t1 - t0
     return result
+
+
+@dataclass(frozen=True)
+class LiveSnapshot:
+    """The live models frozen together with their descriptions, to answer a drawing on the
+    thread that calls it.
+
+    core : a :class:`digitlab.model.nets.light_inference.LightCore` no one else changes
+        (:meth:`~digitlab.model.nets.light_inference.LightCore.snapshot`): NumPy only, so any
+        one thread may use it (TensorFlow cores stay on the inference thread).
+    infos : model name -> its :class:`ModelInfo`, described from those same models (a mosaic's
+        layout always matches the activation it is built from).
+    """
+
+    core: object
+    infos: Mapping[str, ModelInfo]
+
+    def answer_drawing(
+        self,
+        revision: int,
+        strokes: Sequence[Stroke],
+        canvas: tuple[float, float],
+        lut: np.ndarray | None,
+    ) -> LiveResult:
+        """:func:`answer_drawing` with these models."""
+        return answer_drawing(self.core, self.infos, revision, strokes, canvas, lut)
+
+    def answer_input(self, revision: int, pre: Preprocessed, lut: np.ndarray | None) -> LiveResult:
+        """:func:`answer_input` with these models."""
+        return answer_input(self.core, self.infos, revision, pre, lut)

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 
-RUN_OF_SEGMENTS = 32
-"""Segments measured together over their shared window when drawing (speed only)."""
+PIECE = 2.0
+"""Longest piece, px along either axis, a segment is measured in: each piece's distances are
+computed over a small square of pixels around it (speed only; the ink is the same)."""
+CHUNK_PIXELS = 1 << 20
+"""Most (piece, pixel) distances held at once (4 MiB of float32)."""
 
 
 def draw_segments(
@@ -38,36 +41,77 @@ def draw_segments(
     radius = max(width, 0.5) / 2.0
     if len(pts) == 1:
         pts = np.vstack([pts, pts])
-    best = np.full(shape, np.inf, np.float32)
     reach = radius + 1.0
-    # Consecutive segments lie close together: measure each run of them only over the
-    # pixels near it, so the cost follows the ink, not the drawing's bounding box.
-    run = RUN_OF_SEGMENTS
-    for s in range(0, len(pts) - 1, run):
-        part = pts[s : s + run + 1]
-        lo = np.floor(part.min(0) - reach).astype(int)
-        hi = np.ceil(part.max(0) + reach).astype(int)
-        c0, r0 = max(lo[0], 0), max(lo[1], 0)
-        c1, r1 = min(hi[0], cols), min(hi[1], rows)
-        if c0 >= c1 or r0 >= r1:
-            continue
-        local = (part - (c0, r0)).astype(np.float32)  # window coordinates, float32 for speed
-        a = local[:-1]
-        ab = local[1:] - a
-        len2 = (ab**2).sum(1)
+    a, b = pts[:-1], pts[1:]
+    lo, hi = (-reach, -reach), (cols + reach, rows + reach)
+    if (pts.min(0) < lo).any() or (pts.max(0) > hi).any():  # only ink near the raster counts
+        a, b = _clip_segments(a, b, lo, hi)
+    a, b = _pieces(a, b)
+    # Each piece is measured over the square of pixels it can reach (its own, not the whole
+    # drawing's bounding box: the work follows the length of the ink), in a raster padded by
+    # one square on every side so that squares at the edge need no clipping.
+    side = int(np.ceil(PIECE + 2 * reach)) + 1
+    wide = cols + 2 * side
+    best = np.full((rows + 2 * side) * wide, np.inf, np.float32)  # squared distance to ink
+    origin = np.floor(np.minimum(a, b) - reach).astype(np.intp)  # each square's (x, y)
+    offsets = np.arange(side)[:, None] * wide + np.arange(side)[None, :]
+    grid = np.arange(side, dtype=np.float32) + 0.5
+    step = max(1, CHUNK_PIXELS // (side * side))
+    for s in range(0, len(a), step):
+        o = origin[s : s + step]
+        local = (a[s : s + step] - o).astype(
+            np.float32
+        )  # square coordinates: float32 is exact enough
+        ab = (b[s : s + step] - a[s : s + step]).astype(np.float32)
+        len2 = (ab * ab).sum(1)
         inv = np.where(len2 > 0, 1.0 / np.where(len2 > 0, len2, 1.0), 0.0).astype(np.float32)
-        dx = (np.arange(c1 - c0, dtype=np.float32) + 0.5)[None, None, :] - a[:, 0, None, None]
-        dy = (np.arange(r1 - r0, dtype=np.float32) + 0.5)[None, :, None] - a[:, 1, None, None]
+        dx = grid[None, None, :] - local[:, 0, None, None]
+        dy = grid[None, :, None] - local[:, 1, None, None]
         bx, by = ab[:, 0, None, None], ab[:, 1, None, None]
-        t = np.clip((dx * bx + dy * by) * inv[:, None, None], 0.0, 1.0)
+        t = (dx * bx + dy * by) * inv[:, None, None]  # where along the piece is nearest
+        np.clip(t, 0.0, 1.0, out=t)
         dx = dx - t * bx
         dy = dy - t * by
-        d2 = (dx * dx + dy * dy).min(0)
-        window = best[r0:r1, c0:c1]
-        np.minimum(window, d2, out=window)
-    cover = np.clip(radius - np.sqrt(best) + 0.5, 0.0, 1.0).astype(np.float32)
+        d2 = dx * dx
+        d2 += dy * dy
+        start = (o[:, 1] + side) * wide + (o[:, 0] + side)
+        np.minimum.at(best, (start[:, None, None] + offsets[None]).ravel(), d2.ravel())
+    near = best.reshape(rows + 2 * side, wide)[side : side + rows, side : side + cols]
+    cover = np.clip(radius - np.sqrt(near) + 0.5, 0.0, 1.0).astype(np.float32)
     np.maximum(out, cover, out=out)
     return out
+
+
+def _clip_segments(
+    a: np.ndarray, b: np.ndarray, lo: tuple[float, float], hi: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """The parts of segments ``a[i] -> b[i]`` (float ``(n, 2)``) inside the box ``lo..hi``
+    (Liang-Barsky); segments wholly outside are dropped, ends inside are kept exactly."""
+    d = b - a
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_lo = (np.asarray(lo) - a) / d
+        t_hi = (np.asarray(hi) - a) / d
+    flat = d == 0  # parallel to that axis: inside the box's band, or never
+    inside = (a >= lo) & (a <= hi)
+    enter = np.where(flat, np.where(inside, -np.inf, np.inf), np.minimum(t_lo, t_hi)).max(1)
+    leave = np.where(flat, np.where(inside, np.inf, -np.inf), np.maximum(t_lo, t_hi)).min(1)
+    t0, t1 = np.maximum(enter, 0.0), np.minimum(leave, 1.0)
+    keep = t0 <= t1
+    a, b, d, t0, t1 = a[keep], b[keep], d[keep], t0[keep, None], t1[keep, None]
+    return np.where(t0 > 0, a + t0 * d, a), np.where(t1 < 1, a + t1 * d, b)
+
+
+def _pieces(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Segments ``a -> b`` cut into equal pieces no longer than :data:`PIECE` along either
+    axis (most pen segments are shorter already and stay as they are)."""
+    n = np.maximum(np.ceil(np.abs(b - a).max(1, initial=0.0) / PIECE), 1).astype(np.intp)
+    if len(n) == 0 or n.max() == 1:
+        return a, b
+    which = np.repeat(np.arange(len(a)), n)
+    k = np.arange(len(which)) - np.repeat(np.cumsum(n) - n, n)
+    d = (b - a)[which]
+    first, last = (k / n[which])[:, None], ((k + 1) / n[which])[:, None]
+    return a[which] + d * first, a[which] + d * last
 
 
 def erase_segments(raster: np.ndarray, points: np.ndarray, width: float) -> None:
