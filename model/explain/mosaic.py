@@ -142,9 +142,9 @@ def build_mosaic(activation: np.ndarray, layout: MosaicLayout, level: float) -> 
         raise ValueError(f"activation of shape {a.shape} does not fit layout {layout}")
     scale = (LEVELS - 1) / level if level > 0 else 0.0
     q = np.empty(a.size + 1, np.uint8)  # the values, then the gaps' index
-    q[:-1] = np.clip(a.ravel() * scale, 0, LEVELS - 1)
+    np.clip(a.reshape(-1) * scale, 0, LEVELS - 1, out=q[:-1], casting="unsafe")  # truncates
     q[-1] = GAP_INDEX
-    return np.take(q, _places(layout))
+    return q[_places(layout)]
 
 
 @functools.lru_cache(maxsize=64)

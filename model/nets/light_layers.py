@@ -94,10 +94,16 @@ class LightLayer:
                 y += self.weights[1]
             return _activate(y, self.activation)
         if self.kind == "MaxPooling2D":
-            n, h, w, c = x.shape
             p = self.pool_size[0]
-            oh, ow = h // p, w // p
-            return x[:, : oh * p, : ow * p].reshape(n, oh, p, ow, p, c).max(axis=(2, 4))
+            oh, ow = x.shape[1] // p, x.shape[2] // p
+            # The maximum of the p * p strided views, element by element: exact, and several
+            # times faster than reducing a 6-axis reshape.
+            y = x[:, 0 : oh * p : p, 0 : ow * p : p].copy()
+            for i in range(p):
+                for j in range(p):
+                    if i or j:
+                        np.maximum(y, x[:, i : oh * p : p, j : ow * p : p], out=y)
+            return y
         if self.kind == "Flatten":
             return x.reshape(len(x), -1)
         raise NotLightError(f"layer {self.name!r} ({self.kind}) is not supported by the light path")

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import numpy as np
 
-PIECE = 2.0
-"""Longest piece, px along either axis, a segment is measured in: each piece's distances are
-computed over a small square of pixels around it (speed only; the ink is the same)."""
+RUN = 32
+"""Segments that share one origin for their float32 coordinates (the drawn values depend on
+it in the last bit, and a last bit can move a crop by a pixel: see :func:`draw_segments`)."""
+LONG = 64.0
+"""Segments longer than this along an axis (px) are cut into pieces this long, so that no
+square of pixels measured at once is larger (a line from far outside the raster included)."""
 CHUNK_PIXELS = 1 << 20
-"""Most (piece, pixel) distances held at once (4 MiB of float32)."""
+"""Most (segment, pixel) distances held at once (4 MiB of float32)."""
 
 
 def draw_segments(
@@ -31,6 +34,13 @@ def draw_segments(
     Returns
     -------
     float32 ``shape`` in 0..1: the coverage of each pixel by the pen (``out`` when given).
+
+    Each segment's distances are measured over the square of pixels it can reach, so the work
+    follows the length of the ink, not the drawing's bounding box. The values are those of
+    the earlier drawing by runs of :data:`RUN` segments to the last bit (the same float32
+    coordinates and operations): the preprocessing crops at the first non-zero pixel, so a
+    last-bit change at the pen's edge moved about a quarter of the pen-drawn dev digits' crops
+    by a pixel.
     """
     rows, cols = shape
     if out is None:
@@ -42,51 +52,85 @@ def draw_segments(
     if len(pts) == 1:
         pts = np.vstack([pts, pts])
     reach = radius + 1.0
-    a, b = pts[:-1], pts[1:]
-    lo, hi = (-reach, -reach), (cols + reach, rows + reach)
-    if (pts.min(0) < lo).any() or (pts.max(0) > hi).any():  # only ink near the raster counts
-        a, b = _clip_segments(a, b, lo, hi)
-    a, b = _pieces(a, b)
-    # Each piece is measured over the square of pixels it can reach (its own, not the whole
-    # drawing's bounding box: the work follows the length of the ink), in a raster padded by
-    # one square on every side so that squares at the edge need no clipping.
-    side = int(np.ceil(PIECE + 2 * reach)) + 1
-    wide = cols + 2 * side
-    best = np.full((rows + 2 * side) * wide, np.inf, np.float32)  # squared distance to ink
-    origin = np.floor(np.minimum(a, b) - reach).astype(np.intp)  # each square's (x, y)
-    offsets = np.arange(side)[:, None] * wide + np.arange(side)[None, :]
-    grid = np.arange(side, dtype=np.float32) + 0.5
-    step = max(1, CHUNK_PIXELS // (side * side))
-    for s in range(0, len(a), step):
-        o = origin[s : s + step]
-        local = (a[s : s + step] - o).astype(
-            np.float32
-        )  # square coordinates: float32 is exact enough
-        ab = (b[s : s + step] - a[s : s + step]).astype(np.float32)
-        len2 = (ab * ab).sum(1)
-        inv = np.where(len2 > 0, 1.0 / np.where(len2 > 0, len2, 1.0), 0.0).astype(np.float32)
-        dx = grid[None, None, :] - local[:, 0, None, None]
-        dy = grid[None, :, None] - local[:, 1, None, None]
-        bx, by = ab[:, 0, None, None], ab[:, 1, None, None]
-        t = (dx * bx + dy * by) * inv[:, None, None]  # where along the piece is nearest
-        np.clip(t, 0.0, 1.0, out=t)
-        dx = dx - t * bx
-        dy = dy - t * by
-        d2 = dx * dx
-        d2 += dy * dy
-        start = (o[:, 1] + side) * wide + (o[:, 0] + side)
-        np.minimum.at(best, (start[:, None, None] + offsets[None]).ravel(), d2.ravel())
-    near = best.reshape(rows + 2 * side, wide)[side : side + rows, side : side + cols]
+    a, b, base = _segments(pts, reach, rows, cols)
+    extent = np.abs(b - a).max(1, initial=0.0)
+    sides = (np.ceil(extent + 2 * reach) + 1).astype(np.intp)
+    pad = int(sides.max(initial=1))
+    wide = cols + 2 * pad
+    best = np.full((rows + 2 * pad) * wide, np.inf, np.float32)  # squared distance to ink
+    square = np.floor(np.minimum(a, b) - reach).astype(np.intp)  # each square's (x, y)
+    inside = (square < (cols, rows)).all(1) & (square + sides[:, None] > 0).all(1)
+    # Squares of about one size are measured together (most pen segments are a pixel long).
+    size_class = np.ceil(np.log2(sides)).astype(np.intp)
+    for cls in np.unique(size_class[inside]):
+        which = np.flatnonzero(inside & (size_class == cls))
+        side = int(sides[which].max())
+        step = max(1, CHUNK_PIXELS // (side * side))
+        for s in range(0, len(which), step):
+            i = which[s : s + step]
+            _measure(best, wide, pad, side, a[i], b[i], base[i], square[i])
+    near = best.reshape(rows + 2 * pad, wide)[pad : pad + rows, pad : pad + cols]
     cover = np.clip(radius - np.sqrt(near) + 0.5, 0.0, 1.0).astype(np.float32)
     np.maximum(out, cover, out=out)
     return out
 
 
+def _segments(
+    pts: np.ndarray, reach: float, rows: int, cols: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(a, b, base)``: each segment's ends (float ``(m, 2)``, x and y) and the integer
+    origin of its coordinates (``(m, 2)``: its run's window corner, as drawn by runs).
+
+    Segments longer than :data:`LONG` are first cut to the raster (plus the pen's reach) and
+    into pieces; only such segments' last bits can differ from drawing by runs."""
+    a, b = pts[:-1], pts[1:]
+    n = len(a)
+    starts = np.arange(0, n, RUN)
+    low = np.minimum(np.minimum.reduceat(a, starts, axis=0), pts[np.minimum(starts + RUN, n)])
+    base = np.repeat(np.maximum(np.floor(low - reach), 0).astype(np.intp), RUN, axis=0)[:n]
+    long = np.abs(b - a).max(1) > LONG
+    if long.any():
+        ca, cb, cbase = _clip_segments(
+            a[long], b[long], base[long], (-reach, -reach), (cols + reach, rows + reach)
+        )
+        pa, pb, pbase = _pieces(ca, cb, cbase)
+        keep = ~long
+        a, b, base = (np.concatenate([x[keep], y]) for x, y in ((a, pa), (b, pb), (base, pbase)))
+    return a, b, base
+
+
+def _measure(best, wide, pad, side, a, b, base, square) -> None:
+    """Lower ``best`` (the padded raster's squared distances, flat) to each segment
+    ``a -> b``'s over its ``side`` x ``side`` square at ``square``, in the float32
+    coordinates of its ``base`` (the operations of the drawing by runs, in their order)."""
+    la = (a - base).astype(np.float32)
+    ab = (b - base).astype(np.float32) - la
+    len2 = (ab**2).sum(1)
+    inv = np.where(len2 > 0, 1.0 / np.where(len2 > 0, len2, 1.0), 0.0).astype(np.float32)
+    offset = square - base  # the square's corner in the segment's coordinates (integers)
+    cells = np.arange(side)
+    dx = ((offset[:, 0, None] + cells).astype(np.float32) + 0.5)[:, None, :] - la[:, 0, None, None]
+    dy = ((offset[:, 1, None] + cells).astype(np.float32) + 0.5)[:, :, None] - la[:, 1, None, None]
+    bx, by = ab[:, 0, None, None], ab[:, 1, None, None]
+    t = np.clip((dx * bx + dy * by) * inv[:, None, None], 0.0, 1.0)
+    dx = dx - t * bx
+    dy = dy - t * by
+    d2 = dx * dx + dy * dy
+    start = (square[:, 1] + pad) * wide + (square[:, 0] + pad)
+    flat = start[:, None, None] + (cells[:, None] * wide + cells[None, :])[None]
+    np.minimum.at(best, flat.ravel(), d2.ravel())
+
+
 def _clip_segments(
-    a: np.ndarray, b: np.ndarray, lo: tuple[float, float], hi: tuple[float, float]
-) -> tuple[np.ndarray, np.ndarray]:
+    a: np.ndarray,
+    b: np.ndarray,
+    base: np.ndarray,
+    lo: tuple[float, float],
+    hi: tuple[float, float],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The parts of segments ``a[i] -> b[i]`` (float ``(n, 2)``) inside the box ``lo..hi``
-    (Liang-Barsky); segments wholly outside are dropped, ends inside are kept exactly."""
+    (Liang-Barsky), with their ``base``; segments wholly outside are dropped, ends inside are
+    kept exactly."""
     d = b - a
     with np.errstate(divide="ignore", invalid="ignore"):
         t_lo = (np.asarray(lo) - a) / d
@@ -98,20 +142,20 @@ def _clip_segments(
     t0, t1 = np.maximum(enter, 0.0), np.minimum(leave, 1.0)
     keep = t0 <= t1
     a, b, d, t0, t1 = a[keep], b[keep], d[keep], t0[keep, None], t1[keep, None]
-    return np.where(t0 > 0, a + t0 * d, a), np.where(t1 < 1, a + t1 * d, b)
+    return np.where(t0 > 0, a + t0 * d, a), np.where(t1 < 1, a + t1 * d, b), base[keep]
 
 
-def _pieces(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Segments ``a -> b`` cut into equal pieces no longer than :data:`PIECE` along either
-    axis (most pen segments are shorter already and stay as they are)."""
-    n = np.maximum(np.ceil(np.abs(b - a).max(1, initial=0.0) / PIECE), 1).astype(np.intp)
-    if len(n) == 0 or n.max() == 1:
-        return a, b
+def _pieces(
+    a: np.ndarray, b: np.ndarray, base: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Segments ``a -> b`` cut into equal pieces no longer than :data:`LONG` along either
+    axis, each with its segment's ``base``."""
+    n = np.maximum(np.ceil(np.abs(b - a).max(1, initial=0.0) / LONG), 1).astype(np.intp)
     which = np.repeat(np.arange(len(a)), n)
     k = np.arange(len(which)) - np.repeat(np.cumsum(n) - n, n)
     d = (b - a)[which]
     first, last = (k / n[which])[:, None], ((k + 1) / n[which])[:, None]
-    return a[which] + d * first, a[which] + d * last
+    return a[which] + d * first, a[which] + d * last, base[which]
 
 
 def erase_segments(raster: np.ndarray, points: np.ndarray, width: float) -> None:
