@@ -118,6 +118,7 @@ class PixelView(QWidget):
         self._picture = QImage()
         self._words = np.zeros((0, 0), np.uint32)  # the picture's buffer
         self._target = QRectF()
+        self._aligned = QRect()  # the target's whole pixels (what a new image repaints)
         self._outline: QRectF | None = None
         self.overlay: Overlay | None = None
         self.setMouseTracking(True)
@@ -138,12 +139,12 @@ class PixelView(QWidget):
             self._place()
             self.update()
         else:
-            self.update(self._target.toAlignedRect())
+            self.update(self._aligned)
 
     def set_outline(self, rect: tuple[int, int, int, int] | None) -> None:
         """Outline ``(top, left, height, width)`` in image pixels, or nothing (None)."""
         self._outline = None if rect is None else QRectF(rect[1], rect[0], rect[3], rect[2])
-        self.update(self._target.toAlignedRect().adjusted(-2, -2, 2, 2))
+        self.update(self._aligned.adjusted(-2, -2, 2, 2))
 
     def add_overlay(self) -> Overlay:
         """The :class:`Overlay` over the image (made on the first call)."""
@@ -178,11 +179,12 @@ class PixelView(QWidget):
         room = QRectF(self.rect()).adjusted(1, 1, -1, -1)  # room for the outline's pen
         room.setBottom(room.bottom() - self._label_height())
         if not (h and w) or room.width() <= 0 or room.height() <= 0:
-            self._target = QRectF()
+            self._target, self._aligned = QRectF(), QRect()
             return
         scale = min(room.width() / w, room.height() / h)
         size = QSizeF(w * scale, h * scale)
         self._target = QRectF(room.center() - QPointF(size.width(), size.height()) / 2, size)
+        self._aligned = self._target.toAlignedRect()
 
     def resizeEvent(self, event) -> None:
         self._place()
@@ -191,13 +193,13 @@ class PixelView(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         target = self._target
-        if not target.toAlignedRect().contains(event.rect()):  # more than the image: all
+        if not self._aligned.contains(event.rect()):  # more than the image: all
             painter.fillRect(self.rect(), QColor(styles.PAPER))
             self._paint_labels(painter)
         # Shrunk (a mosaic in a small window), pixels are averaged, so thin gaps fade evenly
         # instead of some vanishing; enlarged, each pixel stays a sharp square.
-        shrunk = target.width() < self.image.shape[1]
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, shrunk)
+        if target.width() < self.image.shape[1]:
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         painter.drawImage(target, self._picture)
         if self.overlay is not None:
             self.overlay.paint(painter, target)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from html import escape
 
 import numpy as np
-from PySide6.QtCore import QEvent, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QTextDocument
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QTextDocument
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from digitlab.app.draw.probability_plot import PLOT_HEIGHT, ProbabilityPlot
@@ -31,7 +31,7 @@ from digitlab.model.nets.live_source import short_source
 from digitlab.model.nets.wording import (
     class_label,
     model_title,
-    reading_words,
+    reading_parts,
     verdict,
 )
 from digitlab.model.preprocess.frame import empty_input
@@ -73,6 +73,8 @@ class TextStrip(QWidget):
         self._doc.setDefaultFont(font)
         self._doc.setDocumentMargin(2)
         self._html = ""
+        self._tail = ""  # plain text drawn right after the document, e.g. " (97%)"
+        self._tail_colour: QColor | None = None
         self._centred = centred
         self._background: QColor | None = None
         self._colour: QColor | None = None  # None: the palette's text colour (the theme's)
@@ -82,19 +84,33 @@ class TextStrip(QWidget):
 
     def text(self) -> str:
         """The text without markup (for tests and accessibility)."""
-        return self._doc.toPlainText()
+        return self._doc.toPlainText() + self._tail
 
-    def set_html(self, html: str, colour: str | None = None, background: str | None = None):
+    def set_html(
+        self,
+        html: str,
+        colour: str | None = None,
+        background: str | None = None,
+        tail: str = "",
+        tail_colour: str | None = None,
+    ):
+        """Show ``html`` in ``colour`` (default: the palette's) on ``background`` (default:
+        none), followed by the plain ``tail`` in ``tail_colour`` (default: as the text). A new
+        tail alone costs no new layout of the html (the number of a reading, at most moves)."""
         recolour = colour is not None and QColor(colour) != self._colour
         if recolour:
             self._colour = QColor(colour)
         fill = QColor(background) if background else None
-        if html == self._html and not recolour and fill == self._background:
-            return  # the same words (most pen moves): nothing to repaint
-        self._background = fill
+        tail_ink = QColor(tail_colour) if tail_colour else None
+        same_tail = tail == self._tail and tail_ink == self._tail_colour
+        if html == self._html and not recolour and fill == self._background and same_tail:
+            return  # the same words (many pen moves): nothing to repaint
+        self._background, self._tail, self._tail_colour = fill, tail, tail_ink
         if html != self._html or recolour:  # e.g. the same verdict in the other theme
             self._html = html
             self._render()
+        else:
+            self.setToolTip(self.text())
         self.update()
 
     def _render(self) -> None:
@@ -117,13 +133,24 @@ class TextStrip(QWidget):
             painter.setBrush(self._background)
             painter.drawRoundedRect(QRectF(self.rect()), 6, 6)
         size = self._doc.size()  # laid out unwrapped (text width -1) once per new text
+        font = self._doc.defaultFont()
+        tail = QFontMetricsF(font).horizontalAdvance(self._tail) if self._tail else 0.0
         # A text wider than the strip is drawn smaller, whole (a narrow window never cuts it).
-        scale = min(1.0, self.width() / max(1.0, size.width()))
-        x = (self.width() - size.width() * scale) / 2 if self._centred else 0.0
+        scale = min(1.0, self.width() / max(1.0, size.width() + tail))
+        x = (self.width() - (size.width() + tail) * scale) / 2 if self._centred else 0.0
         y = (self.height() - size.height() * scale) / 2
         painter.translate(max(0.0, x), y)
         painter.scale(scale, scale)
         self._doc.drawContents(painter, QRectF(0, 0, size.width(), size.height()))
+        if self._tail:
+            block = self._doc.lastBlock()
+            layout = block.layout()
+            line = layout.lineAt(layout.lineCount() - 1)
+            baseline = layout.position().y() + line.y() + line.ascent()
+            end = layout.position().x() + line.x() + line.naturalTextWidth()
+            painter.setFont(font)
+            painter.setPen(self._tail_colour or self._colour or self.palette().windowText().color())
+            painter.drawText(QPointF(end, baseline), self._tail)
         painter.end()
 
 
@@ -146,6 +173,7 @@ class ProbabilityPanel(QWidget):
         self.labels: dict[str, tuple[str, ...]] = {}
         self.sources: dict[str, str] = {}  # name -> which model it is (set_sources)
         self._header_texts: dict[str, str] = {}  # name -> the header's text after the name
+        self._header_tails: dict[str, tuple[str, str | None]] = {}  # name -> its number, colour
         self._row = QHBoxLayout()
         self._row.setSpacing(12)
         self._columns: list[QWidget] = []
@@ -214,11 +242,12 @@ class ProbabilityPanel(QWidget):
         self.sources = dict(sources)
         for name, text in list(self._header_texts.items()):
             if name in self.headers:
-                self._header(name, text)
+                self._header(name, text, *self._header_tails.get(name, ("", None)))
 
-    def _header(self, name: str, text: str) -> None:
+    def _header(self, name: str, text: str, tail: str = "", tail_colour: str | None = None):
         colour = model_colour(name)
         self._header_texts[name] = text
+        self._header_tails[name] = (tail, tail_colour)
         source = self.sources.get(name)
         which = (
             f" <span style='color:{MUTED}'>({escape(short_source(source))})</span>"
@@ -227,7 +256,9 @@ class ProbabilityPanel(QWidget):
         )
         self.headers[name].set_html(
             f"<span style='color:{colour}; font-weight:600'>{model_title(name)}</span>"
-            f"{which}&nbsp;&nbsp;{text}"
+            f"{which}&nbsp;&nbsp;{text}",
+            tail=tail,
+            tail_colour=tail_colour,
         )
 
     def show_loading(self) -> None:
@@ -266,9 +297,9 @@ class ProbabilityPanel(QWidget):
             top = tops[name]
             label = class_label(self.labels.get(name, ()), top)
             big = f"<b style='font-size:15pt'>{escape(label)}</b>"
-            words = reading_words(big, float(probs[top]), known, reads_digits(self.plots))
+            words, number = reading_parts(big, float(probs[top]), known, reads_digits(self.plots))
             style = "" if known else f" style='color:{MUTED}'"
-            self._header(name, f"<span{style}>{words}</span>")
+            self._header(name, f"<span{style}>{words}</span>", number, None if known else MUTED)
         said = verdict(tops, self.labels, result.known)
         if said is not None:
             text, tone = said

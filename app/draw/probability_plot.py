@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -62,19 +62,21 @@ class Bars:
         self.pens: list[QPen] = [_NO_PEN] * count
         self._opacity = 1.0
 
-    def set_bars(self, heights, brushes=None, pens=None) -> None:
-        """New heights, and brushes and pens when given (one each per bar)."""
+    def set_bars(self, heights, brushes=None, pens=None, opacity: float | None = None) -> None:
+        """New heights, and brushes, pens (one each per bar) and opacity when given."""
         self.heights = np.asarray(heights, np.float64)
         if brushes is not None:
             self.brushes = list(brushes)
         if pens is not None:
             self.pens = list(pens)
-        self._owner.update()
+        if opacity is not None:
+            self._opacity = float(opacity)
+        self._owner.bars_changed()
 
     def setOpacity(self, opacity: float) -> None:
         if opacity != self._opacity:
             self._opacity = float(opacity)
-            self._owner.update()
+            self._owner.bars_changed()
 
     def opacity(self) -> float:
         return self._opacity
@@ -105,6 +107,7 @@ class ProbabilityPlot(QWidget):
         self._colours: tuple | None = None  # what the bars' brushes and pens show now
         self._axes: QPixmap | None = None
         self._axes_key: tuple | None = None
+        self._drawn: tuple | None = None  # what the last paint put on screen (bar_rects, styles)
         self.bars = Bars(classes, self)
         self._tick_font = QFont(self.font())
         self._tick_font.setPointSizeF(self._tick_font.pointSizeF() * 1.15)
@@ -126,14 +129,14 @@ class ProbabilityPlot(QWidget):
             (n if len(n) <= TICK_CHARS else n[: TICK_CHARS - 1] + "…")
             for n in (names or [str(i) for i in range(classes)])
         )
-        self._axes_key = None
+        self._axes_key = self._drawn = None  # new axes: paint them
         self._show_idle()
 
-    def _show_idle(self) -> None:
+    def _show_idle(self, opacity: float = 1.0) -> None:
         """Every bar empty, in the idle colour, unoutlined."""
         self._colours = None
         n = self.classes
-        self.bars.set_bars(np.zeros(n), [_brush(BAR_IDLE)] * n, [_NO_PEN] * n)
+        self.bars.set_bars(np.zeros(n), [_brush(BAR_IDLE)] * n, [_NO_PEN] * n, opacity)
 
     def show_probabilities(
         self,
@@ -149,25 +152,25 @@ class ProbabilityPlot(QWidget):
         self.setAccessibleDescription(
             bars_description(self.name, None if probs is None else list(probs), self.names, known)
         )
-        self.bars.setOpacity(1.0 if self.known else UNKNOWN_OPACITY)
         self.shown_revision = revision
+        opacity = 1.0 if self.known else UNKNOWN_OPACITY
         if probs is None:
-            self._show_idle()
+            self._show_idle(opacity)
             return
         top = int(np.argmax(probs))
         other = other_top if other_top != top else None
         colour = MODEL_COLOURS.get(self.name, MODEL_COLOURS["cnn"])
         heights = np.asarray(probs, np.float64)
         if self._colours == (top, other, colour):
-            self.bars.set_bars(heights)  # the same bar is coloured: heights only
+            self.bars.set_bars(heights, opacity=opacity)  # the same bar is coloured
         else:
             brushes = [_brush(BAR_IDLE)] * self.classes
             brushes[top] = _brush(colour)
             pens = [_NO_PEN] * self.classes
             if other is not None:
                 pens[other] = _disagree_pen(DISAGREE)  # where the other model's answer stands
-            self.bars.set_bars(heights, brushes, pens)
             self._colours = (top, other, colour)
+            self.bars.set_bars(heights, brushes, pens, opacity)
 
     # ---------------------------------------------------------------- geometry
 
@@ -252,24 +255,46 @@ class ProbabilityPlot(QWidget):
         self._axes, self._axes_key = pixmap, key
         return pixmap
 
-    def bar_rects(self) -> list[QRectF]:
-        """Each bar's rectangle, widget px (a zero bar is a line on the axis)."""
+    def _tops(self) -> list[int]:
+        """Each bar's top, whole widget px (rounded: bars are drawn on whole pixels)."""
+        r = self._plot
+        return np.rint(r.bottom() - self.bars.heights / Y_TOP * r.height()).astype(int).tolist()
+
+    def bar_rects(self) -> list[QRect]:
+        """Each bar's rectangle, whole widget px (a zero bar is a line on the axis)."""
         r = self._plot
         unit = r.width() / (self.classes + 0.2)
-        lefts = r.left() + (np.arange(self.classes) + 0.6 - BAR_WIDTH / 2) * unit
-        tops = r.bottom() - self.bars.heights / Y_TOP * r.height()
-        width, bottom = BAR_WIDTH * unit, r.bottom()
+        centres = r.left() + (np.arange(self.classes) + 0.6) * unit
+        lefts = np.rint(centres - BAR_WIDTH / 2 * unit).astype(int).tolist()
+        rights = np.rint(centres + BAR_WIDTH / 2 * unit).astype(int).tolist()
+        bottom = round(r.bottom())
         return [
-            QRectF(x, y, width, bottom - y)
-            for x, y in zip(lefts.tolist(), tops.tolist(), strict=True)
+            QRect(x, y, x1 - x, bottom - y)
+            for x, x1, y in zip(lefts, rights, self._tops(), strict=True)
         ]
 
+    def _picture(self) -> tuple:
+        """What a paint would put on screen now (equal pictures are equal pixels; the bars'
+        sides follow from the size)."""
+        return self._tops(), self._colours, self.bars.opacity(), self.size().toTuple()
+
+    def bars_changed(self) -> None:
+        """Repaint if the bars would look different; if not, the answer is on screen already
+        (many pen moves change a probability by less than a pixel)."""
+        if self._drawn is not None and self._picture() == self._drawn:
+            if self.painted_revision != self.shown_revision:
+                self.painted_revision = self.shown_revision
+                self.painted.emit(self.shown_revision)
+            return
+        self.update()
+
     def paintEvent(self, event) -> None:
+        self._drawn = self._picture()
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._axes_pixmap())
         painter.setOpacity(self.bars.opacity())
         # Bars drawn alike are drawn by one call: idle, the answer, the other model's answer.
-        groups: dict[tuple[int, int], list[QRectF]] = {}
+        groups: dict[tuple[int, int], list[QRect]] = {}
         styles_of: dict[tuple[int, int], tuple[QPen, QBrush]] = {}
         for rect, brush, pen in zip(
             self.bar_rects(), self.bars.brushes, self.bars.pens, strict=True

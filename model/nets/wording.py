@@ -91,10 +91,17 @@ def reading_words(label: str, p: float, known: bool = True, digits: bool = True)
     model does not know the drawing, ``"not a digit? best guess 4, 38%"`` (``digits`` False:
     ``"none of its classes? best guess dog, 38%"``). ``p`` is the top probability, 0..1;
     ``label`` is put in as given (a view may pass it marked up)."""
+    return "".join(reading_parts(label, p, known, digits))
+
+
+def reading_parts(label: str, p: float, known: bool = True, digits: bool = True) -> tuple[str, str]:
+    """:func:`reading_words` as ``(words, number)``: the words change rarely while the pen
+    moves, the number at almost every move (``"reads 4 · almost certain"``, ``" (97%)"``), so
+    a view can lay the words out again only when they change."""
     if known:
-        return f"reads {label} · {confidence_words(p)} ({p:.0%})"
+        return f"reads {label} · {confidence_words(p)}", f" ({p:.0%})"
     what = "not a digit?" if digits else "none of its classes?"
-    return f"{what} best guess {label}, {p:.0%}"
+    return f"{what} best guess {label},", f" {p:.0%}"
 
 
 def unit_description(

@@ -62,13 +62,18 @@ def draw_segments(
     inside = (square < (cols, rows)).all(1) & (square + sides[:, None] > 0).all(1)
     # Squares of about one size are measured together (most pen segments are a pixel long).
     size_class = np.ceil(np.log2(sides)).astype(np.intp)
-    for cls in np.unique(size_class[inside]):
-        which = np.flatnonzero(inside & (size_class == cls))
+    if inside.all() and size_class.min() == size_class.max():
+        groups: list = [slice(None)]  # the usual case: one batch, no copies
+    else:
+        groups = [
+            np.flatnonzero(inside & (size_class == c)) for c in np.unique(size_class[inside])
+        ]
+    for which in groups:
         side = int(sides[which].max())
         step = max(1, CHUNK_PIXELS // (side * side))
-        for s in range(0, len(which), step):
-            i = which[s : s + step]
-            _measure(best, wide, pad, side, a[i], b[i], base[i], square[i])
+        parts = (a[which], b[which], base[which], square[which])
+        for s in range(0, len(parts[0]), step):
+            _measure(best, wide, pad, side, *(part[s : s + step] for part in parts))
     near = best.reshape(rows + 2 * pad, wide)[pad : pad + rows, pad : pad + cols]
     cover = np.clip(radius - np.sqrt(near) + 0.5, 0.0, 1.0).astype(np.float32)
     np.maximum(out, cover, out=out)
