@@ -65,9 +65,7 @@ def draw_segments(
     if inside.all() and size_class.min() == size_class.max():
         groups: list = [slice(None)]  # the usual case: one batch, no copies
     else:
-        groups = [
-            np.flatnonzero(inside & (size_class == c)) for c in np.unique(size_class[inside])
-        ]
+        groups = [np.flatnonzero(inside & (size_class == c)) for c in np.unique(size_class[inside])]
     for which in groups:
         side = int(sides[which].max())
         step = max(1, CHUNK_PIXELS // (side * side))
