@@ -53,6 +53,8 @@ def draw_segments(
         pts = np.vstack([pts, pts])
     reach = radius + 1.0
     a, b, base = _segments(pts, reach, rows, cols)
+    if len(a) == 0:
+        return out  # nothing near the raster
     extent = np.abs(b - a).max(1, initial=0.0)
     sides = (np.ceil(extent + 2 * reach) + 1).astype(np.intp)
     pad = int(sides.max(initial=1))
