@@ -80,3 +80,15 @@ def test_a_model_only_tensorflow_runs_sends_drawings_to_the_inference_thread(qtb
     result = _answered(qtbot, live, 4)
     assert "drop" in result.activations["dense"]
     assert live.worker.runs == 1
+
+
+def test_while_another_tab_covers_the_maps_the_inference_thread_answers(qtbot, live):
+    live.set_maps_wanted(False)  # e.g. the Train tab shows a run: nobody watches the pen
+    live.request(5, _seven(5), CANVAS)
+    result = _answered(qtbot, live, 5)
+    assert int(result.probabilities["cnn"].argmax()) == 7 and not result.coloured
+    assert live.worker.runs == 1
+    live.set_maps_wanted(True)
+    live.request(6, _seven(6), CANVAS)
+    _answered(qtbot, live, 6)
+    assert live.worker.runs == 1  # answered here again

@@ -10,16 +10,22 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from digitlab.app.draw.colour_bar import ColourBar
 from digitlab.app.draw.pixel_view import PixelView
-from digitlab.app.live.live_models import colour_mosaic
 from digitlab.app.widgets import styles
 from digitlab.app.widgets.styles import HINT, model_colour, viridis_words
-from digitlab.model.explain.mosaic import GAP_INDEX, build_mosaic
+from digitlab.model.explain.mosaic import GAP_INDEX, apply_lut, build_mosaic
 from digitlab.model.explain.receptive_field import receptive_field
 from digitlab.model.nets.describe import LayerView, ModelInfo
 from digitlab.model.nets.live_answer import LiveResult
 from digitlab.model.nets.wording import model_title, unit_description
 
 SHORT_TITLES = {"cnn": "CNN", "dense": "Dense", "custom": "Yours"}
+
+
+def colour_mosaic(mosaic: np.ndarray) -> np.ndarray:
+    """uint32 ``(h, w)`` opaque ``0xAARRGGBB`` words of a uint8 ``(h, w)`` mosaic
+    (:func:`digitlab.model.explain.mosaic.build_mosaic`) through the viridis table: what the
+    activation views show."""
+    return apply_lut(mosaic, viridis_words())
 
 
 def layer_caption(layer: LayerView) -> str:

@@ -4,9 +4,12 @@ A :class:`digitlab.app.threads.MailboxWorker`: it owns the core, the NumPy
 :class:`digitlab.model.nets.light_inference.LightCore` whenever it can run the models (no
 TensorFlow needed, so the first answer comes within a second of launch), else TensorFlow's
 :class:`digitlab.model.nets.inference.InferenceCore` (TensorFlow objects stay on the thread
-that uses them). A drawing, or a ready 28x28 input (a dropped picture), is posted into the
-one-slot mailbox, so a burst of drawings is answered once, for the newest; model swaps and
-batch classifications are ordered jobs that are never dropped. The answers themselves are
+that uses them). With every change of models it sends the window's thread a frozen copy of
+a NumPy core (``snapshot``), which answers drawings there (see
+:mod:`digitlab.app.live.live_models`); what comes here is a drawing or a ready 28x28 input
+while TensorFlow runs the models, and every reading of the Number mode, each posted into the
+one-slot mailbox, so a burst is answered once, for the newest. Model swaps and batch
+classifications are ordered jobs that are never dropped. The answers themselves are
 computed by the Qt-free :mod:`digitlab.model.nets.live_answer`.
 """
 
