@@ -107,7 +107,7 @@ class ProbabilityPlot(QWidget):
         self._colours: tuple | None = None  # what the bars' brushes and pens show now
         self._axes: QPixmap | None = None
         self._axes_key: tuple | None = None
-        self._drawn: tuple | None = None  # what the last paint put on screen (bar_rects, styles)
+        self._drawn: tuple | None = None  # the last paint's picture (see _picture)
         self.bars = Bars(classes, self)
         self._tick_font = QFont(self.font())
         self._tick_font.setPointSizeF(self._tick_font.pointSizeF() * 1.15)

@@ -217,7 +217,7 @@ class LiveModels(QObject):
     def _answers_here(self) -> bool:
         """NumPy runs the models and the maps can be seen: someone watches the pen. Else the
         inference thread answers (nobody waits for it, and this thread stays free, e.g. for
-        a training run's curves: answered here, a run kept 0.91 of a plain fit, not 0.96)."""
+        a training run's curves)."""
         return self._snapshot is not None and self.worker.maps_wanted
 
     def _answer_here(self, answer: Callable[[np.ndarray | None], LiveResult]) -> None:
