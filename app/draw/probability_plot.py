@@ -73,11 +73,6 @@ class Bars:
             self._opacity = float(opacity)
         self._owner.bars_changed()
 
-    def setOpacity(self, opacity: float) -> None:
-        if opacity != self._opacity:
-            self._opacity = float(opacity)
-            self._owner.bars_changed()
-
     def opacity(self) -> float:
         return self._opacity
 
@@ -294,16 +289,12 @@ class ProbabilityPlot(QWidget):
         painter.drawPixmap(0, 0, self._axes_pixmap())
         painter.setOpacity(self.bars.opacity())
         # Bars drawn alike are drawn by one call: idle, the answer, the other model's answer.
-        groups: dict[tuple[int, int], list[QRect]] = {}
-        styles_of: dict[tuple[int, int], tuple[QPen, QBrush]] = {}
+        groups: dict[tuple[int, int], tuple[QPen, QBrush, list[QRect]]] = {}
         for rect, brush, pen in zip(
             self.bar_rects(), self.bars.brushes, self.bars.pens, strict=True
         ):
-            key = (id(pen), id(brush))
-            groups.setdefault(key, []).append(rect)
-            styles_of[key] = (pen, brush)
-        for key, rects in groups.items():
-            pen, brush = styles_of[key]
+            groups.setdefault((id(pen), id(brush)), (pen, brush, []))[2].append(rect)
+        for pen, brush, rects in groups.values():
             painter.setPen(pen)
             painter.setBrush(brush)
             painter.drawRects(rects)

@@ -213,7 +213,7 @@ class InferenceWorker(MailboxWorker):
         return result
 
     def _publish(self) -> None:
-        light = getattr(self.core, "light", False) and hasattr(self.core, "snapshot")
+        light = getattr(self.core, "light", False)
         self.snapshot.emit(LiveSnapshot(self.core.snapshot(), dict(self.infos)) if light else None)
 
     def _lut(self) -> np.ndarray | None:
