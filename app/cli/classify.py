@@ -18,6 +18,7 @@ from digitlab.app.cli.common import (
     preprocess_stroke_record,
     stroke_lines,
 )
+from digitlab.app.cli.parallel_lines import preprocessed_lines
 from digitlab.model.data.images import ImageFileError, load_image
 from digitlab.model.preprocess.frame import PreprocessError
 from digitlab.model.preprocess.pictures import image_to_input
@@ -58,16 +59,15 @@ def classify(
     failed = False
     inputs = InputBlocks()
     if args.strokes:
-        for n, record in stroke_lines(args.strokes, stdin):
-            try:
-                image = preprocess_stroke_record(record)
-                if image is None:
-                    entries.append(("empty", n, None))
-                else:
-                    entries.append(("input", n, inputs.add(image)))
-            except PreprocessError as exc:
-                entries.append(("error", n, {"error": str(exc), "line": n}))
+        lines = stroke_lines(args.strokes, stdin)
+        for n, image in preprocessed_lines(lines, preprocess_stroke_record):
+            if isinstance(image, PreprocessError):
+                entries.append(("error", n, {"error": str(image), "line": n}))
                 failed = True
+            elif image is None:
+                entries.append(("empty", n, None))
+            else:
+                entries.append(("input", n, inputs.add(image)))
     for path in args.images or []:
         try:
             result = image_to_input(load_image(path))
