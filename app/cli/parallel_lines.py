@@ -3,11 +3,11 @@
 Preprocessing one drawing (:func:`digitlab.model.preprocess.strokes.strokes_to_input`) is
 about 0.7 ms of Python and small NumPy operations that hold the interpreter lock, so threads
 would take turns; forked processes run side by side. On the 3,721 pen-drawn dev digits that
-is about 2.7 s of ``digitlab classify --strokes``'s 3.5 s on one core
-(``benchmarks/pen_digits.py``). Workers are used only where forking is cheap and safe: on
-Linux (macOS and Windows would start a new interpreter for each worker), with more than one
-core, for more than :data:`SEQUENTIAL_LINES` lines, and while TensorFlow is not imported (it
-is not safe to fork). Otherwise, and for short inputs, the lines are preprocessed here.
+is about 2.7 s of the 3.5 s ``digitlab classify --strokes`` took on one core (cProfile).
+Workers are used only where forking is cheap and safe: on Linux (macOS and Windows would
+start a new interpreter for each worker), with more than one core, for more than
+:data:`SEQUENTIAL_LINES` lines, and while TensorFlow is not imported (it is not safe to
+fork). Otherwise, and for short inputs, the lines are preprocessed here.
 """
 
 from __future__ import annotations
