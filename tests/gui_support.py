@@ -82,3 +82,14 @@ def open_window(qtbot, **options):
     yield win
     win.close()
     assert win.live.is_finished()
+
+
+def wait_for_maps(qtbot, window) -> None:
+    """Wait until the Draw tab's activation maps are laid out for every live model: a new
+    model set's maps are laid out just after its first answer is painted, not with it."""
+
+    def laid_out():
+        names = {name for name, _layer in window.draw_tab.activations.cells}
+        assert names == set(window.live.infos)
+
+    qtbot.waitUntil(laid_out, timeout=WINDOW_TIMEOUT_MS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from gui_support import WINDOW_TIMEOUT_MS, open_window
+from gui_support import WINDOW_TIMEOUT_MS, open_window, wait_for_maps
 
 NAMES = ("cat", "dog", "a_rather_long_class_name")
 
@@ -56,6 +56,7 @@ def test_a_custom_model_puts_its_class_names_on_the_only_bars(qtbot, window):
         assert "none of its classes?" in panel.headers["custom"].text()
         assert "any of its classes" in panel.banner.text()
     assert "3 classes" in window.status_label.text()
+    wait_for_maps(qtbot, window)
     assert ("custom", "output") in window.draw_tab.activations.cells
     # Corrections are digits: not offered while a model of other classes is live.
     assert not any(b.isEnabled() for b in window.correction.buttons)

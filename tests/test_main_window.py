@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from gui_support import open_window
+from gui_support import open_window, wait_for_maps
 from PySide6.QtCore import QEvent, Qt
 
 from digitlab.app.selftest.support import draw_digit, send_mouse
@@ -63,6 +63,7 @@ def test_drawing_shows_the_input_both_models_bars_and_maps(qtbot, window):
         assert int(np.argmax(result.probabilities[name])) == 1
     assert "Both models read 1" in tab.probabilities.banner.text()
     assert "reads 1" in tab.probabilities.headers["cnn"].text()
+    wait_for_maps(qtbot, window)
     shapes = {key: cell.image.image.shape[:2] for key, cell in tab.activations.cells.items()}
     assert set(shapes) == {
         ("cnn", n) for n in ("conv1", "pool1", "conv2", "pool2", "dense", "output")
@@ -72,6 +73,7 @@ def test_drawing_shows_the_input_both_models_bars_and_maps(qtbot, window):
 
 def test_bars_and_maps_change_when_the_drawing_changes(qtbot, window):
     first = _draw_and_wait(qtbot, window, 1)
+    wait_for_maps(qtbot, window)
     cells = window.draw_tab.activations.cells
     maps_before = {k: c.image.image.copy() for k, c in cells.items()}
     bars_before = np.asarray(window.draw_tab.probabilities.plots["cnn"].bars.heights)
