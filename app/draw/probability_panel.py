@@ -172,8 +172,8 @@ class ProbabilityPanel(QWidget):
         self.plots: dict[str, ProbabilityPlot] = {}
         self.labels: dict[str, tuple[str, ...]] = {}
         self.sources: dict[str, str] = {}  # name -> which model it is (set_sources)
-        self._header_texts: dict[str, str] = {}  # name -> the header's text after the name
-        self._header_tails: dict[str, tuple[str, str | None]] = {}  # name -> its number, colour
+        # name -> the header after the name: (html, plain tail such as " (97%)", tail colour)
+        self._header_parts: dict[str, tuple[str, str, str | None]] = {}
         self._row = QHBoxLayout()
         self._row.setSpacing(12)
         self._columns: list[QWidget] = []
@@ -240,14 +240,13 @@ class ProbabilityPanel(QWidget):
         """Name the model live under each name (the model list's labels, e.g. "Trained CNN #3
         (…)") in its header, in short ("trained #3")."""
         self.sources = dict(sources)
-        for name, text in list(self._header_texts.items()):
+        for name, parts in list(self._header_parts.items()):
             if name in self.headers:
-                self._header(name, text, *self._header_tails.get(name, ("", None)))
+                self._header(name, *parts)
 
     def _header(self, name: str, text: str, tail: str = "", tail_colour: str | None = None):
         colour = model_colour(name)
-        self._header_texts[name] = text
-        self._header_tails[name] = (tail, tail_colour)
+        self._header_parts[name] = (text, tail, tail_colour)
         source = self.sources.get(name)
         which = (
             f" <span style='color:{MUTED}'>({escape(short_source(source))})</span>"

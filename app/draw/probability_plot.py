@@ -255,8 +255,9 @@ class ProbabilityPlot(QWidget):
         r = self._plot
         return np.rint(r.bottom() - self.bars.heights / Y_TOP * r.height()).astype(int).tolist()
 
-    def bar_rects(self) -> list[QRect]:
-        """Each bar's rectangle, whole widget px (a zero bar is a line on the axis)."""
+    def _bar_rects(self, tops: list[int]) -> list[QRect]:
+        """Each bar's rectangle, whole widget px, from its top (:meth:`_tops`; a zero bar is a
+        line on the axis)."""
         r = self._plot
         unit = r.width() / (self.classes + 0.2)
         centres = r.left() + (np.arange(self.classes) + 0.6) * unit
@@ -264,8 +265,7 @@ class ProbabilityPlot(QWidget):
         rights = np.rint(centres + BAR_WIDTH / 2 * unit).astype(int).tolist()
         bottom = round(r.bottom())
         return [
-            QRect(x, y, x1 - x, bottom - y)
-            for x, x1, y in zip(lefts, rights, self._tops(), strict=True)
+            QRect(x, y, x1 - x, bottom - y) for x, x1, y in zip(lefts, rights, tops, strict=True)
         ]
 
     def _picture(self) -> tuple:
@@ -285,13 +285,14 @@ class ProbabilityPlot(QWidget):
 
     def paintEvent(self, event) -> None:
         self._drawn = self._picture()
+        tops = self._drawn[0]
         painter = QPainter(self)
         painter.drawPixmap(0, 0, self._axes_pixmap())
         painter.setOpacity(self.bars.opacity())
         # Bars drawn alike are drawn by one call: idle, the answer, the other model's answer.
         groups: dict[tuple[int, int], tuple[QPen, QBrush, list[QRect]]] = {}
         for rect, brush, pen in zip(
-            self.bar_rects(), self.bars.brushes, self.bars.pens, strict=True
+            self._bar_rects(tops), self.bars.brushes, self.bars.pens, strict=True
         ):
             groups.setdefault((id(pen), id(brush)), (pen, brush, []))[2].append(rect)
         for pen, brush, rects in groups.values():
