@@ -30,6 +30,12 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+KIND_WORDS = {
+    "letter": "letters and symbols from stroke fonts",
+    "scribble": "scribbles",
+    "pair": "digit pairs",
+    "part": "unfinished digits",
+}
 
 
 def _cached(path: Path, make):
@@ -80,11 +86,19 @@ def main() -> None:
     parser.add_argument(
         "--flag-length-max", type=float, default=0.8, help="longest flag on a one, of its height"
     )
+    parser.add_argument(
+        "--outlier-kinds",
+        default="letter,scribble,pair,part",
+        help="which kinds of synthetic non-digits to push towards a flat answer",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/digitlab-oe"))
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--install", action="store_true")
     args = parser.parse_args()
+    kinds = args.outlier_kinds.split(",")
+    if not kinds or set(kinds) - set(KIND_WORDS):
+        parser.error(f"--outlier-kinds: a comma-separated list of {', '.join(KIND_WORDS)}")
 
     from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
 
@@ -118,22 +132,24 @@ def main() -> None:
     base = Recipe(
         augmented_copies=args.augmented_copies,
         seed=args.seed,
-        augment_config=AugmentConfig(probability=args.augment_share),
+        # Every copy is distorted: ``--augment-share`` alone says how many digits show one.
+        augment_config=AugmentConfig(probability=1.0),
         style_config=styles,
     )
     style_key = f"-b{args.based_one:g}-f{args.flag_length_max:g}" if styles != StyleConfig() else ""
     (augmented,) = _cached(
-        args.cache / f"augmented-{args.augmented_copies}-{args.seed}{style_key}.npz",
+        args.cache / f"augmented-all-{args.augmented_copies}-{args.seed}{style_key}.npz",
         lambda: (prepare_augmented(x_train, y_train, base),),
     )
     x_font, y_font = _cached(
         args.cache / f"font-digits-{args.font_digits}-{args.seed}.npz",
         lambda: font_digit_inputs(args.font_digits, seed=1000 + args.seed),
     )
-    x_out, _ = _cached(
+    x_out, out_kinds = _cached(
         args.cache / f"outliers-{args.outliers}-{args.seed}.npz",
         lambda: non_digit_inputs(args.outliers, seed=2000 + args.seed),
     )
+    x_out = x_out[np.isin(out_kinds, kinds)]
     x_held, _ = _cached(args.cache / "outliers-held-2000.npz", lambda: non_digit_inputs(2000, 99))
     print(f"data ready in {time.perf_counter() - t0:.0f} s", flush=True)
 
@@ -200,12 +216,13 @@ def main() -> None:
             f"trained from {origin} with outlier exposure: MNIST training digits "
             f"({args.augment_share:.0%} distorted) and {args.font_digits:,} pen-distorted "
             "Hershey font digits, targets blended with the teacher's; "
-            f"{args.outliers:,} synthetic non-digits (letters, "
-            "symbols, scribbles, digit pairs, unfinished digits) pushed towards a flat answer"
+            f"{len(x_out):,} synthetic non-digits ({', '.join(KIND_WORDS[k] for k in kinds)}) "
+            "pushed towards a flat answer"
         ),
         "recipe": recipe.as_dict(),
         "teacher": teacher_about,
-        "outliers": args.outliers,
+        "outliers": int(len(x_out)),
+        "outlier_kinds": kinds,
         "font_digits": args.font_digits,
         "augmented_copies": args.augmented_copies,
         "style_config": dataclasses.asdict(styles),
