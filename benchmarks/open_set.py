@@ -17,8 +17,9 @@ The dev sets are for measuring only: never trained on, never copied into the rep
                                                       [--temperature 2.0]]
 
 ``--write-thresholds`` chooses each bundled model's threshold at ``--temperature`` (default
-``BUNDLED_TEMPERATURE``) so that it keeps ``--keep-share`` of the last 10,000 MNIST training
-digits (never the dev sets), and its threshold for a piece of a written number so that it keeps
+``BUNDLED_TEMPERATURE``) so that it keeps ``--keep-share`` (default: the model's own share in
+``BUNDLED_KEEP_SHARES``) of the last 10,000 MNIST training digits (never the dev sets), and its
+threshold for a piece of a written number so that it keeps
 ``NUMBER_KEEP_SHARE`` of them, and writes both and the temperature, with what they were chosen
 on, into ``resources/models/metrics.json`` before measuring. The last line
 printed is a JSON object with the headline numbers.
@@ -128,14 +129,16 @@ def measure(
 
 
 def write_thresholds(
-    metrics_path: Path, keep_share: float, temperature: float | None = None
+    metrics_path: Path, keep_share: float | None = None, temperature: float | None = None
 ) -> dict[str, float]:
     """Choose each bundled model's thresholds at ``temperature`` (None:
-    ``BUNDLED_TEMPERATURE``) on MNIST training digits 50,000-59,999 and store them and the
-    temperature in ``metrics_path`` (temp file in the same folder, then ``os.replace``)."""
+    ``BUNDLED_TEMPERATURE``) on MNIST training digits 50,000-59,999, keeping ``keep_share`` of
+    them (None: each model's ``BUNDLED_KEEP_SHARES``), and store them and the temperature in
+    ``metrics_path`` (temp file in the same folder, then ``os.replace``)."""
     from digitlab.model.data.bundled import bundled_model_path
     from digitlab.model.data.mnist import load_mnist, to_model_input
     from digitlab.model.nets.known import (
+        BUNDLED_KEEP_SHARES,
         BUNDLED_TEMPERATURE,
         NUMBER_KEEP_SHARE,
         NUMBER_KEY,
@@ -151,12 +154,11 @@ def write_thresholds(
     chosen = {}
     for name in ("cnn", "dense"):
         probs = LightCore({name: bundled_model_path(name)}).probabilities(x)[name]
-        chosen[name] = choose_threshold(probs, keep_share, t)
+        keep = BUNDLED_KEEP_SHARES[name] if keep_share is None else keep_share
+        chosen[name] = choose_threshold(probs, keep, t)
         metrics[name]["known_threshold"] = chosen[name]
-        metrics[name]["known_threshold_chosen_on"] = CHOSEN_ON.format(
-            keep=keep_share, temperature=t
-        )
-        metrics[name]["known_keep_share"] = keep_share
+        metrics[name]["known_threshold_chosen_on"] = CHOSEN_ON.format(keep=keep, temperature=t)
+        metrics[name]["known_keep_share"] = keep
         metrics[name][NUMBER_KEY] = choose_threshold(probs, NUMBER_KEEP_SHARE, t)
         metrics[name][NUMBER_KEY + "_chosen_on"] = CHOSEN_ON.format(
             keep=NUMBER_KEEP_SHARE, temperature=t
@@ -181,7 +183,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--write-thresholds", action="store_true")
-    parser.add_argument("--keep-share", type=float, default=None, help="default: KEEP_SHARE")
+    parser.add_argument(
+        "--keep-share", type=float, default=None, help="default: each BUNDLED_KEEP_SHARES"
+    )
     parser.add_argument(
         "--temperature", type=float, default=None, help="default: BUNDLED_TEMPERATURE"
     )
@@ -191,9 +195,8 @@ def main() -> None:
             sys.exit(f"{path}: not found (the pen-drawn dev sets live in ../shared/data)")
     if args.write_thresholds:
         from digitlab.model.data.bundled import METRICS_PATH
-        from digitlab.model.nets.known import KEEP_SHARE
 
-        write_thresholds(METRICS_PATH, args.keep_share or KEEP_SHARE, args.temperature)
+        write_thresholds(METRICS_PATH, args.keep_share, args.temperature)
     digits = replace_randomly(load(args.data, args.limit), args.seed)
     others = load(args.nondigits, args.limit)
     d_ans, o_ans = classify(digits, args.model), classify(others, args.model)
