@@ -13,7 +13,8 @@ counted over every round. On a machine shared with other work, ``chrt -r 10`` (r
 the benchmark from it; the JSON records the load average either way.
 
 The last line printed is JSON: max_stall_ms, p95_stall_ms, throughput_ratio (ours / plain),
-ours_samples_per_s, fit_samples_per_s.
+throughput_ratio_ci90 (a bootstrap 90% interval of that median over the rounds: it says how
+far this run's median can be trusted), ours_samples_per_s, fit_samples_per_s.
 
     python benchmarks/training_responsiveness.py [--batches 120] [--warmup 20] [--rounds 21]
 """
@@ -192,6 +193,15 @@ def run_plain_fit(batches: int, warmup: int) -> float:
     return steady_rate(times, warmup)
 
 
+def median_interval(values: np.ndarray, resamples: int = 10_000) -> list[float]:
+    """A bootstrap 90% interval of the median of ``values`` (the rounds drawn again with
+    replacement, seeded: the same rounds give the same interval)."""
+    rng = np.random.default_rng(0)
+    picks = rng.integers(0, len(values), (resamples, len(values)))
+    medians = np.median(np.asarray(values)[picks], axis=1)
+    return [round(float(v), 3) for v in np.percentile(medians, [5, 95])]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--batches", type=int, default=120)
@@ -227,11 +237,13 @@ def main(argv=None) -> int:
     window.close()
     tab.shutdown()
     stalls_arr = np.asarray(stalls or [0.0])
+    ratios = np.divide(ours, fits)
     result = {
         "max_stall_ms": round(float(stalls_arr.max()), 2),
         "p95_stall_ms": round(float(np.percentile(stalls_arr, 95)), 2),
-        "throughput_ratio": round(float(np.median(np.divide(ours, fits))), 3),
-        "round_ratios": [round(float(o / f), 3) for o, f in zip(ours, fits, strict=True)],
+        "throughput_ratio": round(float(np.median(ratios)), 3),
+        "throughput_ratio_ci90": median_interval(ratios),
+        "round_ratios": [round(float(r), 3) for r in ratios],
         "ours_samples_per_s": round(float(np.median(ours)), 1),
         "fit_samples_per_s": round(float(np.median(fits)), 1),
         "rounds_ours": [round(v) for v in ours],
