@@ -89,7 +89,7 @@ def wait_for_maps(qtbot, window) -> None:
     model set's maps are laid out just after its first answer is painted, not with it."""
 
     def laid_out():
-        names = {name for name, _layer in window.draw_tab.activations.cells}
-        assert names == set(window.live.infos)
+        assert set(window.draw_tab.probabilities.plots) == set(window.live.infos)
+        assert window.draw_tab.screenshot_ready()
 
     qtbot.waitUntil(laid_out, timeout=WINDOW_TIMEOUT_MS)

@@ -355,6 +355,12 @@ class DrawTab(QWidget):
         if result is not None and set(result.probabilities) <= set(self.probabilities.plots):
             self.update_result(result)
 
+    def screenshot_ready(self) -> bool:
+        """The activation maps show every model the bars show: a model set's maps are laid out
+        just after its first answer is painted, so until then they say "Loading"."""
+        models = set(self.probabilities.plots)
+        return bool(models) and {name for name, _layer in self.activations.cells} == models
+
     def painted_revision(self) -> int:
         """The oldest canvas revision among everything that shows an answer."""
         return min(

@@ -56,14 +56,13 @@ def _shoot_sizes(app, window, ctx: Context, out: Path, theme_suffix: str) -> lis
         QApplication.sendEvent(canvas, QEvent(QEvent.Type.Leave))  # no brush outline in shots
         ctx.wait_for_answer()
         ctx.wait_until(lambda c=canvas: window.draw_tab.painted_revision() >= c.revision, 10)
-        ctx.wait_until(lambda: _maps_laid_out(window), MODELS_TIMEOUT_S)
         suffix = "" if size == SCREEN_SIZES[0] else f"-{size[0]}x{size[1]}"
         for index in range(window.tabs.count()):
             window.tabs.setCurrentIndex(index)
             for _ in range(5):
                 app.processEvents()
             ready = getattr(window.tabs.widget(index), "screenshot_ready", None)
-            if callable(ready):  # a tab that computes after it is shown (Explain)
+            if callable(ready):  # a tab that is not whole at once (Draw's maps, Explain)
                 ctx.wait_until(ready, MODELS_TIMEOUT_S)
                 for _ in range(5):
                     app.processEvents()
@@ -73,12 +72,6 @@ def _shoot_sizes(app, window, ctx: Context, out: Path, theme_suffix: str) -> lis
             saved.append(str(path))
         window.tabs.setCurrentIndex(0)
     return saved
-
-
-def _maps_laid_out(window) -> bool:
-    """The Draw tab's activation maps show every live model: a model set's maps are laid out
-    just after its first answer is painted, so the first shot could catch "Loading"."""
-    return {name for name, _layer in window.draw_tab.activations.cells} == set(window.live.infos)
 
 
 def run_screenshots(folder: str) -> int:
