@@ -97,7 +97,7 @@ def main() -> None:
     parser.add_argument("--install", action="store_true")
     args = parser.parse_args()
     kinds = args.outlier_kinds.split(",")
-    if not kinds or set(kinds) - set(KIND_WORDS):
+    if set(kinds) - set(KIND_WORDS):
         parser.error(f"--outlier-kinds: a comma-separated list of {', '.join(KIND_WORDS)}")
 
     from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
