@@ -2,10 +2,11 @@
 
 Starts from a seed model (by default the bundled one: same architecture, same layer names,
 10-way softmax) and trains it on MNIST training digits (clean or distorted as
-``digitlab train`` distorts them), plus pen-distorted font digits drawn through the canvas
-pipeline, with an extra loss that pushes synthetic non-digits (letters and symbols from stroke
-fonts, scribbles, digit pairs, unfinished digits: :mod:`digitlab.model.data.pen_synthetic`)
-towards a flat answer. Nothing from ``../shared`` dev sets is ever used here.
+``digitlab train`` distorts them), plus pen-distorted font digits and digits drawn in styles
+MNIST lacks (:mod:`digitlab.model.data.digit_styles`), all through the canvas pipeline, with
+an extra loss that pushes synthetic non-digits (letters and symbols from stroke fonts,
+scribbles, digit pairs, unfinished digits: :mod:`digitlab.model.data.pen_synthetic`) towards
+a flat answer. Nothing from ``../shared`` dev sets is ever used here.
 
     python tools/train_bundled.py --model dense --out /tmp/oe/dense.keras [--install]
 
@@ -78,6 +79,12 @@ def main() -> None:
     parser.add_argument("--distill-temperature", type=float, default=1.0)
     parser.add_argument("--outliers", type=int, default=40_000)
     parser.add_argument("--font-digits", type=int, default=20_000)
+    parser.add_argument(
+        "--style-digits",
+        type=int,
+        default=0,
+        help="digits drawn in styles MNIST lacks (model/data/digit_styles.py), as positives",
+    )
     parser.add_argument("--augmented-copies", type=int, default=2)
     parser.add_argument("--augment-share", type=float, default=0.5)
     parser.add_argument(
@@ -105,6 +112,7 @@ def main() -> None:
     import_tensorflow_quietly()
     from digitlab.model import __version__
     from digitlab.model.data.bundled import METRICS_PATH, bundled_model_path
+    from digitlab.model.data.digit_styles import style_digit_inputs
     from digitlab.model.data.mnist import load_mnist, to_model_input
     from digitlab.model.data.pen_synthetic import font_digit_inputs, non_digit_inputs
     from digitlab.model.nets.model_files import load_model, save_model
@@ -145,6 +153,10 @@ def main() -> None:
         args.cache / f"font-digits-{args.font_digits}-{args.seed}.npz",
         lambda: font_digit_inputs(args.font_digits, seed=1000 + args.seed),
     )
+    x_style, y_style, _ = _cached(
+        args.cache / f"style-digits-slanted-{args.style_digits}-{args.seed}.npz",
+        lambda: style_digit_inputs(args.style_digits, seed=3000 + args.seed),
+    )
     x_out, out_kinds = _cached(
         args.cache / f"outliers-{args.outliers}-{args.seed}.npz",
         lambda: non_digit_inputs(args.outliers, seed=2000 + args.seed),
@@ -159,8 +171,8 @@ def main() -> None:
         use = rng.random(len(x)) < args.augment_share
         pick = rng.integers(0, len(augmented), len(x))
         x[use] = augmented[pick[use], np.flatnonzero(use)] / np.float32(255)
-        xs = np.concatenate([x, x_font])
-        ys = np.concatenate([y_train, y_font])
+        xs = np.concatenate([x, x_font, x_style])
+        ys = np.concatenate([y_train, y_font, y_style])
         order = rng.permutation(len(xs))
         return xs[order][..., None], ys[order]  # already float32 in 0..1
 
@@ -215,7 +227,13 @@ def main() -> None:
         "about": (
             f"trained from {origin} with outlier exposure: MNIST training digits "
             f"({args.augment_share:.0%} distorted) and {args.font_digits:,} pen-distorted "
-            "Hershey font digits, targets blended with the teacher's; "
+            "Hershey font digits"
+            + (
+                f" and {args.style_digits:,} digits drawn in styles MNIST lacks"
+                if args.style_digits
+                else ""
+            )
+            + ", targets blended with the teacher's; "
             f"{len(x_out):,} synthetic non-digits ({', '.join(KIND_WORDS[k] for k in kinds)}) "
             "pushed towards a flat answer"
         ),
@@ -224,6 +242,7 @@ def main() -> None:
         "outliers": int(len(x_out)),
         "outlier_kinds": kinds,
         "font_digits": args.font_digits,
+        "style_digits": args.style_digits,
         "augmented_copies": args.augmented_copies,
         "style_config": dataclasses.asdict(styles),
         "augment_share": args.augment_share,
