@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from digitlab.model.preprocess.canvas_strokes import (
     MAX_UNDO_CLEARS,
@@ -27,6 +28,24 @@ def test_clip_cuts_a_stroke_that_leaves_and_comes_back_into_two_runs_ending_on_t
     assert len(runs) == 2
     np.testing.assert_allclose(runs[0], [[50, 50], [100, 50]])
     np.testing.assert_allclose(runs[1], [[100, 80], [50, 80]])
+
+
+def test_a_stroke_back_on_the_canvas_stays_one_run_through_its_points_inside():
+    # In, out through the right edge, back in to a point inside, out through the bottom: two
+    # runs, the second through the point inside exactly (once split there by a rounding).
+    pts = np.array(
+        [
+            [-0.4943951070008339, 329.05152552918196],
+            [295.97422228820824, 268.9495310172282],
+            [131.99516952313286, 32.94916785572154],
+            [260.7522314873232, 309.4120639133878],
+        ]
+    )
+    runs = clip_polyline(pts, 280, 280)
+    assert len(runs) == 2
+    assert len(runs[1]) == 3
+    np.testing.assert_array_equal(runs[1][1], pts[2])
+    assert runs[1][0][0] == pytest.approx(280) and runs[1][2][1] == pytest.approx(280)
 
 
 def test_clip_drops_points_outside_and_keeps_a_dot_inside():

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from digitlab.model.preprocess.pen import clip_segments
 from digitlab.model.preprocess.strokes import Stroke
 
 
@@ -31,27 +32,6 @@ class DrawnStroke:
     def as_array(self) -> np.ndarray:
         """The points as float64 ``(n, 2)`` (x, y), logical canvas px."""
         return np.asarray(self.points, dtype=np.float64).reshape(-1, 2)
-
-
-def _clip_segment(
-    p: np.ndarray, q: np.ndarray, w: float, h: float
-) -> tuple[np.ndarray, np.ndarray] | None:
-    """Liang-Barsky: the part of segment ``p``-``q`` inside ``[0, w] x [0, h]``, or None."""
-    d = q - p
-    t0, t1 = 0.0, 1.0
-    for denom, num in ((-d[0], p[0]), (d[0], w - p[0]), (-d[1], p[1]), (d[1], h - p[1])):
-        if denom == 0:
-            if num < 0:
-                return None
-            continue
-        t = num / denom
-        if denom < 0:
-            t0 = max(t0, t)
-        else:
-            t1 = min(t1, t)
-        if t0 > t1:
-            return None
-    return p + t0 * d, p + t1 * d
 
 
 def clip_polyline(points: np.ndarray, width: float, height: float) -> list[np.ndarray]:
@@ -78,16 +58,16 @@ def clip_polyline(points: np.ndarray, width: float, height: float) -> list[np.nd
         return [pts.copy()] if inside(pts[0]) else []
     if ((pts >= 0.0) & (pts <= (width, height))).all():
         return [pts.copy()]
+    kept, starts, ends = clip_segments(pts[:-1], pts[1:], (0.0, 0.0), (width, height))
     runs: list[list[np.ndarray]] = []
     current: list[np.ndarray] = []
-    for p, q in zip(pts[:-1], pts[1:], strict=True):
-        seg = _clip_segment(p, q, width, height)
-        if seg is None:
-            if current:
-                runs.append(current)
-                current = []
-            continue
-        a, b = seg
+    last = -2
+    for i, a, b in zip(np.flatnonzero(kept), starts, ends, strict=True):
+        q = pts[i + 1]
+        if current and i != last + 1:  # the segments between lay outside the canvas
+            runs.append(current)
+            current = []
+        last = i
         if current and np.array_equal(current[-1], a):
             current.append(b)
         else:

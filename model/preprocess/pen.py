@@ -95,10 +95,10 @@ def _segments(
     base = np.repeat(np.maximum(np.floor(low - reach), 0).astype(np.intp), RUN, axis=0)[:n]
     long = np.abs(b - a).max(1) > LONG
     if long.any():
-        ca, cb, cbase = _clip_segments(
-            a[long], b[long], base[long], (-reach, -reach), (cols + reach, rows + reach)
+        inside, ca, cb = clip_segments(
+            a[long], b[long], (-reach, -reach), (cols + reach, rows + reach)
         )
-        pa, pb, pbase = _pieces(ca, cb, cbase)
+        pa, pb, pbase = _pieces(ca, cb, base[long][inside])
         keep = ~long
         a, b, base = (np.concatenate([x[keep], y]) for x, y in ((a, pa), (b, pb), (base, pbase)))
     return a, b, base
@@ -126,28 +126,28 @@ def _measure(best, wide, pad, side, a, b, base, square) -> None:
     np.minimum.at(best, flat.ravel(), d2.ravel())
 
 
-def _clip_segments(
-    a: np.ndarray,
-    b: np.ndarray,
-    base: np.ndarray,
-    lo: tuple[float, float],
-    hi: tuple[float, float],
+def clip_segments(
+    a: np.ndarray, b: np.ndarray, lo: tuple[float, float], hi: tuple[float, float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The parts of segments ``a[i] -> b[i]`` (float ``(n, 2)``) inside the box ``lo..hi``
-    (Liang-Barsky), with their ``base``; segments wholly outside are dropped, ends inside are
-    kept exactly."""
+    (Liang-Barsky, edges included).
+
+    Returns ``(inside, a', b')``: bool ``(n,)``, true for the segments with a part in the box,
+    and those parts' ends, float ``(k, 2)`` each (``k = inside.sum()``): an end in the box is
+    kept exactly, one outside is moved onto the box's edge (to within a rounding).
+    """
     d = b - a
     with np.errstate(divide="ignore", invalid="ignore"):
         t_lo = (np.asarray(lo) - a) / d
         t_hi = (np.asarray(hi) - a) / d
     flat = d == 0  # parallel to that axis: inside the box's band, or never
-    inside = (a >= lo) & (a <= hi)
-    enter = np.where(flat, np.where(inside, -np.inf, np.inf), np.minimum(t_lo, t_hi)).max(1)
-    leave = np.where(flat, np.where(inside, np.inf, -np.inf), np.maximum(t_lo, t_hi)).min(1)
+    in_band = (a >= lo) & (a <= hi)
+    enter = np.where(flat, np.where(in_band, -np.inf, np.inf), np.minimum(t_lo, t_hi)).max(1)
+    leave = np.where(flat, np.where(in_band, np.inf, -np.inf), np.maximum(t_lo, t_hi)).min(1)
     t0, t1 = np.maximum(enter, 0.0), np.minimum(leave, 1.0)
-    keep = t0 <= t1
-    a, b, d, t0, t1 = a[keep], b[keep], d[keep], t0[keep, None], t1[keep, None]
-    return np.where(t0 > 0, a + t0 * d, a), np.where(t1 < 1, a + t1 * d, b), base[keep]
+    inside = t0 <= t1
+    a, b, d, t0, t1 = a[inside], b[inside], d[inside], t0[inside, None], t1[inside, None]
+    return inside, np.where(t0 > 0, a + t0 * d, a), np.where(t1 < 1, a + t1 * d, b)
 
 
 def _pieces(
