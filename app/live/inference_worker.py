@@ -193,7 +193,7 @@ class InferenceWorker(MailboxWorker):
         if self._reader is None or self._reader.core is not self.core:
             self._reader = reader_for(self.core, self.infos)
         result = answer_number(
-            self._reader, self.infos, revision, strokes, canvas, selected, self._lut()
+            self._reader, self.infos, revision, strokes, canvas, selected, self.maps_lut()
         )
         self.runs += not result.reading.empty
         return result
@@ -202,13 +202,13 @@ class InferenceWorker(MailboxWorker):
         self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]
     ) -> LiveResult:
         """Preprocess and run one drawing (no signals; tests call it directly)."""
-        result = answer_drawing(self.core, self.infos, revision, strokes, canvas, self._lut())
+        result = answer_drawing(self.core, self.infos, revision, strokes, canvas, self.maps_lut())
         self.runs += not result.empty
         return result
 
     def answer_input(self, revision: int, pre: Preprocessed) -> LiveResult:
         """Run one ready model input (no signals; tests call it directly)."""
-        result = answer_input(self.core, self.infos, revision, pre, self._lut())
+        result = answer_input(self.core, self.infos, revision, pre, self.maps_lut())
         self.runs += not result.empty
         return result
 
@@ -216,7 +216,9 @@ class InferenceWorker(MailboxWorker):
         light = getattr(self.core, "light", False)
         self.snapshot.emit(LiveSnapshot(self.core.snapshot(), dict(self.infos)) if light else None)
 
-    def _lut(self) -> np.ndarray | None:
+    def maps_lut(self) -> np.ndarray | None:
+        """The colour table the answers' maps are made with, or None when no map is wanted
+        (:attr:`maps_wanted`): the same for answers made here and in the window's thread."""
         return viridis_words() if self.maps_wanted else None
 
     def _replace(self, models: dict, class_names: dict, done: Done | None) -> None:

@@ -37,7 +37,6 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from digitlab.app.live.inference_worker import InferenceWorker
 from digitlab.app.live.tensorflow_loader import TensorFlowLoader
 from digitlab.app.threads import WorkerThread
-from digitlab.app.widgets.styles import viridis_words
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo
 from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult, LiveSnapshot
 from digitlab.model.nets.live_source import bundled_label
@@ -238,7 +237,7 @@ class LiveModels(QObject):
         if answer is None:
             return
         try:
-            result = answer(viridis_words() if self.worker.maps_wanted else None)
+            result = answer(self.worker.maps_lut())
         except Exception as exc:  # reported as the worker reports its own; views keep the last
             self.errored.emit(f"{self.worker.serve_error}: {exc}")
             return
