@@ -61,13 +61,10 @@ def clip_polyline(points: np.ndarray, width: float, height: float) -> list[np.nd
     kept, starts, ends = clip_segments(pts[:-1], pts[1:], (0.0, 0.0), (width, height))
     runs: list[list[np.ndarray]] = []
     current: list[np.ndarray] = []
-    last = -2
+    # A run is closed when a segment leaves the canvas, so one left out (wholly outside)
+    # never sits inside a run.
     for i, a, b in zip(np.flatnonzero(kept), starts, ends, strict=True):
         q = pts[i + 1]
-        if current and i != last + 1:  # the segments between lay outside the canvas
-            runs.append(current)
-            current = []
-        last = i
         if current and np.array_equal(current[-1], a):
             current.append(b)
         else:
