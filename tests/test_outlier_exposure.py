@@ -53,8 +53,13 @@ def test_outlier_exposure_flattens_answers_on_unseen_non_digits_and_still_reads_
         for name, m in (("plain", plain), ("exposed", exposed))
     }
     assert refused["exposed"] > refused["plain"] + 0.2
-    accuracy = (np.asarray(exposed(x_test)).argmax(1) == y_test).mean()
-    assert accuracy > 0.85
+    accuracy = {
+        name: (np.asarray(m(x_test)).argmax(1) == y_test).mean()
+        for name, m in (("plain", plain), ("exposed", exposed))
+    }
+    # A toy run (3,000 digits, 3 epochs, a heavy outlier weight) reads about 88% of the test
+    # digits; the exposure may cost a few of them, not the reading.
+    assert accuracy["exposed"] >= accuracy["plain"] - 0.05, accuracy
 
 
 @pytest.mark.slow

@@ -47,6 +47,28 @@ def test_brush_size_does_not_change_what_the_model_reads():
     assert np.abs(thin - thick).max() < 1e-6
 
 
+def test_a_flat_drawing_is_framed_taller_and_a_dash_stays_a_line():
+    # A zigzag 2.4 times as wide as tall: re-drawn 1.5 times as wide as tall (pen included,
+    # a little less).
+    flat = [[[40, 120], [100, 195], [160, 120], [220, 195]]]
+    height, width = _ink_box(strokes_to_input(flat, (280, 280)).image)
+    assert width == 20 and 13 <= height <= 16
+    # A dash is stretched at most twice: still a thin line, not a box.
+    height, width = _ink_box(strokes_to_input([[[40, 140], [240, 142]]], (280, 280)).image)
+    assert width == 20 and height <= 4
+    # A digit no flatter than MNIST's flattest keeps its proportions (1.3 times as wide).
+    wide_seven = [[[x * 1.6 - 40, y] for x, y in SEVEN[0]]]
+    height, width = _ink_box(strokes_to_input(wide_seven, (280, 280)).image)
+    assert width == 20 and 15 <= height <= 17
+
+
+def test_a_flat_picture_is_framed_taller_as_a_flat_drawing_is():
+    picture = np.zeros((60, 200), np.uint8)
+    picture[10:50, 10:190] = 255  # 180 x 40 px of ink: 4.5 times as wide as tall
+    height, width = _ink_box(image_to_input(picture).image)
+    assert width == 20 and 8 <= height <= 10  # stretched twice at most (4.4 px -> 8.9)
+
+
 def test_the_eraser_removes_ink():
     line = Stroke(np.array([[40.0, 140.0], [240.0, 140.0]]))
     cut = Stroke(np.array([[140.0, 100.0], [140.0, 180.0]]), width=60, erase=True)

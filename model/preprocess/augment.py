@@ -127,7 +127,7 @@ def distort(
 
     warped = np.clip(bilinear(sel, src_r, src_c), 0.0, 1.0)
     for j, i in enumerate(chosen):
-        result = normalise(warped[j], threshold=0.05)
+        result = normalise(warped[j], threshold=0.05, stretch_flat=True)
         if not result.empty:
             out[i] = result.image / max(float(result.image.max()), 1e-6)
     return out
@@ -176,7 +176,7 @@ def _with_paths(image: np.ndarray, paths, width: float) -> np.ndarray:
     canvas[14:42, 14:42] = image
     for points in paths:
         draw_segments(canvas.shape, np.array(points, np.float64) + 14.0, width, out=canvas)
-    result = normalise(canvas, threshold=0.05)
+    result = normalise(canvas, threshold=0.05, stretch_flat=True)
     return image if result.empty else result.image
 
 

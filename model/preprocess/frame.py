@@ -2,7 +2,8 @@
 
 MNIST digits were cropped to their ink, scaled (aspect kept) so the longer side is 20 px with
 anti-aliasing, then placed in a 28x28 field so the centre of mass sits at the centre.
-:func:`normalise` does the same, NumPy only; the stroke path (:mod:`.strokes`) and the picture
+:func:`normalise` does the same, NumPy only (drawings and pictures flatter than nearly any MNIST
+digit are framed taller: :data:`MAX_ASPECT`); the stroke path (:mod:`.strokes`) and the picture
 path (:mod:`.pictures`) both end in it and both return a :class:`Preprocessed`, whose ``image``
 is float32 ``(28, 28)`` in 0..1, white digit on black, exactly like ``mnist.x_test / 255``.
 """
@@ -19,6 +20,12 @@ SIDE = 28
 """Side of the model input, px."""
 BOX = 20
 """Longer side of the ink after fitting, px (as MNIST)."""
+MAX_ASPECT = 1.5
+"""Ink wider than this many times its height is framed taller, up to this aspect: 99% of
+MNIST's training digits are at most 1.43 times as wide as tall, while people draw twos, fives
+and zeros far flatter (up to 2.8 times in the pen dev set)."""
+MAX_STRETCH = 2.0
+"""The most flat ink's height is stretched by (a dash stays a line, not a zigzag)."""
 CENTRE = (14.0, 14.0)
 """Where the centre of mass lands (row, column); the mean over MNIST's training set."""
 
@@ -61,6 +68,15 @@ class Preprocessed:
 def empty_input(notes: tuple[str, ...] = ()) -> Preprocessed:
     """Nothing drawn: an all-zero float32 ``(28, 28)`` image, ``empty`` set, with ``notes``."""
     return Preprocessed(np.zeros((SIDE, SIDE), np.float32), True, notes=notes)
+
+
+def height_stretch(width: float, height: float) -> float:
+    """How much (1 to :data:`MAX_STRETCH`) to stretch the height of ink ``width`` by
+    ``height`` (any unit) so it is at most :data:`MAX_ASPECT` times as wide as tall."""
+    width, height = float(width), float(height)
+    if width <= MAX_ASPECT * height:
+        return 1.0
+    return min(width / (MAX_ASPECT * max(height, 1e-9)), MAX_STRETCH)
 
 
 @lru_cache(maxsize=1024)
@@ -115,6 +131,7 @@ def normalise(
     *,
     box: float = BOX,
     offset: tuple[float, float] = (0.0, 0.0),
+    stretch_flat: bool = False,
 ) -> Preprocessed:
     """Crop to the ink, fit the longer side to 20 px, place by centre of mass in 28x28.
 
@@ -127,6 +144,8 @@ def normalise(
     offset : ``(rows, cols)`` px added to :data:`CENTRE`. With the default framing the box
         is kept inside the field as MNIST's were; a moved framing lets it leave the field
         (what leaves is cut off), because that is what was asked for.
+    stretch_flat : fit ink wider than :data:`MAX_ASPECT` times its height taller (see
+        :func:`height_stretch`), as the stroke path re-draws flat drawings.
 
     Returns
     -------
@@ -149,7 +168,8 @@ def normalise(
     crop = ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     h, w = crop.shape
     f = float(box) / max(h, w)
-    nh, nw = max(1, int(round(h * f))), max(1, int(round(w * f)))
+    k = height_stretch(w, h) if stretch_flat else 1.0
+    nh, nw = max(1, int(round(h * f * k))), max(1, int(round(w * f)))
     fitted = resample(resample(crop, nh, 0), nw, 1)
     fitted = np.clip(fitted, 0.0, 1.0).astype(np.float32)
     mass = float(fitted.sum())

@@ -89,8 +89,9 @@ def image_to_input(pixels: np.ndarray) -> Preprocessed:
     Returns
     -------
     Preprocessed
-        ``image`` float32 ``(28, 28)`` in 0..1, white ink on black, cropped, fitted and
-        centred as :func:`~digitlab.model.preprocess.frame.normalise` does.
+        ``image`` float32 ``(28, 28)`` in 0..1, white ink on black, cropped, fitted (flat
+        ink framed taller, as drawings are) and centred as
+        :func:`~digitlab.model.preprocess.frame.normalise` does.
 
     Raises
     ------
@@ -110,4 +111,4 @@ def image_to_input(pixels: np.ndarray) -> Preprocessed:
         return empty_input()
     ink = np.clip(ink / peak, 0.0, 1.0)
     ink[ink < INK_THRESHOLD] = 0.0
-    return normalise(ink, threshold=0.0)
+    return normalise(ink, threshold=0.0, stretch_flat=True)

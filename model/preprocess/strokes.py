@@ -19,6 +19,7 @@ from digitlab.model.preprocess.frame import (
     Preprocessed,
     PreprocessError,
     empty_input,
+    height_stretch,
     normalise,
 )
 from digitlab.model.preprocess.pen import draw_segments, erase_segments
@@ -165,6 +166,8 @@ def strokes_to_input(
 
     The ink is re-drawn in the normalised frame with a pen ``pen_width`` px wide (of 28), so
     the digit's size on the canvas and the brush size do not change what the model reads.
+    A drawing more than :data:`~digitlab.model.preprocess.frame.MAX_ASPECT` times as wide as
+    tall is re-drawn taller (its height stretched at most twice), with the same round pen.
     Eraser strokes remove ink in proportion to the brush they were drawn with.
 
     Parameters
@@ -203,6 +206,9 @@ def strokes_to_input(
         width_28 = pen_width
         scale = (BOX - pen_width) / extent
     thickness = width_28 / (scale * ink_brush)  # normalised width over natural width
+    # Flat drawings are re-drawn taller (frame.MAX_ASPECT), with the same round pen.
+    ink_w, ink_h = hi - lo
+    stretch = np.array([1.0, height_stretch(ink_w, ink_h) if extent >= 0.5 * ink_brush else 1.0])
 
     ss = SUPERSAMPLE
     margin = 4.0
@@ -210,7 +216,7 @@ def strokes_to_input(
     centre = (lo + hi) / 2.0
     raster = np.zeros((size, size), np.float32)
     for stroke in strokes:
-        pts = (stroke.points - centre) * (scale * ss) + size / 2.0
+        pts = (stroke.points - centre) * stretch * (scale * ss) + size / 2.0
         pts = _simplify(pts, 1.0)
         if stroke.erase:
             width = (stroke.width or brush) * scale * thickness * ss

@@ -158,7 +158,7 @@ class NumberReader:
             part = pieces[run[0] : run[1]]
             x0, y0, x1, y1 = (int(v) for v in union_box([p.box for p in part]))
             crop = piece_ink(ink, labels, [p.payload for p in part])[y0:y1, x0:x1]
-            return None, lambda: normalise(crop)
+            return None, lambda: normalise(crop, stretch_flat=True)
 
         return self._read(pieces, height, render)
 
