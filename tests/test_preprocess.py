@@ -56,7 +56,7 @@ def test_a_flat_drawing_is_framed_taller_and_a_dash_stays_a_line():
     # A dash is stretched at most twice: still a thin line, not a box.
     height, width = _ink_box(strokes_to_input([[[40, 140], [240, 142]]], (280, 280)).image)
     assert width == 20 and height <= 4
-    # A digit no flatter than MNIST's flattest keeps its proportions (1.3 times as wide).
+    # A digit as flat as many MNIST digits (1.3 times as wide as tall) keeps its proportions.
     wide_seven = [[[x * 1.6 - 40, y] for x, y in SEVEN[0]]]
     height, width = _ink_box(strokes_to_input(wide_seven, (280, 280)).image)
     assert width == 20 and 15 <= height <= 17
