@@ -50,9 +50,10 @@ def test_brush_size_does_not_change_what_the_model_reads():
 def test_a_flat_drawing_is_framed_taller_and_a_dash_stays_a_line():
     # A zigzag 2.4 times as wide as tall: re-drawn 1.5 times as wide as tall (pen included,
     # a little less).
-    flat = [[[40, 120], [100, 195], [160, 120], [220, 195]]]
-    height, width = _ink_box(strokes_to_input(flat, (280, 280)).image)
+    flat = strokes_to_input([[[40, 120], [100, 195], [160, 120], [220, 195]]], (280, 280))
+    height, width = _ink_box(flat.image)
     assert width == 20 and 13 <= height <= 16
+    assert any("framed taller" in note for note in flat.notes)  # the user is told why
     # A dash is stretched at most twice: still a thin line, not a box.
     height, width = _ink_box(strokes_to_input([[[40, 140], [240, 142]]], (280, 280)).image)
     assert width == 20 and height <= 4

@@ -224,7 +224,7 @@ def strokes_to_input(
         else:
             draw_segments(raster.shape, pts, width_28 * ss, out=raster)
 
-    notes = list(_drawing_notes(all_pts, extent, ink_brush, (cw, ch)))
+    notes = list(_drawing_notes(all_pts, extent, ink_brush, (cw, ch), float(stretch[1])))
     result = normalise(raster)
     if result.empty:
         return empty_input(tuple(notes))
@@ -232,7 +232,11 @@ def strokes_to_input(
 
 
 def _drawing_notes(
-    points: np.ndarray, extent: float, brush: float, canvas: tuple[float, float]
+    points: np.ndarray,
+    extent: float,
+    brush: float,
+    canvas: tuple[float, float],
+    stretch: float,
 ) -> Iterable[str]:
     cw, ch = canvas
     if extent < 0.12 * max(cw, ch):
@@ -247,3 +251,5 @@ def _drawing_notes(
         yield "touches the canvas edge: part of the digit may be cut off"
     if extent > 0 and brush / extent > 0.45:
         yield "very thick strokes for the digit's size"
+    if stretch > 1.0:
+        yield "very flat drawing: framed taller, like MNIST's flattest digits"
