@@ -1,5 +1,5 @@
-"""``digitlab classify`` answers through the NumPy path without importing TensorFlow, and
-through TensorFlow for a model the NumPy path does not implement."""
+"""``digitlab classify`` and ``evaluate`` answer through the NumPy path without importing
+TensorFlow, and through TensorFlow for a model the NumPy path does not implement."""
 
 import json
 import subprocess
@@ -9,13 +9,19 @@ import pytest
 from cli_support import run_cli
 from model_support import dropout_model
 
+from digitlab.model.data.bundled import METRICS_PATH
+
 SEVEN = {"strokes": [[[60, 60], [200, 60], [120, 230]]], "canvas": [280, 280]}
 
 
 def _classify_in_a_fresh_process(tmp_path, *extra):
     strokes = tmp_path / "s.jsonl"
     strokes.write_text(json.dumps(SEVEN) + "\n")
-    argv = ["classify", "--strokes", str(strokes), *extra]
+    return _in_a_fresh_process(["classify", "--strokes", str(strokes), *extra])
+
+
+def _in_a_fresh_process(argv):
+    """[exit code, stdout, whether TensorFlow was imported] of a command run in a new process."""
     code = (
         "import io, sys, json\n"
         "from digitlab.app.cli.commands import run\n"
@@ -53,6 +59,17 @@ def test_classify_falls_back_to_tensorflow_for_a_layer_the_light_path_lacks(tmp_
     assert len(json.loads(out)["dropout"]["probabilities"]) == 10
     rc, out, tensorflow = _classify_in_a_fresh_process(tmp_path, "--model", str(path))
     assert rc == 0 and tensorflow is True
+
+
+@pytest.mark.slow
+def test_evaluate_scores_mnist_without_tensorflow_as_keras_did():
+    rc, out, tensorflow = _in_a_fresh_process(["evaluate", "--json"])
+    assert rc == 0 and tensorflow is False
+    metrics = json.loads(METRICS_PATH.read_text())
+    for name, result in json.loads(out)["models"].items():
+        # metrics.json's accuracy was measured through Keras when the model was installed.
+        assert result["accuracy"] == metrics[name]["test_accuracy"], name
+        assert sum(map(sum, result["confusion"])) == 10_000
 
 
 def test_classify_still_refuses_a_model_of_other_classes_with_the_same_words(tmp_path):

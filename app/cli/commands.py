@@ -31,12 +31,9 @@ def run(args, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int
     # stand-ins are written to for the whole command and close when the process ends.
     stdout = stdout or sys.stdout or open(os.devnull, "w")  # noqa: SIM115 (lives for the run)
     stderr = stderr or sys.stderr or open(os.devnull, "w")  # noqa: SIM115 (lives for the run)
-    # classify and read answer through NumPy and import TensorFlow only when they must (see
-    # inference_core); other backends (JAX on a GPU machine) need no TensorFlow at all.
-    if (
-        args.command not in ("classify", "read")
-        and os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow"
-    ):
+    # classify, read and evaluate answer through NumPy and import TensorFlow only when they
+    # must (see inference_core).
+    if args.command not in ("classify", "read", "evaluate"):
         quiet_tensorflow()
     handlers = {
         "classify": classify,

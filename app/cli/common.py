@@ -27,7 +27,10 @@ class UsageError(ValueError):
 
 
 def quiet_tensorflow() -> None:
-    """Keep TensorFlow's C++ start-up chatter off the console."""
+    """Import TensorFlow now, its C++ start-up chatter kept off the console (nothing to do on
+    another Keras backend, e.g. JAX on a GPU machine)."""
+    if os.environ.get("KERAS_BACKEND", "tensorflow") != "tensorflow":
+        return
     from digitlab.model.nets.quiet_tensorflow import import_tensorflow_quietly
 
     import_tensorflow_quietly()
@@ -47,8 +50,7 @@ def inference_core(model_arg: str | None, light: bool = False):
         core = _light_core(model_arg)
         if core is not None:
             return core
-        if os.environ.get("KERAS_BACKEND", "tensorflow") == "tensorflow":
-            quiet_tensorflow()
+        quiet_tensorflow()
     from digitlab.model.nets.inference import InferenceCore
 
     if model_arg in (None, "both"):

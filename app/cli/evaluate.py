@@ -18,9 +18,11 @@ from digitlab.app.cli.common import (
     inference_core,
     known_rules,
     preprocess_stroke_record,
+    quiet_tensorflow,
     stroke_lines,
 )
 from digitlab.model.data.mnist import load_dataset, load_mnist, mnist_test_inputs, to_model_input
+from digitlab.model.nets.accuracy import score_answers
 from digitlab.model.nets.wording import plural
 from digitlab.model.preprocess.frame import PreprocessError
 
@@ -82,6 +84,7 @@ def _evaluation_data(
 
 def _custom_evaluation(args):
     """(core, x, y, label, class names) for a folder, or an .npz judged by a model file."""
+    quiet_tensorflow()
     from digitlab.model.data.custom_dataset import load_source
     from digitlab.model.nets.inference import InferenceCore
     from digitlab.model.nets.model_files import load_model, read_class_names
@@ -136,9 +139,8 @@ def _score_words(result: dict) -> str:
 
 
 def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> int:
-    """``digitlab evaluate``: accuracy and confusion matrix per model."""
-    from digitlab.model.nets.training import evaluate as evaluate_model
-
+    """``digitlab evaluate``: accuracy and confusion matrix per model (the digit models through
+    the NumPy path when it reads them: no TensorFlow to wait for)."""
     bad_lines: list[int] = []
     model_file = args.model not in (None, "both", "cnn", "dense")
     custom = Path(args.data).is_dir() or (model_file and Path(args.data).suffix.lower() == ".npz")
@@ -146,14 +148,15 @@ def evaluate(args, stdout: TextIO = sys.stdout, stderr: TextIO = sys.stderr) -> 
         core, x, y, label, names = _custom_evaluation(args)
     else:
         x, y, label = _evaluation_data(args.data, stderr, bad_lines)
-        core = inference_core(args.model)
+        core = inference_core(args.model, light=True)
         names = None
     report = {"data": label, "models": {}}
     if names is not None:
         report["class_names"] = list(names)
     rules = known_rules(args.model, core.names)
+    answers = core.probabilities(x)
     for name in core.names:
-        result = evaluate_model(core.model(name), x, y, num_classes=core.num_classes(name))
+        result = score_answers(answers[name], y, core.num_classes(name))
         known = rules[name].known(result["probabilities"])
         report["models"][name] = {
             "accuracy": result["accuracy"],

@@ -17,6 +17,7 @@ import keras
 import numpy as np
 
 from digitlab.model.data.mnist import Dataset, to_model_input
+from digitlab.model.nets.accuracy import score_answers
 from digitlab.model.nets.run_progress import Progress, ProgressCallback, extend_history, finish_run
 from digitlab.model.preprocess.augment import AugmentConfig, StyleConfig, add_styles, distort
 
@@ -261,31 +262,12 @@ def train(
 def evaluate(
     model: keras.Model, x: np.ndarray, y: np.ndarray, num_classes: int = 10, batch_size: int = 1000
 ) -> dict:
-    """Accuracy and confusion matrix of ``model`` on model inputs ``x`` ``(n, 28, 28, 1)``.
-
-    Returns
-    -------
-    dict with ``accuracy`` (0..1), ``confusion`` (``num_classes`` x ``num_classes`` list,
-    rows = true label), ``predictions`` (int ``(n,)``), ``confidence`` (float ``(n,)``, the top
-    probability) and ``probabilities`` (float32 ``(n, num_classes)``).
-    """
-    probs = (
-        np.concatenate(
-            [
-                np.asarray(model(x[i : i + batch_size], training=False))
-                for i in range(0, len(x), batch_size)
-            ]
-        )
-        if len(x)
-        else np.zeros((0, num_classes), np.float32)
+    """Accuracy and confusion matrix of ``model`` on model inputs ``x`` ``(n, 28, 28, 1)``:
+    :func:`digitlab.model.nets.accuracy.score_answers` of its probabilities."""
+    probs = [
+        np.asarray(model(x[i : i + batch_size], training=False))
+        for i in range(0, len(x), batch_size)
+    ]
+    return score_answers(
+        np.concatenate(probs) if probs else np.zeros((0, num_classes), np.float32), y, num_classes
     )
-    pred = probs.argmax(1)
-    confusion = np.zeros((num_classes, num_classes), np.int64)
-    np.add.at(confusion, (np.asarray(y, np.int64), pred), 1)
-    return {
-        "accuracy": float((pred == y).mean()) if len(y) else float("nan"),
-        "confusion": confusion.tolist(),
-        "predictions": pred,
-        "confidence": probs.max(1) if len(probs) else np.zeros(0),
-        "probabilities": probs,
-    }
