@@ -84,10 +84,7 @@ def _evaluation_data(
 
 def _custom_evaluation(args):
     """(core, x, y, label, class names) for a folder, or an .npz judged by a model file."""
-    quiet_tensorflow()
     from digitlab.model.data.custom_dataset import load_source
-    from digitlab.model.nets.inference import InferenceCore
-    from digitlab.model.nets.model_files import load_model, read_class_names
 
     data = load_source(args.data, size=args.image_size, test_share=args.test_share, seed=args.seed)
     if args.model in (None, "both", "cnn", "dense"):
@@ -97,9 +94,13 @@ def _custom_evaluation(args):
                 f"{data.image_size} pictures; the bundled models read 28x28 digits: "
                 "give --model FILE.keras"
             )
-        core = inference_core(args.model)
+        core = inference_core(args.model, light=True)
         names = data.class_names
     else:
+        quiet_tensorflow()
+        from digitlab.model.nets.inference import InferenceCore
+        from digitlab.model.nets.model_files import load_model, read_class_names
+
         model = load_model(args.model, num_classes=data.num_classes, input_shape=None)
         if tuple(model.input_shape[1:3]) != (data.image_size, data.image_size):
             raise UsageError(
