@@ -52,10 +52,12 @@ def test_style_inputs_are_model_inputs_every_style_equally_often_and_reproducibl
 def test_the_bundled_models_read_the_styles_strangers_draw():
     # 80 drawings a style, never seen in training (the bundled models trained on seed 3000).
     # The models bundled before the styles read 94.2% and 89.7% of them, their weakest of the
-    # strangers' styles 66% (CNN, long up-stroke ones) and 56% (dense, slashed zeros).
+    # strangers' styles 66% (CNN, long up-stroke ones) and 56% (dense, slashed zeros); the CNN
+    # taught them by a teacher that misread them 97.4% (its long up-stroke ones 76%), the CNN
+    # bundled now 99.0% (90%).
     x, y, names = style_digit_inputs(len(STYLES) * 80, seed=11)
     answers = LightCore().probabilities(x)
-    for model, overall, each in (("cnn", 0.96, 0.70), ("dense", 0.915, 0.65)):
+    for model, overall, each in (("cnn", 0.98, 0.85), ("dense", 0.915, 0.65)):
         right = answers[model].argmax(1) == y
         assert right.mean() >= overall, (model, right.mean())
         for style in STRANGERS_STYLES:

@@ -76,3 +76,38 @@ def test_outlier_training_stops_when_asked(small):
         should_stop=lambda: True,
     )
     assert result["stopped"] and result["epochs_run"] == 0
+
+
+@pytest.mark.slow
+def test_a_teacher_is_blended_in_only_where_it_reads_the_digit_right_when_asked(small):
+    # A teacher that misreads every 7 as 1 (as a teacher that never saw a style misreads it)
+    # teaches that misreading with plain distillation, and not with distill_where_right.
+    import keras
+
+    from digitlab.model.nets.architectures import build
+    from digitlab.model.nets.outlier_exposure import OutlierRecipe, train_with_outliers
+
+    x, y, outliers, _, x_test, y_test = small
+    inputs = keras.Input((28, 28, 1))
+    flat = keras.layers.Flatten()(inputs)
+    # All the mass on 1 for every input: right for the ones only, wrong for the sevens.
+    ones = keras.layers.Dense(10, kernel_initializer="zeros", bias_initializer="zeros")(flat)
+    answer = keras.layers.Lambda(lambda t: keras.ops.one_hot(t[:, 0] * 0 + 1, 10))(ones)
+    teacher = keras.Model(inputs, answer)
+    sevens = y_test == 7
+    read_seven = {}
+    for where_right in (False, True):
+        model = build("dense")
+        recipe = OutlierRecipe(
+            epochs=3,
+            learning_rate=2e-3,
+            oe_weight=0.0,
+            distill=0.7,
+            distill_temperature=1.0,
+            distill_where_right=where_right,
+            seed=0,
+        )
+        train_with_outliers(model, lambda e: (x, y), outliers, recipe, teacher=teacher)
+        answers = np.asarray(model(x_test[sevens])).argmax(1)
+        read_seven[where_right] = float((answers == 7).mean())
+    assert read_seven[False] < 0.5 < 0.8 < read_seven[True], read_seven

@@ -77,6 +77,11 @@ def main() -> None:
     parser.add_argument("--oe-margin", type=float, default=0.0)
     parser.add_argument("--distill", type=float, default=0.5)
     parser.add_argument("--distill-temperature", type=float, default=1.0)
+    parser.add_argument(
+        "--distill-where-right",
+        action="store_true",
+        help="blend in the teacher only for the digits it reads right",
+    )
     parser.add_argument("--outliers", type=int, default=40_000)
     parser.add_argument("--font-digits", type=int, default=20_000)
     parser.add_argument(
@@ -183,6 +188,7 @@ def main() -> None:
         oe_margin=args.oe_margin,
         distill=args.distill,
         distill_temperature=args.distill_temperature,
+        distill_where_right=args.distill_where_right,
         seed=args.seed,
     )
     x_test, y_test = to_model_input(data.x_test), data.y_test.astype(np.int64)
@@ -233,7 +239,9 @@ def main() -> None:
                 if args.style_digits
                 else ""
             )
-            + ", targets blended with the teacher's; "
+            + ", targets blended with the teacher's"
+            + (" where it reads the digit right" if args.distill_where_right else "")
+            + "; "
             f"{len(x_out):,} synthetic non-digits ({', '.join(KIND_WORDS[k] for k in kinds)}) "
             "pushed towards a flat answer"
         ),

@@ -36,6 +36,9 @@ class OutlierRecipe:
         uniform answer, nats; 0.3 is about a top probability of 0.4) adds nothing, so the
         model spends its capacity on the outliers it still reads as digits.
     distill, distill_temperature : as in :class:`digitlab.model.nets.training.Recipe`.
+    distill_where_right : blend in the teacher only for digits it reads right. A teacher that
+        never saw a style (a one with a long up-stroke, read as 7) would otherwise teach its
+        misreading along with the label.
     seed : seeds the order of digits and outliers and Keras.
     """
 
@@ -47,6 +50,7 @@ class OutlierRecipe:
     oe_margin: float = 0.0
     distill: float = 0.7
     distill_temperature: float = 3.0
+    distill_where_right: bool = False
     seed: int = 0
 
     def as_dict(self) -> dict:
@@ -101,7 +105,11 @@ def train_with_outliers(
         onehot = tf.one_hot(yd, num_classes)
         if teacher is not None:
             soft = _soften(teacher(xd, training=False), recipe.distill_temperature)
-            target = (1.0 - alpha) * onehot + alpha * soft
+            a = alpha
+            if recipe.distill_where_right:
+                right = tf.equal(tf.argmax(soft, axis=-1, output_type=tf.int32), yd)
+                a = alpha * tf.cast(right, tf.float32)[:, None]
+            target = (1.0 - a) * onehot + a * soft
         else:
             target = onehot
         with tf.GradientTape() as tape:
