@@ -127,6 +127,8 @@ def test_the_steps_note_and_the_unit_label_name_what_is_shown():
     note = steps_note((40, 30), (20, 15), (4, 6))
     assert note.startswith("Cropped ink 30×40 px") and "scaled to 15×20" in note
     assert "placed at row 4, column 6" in note
+    assert "taller" not in note
+    assert "1.6× taller than drawn" in steps_note((25, 60), (12, 20), (8, 4), stretched=1.6)
     assert unit_label("CNN", "conv2", 5, True).startswith("CNN · conv2 kernel 5: the MNIST")
     assert "finding its strongest" in unit_label("Dense network", "hidden", 9, False)
 

@@ -54,6 +54,9 @@ def test_a_flat_drawing_is_framed_taller_and_a_dash_stays_a_line():
     height, width = _ink_box(flat.image)
     assert width == 20 and 13 <= height <= 16
     assert any("framed taller" in note for note in flat.notes)  # the user is told why
+    assert (
+        flat.stretched == pytest.approx(1.6) and strokes_to_input(SEVEN, (280, 280)).stretched == 1
+    )
     # A dash is stretched at most twice: still a thin line, not a box.
     height, width = _ink_box(strokes_to_input([[[40, 140], [240, 142]]], (280, 280)).image)
     assert width == 20 and height <= 4

@@ -106,4 +106,6 @@ class StepsView(QWidget):
         r, c = pre.centre_of_mass
         self.com.setData([left + c + 0.5], [top + r + 0.5])
         self._set("input", pre.image)
-        self.note.setText(steps_note(pre.cropped.shape, pre.fitted.shape, pre.placed_at))
+        self.note.setText(
+            steps_note(pre.cropped.shape, pre.fitted.shape, pre.placed_at, pre.stretched)
+        )

@@ -97,15 +97,22 @@ def reading_line(
 
 
 def steps_note(
-    cropped_shape: tuple[int, int], fitted_shape: tuple[int, int], placed_at: tuple[int, int]
+    cropped_shape: tuple[int, int],
+    fitted_shape: tuple[int, int],
+    placed_at: tuple[int, int],
+    stretched: float = 1.0,
 ) -> str:
     """The sentence under the preprocessing steps: the cropped ink's ``(h, w)``, the fitted
-    box's ``(h, w)`` and its ``(top, left)`` in the 28x28 field."""
+    box's ``(h, w)``, its ``(top, left)`` in the 28x28 field and how many times taller than
+    drawn a flat drawing was re-drawn (``Preprocessed.stretched``)."""
     ch, cw = cropped_shape
     h, w = fitted_shape
     top, left = placed_at
+    pen = "re-drawn with an MNIST-like pen"
+    if stretched > 1.0:
+        pen += f", {stretched:.1f}× taller than drawn: it was very flat"
     return (
-        f"Cropped ink {cw}×{ch} px (re-drawn with an MNIST-like pen) → scaled to {w}×{h} "
+        f"Cropped ink {cw}×{ch} px ({pen}) → scaled to {w}×{h} "
         f"→ placed at row {top}, column {left} so its centre of mass (red +) lands on the "
         f"field's centre (blue ○) → the 28×28 input both models read."
     )

@@ -54,6 +54,8 @@ class Preprocessed:
     placed_at : ``(top, left)`` of the fitted box in the 28x28 field.
     centre_of_mass : ``(row, col)`` of the fitted ink's centre of mass, in ``fitted`` pixels
         (it lands on :data:`CENTRE` unless the box would leave the field).
+    stretched : how many times taller than drawn the ink was framed because it was flat
+        (1 to :data:`MAX_STRETCH`; 1 when it was not, see :func:`height_stretch`).
     """
 
     image: np.ndarray
@@ -63,6 +65,7 @@ class Preprocessed:
     cropped: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     placed_at: tuple[int, int] = (0, 0)
     centre_of_mass: tuple[float, float] = (0.0, 0.0)
+    stretched: float = 1.0
 
 
 def empty_input(notes: tuple[str, ...] = ()) -> Preprocessed:
@@ -190,7 +193,13 @@ def normalise(
     if r1 > r0 and c1 > c0:
         image[r0:r1, c0:c1] = fitted[r0 - top : r1 - top, c0 - left : c1 - left]
     return Preprocessed(
-        image, False, fitted, cropped=crop, placed_at=(top, left), centre_of_mass=(com_r, com_c)
+        image,
+        False,
+        fitted,
+        cropped=crop,
+        placed_at=(top, left),
+        centre_of_mass=(com_r, com_c),
+        stretched=k,
     )
 
 

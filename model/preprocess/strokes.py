@@ -228,7 +228,7 @@ def strokes_to_input(
     result = normalise(raster)
     if result.empty:
         return empty_input(tuple(notes))
-    return replace(result, notes=tuple(notes))
+    return replace(result, notes=tuple(notes), stretched=float(stretch[1]))
 
 
 def _drawing_notes(
