@@ -208,7 +208,8 @@ def strokes_to_input(
     thickness = width_28 / (scale * ink_brush)  # normalised width over natural width
     # Flat drawings are re-drawn taller (frame.MAX_ASPECT), with the same round pen.
     ink_w, ink_h = hi - lo
-    stretch = np.array([1.0, height_stretch(ink_w, ink_h) if extent >= 0.5 * ink_brush else 1.0])
+    taller = height_stretch(ink_w, ink_h) if extent >= 0.5 * ink_brush else 1.0
+    stretch = np.array([1.0, taller])
 
     ss = SUPERSAMPLE
     margin = 4.0
@@ -224,11 +225,11 @@ def strokes_to_input(
         else:
             draw_segments(raster.shape, pts, width_28 * ss, out=raster)
 
-    notes = list(_drawing_notes(all_pts, extent, ink_brush, (cw, ch), float(stretch[1])))
+    notes = list(_drawing_notes(all_pts, extent, ink_brush, (cw, ch), taller))
     result = normalise(raster)
     if result.empty:
         return empty_input(tuple(notes))
-    return replace(result, notes=tuple(notes), stretched=float(stretch[1]))
+    return replace(result, notes=tuple(notes), stretched=taller)
 
 
 def _drawing_notes(
