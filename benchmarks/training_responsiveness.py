@@ -1,9 +1,12 @@
 """Is the window alive while the CNN trains, and does training in the tab cost throughput?
 
 Trains the CNN for a fixed number of batches through the training tab's own worker with the
-window open offscreen (curves, progress bar and, when the main window is available, the live
-drawing view answering a drawing that changes every 100 ms) while a 10 ms QTimer records
-event-loop stalls; then trains it as a plain ``model.fit`` on the same data and batch size.
+window open offscreen and, when the main window is available, the live models answering a
+drawing that changes every 100 ms, while a 10 ms QTimer records event-loop stalls; then trains
+it as a plain ``model.fit`` on the same data and batch size. ``--view draw`` (the default)
+shows the Draw tab while the run trains: someone draws, and the bars, the 28x28 input and the
+activation maps answer and are painted, as in the app. ``--view train`` shows the Train tab
+instead: its curves and progress bar are painted, and the drawing is answered unseen.
 Both are timed in steady state: the first ``--warmup`` batches (tracing included) are not
 counted. Rounds alternate the two (in turn, each goes first); the ratio is the median over
 the rounds of each round's ours / plain. The two halves of a round run back to back, so they
@@ -16,7 +19,8 @@ The last line printed is JSON: max_stall_ms, p95_stall_ms, throughput_ratio (our
 throughput_ratio_ci90 (a bootstrap 90% interval of that median over the rounds: it says how
 far this run's median can be trusted), ours_samples_per_s, fit_samples_per_s.
 
-    python benchmarks/training_responsiveness.py [--batches 120] [--warmup 20] [--rounds 21]
+    python benchmarks/training_responsiveness.py [--view draw|train] [--batches 120]
+        [--warmup 20] [--rounds 21]
 """
 
 from __future__ import annotations
@@ -136,7 +140,8 @@ class Scribbler(QObject):
         self.window.live.request(self.revision, [self.Stroke(points, 18.0)], (280.0, 280.0))
 
 
-def run_ours(app, tab, batches: int, warmup: int) -> tuple[float, list[float]]:
+def run_ours(app, tab, batches: int, warmup: int, shown=None) -> tuple[float, list[float]]:
+    """One run through the tab; ``shown``: the tab to show while it trains (default: its own)."""
     meter = StallMeter()
     log = ProgressLog(meter, warmup)
     tab.apply_settings(
@@ -151,12 +156,16 @@ def run_ours(app, tab, batches: int, warmup: int) -> tuple[float, list[float]]:
     )
     worker = tab.start_training(validate=False, evaluate_after=False)
     worker.progress.connect(log.on_progress)
+    if shown is not None:
+        tab.window().tabs.setCurrentWidget(shown)
     loop = QEventLoop()
     tab.run_finished.connect(loop.quit)
     tab.run_failed.connect(loop.quit)
     loop.exec()
     meter.recording = False
     meter.timer.stop()
+    if shown is not None:
+        tab.window().tabs.setCurrentWidget(tab)
     while tab.is_training():
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
     return steady_rate(log.points, warmup), meter.stalls
@@ -207,22 +216,22 @@ def main(argv=None) -> int:
     parser.add_argument("--batches", type=int, default=120)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=21)
+    parser.add_argument("--view", choices=("draw", "train"), default="draw")
     args = parser.parse_args(argv)
 
     app = QApplication.instance() or QApplication(sys.argv)
     QStandardPaths.setTestModeEnabled(True)  # never touch the user's settings
     window, tab, full = make_window()
     scribbler = Scribbler(window) if full else None
-    print(
-        f"window: {'main window with live drawing view' if full else 'training tab only'}",
-        flush=True,
-    )
+    shown = window.draw_tab if full and args.view == "draw" else None
+    what = f"main window, {args.view} tab shown while training" if full else "training tab only"
+    print(f"window: {what}", flush=True)
 
     ours, fits, stalls = [], [], []
     for round_ in range(args.rounds):
         if round_ % 2:  # every other round the plain fit goes first: neither side gains by order
             fits.append(run_plain_fit(args.batches, args.warmup))
-        rate, round_stalls = run_ours(app, tab, args.batches, args.warmup)
+        rate, round_stalls = run_ours(app, tab, args.batches, args.warmup, shown)
         ours.append(rate)
         stalls.extend(round_stalls)
         if not round_ % 2:
@@ -253,6 +262,7 @@ def main(argv=None) -> int:
         "batch_size": BATCH,
         "rounds": args.rounds,
         "live_view": full,
+        "view": args.view if full else "train",
         "load_average": [round(v, 2) for v in os.getloadavg()],
         "scheduling": "real-time"
         if os.sched_getscheduler(0) in (os.SCHED_FIFO, os.SCHED_RR)

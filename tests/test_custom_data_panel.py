@@ -27,9 +27,13 @@ class LiveStub:
 
     def __init__(self):
         self.calls = []
+        self.paced: list[bool] = []  # pace_answers calls: True while a run trains
 
     def set_model(self, name, model, source=""):
         self.calls.append(("set_model", name, model))
+
+    def pace_answers(self, paced):
+        self.paced.append(bool(paced))
 
     def show_models(self, models, class_names=None, sources=None):
         self.calls.append(("show_models", models, class_names))

@@ -35,6 +35,7 @@ def test_a_run_shows_curves_and_evaluation_and_leaves_the_live_models_alone(qtbo
     outcome = _train(qtbot, tab)
     assert outcome.completed and outcome.evaluation is not None
     assert tab.live_models.calls == []
+    assert tab.live_models.paced == [True, False]  # drawings answered gently while it ran
     assert tab.curves.batch_count == 4 and tab.curves.epoch_count == 1
     assert tab.current_entry().model is outcome.model
     assert tab.evaluation.report is outcome.evaluation

@@ -39,6 +39,29 @@ KIND_WORDS = {
 }
 
 
+# The code that draws the training inputs: a cache made by other code is not used.
+DRAWING_SOURCES = (
+    "model/preprocess",
+    "model/data/digit_styles.py",
+    "model/data/pen_glyphs.py",
+    "model/data/pen_synthetic.py",
+    "model/nets/training.py",
+)
+
+
+def drawing_tag(root: Path = ROOT) -> str:
+    """Eight hex digits of a hash of :data:`DRAWING_SOURCES`' Python sources: the cached
+    training drawings' names carry it, so a change to the pipeline that drew them (framing,
+    pen, styles, augmentation) is never trained on with drawings made the old way."""
+    digest = hashlib.sha256()
+    for entry in DRAWING_SOURCES:
+        path = root / entry
+        for file in sorted(path.glob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def _cached(path: Path, make):
     """Arrays from ``path`` (an ``.npz`` we wrote), or ``make()`` saved there first."""
     if path.exists():
@@ -150,24 +173,25 @@ def main() -> None:
         style_config=styles,
     )
     style_key = f"-b{args.based_one:g}-f{args.flag_length_max:g}" if styles != StyleConfig() else ""
+    cache = args.cache / f"drawn-{drawing_tag()}"  # made by this pipeline only
     (augmented,) = _cached(
-        args.cache / f"augmented-all-{args.augmented_copies}-{args.seed}{style_key}.npz",
+        cache / f"augmented-all-{args.augmented_copies}-{args.seed}{style_key}.npz",
         lambda: (prepare_augmented(x_train, y_train, base),),
     )
     x_font, y_font = _cached(
-        args.cache / f"font-digits-{args.font_digits}-{args.seed}.npz",
+        cache / f"font-digits-{args.font_digits}-{args.seed}.npz",
         lambda: font_digit_inputs(args.font_digits, seed=1000 + args.seed),
     )
     x_style, y_style, _ = _cached(
-        args.cache / f"style-digits-slanted-{args.style_digits}-{args.seed}.npz",
+        cache / f"style-digits-slanted-{args.style_digits}-{args.seed}.npz",
         lambda: style_digit_inputs(args.style_digits, seed=3000 + args.seed),
     )
     x_out, out_kinds = _cached(
-        args.cache / f"outliers-{args.outliers}-{args.seed}.npz",
+        cache / f"outliers-{args.outliers}-{args.seed}.npz",
         lambda: non_digit_inputs(args.outliers, seed=2000 + args.seed),
     )
     x_out = x_out[np.isin(out_kinds, kinds)]
-    x_held, _ = _cached(args.cache / "outliers-held-2000.npz", lambda: non_digit_inputs(2000, 99))
+    x_held, _ = _cached(cache / "outliers-held-2000.npz", lambda: non_digit_inputs(2000, 99))
     print(f"data ready in {time.perf_counter() - t0:.0f} s", flush=True)
 
     def digits(epoch: int):

@@ -22,24 +22,25 @@ picture) is answered the same way as a drawing; the Number mode's readings (a se
 the pieces, tens of milliseconds) always go to the thread. Model swaps (the training tab)
 go through an ordered queue that is never dropped; :meth:`LiveModels.show_models` replaces
 the whole set through it, e.g. one model trained on your own image classes. Batch
-classifications (e.g. the accuracy on the user's own samples) queue the same way.
+classifications (e.g. the accuracy on the user's own samples) queue the same way. While a
+training run trains, drawings are answered a few times a second (:mod:`.answer_pace`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
+from digitlab.app.live.answer_pace import AnswerPace
 from digitlab.app.live.inference_worker import InferenceWorker
 from digitlab.app.live.tensorflow_loader import TensorFlowLoader
 from digitlab.app.threads import WorkerThread
 from digitlab.model.nets.describe import DIGIT_MODELS, ModelInfo
 from digitlab.model.nets.live_answer import EMPTY_INPUT, LiveResult, LiveSnapshot
-from digitlab.model.nets.live_source import bundled_label
+from digitlab.model.nets.live_source import bundled_label, source_of
 from digitlab.model.preprocess.frame import Preprocessed
 from digitlab.model.preprocess.strokes import Stroke
 from digitlab.model.segment.live_number import NumberResult
@@ -107,6 +108,7 @@ class LiveModels(QObject):
         self._answer_soon.connect(self._on_answer_soon, Qt.ConnectionType.QueuedConnection)
         self._shown_revision = -1
         self._requested_revision = -1
+        self._pace, self._number_pace = AnswerPace(parent=self), AnswerPace(parent=self)
         # The model names queued last (changes at once, unlike ``infos``).
         self._queued_names: tuple[str, ...] = DIGIT_MODELS
         self.worker = InferenceWorker(core_factory)
@@ -120,8 +122,8 @@ class LiveModels(QObject):
         self.worker.snapshot.connect(self._on_snapshot)
         self.worker.models_ready.connect(self._on_models_ready)
         self.worker.model_changed.connect(self._on_model_changed)
-        self.worker.result.connect(self._on_result)
-        self.worker.number_result.connect(self._on_number_result)
+        self.worker.result.connect(self._show)
+        self.worker.number_result.connect(self._show_number)
         self._number_shown_revision = -1
         self.worker.status.connect(self.status)
         self.worker.failed.connect(self.errored)
@@ -186,18 +188,20 @@ class LiveModels(QObject):
     def request(
         self, revision: int, strokes: Sequence[Stroke], canvas: tuple[float, float]
     ) -> None:
-        """Answer this drawing (replacing any drawing not yet answered)."""
+        """Answer this drawing (replacing any drawing not yet answered); while a training run
+        trains, at most a few times a second (:meth:`pace_answers`)."""
         self._requested_revision = revision
         if not any(not s.erase for s in strokes):
             # Nothing drawn: answer at once, ask no model, and drop any pending drawing.
             self._drop_pending()
             self._show(LiveResult(revision, EMPTY_INPUT))
             return
-        if self._answers_here():
-            snapshot = self._snapshot
-            self._answer_here(lambda lut: snapshot.answer_drawing(revision, strokes, canvas, lut))
-            return
-        self.worker.submit(revision, strokes, canvas)
+        self._pace.submit(
+            lambda: self._route(
+                lambda snapshot, lut: snapshot.answer_drawing(revision, strokes, canvas, lut),
+                lambda: self.worker.submit(revision, strokes, canvas),
+            )
+        )
 
     def request_input(self, revision: int, preprocessed: Preprocessed) -> None:
         """Answer a ready 28x28 input (a dropped picture) under ``revision``; the latest
@@ -207,17 +211,27 @@ class LiveModels(QObject):
             self._drop_pending()
             self._show(LiveResult(revision, preprocessed))
             return
-        if self._answers_here():
-            snapshot = self._snapshot
-            self._answer_here(lambda lut: snapshot.answer_input(revision, preprocessed, lut))
-            return
-        self.worker.submit_input(revision, preprocessed)
+        self._pace.drop()
+        self._route(
+            lambda snapshot, lut: snapshot.answer_input(revision, preprocessed, lut),
+            lambda: self.worker.submit_input(revision, preprocessed),
+        )
 
-    def _answers_here(self) -> bool:
-        """NumPy runs the models and the maps can be seen: someone watches the pen. Else the
-        inference thread answers (nobody waits for it, and this thread stays free, e.g. for
-        a training run's curves)."""
-        return self._snapshot is not None and self.worker.maps_wanted
+    def pace_answers(self, paced: bool) -> None:
+        """While ``paced`` (a training run trains), drawings and numbers are answered at most
+        once per :data:`digitlab.app.live.answer_pace.PACED_INTERVAL_MS`, the newest last."""
+        self._pace.set_paced(paced)
+        self._number_pace.set_paced(paced)
+
+    def _route(self, answer: Callable, submit: Callable[[], None]) -> None:
+        """``answer(snapshot, lut)`` here when NumPy runs the models and the maps can be seen:
+        someone watches the pen. Else ``submit()`` to the inference thread (nobody waits for
+        it, and this thread stays free, e.g. for a training run's curves)."""
+        snapshot = self._snapshot
+        if snapshot is not None and self.worker.maps_wanted:
+            self._answer_here(lambda lut: answer(snapshot, lut))
+        else:
+            submit()
 
     def _answer_here(self, answer: Callable[[np.ndarray | None], LiveResult]) -> None:
         """Answer with ``answer(lut)`` in this thread once the events waiting now are handled:
@@ -259,7 +273,9 @@ class LiveModels(QObject):
                 NumberResult(revision, tuple(canvas), NumberReading(self.model_names))
             )
             return
-        self.worker.submit_number(revision, strokes, canvas, selected)
+        self._number_pace.submit(
+            lambda: self.worker.submit_number(revision, strokes, canvas, selected)
+        )
 
     def set_model(self, name: str, model, source: str = "") -> None:
         """Show ``model`` (a Keras model or a ``.keras`` path) live under ``name``.
@@ -272,7 +288,7 @@ class LiveModels(QObject):
             # Another model set is live (your own classes): bring the digit pair back first.
             self.restore_digit_models()
         self._pending_sources.setdefault(name, []).append(
-            ({name: source or _source_of(name, model)}, False)
+            ({name: source or source_of(name, model)}, False)
         )
         self._requested[name] = model
         self.model_requested.emit(name, model)
@@ -294,7 +310,7 @@ class LiveModels(QObject):
         self._queued_names = tuple(models)
         self._requested.clear()
         label = ", ".join(models)
-        named = {n: (sources or {}).get(n) or _source_of(n, m) for n, m in models.items()}
+        named = {n: (sources or {}).get(n) or source_of(n, m) for n, m in models.items()}
         self._pending_sources.setdefault(label, []).append((named, True))
         self.worker.replace_models(
             models, class_names or {}, lambda error: self._swapped.emit(label, error or "")
@@ -325,8 +341,11 @@ class LiveModels(QObject):
 
     def _drop_pending(self) -> None:
         self._waiting = None
+        self._pace.drop()
+        self._number_pace.drop()
         self.worker.drop_pending()
 
+    @Slot(object)
     def _show(self, result: LiveResult) -> None:
         if result.revision < self._shown_revision:
             return  # an older drawing finished after a newer one was shown
@@ -350,13 +369,6 @@ class LiveModels(QObject):
         self._snapshot = snapshot
 
     @Slot(object)
-    def _on_result(self, result: LiveResult) -> None:
-        self._show(result)
-
-    @Slot(object)
-    def _on_number_result(self, result: NumberResult) -> None:
-        self._show_number(result)
-
     def _show_number(self, result: NumberResult) -> None:
         if result.revision < self._number_shown_revision:
             return  # an older drawing finished after a newer one was shown
@@ -382,17 +394,3 @@ class LiveModels(QObject):
     def _on_model_changed(self, info) -> None:
         self.infos[info.name] = info
         self.model_changed.emit(info)
-
-
-def _source_of(name: str, model) -> str:
-    """A model given without a label, in words: the bundled file's label, a file's name, or
-    "New CNN" for a model object."""
-    from digitlab.model.data.bundled import bundled_model_path
-    from digitlab.model.nets.wording import model_title
-
-    if isinstance(model, str | Path):
-        path = Path(model)
-        if name in DIGIT_MODELS and path.resolve() == bundled_model_path(name).resolve():
-            return bundled_label(name)
-        return f"Loaded {path.name}"
-    return f"New {model_title(name)}"

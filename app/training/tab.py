@@ -99,6 +99,8 @@ class TrainingTab(QWidget):
         self.run = RunControl(self.curves)
         self.run.train_button.clicked.connect(self.start_training)
         self.run.running_changed.connect(self._update_controls)
+        if self.live_models is not None:  # a run trains: the drawing is answered less often
+            self.run.running_changed.connect(self.live_models.pace_answers)
         self.banner = MessageBanner()
         self.banner.shown.connect(self.message_shown)
         self.models = ModelList(self.live_models, remembered)

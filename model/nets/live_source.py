@@ -9,6 +9,7 @@ keep the label of what each slot holds, and every view that shows a live model n
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from digitlab.model.nets.wording import model_title
 
@@ -42,3 +43,17 @@ def short_source(label: str) -> str:
             words = short(match, label)
             return words + (", cancelled" if label.endswith("(cancelled)") else "")
     return label.split(" (", 1)[0].strip() or label
+
+
+def source_of(name: str, model) -> str:
+    """A model given without a label, in words: the bundled file's label, a file's name, or
+    "New CNN" for a model object."""
+    from digitlab.model.data.bundled import bundled_model_path
+    from digitlab.model.nets.describe import DIGIT_MODELS
+
+    if isinstance(model, str | Path):
+        path = Path(model)
+        if name in DIGIT_MODELS and path.resolve() == bundled_model_path(name).resolve():
+            return bundled_label(name)
+        return f"Loaded {path.name}"
+    return f"New {model_title(name)}"
