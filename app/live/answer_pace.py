@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 PACED_INTERVAL_MS = 250
 """The least time between two live answers while a training run trains. With the Draw tab
 shown and a drawing changing every 100 ms, answering each change left training at 0.906 of a
-plain fit's throughput, and at most one answer per 250 ms at 0.955
+plain fit's throughput, and at most one answer per 250 ms at 0.955 and 0.963 in two runs
 (``benchmarks/training_responsiveness.py``, 21 rounds each)."""
 
 
